@@ -1,0 +1,73 @@
+/**
+ * Timing profiles. `swarm` is Swarm's own clock; `fast` divides every period by
+ * the same factor, so demos and tests see the same sequences sooner. No code
+ * path differs between the two: everything reads its durations from here.
+ */
+export interface TimingProfile {
+  readonly name: ProfileName;
+  /** Dispatcher: DefaultHeartBeatPeriod and defaultHeartBeatEpsilon. */
+  readonly heartbeatPeriodMs: number;
+  readonly heartbeatEpsilonMs: number;
+  /** defaultGracePeriodMultiplier; UNKNOWN nodes get twice this. */
+  readonly gracePeriodMultiplier: number;
+  /** defaultRateLimitPeriod; rateLimitCount is not a duration and stays 3. */
+  readonly rateLimitPeriodMs: number;
+  readonly rateLimitCount: number;
+  /** Agent: dispatcherRPCTimeout (dial, each heartbeat, session initiation). */
+  readonly dispatcherRpcTimeoutMs: number;
+  /** Agent: initialSessionFailureBackoff and maxSessionFailureBackoff. */
+  readonly sessionBackoffInitialMs: number;
+  readonly sessionBackoffMaxMs: number;
+  /** Moby noderunner: initialReconnectDelay (doubled before first use) and maxReconnectDelay. */
+  readonly reconnectDelayInitialMs: number;
+  readonly reconnectDelayMaxMs: number;
+  /** Moby: swarmRequestTimeout / swarmConnectTimeout. */
+  readonly requestTimeoutMs: number;
+  readonly joinTimeoutMs: number;
+  /** Dispatcher batching (maxBatchInterval). */
+  readonly batchIntervalMs: number;
+  /** Raft: TickInterval; election and heartbeat are counted in ticks. */
+  readonly raftTickMs: number;
+  readonly raftElectionTicks: number;
+  readonly raftHeartbeatTicks: number;
+}
+
+export type ProfileName = "swarm" | "fast";
+
+const swarm: TimingProfile = {
+  name: "swarm",
+  heartbeatPeriodMs: 5000,
+  heartbeatEpsilonMs: 500,
+  gracePeriodMultiplier: 3,
+  rateLimitPeriodMs: 8000,
+  rateLimitCount: 3,
+  dispatcherRpcTimeoutMs: 5000,
+  sessionBackoffInitialMs: 100,
+  sessionBackoffMaxMs: 8000,
+  reconnectDelayInitialMs: 100,
+  reconnectDelayMaxMs: 30000,
+  requestTimeoutMs: 20000,
+  joinTimeoutMs: 20000,
+  batchIntervalMs: 100,
+  raftTickMs: 1000,
+  raftElectionTicks: 10,
+  raftHeartbeatTicks: 1,
+};
+
+/** Every duration of `swarm` divided by this in `fast`. */
+export const FAST_FACTOR = 10;
+
+function scaled(p: TimingProfile, factor: number): TimingProfile {
+  const out: Record<string, number | string> = { ...p, name: "fast" };
+  for (const [k, v] of Object.entries(p)) {
+    if (k.endsWith("Ms") && typeof v === "number") out[k] = v / factor;
+  }
+  return out as unknown as TimingProfile;
+}
+
+export const profiles: Record<ProfileName, TimingProfile> = { swarm, fast: scaled(swarm, FAST_FACTOR) };
+
+export function profile(name: string): TimingProfile {
+  if (name === "swarm" || name === "fast") return profiles[name];
+  throw new Error(`unknown timing profile "${name}" (expected "fast" or "swarm")`);
+}

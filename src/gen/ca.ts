@@ -1,0 +1,85 @@
+import type * as grpc from '@grpc/grpc-js';
+import type { EnumTypeDefinition, MessageTypeDefinition } from '@grpc/proto-loader';
+
+import type { Annotations as _docker_swarmkit_v1_Annotations, Annotations__Output as _docker_swarmkit_v1_Annotations__Output } from './docker/swarmkit/v1/Annotations';
+import type { Certificate as _docker_swarmkit_v1_Certificate, Certificate__Output as _docker_swarmkit_v1_Certificate__Output } from './docker/swarmkit/v1/Certificate';
+import type { ContainerStatus as _docker_swarmkit_v1_ContainerStatus, ContainerStatus__Output as _docker_swarmkit_v1_ContainerStatus__Output } from './docker/swarmkit/v1/ContainerStatus';
+import type { EncryptionKey as _docker_swarmkit_v1_EncryptionKey, EncryptionKey__Output as _docker_swarmkit_v1_EncryptionKey__Output } from './docker/swarmkit/v1/EncryptionKey';
+import type { EngineDescription as _docker_swarmkit_v1_EngineDescription, EngineDescription__Output as _docker_swarmkit_v1_EngineDescription__Output } from './docker/swarmkit/v1/EngineDescription';
+import type { GetRootCACertificateRequest as _docker_swarmkit_v1_GetRootCACertificateRequest, GetRootCACertificateRequest__Output as _docker_swarmkit_v1_GetRootCACertificateRequest__Output } from './docker/swarmkit/v1/GetRootCACertificateRequest';
+import type { GetRootCACertificateResponse as _docker_swarmkit_v1_GetRootCACertificateResponse, GetRootCACertificateResponse__Output as _docker_swarmkit_v1_GetRootCACertificateResponse__Output } from './docker/swarmkit/v1/GetRootCACertificateResponse';
+import type { IssuanceStatus as _docker_swarmkit_v1_IssuanceStatus, IssuanceStatus__Output as _docker_swarmkit_v1_IssuanceStatus__Output } from './docker/swarmkit/v1/IssuanceStatus';
+import type { IssueNodeCertificateRequest as _docker_swarmkit_v1_IssueNodeCertificateRequest, IssueNodeCertificateRequest__Output as _docker_swarmkit_v1_IssueNodeCertificateRequest__Output } from './docker/swarmkit/v1/IssueNodeCertificateRequest';
+import type { IssueNodeCertificateResponse as _docker_swarmkit_v1_IssueNodeCertificateResponse, IssueNodeCertificateResponse__Output as _docker_swarmkit_v1_IssueNodeCertificateResponse__Output } from './docker/swarmkit/v1/IssueNodeCertificateResponse';
+import type { ManagerStatus as _docker_swarmkit_v1_ManagerStatus, ManagerStatus__Output as _docker_swarmkit_v1_ManagerStatus__Output } from './docker/swarmkit/v1/ManagerStatus';
+import type { Meta as _docker_swarmkit_v1_Meta, Meta__Output as _docker_swarmkit_v1_Meta__Output } from './docker/swarmkit/v1/Meta';
+import type { Node as _docker_swarmkit_v1_Node, Node__Output as _docker_swarmkit_v1_Node__Output } from './docker/swarmkit/v1/Node';
+import type { NodeCAClient as _docker_swarmkit_v1_NodeCAClient, NodeCADefinition as _docker_swarmkit_v1_NodeCADefinition } from './docker/swarmkit/v1/NodeCA';
+import type { NodeCertificateStatusRequest as _docker_swarmkit_v1_NodeCertificateStatusRequest, NodeCertificateStatusRequest__Output as _docker_swarmkit_v1_NodeCertificateStatusRequest__Output } from './docker/swarmkit/v1/NodeCertificateStatusRequest';
+import type { NodeCertificateStatusResponse as _docker_swarmkit_v1_NodeCertificateStatusResponse, NodeCertificateStatusResponse__Output as _docker_swarmkit_v1_NodeCertificateStatusResponse__Output } from './docker/swarmkit/v1/NodeCertificateStatusResponse';
+import type { NodeDescription as _docker_swarmkit_v1_NodeDescription, NodeDescription__Output as _docker_swarmkit_v1_NodeDescription__Output } from './docker/swarmkit/v1/NodeDescription';
+import type { NodeSpec as _docker_swarmkit_v1_NodeSpec, NodeSpec__Output as _docker_swarmkit_v1_NodeSpec__Output } from './docker/swarmkit/v1/NodeSpec';
+import type { NodeStatus as _docker_swarmkit_v1_NodeStatus, NodeStatus__Output as _docker_swarmkit_v1_NodeStatus__Output } from './docker/swarmkit/v1/NodeStatus';
+import type { NodeTLSInfo as _docker_swarmkit_v1_NodeTLSInfo, NodeTLSInfo__Output as _docker_swarmkit_v1_NodeTLSInfo__Output } from './docker/swarmkit/v1/NodeTLSInfo';
+import type { Peer as _docker_swarmkit_v1_Peer, Peer__Output as _docker_swarmkit_v1_Peer__Output } from './docker/swarmkit/v1/Peer';
+import type { Platform as _docker_swarmkit_v1_Platform, Platform__Output as _docker_swarmkit_v1_Platform__Output } from './docker/swarmkit/v1/Platform';
+import type { RaftMemberStatus as _docker_swarmkit_v1_RaftMemberStatus, RaftMemberStatus__Output as _docker_swarmkit_v1_RaftMemberStatus__Output } from './docker/swarmkit/v1/RaftMemberStatus';
+import type { Resources as _docker_swarmkit_v1_Resources, Resources__Output as _docker_swarmkit_v1_Resources__Output } from './docker/swarmkit/v1/Resources';
+import type { RootCAClient as _docker_swarmkit_v1_RootCAClient, RootCADefinition as _docker_swarmkit_v1_RootCADefinition } from './docker/swarmkit/v1/RootCA';
+import type { Task as _docker_swarmkit_v1_Task, Task__Output as _docker_swarmkit_v1_Task__Output } from './docker/swarmkit/v1/Task';
+import type { TaskSpec as _docker_swarmkit_v1_TaskSpec, TaskSpec__Output as _docker_swarmkit_v1_TaskSpec__Output } from './docker/swarmkit/v1/TaskSpec';
+import type { TaskStatus as _docker_swarmkit_v1_TaskStatus, TaskStatus__Output as _docker_swarmkit_v1_TaskStatus__Output } from './docker/swarmkit/v1/TaskStatus';
+import type { Version as _docker_swarmkit_v1_Version, Version__Output as _docker_swarmkit_v1_Version__Output } from './docker/swarmkit/v1/Version';
+import type { WeightedPeer as _docker_swarmkit_v1_WeightedPeer, WeightedPeer__Output as _docker_swarmkit_v1_WeightedPeer__Output } from './docker/swarmkit/v1/WeightedPeer';
+import type { Timestamp as _google_protobuf_Timestamp, Timestamp__Output as _google_protobuf_Timestamp__Output } from './google/protobuf/Timestamp';
+
+type SubtypeConstructor<Constructor extends new (...args: any) => any, Subtype> = {
+  new(...args: ConstructorParameters<Constructor>): Subtype;
+};
+
+export interface ProtoGrpcType {
+  docker: {
+    swarmkit: {
+      v1: {
+        Annotations: MessageTypeDefinition<_docker_swarmkit_v1_Annotations, _docker_swarmkit_v1_Annotations__Output>
+        Certificate: MessageTypeDefinition<_docker_swarmkit_v1_Certificate, _docker_swarmkit_v1_Certificate__Output>
+        ContainerStatus: MessageTypeDefinition<_docker_swarmkit_v1_ContainerStatus, _docker_swarmkit_v1_ContainerStatus__Output>
+        EncryptionKey: MessageTypeDefinition<_docker_swarmkit_v1_EncryptionKey, _docker_swarmkit_v1_EncryptionKey__Output>
+        EngineDescription: MessageTypeDefinition<_docker_swarmkit_v1_EngineDescription, _docker_swarmkit_v1_EngineDescription__Output>
+        GetRootCACertificateRequest: MessageTypeDefinition<_docker_swarmkit_v1_GetRootCACertificateRequest, _docker_swarmkit_v1_GetRootCACertificateRequest__Output>
+        GetRootCACertificateResponse: MessageTypeDefinition<_docker_swarmkit_v1_GetRootCACertificateResponse, _docker_swarmkit_v1_GetRootCACertificateResponse__Output>
+        IssuanceStatus: MessageTypeDefinition<_docker_swarmkit_v1_IssuanceStatus, _docker_swarmkit_v1_IssuanceStatus__Output>
+        IssueNodeCertificateRequest: MessageTypeDefinition<_docker_swarmkit_v1_IssueNodeCertificateRequest, _docker_swarmkit_v1_IssueNodeCertificateRequest__Output>
+        IssueNodeCertificateResponse: MessageTypeDefinition<_docker_swarmkit_v1_IssueNodeCertificateResponse, _docker_swarmkit_v1_IssueNodeCertificateResponse__Output>
+        ManagerStatus: MessageTypeDefinition<_docker_swarmkit_v1_ManagerStatus, _docker_swarmkit_v1_ManagerStatus__Output>
+        Meta: MessageTypeDefinition<_docker_swarmkit_v1_Meta, _docker_swarmkit_v1_Meta__Output>
+        Node: MessageTypeDefinition<_docker_swarmkit_v1_Node, _docker_swarmkit_v1_Node__Output>
+        NodeCA: SubtypeConstructor<typeof grpc.Client, _docker_swarmkit_v1_NodeCAClient> & { service: _docker_swarmkit_v1_NodeCADefinition }
+        NodeCertificateStatusRequest: MessageTypeDefinition<_docker_swarmkit_v1_NodeCertificateStatusRequest, _docker_swarmkit_v1_NodeCertificateStatusRequest__Output>
+        NodeCertificateStatusResponse: MessageTypeDefinition<_docker_swarmkit_v1_NodeCertificateStatusResponse, _docker_swarmkit_v1_NodeCertificateStatusResponse__Output>
+        NodeDescription: MessageTypeDefinition<_docker_swarmkit_v1_NodeDescription, _docker_swarmkit_v1_NodeDescription__Output>
+        NodeRole: EnumTypeDefinition
+        NodeSpec: MessageTypeDefinition<_docker_swarmkit_v1_NodeSpec, _docker_swarmkit_v1_NodeSpec__Output>
+        NodeStatus: MessageTypeDefinition<_docker_swarmkit_v1_NodeStatus, _docker_swarmkit_v1_NodeStatus__Output>
+        NodeTLSInfo: MessageTypeDefinition<_docker_swarmkit_v1_NodeTLSInfo, _docker_swarmkit_v1_NodeTLSInfo__Output>
+        Peer: MessageTypeDefinition<_docker_swarmkit_v1_Peer, _docker_swarmkit_v1_Peer__Output>
+        Platform: MessageTypeDefinition<_docker_swarmkit_v1_Platform, _docker_swarmkit_v1_Platform__Output>
+        RaftMemberStatus: MessageTypeDefinition<_docker_swarmkit_v1_RaftMemberStatus, _docker_swarmkit_v1_RaftMemberStatus__Output>
+        Resources: MessageTypeDefinition<_docker_swarmkit_v1_Resources, _docker_swarmkit_v1_Resources__Output>
+        RootCA: SubtypeConstructor<typeof grpc.Client, _docker_swarmkit_v1_RootCAClient> & { service: _docker_swarmkit_v1_RootCADefinition }
+        Task: MessageTypeDefinition<_docker_swarmkit_v1_Task, _docker_swarmkit_v1_Task__Output>
+        TaskSpec: MessageTypeDefinition<_docker_swarmkit_v1_TaskSpec, _docker_swarmkit_v1_TaskSpec__Output>
+        TaskState: EnumTypeDefinition
+        TaskStatus: MessageTypeDefinition<_docker_swarmkit_v1_TaskStatus, _docker_swarmkit_v1_TaskStatus__Output>
+        Version: MessageTypeDefinition<_docker_swarmkit_v1_Version, _docker_swarmkit_v1_Version__Output>
+        WeightedPeer: MessageTypeDefinition<_docker_swarmkit_v1_WeightedPeer, _docker_swarmkit_v1_WeightedPeer__Output>
+      }
+    }
+  }
+  google: {
+    protobuf: {
+      Timestamp: MessageTypeDefinition<_google_protobuf_Timestamp, _google_protobuf_Timestamp__Output>
+    }
+  }
+}
+

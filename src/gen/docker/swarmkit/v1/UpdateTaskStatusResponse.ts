@@ -1,0 +1,8 @@
+// Original file: proto/dispatcher.proto
+
+
+export interface UpdateTaskStatusResponse {
+}
+
+export interface UpdateTaskStatusResponse__Output {
+}
