@@ -1,0 +1,60 @@
+import type { AnyActorRef } from "xstate";
+import type { Node__Output } from "../gen/docker/swarmkit/v1/Node.ts";
+import type { TimingProfile } from "../config/profile.ts";
+import type { ServerSideCredentials } from "../ca/credentials.ts";
+
+/** Join tokens of the cluster, SWMTKN-1-<50 base 36>-<25 base 36>. */
+export interface JoinTokens {
+  readonly worker: string;
+  readonly manager: string;
+}
+
+/** What `info` needs from the manager side (moby types.Info / ClusterInfo subset). */
+export interface ClusterInfo {
+  readonly id: string;
+  readonly name: "default";
+  readonly createdAt: string;
+  readonly updatedAt: string;
+  readonly heartbeatPeriodMs: number;
+  readonly taskHistoryRetentionLimit: number;
+  readonly snapshotInterval: number;
+  readonly keepOldSnapshots: number;
+  readonly heartbeatTick: number;
+  readonly electionTick: number;
+  readonly nodeCertExpiryMs: number;
+  readonly rootRotationInProgress: boolean;
+}
+
+export interface ManagerOptions {
+  readonly nodeId: string;
+  readonly clusterId: string;
+  readonly hostname: string;
+  /** host:port the gRPC server binds (default 0.0.0.0:2377; port 0 picks a free one). */
+  readonly listenAddr: string;
+  /** host:port other nodes dial; the port is replaced by the bound one when listenAddr's port is 0. */
+  readonly advertiseAddr: string;
+  /** <state-dir>/swarm: where the manager keeps its store until Raft lands. */
+  readonly swarmDir: string;
+  readonly profile: TimingProfile;
+  readonly credentials: ServerSideCredentials;
+  /** Only on `swarm init`: create the cluster object, join tokens and this node's own Node. */
+  readonly bootstrap: boolean;
+  /** Every actor the manager starts (one node-liveness actor per node) is announced here. */
+  readonly onActor?: (name: string, actor: AnyActorRef) => void;
+}
+
+/** A running manager: dispatcher + NodeCA on gRPC, node store, liveness actors. */
+export interface ManagerHandle {
+  /** host:port actually bound. */
+  readonly listenAddr: string;
+  readonly advertiseAddr: string;
+  listNodes(): Node__Output[];
+  /** By full ID, unique ID prefix or hostname; NotFound "node %s not found" / ambiguous as moby. */
+  getNode(ref: string): Node__Output;
+  joinTokens(): JoinTokens;
+  rotateJoinToken(role: "worker" | "manager"): JoinTokens;
+  clusterInfo(): ClusterInfo;
+  stop(): Promise<void>;
+}
+
+export type StartManager = (opts: ManagerOptions) => Promise<ManagerHandle>;

@@ -1,0 +1,83 @@
+import { z } from "zod";
+
+/**
+ * The CLI → daemon API on `swarmbus.daemon.<name>.<verb>` (request/reply, JSON).
+ * Requests are validated with these schemas on the daemon side; a reply is
+ * `{ ok: true, result }` or `{ ok: false, error: WireError }`.
+ */
+const hostPort = z
+  .string()
+  .regex(/^(\[[0-9a-fA-F:.]+\]|[\w.-]+):\d{1,5}$/, "expected HOST:PORT")
+  .refine((s) => Number(s.slice(s.lastIndexOf(":") + 1)) <= 65535, "port out of range");
+
+export const daemonRequests = {
+  init: z.strictObject({
+    listenAddr: hostPort.optional(),
+    advertiseAddr: hostPort.optional(),
+    forceNewCluster: z.boolean().optional(),
+  }),
+  join: z.strictObject({
+    token: z.string().min(1),
+    remoteAddr: hostPort,
+    listenAddr: hostPort.optional(),
+    advertiseAddr: hostPort.optional(),
+  }),
+  leave: z.strictObject({ force: z.boolean().optional() }),
+  "join-token": z.strictObject({ role: z.enum(["worker", "manager"]), rotate: z.boolean().optional() }),
+  info: z.strictObject({}),
+  "node.ls": z.strictObject({}),
+  "node.inspect": z.strictObject({ ref: z.string().min(1) }),
+} as const;
+
+export type DaemonVerb = keyof typeof daemonRequests;
+export type DaemonRequest<V extends DaemonVerb> = z.infer<(typeof daemonRequests)[V]>;
+
+/** moby's LocalNodeState. */
+export type LocalNodeState = "inactive" | "pending" | "active" | "error" | "locked";
+
+export interface PeerInfo {
+  NodeID: string;
+  Addr: string;
+}
+
+/** The Swarm part of moby's types.Info, with moby's field names. */
+export interface SwarmInfo {
+  NodeID: string;
+  NodeAddr: string;
+  LocalNodeState: LocalNodeState;
+  ControlAvailable: boolean;
+  Error: string;
+  RemoteManagers: PeerInfo[] | null;
+  Nodes: number;
+  Managers: number;
+  Cluster: ClusterInfoJson | null;
+  Warnings: string[] | null;
+}
+
+export interface ClusterInfoJson {
+  ID: string;
+  CreatedAt: string;
+  UpdatedAt: string;
+  Spec: {
+    Name: string;
+    Orchestration: { TaskHistoryRetentionLimit: number };
+    Raft: { SnapshotInterval: number; KeepOldSnapshots: number; HeartbeatTick: number; ElectionTick: number };
+    /** nanoseconds, as Go's time.Duration marshals */
+    Dispatcher: { HeartbeatPeriod: number };
+    CAConfig: { NodeCertExpiry: number; ForceRotate: number };
+    EncryptionConfig: { AutoLockManagers: boolean };
+  };
+  RootRotationInProgress: boolean;
+  DataPathPort: number;
+}
+
+export interface DaemonResults {
+  init: { nodeId: string; workerToken: string; advertiseAddr: string };
+  join: { role: "manager" | "worker" };
+  leave: Record<string, never>;
+  "join-token": { role: "worker" | "manager"; token: string; advertiseAddr: string };
+  info: SwarmInfo;
+  /** docker's node ls rows come from these (see src/cli/format.ts). */
+  "node.ls": { self: string; nodes: unknown[] };
+  "node.inspect": { node: unknown };
+}
