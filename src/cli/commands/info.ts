@@ -1,0 +1,20 @@
+import { Command, Option } from "@commander-js/extra-typings";
+import { type GlobalOptions, withDaemon } from "../context.ts";
+import { formatSwarmInfo, formatWarnings } from "../format/info.ts";
+
+export function infoCommand() {
+  return new Command("info")
+    .description("Display the Swarm section of system-wide information, as docker info")
+    .addOption(new Option("--format <format>", "output format").choices(["text", "json"] as const).default("text"))
+    .action(async (opts, cmd) => {
+      const g = cmd.optsWithGlobals() as GlobalOptions;
+      const info = await withDaemon(g, (call) => call("info", {}));
+      if (opts.format === "json") {
+        process.stdout.write(`${JSON.stringify(info, null, 4)}\n`);
+        return;
+      }
+      process.stdout.write(`${formatSwarmInfo(info)}\n`);
+      const warnings = formatWarnings(info);
+      if (warnings) process.stderr.write(`\n${warnings}\n`);
+    });
+}

@@ -1,0 +1,26 @@
+import { Command, Option } from "@commander-js/extra-typings";
+import { type GlobalOptions } from "../context.ts";
+import { runUp } from "../up.ts";
+
+export function upCommand() {
+  return new Command("up")
+    .description("Start nats-server (nats.conf) and a local swarm: 1 manager + N workers, until Ctrl-C")
+    .addOption(new Option("--workers <n>", "how many workers").default("2"))
+    .addOption(new Option("--profile <profile>", "timing profile").choices(["fast", "swarm"] as const).default("fast"))
+    .option("--state-root <dir>", "where the daemons' state dirs go", ".state/up")
+    .option("--keep-state", "keep the state dirs of a previous run (the daemons rejoin their swarm)")
+    .action(async (opts, cmd) => {
+      const g = cmd.optsWithGlobals() as GlobalOptions;
+      const workers = Number(opts.workers);
+      if (!Number.isInteger(workers) || workers < 0 || workers > 50) {
+        throw new Error(`--workers must be a whole number from 0 to 50, got "${opts.workers}"`);
+      }
+      await runUp({
+        workers,
+        profile: opts.profile,
+        stateRoot: opts.stateRoot,
+        keepState: opts.keepState ?? false,
+        natsUrl: g.nats,
+      });
+    });
+}

@@ -1,0 +1,41 @@
+import type { NatsConnection } from "@nats-io/transport-node";
+import { callDaemon } from "../bus/daemon-client.ts";
+import { connectBus } from "../bus/connection.ts";
+import { assertToken } from "../bus/subjects.ts";
+import type { DaemonRequest, DaemonResults, DaemonVerb } from "../node/daemon-api.ts";
+import { rpcError } from "../rpc/status.ts";
+
+/** Longer than any wait a daemon does on a request (join waits joinTimeoutMs, 20 s in the swarm profile). */
+const CLI_TIMEOUT_MS = 65_000;
+
+export interface GlobalOptions {
+  node?: string;
+  nats: string;
+}
+
+/** Talks to one daemon over the bus for the length of one command. */
+export async function withDaemon<T>(
+  g: GlobalOptions,
+  fn: (call: <V extends DaemonVerb>(verb: V, req: DaemonRequest<V>) => Promise<DaemonResults[V]>) => Promise<T>,
+): Promise<T> {
+  if (!g.node) {
+    throw rpcError("InvalidArgument", "no daemon named: pass --node NAME or set SWARMBUS_NODE", { plain: true });
+  }
+  try {
+    assertToken(g.node, "node name");
+  } catch (e) {
+    throw rpcError("InvalidArgument", (e as Error).message, { plain: true });
+  }
+  const nodeName = g.node;
+  let nc: NatsConnection;
+  try {
+    nc = await connectBus(g.nats, `swarmbus-cli-${process.pid}`);
+  } catch (e) {
+    throw rpcError("Unavailable", (e as Error).message, { plain: true });
+  }
+  try {
+    return await fn((verb, req) => callDaemon(nc, nodeName, verb, req, { timeoutMs: CLI_TIMEOUT_MS }));
+  } finally {
+    await nc.close();
+  }
+}

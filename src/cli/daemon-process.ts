@@ -1,0 +1,81 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { createWriteStream, mkdirSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
+/** The CLI entry, run with tsx's loader so child daemons need no build step. */
+export const cliEntry = join(root, "src", "cli", "main.ts");
+
+export interface DaemonProcessOptions {
+  name: string;
+  stateDir: string;
+  natsUrl: string;
+  listenAddr?: string;
+  advertiseAddr?: string;
+  profile?: "fast" | "swarm";
+  /** Where the daemon's stdout/stderr go; default: inherited from this process. */
+  logFile?: string;
+  env?: Record<string, string>;
+}
+
+export interface DaemonProcess {
+  readonly name: string;
+  readonly pid: number;
+  readonly options: DaemonProcessOptions;
+  /** Resolves with the exit code (or signal name) when the process ends. */
+  readonly exited: Promise<number | string>;
+  kill(signal: NodeJS.Signals): void;
+  /** SIGTERM, then SIGKILL after graceMs; resolves when the process is gone. */
+  stop(graceMs?: number): Promise<void>;
+}
+
+/** Starts `swarmbus daemon …` as a real child process, like starting dockerd. */
+export function spawnDaemon(opts: DaemonProcessOptions): DaemonProcess {
+  const args = [
+    "--import",
+    "tsx",
+    cliEntry,
+    "daemon",
+    "--name",
+    opts.name,
+    "--state-dir",
+    opts.stateDir,
+    "--nats",
+    opts.natsUrl,
+    "--profile",
+    opts.profile ?? "fast",
+  ];
+  if (opts.listenAddr) args.push("--listen-addr", opts.listenAddr);
+  if (opts.advertiseAddr) args.push("--advertise-addr", opts.advertiseAddr);
+  let child: ChildProcess;
+  const env = { ...process.env, ...opts.env };
+  if (opts.logFile) {
+    mkdirSync(dirname(opts.logFile), { recursive: true });
+    const log = createWriteStream(opts.logFile, { flags: "a" });
+    child = spawn(process.execPath, args, { cwd: root, env, stdio: ["ignore", "pipe", "pipe"] });
+    child.stdout?.pipe(log);
+    child.stderr?.pipe(log);
+  } else {
+    child = spawn(process.execPath, args, { cwd: root, env, stdio: ["ignore", "inherit", "inherit"] });
+  }
+  const exited = new Promise<number | string>((resolve) => {
+    child.once("exit", (code, signal) => resolve(code ?? signal ?? -1));
+  });
+  return {
+    name: opts.name,
+    pid: child.pid ?? -1,
+    options: opts,
+    exited,
+    kill: (signal) => {
+      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+    },
+    stop: async (graceMs = 5000) => {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      child.kill("SIGTERM");
+      const timer = setTimeout(() => child.kill("SIGKILL"), graceMs);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+}

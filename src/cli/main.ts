@@ -1,0 +1,42 @@
+#!/usr/bin/env node
+import { Command, Option } from "@commander-js/extra-typings";
+import { isRpcError, RpcError, toRpcError } from "../rpc/status.ts";
+import { VERSION } from "../version.ts";
+import { daemonCommand } from "./commands/daemon.ts";
+import { infoCommand } from "./commands/info.ts";
+import { nodeCommand } from "./commands/node.ts";
+import { swarmCommand } from "./commands/swarm.ts";
+import { upCommand } from "./commands/up.ts";
+
+const program = new Command("swarmbus")
+  .description("Docker Swarm's control plane as XState machines on a NATS bus")
+  .version(VERSION)
+  .addOption(
+    new Option("--node <name>", "the daemon a command talks to (like DOCKER_HOST)").env("SWARMBUS_NODE"),
+  )
+  .addOption(
+    new Option("--nats <url>", "the NATS server of the swarm").env("SWARMBUS_NATS").default("nats://127.0.0.1:4222"),
+  )
+  .showHelpAfterError()
+  .exitOverride((err) => {
+    // commander's own messages (bad flags, missing args) already went to stderr.
+    process.exit(err.exitCode === 0 ? 0 : 1);
+  });
+
+program.addCommand(daemonCommand());
+program.addCommand(swarmCommand());
+program.addCommand(nodeCommand());
+program.addCommand(infoCommand());
+program.addCommand(upCommand());
+
+try {
+  await program.parseAsync(process.argv);
+} catch (e) {
+  fail(e);
+}
+
+function fail(e: unknown): never {
+  const err = isRpcError(e) ? e : e instanceof RpcError ? e : toRpcError(e);
+  process.stderr.write(`${err.dockerText}\n`);
+  process.exit(1);
+}

@@ -1,0 +1,146 @@
+import { rmSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { connect, type NatsConnection } from "@nats-io/transport-node";
+import { callDaemon } from "../bus/daemon-client.ts";
+import { type NatsServerHandle, startNatsServer } from "../bus/nats-server.ts";
+import type { DaemonRequest, DaemonResults, DaemonVerb } from "../node/daemon-api.ts";
+import { isRpcError } from "../rpc/status.ts";
+import { type DaemonProcess, spawnDaemon } from "./daemon-process.ts";
+import { formatSwarmInfo } from "./format/info.ts";
+import { formatNodeLs, NodeRow } from "./format/node-ls.ts";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
+
+export interface UpOptions {
+  workers: number;
+  profile: "fast" | "swarm";
+  stateRoot: string;
+  keepState: boolean;
+  natsUrl: string;
+}
+
+/** `npm start`: nats-server from nats.conf, one manager and N workers as daemon processes, until Ctrl-C. */
+export async function runUp(opts: UpOptions): Promise<void> {
+  const stateRoot = resolve(opts.stateRoot);
+  if (!opts.keepState) rmSync(stateRoot, { recursive: true, force: true });
+
+  let server: NatsServerHandle | undefined;
+  let nc = await tryConnect(opts.natsUrl);
+  if (!nc) {
+    say(`starting nats-server -c nats.conf`);
+    server = await startNatsServer({ config: join(root, "nats.conf") });
+    nc = await connect({ servers: server.url, name: "swarmbus-up" });
+  } else {
+    say(`using the NATS server already at ${opts.natsUrl}`);
+  }
+  const natsUrl = server?.url ?? opts.natsUrl;
+
+  const names = ["m1", ...Array.from({ length: opts.workers }, (_, i) => `w${i + 1}`)];
+  const daemons: DaemonProcess[] = names.map((name, i) =>
+    spawnDaemon({
+      name,
+      stateDir: join(stateRoot, name),
+      natsUrl,
+      listenAddr: `127.0.0.1:${2377 + i}`,
+      profile: opts.profile,
+      logFile: join(stateRoot, `${name}.log`),
+    }),
+  );
+  say(`started daemons ${names.join(", ")} (${opts.profile} profile; logs in ${stateRoot}/<name>.log)`);
+
+  let stopping = false;
+  const stopAll = async () => {
+    if (stopping) return;
+    stopping = true;
+    say("stopping the swarm…");
+    await Promise.all(daemons.map((d) => d.stop()));
+    await nc?.close();
+    await server?.stop();
+    say("stopped.");
+  };
+  const onSignal = () => {
+    void stopAll().then(() => process.exit(0));
+  };
+  process.once("SIGINT", onSignal);
+  process.once("SIGTERM", onSignal);
+
+  try {
+    const conn = nc;
+    const call = <V extends DaemonVerb>(node: string, verb: V, req: DaemonRequest<V>): Promise<DaemonResults[V]> =>
+      callDaemon(conn, node, verb, req, { timeoutMs: 60_000 });
+    for (const d of daemons) await waitAnswering(() => call(d.name, "info", {}), d);
+
+    const manager = names[0]!;
+    if ((await call(manager, "info", {})).LocalNodeState === "inactive") {
+      const r = await call(manager, "init", { listenAddr: "127.0.0.1:2377" });
+      say(`Swarm initialized: current node (${r.nodeId}) is now a manager.`);
+    }
+    const { token, advertiseAddr } = await call(manager, "join-token", { role: "worker" });
+    for (const w of names.slice(1)) {
+      if ((await call(w, "info", {})).LocalNodeState !== "inactive") continue;
+      const r = await call(w, "join", { token, remoteAddr: advertiseAddr });
+      say(`${w}: This node joined a swarm as a ${r.role}.`);
+    }
+    await waitAllReady(() => call(manager, "node.ls", {}), names.length);
+
+    process.stdout.write(`\n$ swarmbus --node ${manager} info\n${formatSwarmInfo(await call(manager, "info", {}))}\n`);
+    const ls = await call(manager, "node.ls", {});
+    const rows = ls.nodes.map((n) => NodeRow.parse(n));
+    process.stdout.write(`\n$ swarmbus --node ${manager} node ls\n${formatNodeLs(rows, ls.self)}\n\n`);
+    say(`the swarm is up. In another terminal: npx swarmbus --node ${manager} node ls   (Ctrl-C here stops it)`);
+  } catch (e) {
+    await stopAll();
+    throw e;
+  }
+  // Run until a signal; a daemon that dies is reported, the rest keep running.
+  for (const d of daemons) {
+    void d.exited.then((code) => {
+      if (!stopping) say(`daemon ${d.name} exited (${code}); see ${d.options.logFile}`);
+    });
+  }
+  await new Promise<never>(() => {});
+}
+
+function say(msg: string): void {
+  process.stderr.write(`swarmbus up: ${msg}\n`);
+}
+
+async function tryConnect(url: string): Promise<NatsConnection | undefined> {
+  try {
+    return await connect({ servers: url, name: "swarmbus-up", reconnect: false, timeout: 1000 });
+  } catch {
+    return undefined;
+  }
+}
+
+/** A daemon answers once its bus subscription is up; a dead process is an error at once. */
+async function waitAnswering(probe: () => Promise<unknown>, d: DaemonProcess, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let dead = false;
+  void d.exited.then(() => {
+    dead = true;
+  });
+  for (;;) {
+    if (dead) throw new Error(`daemon ${d.name} exited during start-up; see ${d.options.logFile}`);
+    try {
+      await probe();
+      return;
+    } catch (e) {
+      if (Date.now() > deadline) throw new Error(`daemon ${d.name} did not answer within ${timeoutMs} ms: ${e}`);
+      if (!isRpcError(e, "Unavailable")) throw e;
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+async function waitAllReady(list: () => Promise<{ nodes: unknown[] }>, count: number, timeoutMs = 30_000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const { nodes } = await list();
+    const ready = nodes.map((n) => NodeRow.parse(n)).filter((n) => n.Status.State === "ready").length;
+    if (ready >= count) return;
+    if (Date.now() > deadline) throw new Error(`only ${ready} of ${count} nodes became Ready within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
