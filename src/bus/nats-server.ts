@@ -10,6 +10,8 @@ export interface NatsServerHandle {
 export interface NatsServerOptions {
   /** A config file (nats.conf); without it the server listens on a free loopback port. */
   config?: string;
+  /** A fixed client port (e.g. to restart a server where clients expect it); default: a free one. */
+  port?: number;
   /** How long to wait for "Server is ready". */
   startTimeoutMs?: number;
 }
@@ -29,7 +31,7 @@ export function natsServerBinary(): string {
  * is read from the server's own log line, so `-p -1` (a free port) works.
  */
 export function startNatsServer(opts: NatsServerOptions = {}): Promise<NatsServerHandle> {
-  const args = opts.config ? ["-c", opts.config] : ["-a", "127.0.0.1", "-p", "-1"];
+  const args = opts.config ? ["-c", opts.config] : ["-a", "127.0.0.1", "-p", String(opts.port ?? -1)];
   const child = spawn(natsServerBinary(), args, { stdio: ["ignore", "pipe", "pipe"] });
   const timeoutMs = opts.startTimeoutMs ?? 10_000;
   return new Promise((resolve, reject) => {

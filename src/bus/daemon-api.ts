@@ -1,0 +1,89 @@
+import type { Msg, NatsConnection } from "@nats-io/transport-node";
+import { type DaemonRequest, type DaemonResults, type DaemonVerb, daemonRequests } from "../node/daemon-api.ts";
+import { Code, rpcError } from "../rpc/status.ts";
+import { describeIssues, errorReply, okReply, parseJsonBody, type Reply } from "./envelope.ts";
+import { type BusLog, defaultBusLog } from "./log.ts";
+import { subjects } from "./subjects.ts";
+
+export type DaemonHandlers = {
+  [V in DaemonVerb]?: (req: DaemonRequest<V>) => Promise<DaemonResults[V]>;
+};
+
+export interface DaemonApiServer {
+  /** Stops taking requests and waits for the ones in flight to be answered. */
+  stop(): Promise<void>;
+}
+
+export const isDaemonVerb = (verb: string): verb is DaemonVerb => Object.hasOwn(daemonRequests, verb);
+
+/**
+ * Serves the CLI → daemon API of one node on `<p>.daemon.<nodeName>.>`.
+ * Every request is validated before a handler sees it (unknown verb →
+ * Unimplemented `unknown command <verb>`; not JSON → InvalidArgument
+ * `invalid request payload: …`; schema mismatch → InvalidArgument naming the
+ * field); a handler's error is sent back as an RpcError (`toRpcError`); nothing
+ * a client sends takes the subscription down.
+ */
+export function serveDaemonApi(
+  nc: NatsConnection,
+  nodeName: string,
+  handlers: DaemonHandlers,
+  opts: { log?: BusLog } = {},
+): DaemonApiServer {
+  const log = opts.log ?? defaultBusLog();
+  const s = subjects();
+  const inFlight = new Set<Promise<void>>();
+
+  const answer = async (msg: Msg): Promise<void> => {
+    const verb = s.daemonVerb(nodeName, msg.subject) ?? "";
+    let reply: Reply<unknown>;
+    try {
+      reply = okReply(await dispatch(verb, msg.string()));
+    } catch (e) {
+      reply = errorReply(e);
+      if (reply.ok === false && reply.error.code !== Code.InvalidArgument && reply.error.code !== Code.Unimplemented) {
+        log.warn({ node: nodeName, verb, code: reply.error.code, err: reply.error.message }, "daemon command failed");
+      }
+    }
+    if (!msg.reply) return;
+    try {
+      msg.respond(JSON.stringify(reply));
+    } catch (e) {
+      log.warn({ node: nodeName, verb, err: String(e) }, "could not send the daemon reply");
+    }
+  };
+
+  const dispatch = async (verb: string, body: string): Promise<unknown> => {
+    if (!isDaemonVerb(verb)) throw rpcError("Unimplemented", `unknown command ${verb}`);
+    const json = parseJsonBody(body);
+    const parsed = daemonRequests[verb].safeParse(json);
+    if (!parsed.success) throw rpcError("InvalidArgument", `invalid ${verb} request: ${describeIssues(parsed.error)}`);
+    const handler = handlers[verb] as ((req: unknown) => Promise<unknown>) | undefined;
+    if (!handler) throw rpcError("Unimplemented", `command ${verb} is not implemented by this daemon`);
+    return await handler(parsed.data);
+  };
+
+  const sub = nc.subscribe(s.daemonAll(nodeName), {
+    callback: (err, msg) => {
+      if (err) {
+        log.error({ node: nodeName, err: err.message }, "daemon API subscription error");
+        return;
+      }
+      const p = answer(msg).finally(() => inFlight.delete(p));
+      inFlight.add(p);
+    },
+  });
+
+  return {
+    async stop() {
+      if (!sub.isClosed()) {
+        try {
+          await sub.drain();
+        } catch {
+          sub.unsubscribe();
+        }
+      }
+      await Promise.allSettled([...inFlight]);
+    },
+  };
+}

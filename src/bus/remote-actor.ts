@@ -1,0 +1,138 @@
+import type { Msg, NatsConnection } from "@nats-io/transport-node";
+import type { AnyActorRef, EventObject } from "xstate";
+import { z } from "zod";
+import { rpcError } from "../rpc/status.ts";
+import { serverUrl } from "./connection.ts";
+import { describeIssues, errorReply, okReply, parseJsonBody, type Reply, requestReply } from "./envelope.ts";
+import { stateString } from "./events.ts";
+import { type BusLog, defaultBusLog } from "./log.ts";
+import { subjects } from "./subjects.ts";
+
+/** What a remote actor answers to an accepted event: its state after the event. */
+export interface ActorDelivery {
+  state: string;
+  /** Whether the event changed the state value. */
+  changed: boolean;
+}
+
+const RemoteEvent = z.looseObject({ type: z.string().min(1) });
+
+/**
+ * The event types an actor accepts from outside, or undefined when any type
+ * goes (non-machine logic, or a machine with a `*` transition). Internal
+ * `xstate.*` events are never accepted from the bus.
+ */
+export function acceptedEvents(actor: AnyActorRef): ReadonlySet<string> | undefined {
+  const logic = (actor as { logic?: { events?: unknown } }).logic;
+  const events = logic?.events;
+  if (!Array.isArray(events)) return undefined;
+  const types = events.filter((t): t is string => typeof t === "string");
+  if (types.includes("*")) return undefined;
+  return new Set(types.filter((t) => !t.startsWith("xstate.")));
+}
+
+export interface RemoteActorServer {
+  stop(): Promise<void>;
+}
+
+/**
+ * Makes `actor` reachable at `<p>.actor.<node>.<actor>`: a message there is
+ * JSON `{ type, ... }` and is sent to the actor if its machine accepts that
+ * type. The answer (when the sender asked for one) is `{ ok: true, result:
+ * ActorDelivery }`, or InvalidArgument for garbage or an event the actor does
+ * not know, FailedPrecondition when the actor is no longer running. Rejected
+ * messages are logged; nothing sent here takes the subscription down.
+ */
+export function serveActor(
+  nc: NatsConnection,
+  nodeName: string,
+  actorName: string,
+  actor: AnyActorRef,
+  opts: { log?: BusLog } = {},
+): RemoteActorServer {
+  const log = opts.log ?? defaultBusLog();
+  const accepted = acceptedEvents(actor);
+
+  const deliver = (text: string): ActorDelivery => {
+    const parsed = RemoteEvent.safeParse(parseJsonBody(text));
+    if (!parsed.success) {
+      throw rpcError("InvalidArgument", `invalid event for actor ${actorName}: ${describeIssues(parsed.error)}`);
+    }
+    const event = parsed.data as EventObject;
+    if (event.type.startsWith("xstate.") || (accepted && !accepted.has(event.type))) {
+      const known = accepted ? `; it accepts ${[...accepted].sort().join(", ") || "no events"}` : "";
+      throw rpcError("InvalidArgument", `actor ${actorName} does not accept events of type ${event.type}${known}`);
+    }
+    const before = actor.getSnapshot() as { status?: string; value?: unknown };
+    if (before.status !== "active") {
+      throw rpcError("FailedPrecondition", `actor ${actorName} is not running (status ${before.status ?? "unknown"})`);
+    }
+    actor.send(event);
+    const after = actor.getSnapshot() as { value?: unknown };
+    const state = stateString(after.value);
+    return { state, changed: state !== stateString(before.value) };
+  };
+
+  const answer = (msg: Msg): void => {
+    let reply: Reply<ActorDelivery>;
+    try {
+      reply = okReply(deliver(msg.string()));
+    } catch (e) {
+      reply = errorReply(e);
+      if (!reply.ok) {
+        log.warn(
+          { node: nodeName, actor: actorName, code: reply.error.code, err: reply.error.message },
+          "rejected an event sent over the bus",
+        );
+      }
+    }
+    if (!msg.reply) return;
+    try {
+      msg.respond(JSON.stringify(reply));
+    } catch (e) {
+      log.warn({ node: nodeName, actor: actorName, err: String(e) }, "could not answer a remote event");
+    }
+  };
+
+  const sub = nc.subscribe(subjects().actor(nodeName, actorName), {
+    callback: (err, msg) => {
+      if (err) {
+        log.error({ node: nodeName, actor: actorName, err: err.message }, "remote actor subscription error");
+        return;
+      }
+      answer(msg);
+    },
+  });
+
+  return {
+    async stop() {
+      if (sub.isClosed()) return;
+      try {
+        await sub.drain();
+      } catch {
+        sub.unsubscribe();
+      }
+    },
+  };
+}
+
+/**
+ * Sends `event` to a remote actor and waits for its answer: the actor's state
+ * after it, or an RpcError (InvalidArgument for an event it rejects,
+ * Unavailable when nothing serves that actor).
+ */
+export async function sendToActor<E extends EventObject>(
+  nc: NatsConnection,
+  nodeName: string,
+  actorName: string,
+  event: E,
+  opts: { timeoutMs?: number } = {},
+): Promise<ActorDelivery> {
+  const result = await requestReply(nc, subjects().actor(nodeName, actorName), event, {
+    timeoutMs: opts.timeoutMs ?? 5_000,
+    what: `actor ${actorName} on node ${nodeName}`,
+    noResponders: () =>
+      rpcError("Unavailable", `no actor ${actorName} on node ${nodeName} is reachable on ${serverUrl(nc)}`),
+  });
+  return result as ActorDelivery;
+}

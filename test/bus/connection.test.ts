@@ -1,0 +1,52 @@
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import { connectBus } from "../../src/bus/connection.ts";
+import { serveDaemonApi } from "../../src/bus/daemon-api.ts";
+import { callDaemon } from "../../src/bus/daemon-client.ts";
+import { startNatsServer } from "../../src/bus/nats-server.ts";
+import { isRpcError } from "../../src/rpc/status.ts";
+import { waitFor } from "../support/wait-for.ts";
+import { memoryLog, rejection } from "./support.ts";
+
+test("no server at the URL → Unavailable naming the URL and the reason", async () => {
+  const e = await rejection(() => connectBus("nats://127.0.0.1:1", "lonely"));
+  assert.ok(isRpcError(e, "Unavailable"), String(e));
+  assert.ok((e as { plain: boolean }).plain);
+  assert.match((e as Error).message, /^cannot reach the NATS server at nats:\/\/127\.0\.0\.1:1: connection refused/);
+});
+
+test("a daemon's connection survives a nats-server restart and serves again", async () => {
+  let server = await startNatsServer();
+  const port = Number(new URL(server.url).port);
+  const daemonNc = await connectBus(server.url, "daemon-m1");
+  const api = serveDaemonApi(
+    daemonNc,
+    "m1",
+    { "join-token": async (req) => ({ role: req.role, token: "T", advertiseAddr: "127.0.0.1:2377" }) },
+    { log: memoryLog() },
+  );
+  await daemonNc.flush();
+  let reconnected = false;
+  void (async () => {
+    for await (const s of daemonNc.status()) if (s.type === "reconnect") reconnected = true;
+  })();
+  try {
+    await server.stop();
+    server = await startNatsServer({ port });
+    await waitFor(() => reconnected, { timeoutMs: 10_000, what: "the daemon to reconnect" });
+    const cli = await connectBus(server.url, "cli");
+    try {
+      await daemonNc.flush();
+      const r = await callDaemon(cli, "m1", "join-token", { role: "worker" }, { timeoutMs: 5000 });
+      assert.is(r.token, "T");
+    } finally {
+      await cli.close();
+    }
+  } finally {
+    await api.stop();
+    await daemonNc.close();
+    await server.stop();
+  }
+});
+
+test.run();

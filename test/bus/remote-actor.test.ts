@@ -1,0 +1,121 @@
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import { createActor, fromCallback, setup } from "xstate";
+import { acceptedEvents, sendToActor, serveActor } from "../../src/bus/remote-actor.ts";
+import { actor as actorSubject } from "../../src/bus/subjects.ts";
+import { Code, isRpcError } from "../../src/rpc/status.ts";
+import { waitFor } from "../support/wait-for.ts";
+import { type BusFixture, memoryLog, rejection, startBus } from "./support.ts";
+
+/** A door: closed ⇄ open, closed → locked (with a code) → closed. */
+const door = setup({
+  types: {
+    events: {} as { type: "OPEN" } | { type: "CLOSE" } | { type: "LOCK"; code: string } | { type: "UNLOCK" },
+  },
+}).createMachine({
+  id: "door",
+  initial: "closed",
+  states: {
+    closed: { on: { OPEN: "open", LOCK: "locked" } },
+    open: { on: { CLOSE: "closed" } },
+    locked: { on: { UNLOCK: "closed" } },
+  },
+});
+
+let bus: BusFixture;
+const log = memoryLog();
+const doorActor = createActor(door);
+let stopServing: () => Promise<void>;
+const opts = { timeoutMs: 5000 };
+
+test.before(async () => {
+  bus = await startBus();
+  doorActor.start();
+  stopServing = serveActor(bus.daemon, "m1", "door", doorActor, { log }).stop;
+  await bus.daemon.flush();
+});
+
+test.after(async () => {
+  await stopServing();
+  doorActor.stop();
+  await bus.close();
+});
+
+test("the events a machine accepts are the ones its transitions name", () => {
+  assert.equal([...(acceptedEvents(doorActor) ?? [])].sort(), ["CLOSE", "LOCK", "OPEN", "UNLOCK"]);
+  assert.is(acceptedEvents(createActor(fromCallback(() => {}))), undefined, "non-machine logic: any type");
+});
+
+test("a valid event sent over the bus changes the actor's state", async () => {
+  assert.equal(await sendToActor(bus.cli, "m1", "door", { type: "OPEN" }, opts), { state: "open", changed: true });
+  assert.is(doorActor.getSnapshot().value, "open");
+  assert.equal(await sendToActor(bus.cli, "m1", "door", { type: "CLOSE" }, opts), { state: "closed", changed: true });
+  assert.equal(await sendToActor(bus.cli, "m1", "door", { type: "LOCK", code: "1234" }, opts), {
+    state: "locked",
+    changed: true,
+  });
+  // known to the machine but not handled in this state: delivered, nothing changes (XState semantics)
+  assert.equal(await sendToActor(bus.cli, "m1", "door", { type: "OPEN" }, opts), { state: "locked", changed: false });
+  await sendToActor(bus.cli, "m1", "door", { type: "UNLOCK" }, opts);
+  assert.is(doorActor.getSnapshot().value, "closed");
+});
+
+test("a fire-and-forget publish is delivered too", async () => {
+  bus.cli.publish(actorSubject("m1", "door"), JSON.stringify({ type: "OPEN" }));
+  await waitFor(() => doorActor.getSnapshot().matches("open"), { timeoutMs: 5000, what: "the door to open" });
+  await sendToActor(bus.cli, "m1", "door", { type: "CLOSE" }, opts);
+});
+
+test("an unknown event type is answered InvalidArgument, logged, and the actor is unchanged", async () => {
+  const before = log.lines.length;
+  const e = await rejection(() => sendToActor(bus.cli, "m1", "door", { type: "SMASH" }, opts));
+  assert.ok(isRpcError(e, "InvalidArgument"), String(e));
+  assert.is(
+    (e as Error).message,
+    "actor door does not accept events of type SMASH; it accepts CLOSE, LOCK, OPEN, UNLOCK",
+  );
+  assert.is(doorActor.getSnapshot().value, "closed");
+  assert.ok(log.lines.length > before, "the rejection is logged");
+});
+
+test("internal xstate.* events cannot be injected from the bus", async () => {
+  const e = await rejection(() => sendToActor(bus.cli, "m1", "door", { type: "xstate.stop" }, opts));
+  assert.ok(isRpcError(e, "InvalidArgument"));
+  assert.is(doorActor.getSnapshot().status, "active");
+});
+
+test("garbage and events without a type are answered InvalidArgument; the actor keeps serving", async () => {
+  const subject = actorSubject("m1", "door");
+  for (const body of ["{oops", "42", '"OPEN"', "null", JSON.stringify({ kind: "OPEN" }), JSON.stringify({ type: 5 })]) {
+    const reply = (await bus.cli.request(subject, body, { timeout: 5000 })).json<{
+      ok: boolean;
+      error: { code: number; message: string };
+    }>();
+    assert.is(reply.ok, false, body);
+    assert.is(reply.error.code, Code.InvalidArgument, body);
+  }
+  const r = (await bus.cli.request(subject, new Uint8Array([0xc3, 0x28]), { timeout: 5000 })).json<{
+    error: { code: number };
+  }>();
+  assert.is(r.error.code, Code.InvalidArgument);
+  bus.cli.publish(subject, "garbage without a reply subject");
+  assert.is(doorActor.getSnapshot().value, "closed");
+  assert.equal(await sendToActor(bus.cli, "m1", "door", { type: "OPEN" }, opts), { state: "open", changed: true });
+  await sendToActor(bus.cli, "m1", "door", { type: "CLOSE" }, opts);
+});
+
+test("a stopped actor answers FailedPrecondition; an unserved one is Unavailable", async () => {
+  const gone = createActor(door).start();
+  const server = serveActor(bus.daemon, "m1", "gone", gone, { log });
+  await bus.daemon.flush();
+  gone.stop();
+  const e = await rejection(() => sendToActor(bus.cli, "m1", "gone", { type: "OPEN" }, opts));
+  assert.ok(isRpcError(e, "FailedPrecondition"), String(e));
+  await server.stop();
+  await bus.daemon.flush();
+  const u = await rejection(() => sendToActor(bus.cli, "m1", "gone", { type: "OPEN" }, opts));
+  assert.ok(isRpcError(u, "Unavailable"), String(u));
+  assert.match((u as Error).message, /no actor gone on node m1 is reachable/);
+});
+
+test.run();
