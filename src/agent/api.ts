@@ -1,8 +1,8 @@
 import type { AnyActorRef } from "xstate";
+import type { ClientSideCredentials } from "../ca/credentials.ts";
+import type { TimingProfile } from "../config/profile.ts";
 import type { NodeDescription } from "../gen/docker/swarmkit/v1/NodeDescription.ts";
 import type { SessionMessage__Output } from "../gen/docker/swarmkit/v1/SessionMessage.ts";
-import type { TimingProfile } from "../config/profile.ts";
-import type { ClientSideCredentials } from "../ca/credentials.ts";
 
 export interface Peer {
   readonly nodeId: string;
@@ -21,6 +21,11 @@ export interface AgentOptions {
   readonly onRegistered?: (sessionId: string) => void;
   /** The remotes list changed (to persist state.json). */
   readonly onManagersChanged?: (managers: Peer[]) => void;
+  /**
+   * connectionbroker's local connection: while this returns a peer (the node
+   * runs a manager), every session goes to it instead of a weighted pick.
+   */
+  readonly localManager?: () => Peer | undefined;
   /** The session actor, for the bus. */
   readonly onActor?: (name: string, actor: AnyActorRef) => void;
 }

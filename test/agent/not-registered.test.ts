@@ -1,0 +1,36 @@
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import { waitFor } from "../support/wait-for.ts";
+import { startTestAgent } from "./support/agent-fixture.ts";
+import { type FakeDispatcher, startFakeDispatcher } from "./support/fake-dispatcher.ts";
+
+let m1: FakeDispatcher | undefined;
+let t: ReturnType<typeof startTestAgent> | undefined;
+
+test.after.each(async () => {
+  await t?.agent.stop();
+  await m1?.stop();
+});
+
+test("a NotFound heartbeat ('node not registered') makes the agent re-register and adopt a new session ID", async () => {
+  m1 = await startFakeDispatcher({ nodeId: "m1", heartbeatPeriodMs: 30 });
+  const fake = m1;
+  t = startTestAgent([{ nodeId: "", addr: fake.addr }]);
+  await t.agent.ready;
+  const first = t.agent.sessionId();
+  await waitFor(() => fake.heartbeats.length >= 2, { timeoutMs: 5000, what: "two heartbeats" });
+
+  fake.forget("w1"); // as the dispatcher does when the heartbeat grace expires
+  await waitFor(() => t?.registrations.length === 2 && t.registrations, {
+    timeoutMs: 5000,
+    what: "a second registration",
+  });
+  const second = t.agent.sessionId();
+  assert.is.not(second, first);
+  assert.equal(t.registrations, [first, second]);
+  // The new Session call presented the old session ID, as Swarm's agent does.
+  assert.equal(fake.sessions[1], { nodeId: "w1", presented: first, given: second });
+  await waitFor(() => fake.heartbeats.at(-1) === second, { timeoutMs: 5000, what: "a heartbeat of the new session" });
+});
+
+test.run();

@@ -1,0 +1,42 @@
+import type { AnyActorRef } from "xstate";
+import { startAgent } from "../../../src/agent/agent.ts";
+import type { AgentHandle, AgentOptions, Peer } from "../../../src/agent/api.ts";
+import { insecureClientCredentials } from "../../../src/ca/insecure-credentials.ts";
+import { profiles } from "../../../src/config/profile.ts";
+import type { SessionMessage__Output } from "../../../src/gen/docker/swarmkit/v1/SessionMessage.ts";
+import { TEST_CLUSTER_ID } from "./fake-dispatcher.ts";
+
+/** A worker agent "w1" on the fast profile, recording everything it reports. */
+export function startTestAgent(managers: Peer[], extra: Partial<AgentOptions> = {}) {
+  const registrations: string[] = [];
+  const messages: SessionMessage__Output[] = [];
+  const managerChanges: Peer[][] = [];
+  let session: AnyActorRef | undefined;
+  const agent: AgentHandle = startAgent({
+    credentials: insecureClientCredentials({ nodeId: "w1", role: "swarm-worker", clusterId: TEST_CLUSTER_ID }),
+    description: { hostname: "w1" },
+    managers,
+    profile: profiles.fast,
+    onRegistered: (id) => registrations.push(id),
+    onSessionMessage: (m) => messages.push(m),
+    onManagersChanged: (m) => managerChanges.push(m),
+    onActor: (name, actor) => {
+      if (name === "session") session = actor;
+    },
+    ...extra,
+  });
+  return {
+    agent,
+    registrations,
+    messages,
+    managerChanges,
+    /** The session actor's snapshot (state value and context). */
+    snapshot: () => {
+      if (!session) throw new Error("the agent did not announce its session actor");
+      return session.getSnapshot() as {
+        value: unknown;
+        context: { lastError: { code: number; message: string } | null; sessionId: string; backoffMs: number };
+      };
+    },
+  };
+}
