@@ -1,6 +1,6 @@
 import type { NatsConnection } from "@nats-io/transport-node";
-import { callDaemon } from "../bus/daemon-client.ts";
 import { connectBus } from "../bus/connection.ts";
+import { callDaemon } from "../bus/daemon-client.ts";
 import { assertToken } from "../bus/subjects.ts";
 import type { DaemonRequest, DaemonResults, DaemonVerb } from "../node/daemon-api.ts";
 import { rpcError } from "../rpc/status.ts";
@@ -38,4 +38,11 @@ export async function withDaemon<T>(
   } finally {
     await nc.close();
   }
+}
+
+/** The program-wide options (--node, --nats), read from any subcommand. */
+export function globals(cmd: { optsWithGlobals(): object }): GlobalOptions {
+  const o = cmd.optsWithGlobals() as Record<string, unknown>;
+  const nats = typeof o.nats === "string" ? o.nats : "nats://127.0.0.1:4222";
+  return typeof o.node === "string" ? { node: o.node, nats } : { nats };
 }

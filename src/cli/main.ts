@@ -11,9 +11,7 @@ import { upCommand } from "./commands/up.ts";
 const program = new Command("swarmbus")
   .description("Docker Swarm's control plane as XState machines on a NATS bus")
   .version(VERSION)
-  .addOption(
-    new Option("--node <name>", "the daemon a command talks to (like DOCKER_HOST)").env("SWARMBUS_NODE"),
-  )
+  .addOption(new Option("--node <name>", "the daemon a command talks to (like DOCKER_HOST)").env("SWARMBUS_NODE"))
   .addOption(
     new Option("--nats <url>", "the NATS server of the swarm").env("SWARMBUS_NATS").default("nats://127.0.0.1:4222"),
   )

@@ -1,7 +1,7 @@
 import type { AnyActorRef } from "xstate";
-import type { Node__Output } from "../gen/docker/swarmkit/v1/Node.ts";
-import type { TimingProfile } from "../config/profile.ts";
 import type { ServerSideCredentials } from "../ca/credentials.ts";
+import type { TimingProfile } from "../config/profile.ts";
+import type { Node__Output } from "../gen/docker/swarmkit/v1/Node.ts";
 
 /** Join tokens of the cluster, SWMTKN-1-<50 base 36>-<25 base 36>. */
 export interface JoinTokens {

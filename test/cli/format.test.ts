@@ -85,9 +85,25 @@ test("durations read as go-units prints them", () => {
 
 test("node ls has docker's columns, sorts by hostname and stars self", () => {
   const nodes = [
-    { ID: "b".repeat(25), Description: { Hostname: "w10", Engine: { EngineVersion: "0.1.0" } }, Spec: { Availability: "active" }, Status: { State: "down" } },
-    { ID: "a".repeat(25), Description: { Hostname: "m1", Engine: { EngineVersion: "0.1.0" } }, Spec: { Availability: "active" }, Status: { State: "ready" }, ManagerStatus: { Leader: true, Reachability: "reachable" } },
-    { ID: "c".repeat(25), Description: { Hostname: "w2", Engine: { EngineVersion: "0.1.0" } }, Spec: { Availability: "drain" }, Status: { State: "ready" } },
+    {
+      ID: "b".repeat(25),
+      Description: { Hostname: "w10", Engine: { EngineVersion: "0.1.0" } },
+      Spec: { Availability: "active" },
+      Status: { State: "down" },
+    },
+    {
+      ID: "a".repeat(25),
+      Description: { Hostname: "m1", Engine: { EngineVersion: "0.1.0" } },
+      Spec: { Availability: "active" },
+      Status: { State: "ready" },
+      ManagerStatus: { Leader: true, Reachability: "reachable" },
+    },
+    {
+      ID: "c".repeat(25),
+      Description: { Hostname: "w2", Engine: { EngineVersion: "0.1.0" } },
+      Spec: { Availability: "drain" },
+      Status: { State: "ready" },
+    },
   ].map((n) => NodeRow.parse(n));
   const lines = formatNodeLs(nodes, "a".repeat(25)).split("\n");
   assert.is(lines[0], `ID${" ".repeat(28)}HOSTNAME   STATUS    AVAILABILITY   MANAGER STATUS   ENGINE VERSION`);

@@ -32,14 +32,20 @@ test("swarm init makes an active manager and prints the join command", async () 
   assert.is(r.code, 0, r.stderr);
   const id = /Swarm initialized: current node \(([0-9a-z]{25})\) is now a manager\./.exec(r.stdout)?.[1];
   assert.ok(id, r.stdout);
-  assert.match(r.stdout, new RegExp(`swarmbus swarm join --token SWMTKN-1-[0-9a-z]{50}-[0-9a-z]{25} 127\\.0\\.0\\.1:${port}`));
+  assert.match(
+    r.stdout,
+    new RegExp(`swarmbus swarm join --token SWMTKN-1-[0-9a-z]{50}-[0-9a-z]{25} 127\\.0\\.0\\.1:${port}`),
+  );
   const info = await swarm.json<Info>("m1", "info", "--format", "json");
   assert.is(info.LocalNodeState, "active");
   assert.is(info.NodeID, id);
   assert.is(info.ControlAvailable, true);
   assert.is(info.Managers, 1);
   const text = (await swarm.cli("m1", "info")).stdout;
-  assert.match(text, /^ Swarm: active\n  NodeID: [0-9a-z]{25}\n  Is Manager: true\n  ClusterID: [0-9a-z]{25}\n  Managers: 1\n  Nodes: 1\n/);
+  assert.match(
+    text,
+    /^ Swarm: active\n {2}NodeID: [0-9a-z]{25}\n {2}Is Manager: true\n {2}ClusterID: [0-9a-z]{25}\n {2}Managers: 1\n {2}Nodes: 1\n/,
+  );
 });
 
 test("a second init is refused with Swarm's message", async () => {

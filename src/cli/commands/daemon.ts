@@ -1,6 +1,7 @@
 import { Command, Option } from "@commander-js/extra-typings";
 import { profile } from "../../config/profile.ts";
 import { runDaemon } from "../../node/daemon.ts";
+import { globals } from "../context.ts";
 
 export function daemonCommand() {
   return new Command("daemon")
@@ -12,7 +13,7 @@ export function daemonCommand() {
     .addOption(new Option("--profile <profile>", "timing profile").choices(["fast", "swarm"] as const).default("fast"))
     .action(async (opts, cmd) => {
       // --nats is the program's global option (also read after the subcommand).
-      const { nats } = cmd.optsWithGlobals() as { nats: string };
+      const { nats } = globals(cmd);
       await runDaemon({
         name: opts.name,
         stateDir: opts.stateDir,

@@ -1,5 +1,5 @@
 import { Command, Option } from "@commander-js/extra-typings";
-import { type GlobalOptions, withDaemon } from "../context.ts";
+import { globals, withDaemon } from "../context.ts";
 import { formatSwarmInfo, formatWarnings } from "../format/info.ts";
 
 export function infoCommand() {
@@ -7,7 +7,7 @@ export function infoCommand() {
     .description("Display the Swarm section of system-wide information, as docker info")
     .addOption(new Option("--format <format>", "output format").choices(["text", "json"] as const).default("text"))
     .action(async (opts, cmd) => {
-      const g = cmd.optsWithGlobals() as GlobalOptions;
+      const g = globals(cmd);
       const info = await withDaemon(g, (call) => call("info", {}));
       if (opts.format === "json") {
         process.stdout.write(`${JSON.stringify(info, null, 4)}\n`);

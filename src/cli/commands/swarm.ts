@@ -1,5 +1,5 @@
 import { Command } from "@commander-js/extra-typings";
-import { type GlobalOptions, withDaemon } from "../context.ts";
+import { globals, withDaemon } from "../context.ts";
 
 const joinCommandText = (token: string, addr: string) => `    swarmbus swarm join --token ${token} ${addr}`;
 
@@ -17,7 +17,7 @@ export function swarmCommand() {
     .option("--advertise-addr <addr>", "advertised address (HOST:PORT)")
     .option("--force-new-cluster", "force create a new cluster from current state")
     .action(async (opts, cmd) => {
-      const g = cmd.optsWithGlobals() as GlobalOptions;
+      const g = globals(cmd);
       const r = await withDaemon(g, (call) =>
         call("init", {
           ...(opts.listenAddr ? { listenAddr: opts.listenAddr } : {}),
@@ -40,7 +40,7 @@ export function swarmCommand() {
     .option("--listen-addr <addr>", "listen address (HOST:PORT)")
     .option("--advertise-addr <addr>", "advertised address (HOST:PORT)")
     .action(async (addr, opts, cmd) => {
-      const g = cmd.optsWithGlobals() as GlobalOptions;
+      const g = globals(cmd);
       const r = await withDaemon(g, (call) =>
         call("join", {
           token: opts.token,
@@ -57,7 +57,7 @@ export function swarmCommand() {
     .description("Leave the swarm")
     .option("-f, --force", "force this node to leave the swarm, ignoring warnings")
     .action(async (opts, cmd) => {
-      const g = cmd.optsWithGlobals() as GlobalOptions;
+      const g = globals(cmd);
       await withDaemon(g, (call) => call("leave", opts.force ? { force: true } : {}));
       process.stdout.write("Node left the swarm.\n");
     });
@@ -69,7 +69,7 @@ export function swarmCommand() {
     .option("--rotate", "rotate join token")
     .option("-q, --quiet", "only display token")
     .action(async (role, opts, cmd) => {
-      const g = cmd.optsWithGlobals() as GlobalOptions;
+      const g = globals(cmd);
       const r = await withDaemon(g, (call) => call("join-token", { role, ...(opts.rotate ? { rotate: true } : {}) }));
       if (opts.quiet) {
         process.stdout.write(`${r.token}\n`);
@@ -81,4 +81,3 @@ export function swarmCommand() {
 
   return swarm;
 }
-

@@ -1,5 +1,5 @@
 import { Command, Option } from "@commander-js/extra-typings";
-import { type GlobalOptions } from "../context.ts";
+import { globals } from "../context.ts";
 import { runUp } from "../up.ts";
 
 export function upCommand() {
@@ -10,7 +10,7 @@ export function upCommand() {
     .option("--state-root <dir>", "where the daemons' state dirs go", ".state/up")
     .option("--keep-state", "keep the state dirs of a previous run (the daemons rejoin their swarm)")
     .action(async (opts, cmd) => {
-      const g = cmd.optsWithGlobals() as GlobalOptions;
+      const g = globals(cmd);
       const workers = Number(opts.workers);
       if (!Number.isInteger(workers) || workers < 0 || workers > 50) {
         throw new Error(`--workers must be a whole number from 0 to 50, got "${opts.workers}"`);

@@ -1,0 +1,17 @@
+import type { AnyStateMachine } from "xstate";
+import { clusterStateMachine } from "./cluster-state.machine.ts";
+import { nodeMachine } from "./node.machine.ts";
+import { nodeLivenessMachine } from "./node-liveness.machine.ts";
+import { sessionMachine } from "./session.machine.ts";
+
+/** Every machine of swarmbus, by the actor name it runs under (for export and inspection tools). */
+export const machines = {
+  node: nodeMachine,
+  clusterState: clusterStateMachine,
+  session: sessionMachine,
+  nodeLiveness: nodeLivenessMachine,
+} as const satisfies Record<string, AnyStateMachine>;
+
+export type MachineName = keyof typeof machines;
+
+export { clusterStateMachine, nodeLivenessMachine, nodeMachine, sessionMachine };

@@ -1,0 +1,86 @@
+import type { Node__Output } from "../gen/docker/swarmkit/v1/Node.ts";
+import type { Timestamp__Output } from "../gen/google/protobuf/Timestamp.ts";
+
+/**
+ * A SwarmKit Node as moby's API shows it (MOBY: daemon/cluster/convert/node.go
+ * NodeFromGRPC, api/types/swarm/node.go), with Go's JSON field names: enums
+ * lowercased, the role from Spec.DesiredRole, times as Go's RFC 3339 with
+ * nanoseconds, ManagerStatus only for managers.
+ */
+export interface ApiNode {
+  ID: string;
+  Version: { Index: number };
+  CreatedAt: string;
+  UpdatedAt: string;
+  Spec: {
+    Name?: string;
+    Labels: Record<string, string>;
+    Role: string;
+    Availability: string;
+  };
+  Description: {
+    Hostname: string;
+    Platform: { Architecture: string; OS: string };
+    Resources: { NanoCPUs: number; MemoryBytes: number };
+    Engine: { EngineVersion: string; Labels?: Record<string, string> };
+  };
+  Status: { State: string; Message?: string; Addr?: string };
+  ManagerStatus?: { Leader?: boolean; Reachability: string; Addr?: string };
+}
+
+/** Go's zero time.Time, as encoding/json writes it. */
+const ZERO_TIME = "0001-01-01T00:00:00Z";
+
+/** A protobuf Timestamp as Go's time.Time marshals to JSON (RFC 3339, nanoseconds without trailing zeros). */
+export function goTime(ts: Timestamp__Output | null | undefined): string {
+  if (!ts) return ZERO_TIME;
+  const seconds = Number(ts.seconds);
+  if (!Number.isFinite(seconds)) return ZERO_TIME;
+  const base = new Date(seconds * 1000).toISOString().replace(/\.\d{3}Z$/, "");
+  const nanos = ts.nanos ? `.${String(ts.nanos).padStart(9, "0").replace(/0+$/, "")}` : "";
+  return `${base}${nanos}Z`;
+}
+
+const lower = (s: string | undefined | null): string => (s ?? "").toLowerCase();
+const int = (s: string | number | undefined | null): number => Number(s ?? 0) || 0;
+
+export function nodeFromGrpc(n: Node__Output): ApiNode {
+  const d = n.description;
+  const name = n.spec?.annotations?.name ?? "";
+  const engineLabels = d?.engine?.labels ?? {};
+  const node: ApiNode = {
+    ID: n.id,
+    Version: { Index: int(n.meta?.version?.index) },
+    CreatedAt: goTime(n.meta?.created_at),
+    UpdatedAt: goTime(n.meta?.updated_at),
+    Spec: {
+      ...(name ? { Name: name } : {}),
+      Labels: { ...(n.spec?.annotations?.labels ?? {}) },
+      Role: lower(n.spec?.desired_role ?? "WORKER"),
+      Availability: lower(n.spec?.availability ?? "ACTIVE"),
+    },
+    Description: {
+      Hostname: d?.hostname ?? "",
+      Platform: { Architecture: d?.platform?.architecture ?? "", OS: d?.platform?.os ?? "" },
+      Resources: { NanoCPUs: int(d?.resources?.nano_cpus), MemoryBytes: int(d?.resources?.memory_bytes) },
+      Engine: {
+        EngineVersion: d?.engine?.engine_version ?? "",
+        ...(Object.keys(engineLabels).length ? { Labels: { ...engineLabels } } : {}),
+      },
+    },
+    Status: {
+      State: lower(n.status?.state ?? "UNKNOWN"),
+      ...(n.status?.message ? { Message: n.status.message } : {}),
+      ...(n.status?.addr ? { Addr: n.status.addr } : {}),
+    },
+  };
+  const m = n.manager_status;
+  if (m) {
+    node.ManagerStatus = {
+      ...(m.leader ? { Leader: true } : {}),
+      Reachability: lower(m.reachability),
+      ...(m.addr ? { Addr: m.addr } : {}),
+    };
+  }
+  return node;
+}

@@ -1,0 +1,200 @@
+import type { AnyActorRef } from "xstate";
+import { connectBus } from "../bus/connection.ts";
+import { serveDaemonApi } from "../bus/daemon-api.ts";
+import { publishTransitions } from "../bus/events.ts";
+import type { TimingProfile } from "../config/profile.ts";
+import type { ManagerHandle } from "../manager/api.ts";
+import { rpcError } from "../rpc/status.ts";
+import { nodeAddrOf } from "./addresses.ts";
+import { nodeFromGrpc } from "./convert.ts";
+import type { DaemonRequest, DaemonResults, LocalNodeState, SwarmInfo } from "./daemon-api.ts";
+import {
+  errManagerNotReady,
+  errNoManagerNoNode,
+  errNoSwarm,
+  errSwarmExists,
+  errSwarmJoinTimeoutReached,
+  errSwarmNotManager,
+} from "./errors.ts";
+import { swarmInfo } from "./info.ts";
+import { managerLeaveMessage, managerStats } from "./leave-message.ts";
+import { daemonLogger } from "./log.ts";
+import { NodeRuntime } from "./node-runtime.ts";
+import { readStartConfig } from "./start-config-file.ts";
+import { readNodeCertificate, swarmDirOf } from "./state-dir.ts";
+
+export interface DaemonOptions {
+  name: string;
+  stateDir: string;
+  natsUrl: string;
+  listenAddr?: string;
+  advertiseAddr?: string;
+  profile: TimingProfile;
+}
+
+export interface DaemonHandle {
+  stop(): Promise<void>;
+}
+
+/** moby: Leave stops the node with a 15 s timeout. */
+const STOP_TIMEOUT_MS = 15_000;
+
+/**
+ * One node = one daemon (like dockerd): the node and clusterState actors, the
+ * CLI → daemon API on NATS, and the swarm it finds in its state dir.
+ */
+export async function runDaemon(opts: DaemonOptions): Promise<DaemonHandle> {
+  const log = daemonLogger(opts.name);
+  const swarmDir = swarmDirOf(opts.stateDir);
+  // A corrupt docker-state.json stops the daemon here with an error naming the file.
+  const startConfig = await readStartConfig(swarmDir);
+  const hasSwarm = (await readNodeCertificate(swarmDir)) !== null;
+
+  const nc = await connectBus(opts.natsUrl, `swarmbus-daemon-${opts.name}`);
+  const unpublish: (() => void)[] = [];
+  const onActor = (actorName: string, actor: AnyActorRef) => {
+    unpublish.push(publishTransitions(nc, opts.name, actorName, actor, { log }));
+  };
+
+  const rt = new NodeRuntime({
+    name: opts.name,
+    swarmDir,
+    profile: opts.profile,
+    log,
+    ...(opts.listenAddr ? { listenAddr: opts.listenAddr } : {}),
+    ...(opts.advertiseAddr ? { advertiseAddr: opts.advertiseAddr } : {}),
+    startConfig,
+    onActor,
+  });
+  rt.start();
+
+  /** moby lockedManagerAction: the control API of an active manager, or errNoManager. */
+  const manager = (): ManagerHandle => {
+    const m = rt.activeManager();
+    if (m) return m;
+    if (!rt.hasSwarmNode()) throw errNoManagerNoNode();
+    throw rt.isManager() ? errManagerNotReady() : errSwarmNotManager();
+  };
+
+  const info = (): SwarmInfo => {
+    const m = rt.activeManager();
+    const running = rt.hasSwarmNode();
+    return swarmInfo({
+      state: String(rt.clusterState.getSnapshot().value) as LocalNodeState,
+      error: rt.clusterState.getSnapshot().context.error,
+      nodeId: running ? (rt.identity?.nodeId ?? "") : null,
+      remoteManagers: rt.remoteManagers(),
+      nodeAddr: rt.isInactive()
+        ? ""
+        : nodeAddrOf(m?.advertiseAddr ?? rt.startConfig.AdvertiseAddr, rt.startConfig.ListenAddr),
+      manager: m ? { cluster: () => m.clusterInfo(), nodes: () => m.listNodes() } : null,
+    });
+  };
+
+  const handlers = {
+    init: async (req: DaemonRequest<"init">): Promise<DaemonResults["init"]> => {
+      if (!rt.isInactive()) throw errSwarmExists();
+      if (req.forceNewCluster) throw rpcError("Unimplemented", "--force-new-cluster is not supported yet");
+      await rt.init({
+        ...(req.listenAddr ? { listenAddr: req.listenAddr } : {}),
+        ...(req.advertiseAddr ? { advertiseAddr: req.advertiseAddr } : {}),
+      });
+      const m = manager();
+      return { nodeId: rt.identity?.nodeId ?? "", workerToken: m.joinTokens().worker, advertiseAddr: m.advertiseAddr };
+    },
+    join: async (req: DaemonRequest<"join">): Promise<DaemonResults["join"]> => {
+      if (!rt.isInactive()) throw errSwarmExists();
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<"timeout">((resolve) => {
+        timer = setTimeout(() => resolve("timeout"), opts.profile.joinTimeoutMs);
+      });
+      try {
+        const outcome = await Promise.race([
+          rt.joinSwarm({
+            token: req.token,
+            remoteAddr: req.remoteAddr,
+            ...(req.listenAddr ? { listenAddr: req.listenAddr } : {}),
+            ...(req.advertiseAddr ? { advertiseAddr: req.advertiseAddr } : {}),
+          }),
+          timeout,
+        ]);
+        if (outcome === "timeout") {
+          rt.callerGaveUp();
+          throw errSwarmJoinTimeoutReached();
+        }
+      } finally {
+        clearTimeout(timer);
+      }
+      return { role: rt.activeManager() ? "manager" : "worker" };
+    },
+    leave: async (req: DaemonRequest<"leave">): Promise<DaemonResults["leave"]> => {
+      if (rt.isInactive()) throw errNoSwarm();
+      if (rt.isManager() && !req.force) {
+        const m = rt.activeManager();
+        let stats: ReturnType<typeof managerStats> | null = null;
+        if (m) {
+          try {
+            stats = managerStats(m.listNodes(), rt.identity?.nodeId ?? "");
+          } catch {
+            stats = null;
+          }
+        }
+        throw rpcError("Unavailable", managerLeaveMessage(m !== null, stats), { plain: true });
+      }
+      await rt.leave();
+      return {};
+    },
+    "join-token": async (req: DaemonRequest<"join-token">): Promise<DaemonResults["join-token"]> => {
+      const m = manager();
+      const tokens = req.rotate ? m.rotateJoinToken(req.role) : m.joinTokens();
+      return { role: req.role, token: tokens[req.role], advertiseAddr: m.advertiseAddr };
+    },
+    info: async (): Promise<SwarmInfo> => info(),
+    "node.ls": async (): Promise<DaemonResults["node.ls"]> => {
+      const m = manager();
+      return { self: rt.identity?.nodeId ?? "", nodes: m.listNodes().map(nodeFromGrpc) };
+    },
+    "node.inspect": async (req: DaemonRequest<"node.inspect">): Promise<DaemonResults["node.inspect"]> => {
+      const m = manager();
+      const ref = req.ref === "self" ? (rt.identity?.nodeId ?? req.ref) : req.ref;
+      return { node: nodeFromGrpc(m.getNode(ref)) };
+    },
+  };
+
+  const server = serveDaemonApi(nc, opts.name, handlers, { log });
+  // The subscription is on the server before anyone is told the daemon runs.
+  await nc.flush();
+  if (hasSwarm) rt.resume();
+  log.info({ stateDir: opts.stateDir, resumed: hasSwarm }, "daemon started");
+
+  let stopping: Promise<void> | null = null;
+  const stop = (): Promise<void> => {
+    stopping ??= (async () => {
+      process.off("SIGTERM", onSignal);
+      process.off("SIGINT", onSignal);
+      await server.stop();
+      await rt.shutdown(STOP_TIMEOUT_MS);
+      for (const u of unpublish) u();
+      try {
+        await nc.drain();
+      } catch {
+        await nc.close();
+      }
+      log.info("daemon stopped");
+    })();
+    return stopping;
+  };
+  const onSignal = (signal: NodeJS.Signals) => {
+    log.info({ signal }, "shutting down");
+    stop().then(
+      () => process.exit(0),
+      (e: unknown) => {
+        log.error({ err: String(e) }, "shutdown failed");
+        process.exit(1);
+      },
+    );
+  };
+  process.once("SIGTERM", onSignal);
+  process.once("SIGINT", onSignal);
+  return { stop };
+}

@@ -1,0 +1,94 @@
+import type { Node__Output } from "../gen/docker/swarmkit/v1/Node.ts";
+import type { ClusterInfo } from "../manager/api.ts";
+import type { ClusterInfoJson, LocalNodeState, PeerInfo, SwarmInfo } from "./daemon-api.ts";
+import { TWO_MANAGER_WARNING } from "./errors.ts";
+
+/** Docker's default VXLAN data path port, shown in ClusterInfo. */
+export const DEFAULT_DATA_PATH_PORT = 4789;
+
+export interface InfoFacts {
+  state: LocalNodeState;
+  /** moby nodeRunner.err text, "" when none. */
+  error: string;
+  /** The swarm node exists (running): NodeID and RemoteManagers are shown. */
+  nodeId: string | null;
+  remoteManagers: readonly PeerInfo[];
+  /** The advertise host, else the local address. */
+  nodeAddr: string;
+  /** Present only for an active manager (control API up). */
+  manager: {
+    /** ListClusters' answer or its error. */
+    cluster: () => ClusterInfo;
+    /** ListNodes' answer or its error. */
+    nodes: () => Node__Output[];
+  } | null;
+}
+
+const ms = 1_000_000;
+
+export function clusterInfoJson(c: ClusterInfo): ClusterInfoJson {
+  return {
+    ID: c.id,
+    CreatedAt: c.createdAt,
+    UpdatedAt: c.updatedAt,
+    Spec: {
+      Name: c.name,
+      Orchestration: { TaskHistoryRetentionLimit: c.taskHistoryRetentionLimit },
+      Raft: {
+        SnapshotInterval: c.snapshotInterval,
+        KeepOldSnapshots: c.keepOldSnapshots,
+        HeartbeatTick: c.heartbeatTick,
+        ElectionTick: c.electionTick,
+      },
+      Dispatcher: { HeartbeatPeriod: c.heartbeatPeriodMs * ms },
+      CAConfig: { NodeCertExpiry: c.nodeCertExpiryMs * ms, ForceRotate: 0 },
+      EncryptionConfig: { AutoLockManagers: false },
+    },
+    RootRotationInProgress: c.rootRotationInProgress,
+    DataPathPort: DEFAULT_DATA_PATH_PORT,
+  };
+}
+
+/** moby Cluster.Info(): the Swarm part of `docker info`, by moby's rules. */
+export function swarmInfo(f: InfoFacts): SwarmInfo {
+  const info: SwarmInfo = {
+    NodeID: "",
+    NodeAddr: f.nodeAddr,
+    LocalNodeState: f.state,
+    ControlAvailable: false,
+    Error: f.error,
+    RemoteManagers: null,
+    Nodes: 0,
+    Managers: 0,
+    Cluster: null,
+    Warnings: null,
+  };
+  if (f.manager) {
+    info.ControlAvailable = true;
+    try {
+      info.Cluster = clusterInfoJson(f.manager.cluster());
+    } catch (e) {
+      info.Error = errorText(e);
+    }
+    try {
+      const nodes = f.manager.nodes();
+      info.Nodes = nodes.length;
+      info.Managers = nodes.filter((n) => n.manager_status).length;
+    } catch (e) {
+      info.Error = errorText(e);
+    }
+    if (!["inactive", "locked", "error"].includes(info.LocalNodeState) && info.Managers === 2) {
+      info.Warnings = [TWO_MANAGER_WARNING];
+    }
+  }
+  if (f.nodeId !== null) {
+    info.NodeID = f.nodeId;
+    info.RemoteManagers = f.remoteManagers.map((p) => ({ NodeID: p.NodeID, Addr: p.Addr }));
+  }
+  return info;
+}
+
+function errorText(e: unknown): string {
+  if (e && typeof e === "object" && "grpcText" in e && typeof e.grpcText === "string") return e.grpcText;
+  return e instanceof Error ? e.message : String(e);
+}

@@ -1,0 +1,48 @@
+import { join } from "node:path";
+import { z } from "zod";
+import { writeFileAtomic } from "./atomic-write.ts";
+import { ensureSwarmDir } from "./state-dir.ts";
+import { parseJsonFile, readTextOrNull, StateDirError } from "./state-dir-error.ts";
+
+/** moby's stateFile: the nodeStartConfig a restarted daemon starts its node with again. */
+export const START_CONFIG_FILE = "docker-state.json";
+
+/** moby nodeStartConfig's exported fields, with its JSON names. */
+export interface StartConfig {
+  LocalAddr: string;
+  RemoteAddr: string;
+  ListenAddr: string;
+  AdvertiseAddr: string;
+  DataPathAddr: string;
+  JoinInProgress: boolean;
+}
+
+const schema = z.object({
+  LocalAddr: z.string().default(""),
+  RemoteAddr: z.string().default(""),
+  ListenAddr: z.string().default(""),
+  AdvertiseAddr: z.string().default(""),
+  DataPathAddr: z.string().default(""),
+  JoinInProgress: z.boolean().default(false),
+});
+
+export function startConfigPath(swarmDir: string): string {
+  return join(swarmDir, START_CONFIG_FILE);
+}
+
+export async function readStartConfig(swarmDir: string): Promise<StartConfig | null> {
+  const file = startConfigPath(swarmDir);
+  const text = await readTextOrNull(file);
+  if (text === null) return null;
+  const parsed = schema.safeParse(parseJsonFile(file, text));
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new StateDirError(file, `${issue?.path.join(".") || "content"}: ${issue?.message ?? "invalid"}`);
+  }
+  return parsed.data;
+}
+
+export async function writeStartConfig(swarmDir: string, config: StartConfig): Promise<void> {
+  await ensureSwarmDir(swarmDir);
+  await writeFileAtomic(startConfigPath(swarmDir), JSON.stringify(config), 0o600);
+}

@@ -1,0 +1,82 @@
+import { mkdir, readdir, readFile, rm } from "node:fs/promises";
+import { join } from "node:path";
+import type { NodeIdentity } from "../ca/credentials.ts";
+import { writeFileAtomic } from "./atomic-write.ts";
+import { StateDirError } from "./state-dir-error.ts";
+
+/**
+ * `<state-dir>/swarm/`, laid out as dockerd's /var/lib/docker/swarm:
+ *   certificates/swarm-node.crt   the node identity (IssuedIdentity.certificate bytes)
+ *   state.json                    known managers (managers-file.ts)
+ *   docker-state.json             moby's nodeStartConfig (start-config-file.ts)
+ */
+export const SWARM_DIR_NAME = "swarm";
+export const CERT_DIRECTORY = "certificates";
+export const NODE_CERT_FILE = "swarm-node.crt";
+
+export function swarmDirOf(stateDir: string): string {
+  return join(stateDir, SWARM_DIR_NAME);
+}
+
+export function nodeCertPath(swarmDir: string): string {
+  return join(swarmDir, CERT_DIRECTORY, NODE_CERT_FILE);
+}
+
+/** SwarmKit's node.New: MkdirAll(StateDir, 0700). */
+export async function ensureSwarmDir(swarmDir: string): Promise<void> {
+  await mkdir(join(swarmDir, CERT_DIRECTORY), { recursive: true, mode: 0o700 });
+}
+
+export async function writeNodeCertificate(swarmDir: string, certificate: Buffer): Promise<void> {
+  await ensureSwarmDir(swarmDir);
+  await writeFileAtomic(nodeCertPath(swarmDir), certificate, 0o600);
+}
+
+/** The certificate bytes, or null when this state dir holds no swarm. */
+export async function readNodeCertificate(swarmDir: string): Promise<Buffer | null> {
+  const file = nodeCertPath(swarmDir);
+  try {
+    return await readFile(file);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === "ENOENT") return null;
+    throw new StateDirError(file, (e as Error).message);
+  }
+}
+
+const ID = /^[0-9a-z]{25}$/;
+
+/**
+ * The node identity kept in the state dir, decoded by `decode` (the credentials
+ * in use) and checked: node ID and cluster ID are 25 base-36 characters
+ * (a FIPS cluster ID is "FIPS." + ID). Null when there is no swarm here.
+ */
+export async function readNodeIdentity(
+  swarmDir: string,
+  decode: (certificate: Buffer) => NodeIdentity,
+): Promise<{ identity: NodeIdentity; certificate: Buffer } | null> {
+  const certificate = await readNodeCertificate(swarmDir);
+  if (!certificate) return null;
+  const file = nodeCertPath(swarmDir);
+  let identity: NodeIdentity;
+  try {
+    identity = decode(certificate);
+  } catch (e) {
+    throw new StateDirError(file, (e as Error).message);
+  }
+  if (!ID.test(identity.nodeId)) throw new StateDirError(file, `invalid node ID "${identity.nodeId}"`);
+  const cluster = identity.clusterId.replace(/^FIPS\./, "");
+  if (!ID.test(cluster)) throw new StateDirError(file, `invalid cluster ID "${identity.clusterId}"`);
+  return { identity, certificate };
+}
+
+/** moby clearPersistentState: remove everything inside <state-dir>/swarm, keep the dir. */
+export async function clearSwarmDir(swarmDir: string): Promise<void> {
+  let entries: string[];
+  try {
+    entries = await readdir(swarmDir);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === "ENOENT") return;
+    throw e;
+  }
+  await Promise.all(entries.map((name) => rm(join(swarmDir, name), { recursive: true, force: true })));
+}

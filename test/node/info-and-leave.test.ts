@@ -1,0 +1,95 @@
+import * as assert from "node:assert/strict";
+import { test } from "uvu";
+import type { Node__Output } from "../../src/gen/docker/swarmkit/v1/Node.ts";
+import type { ClusterInfo } from "../../src/manager/api.ts";
+import { TWO_MANAGER_WARNING } from "../../src/node/errors.ts";
+import { swarmInfo } from "../../src/node/info.ts";
+import { managerLeaveMessage, managerStats } from "../../src/node/leave-message.ts";
+import { rpcError } from "../../src/rpc/status.ts";
+
+const cluster: ClusterInfo = {
+  id: "cccccccccccccccccccccccc0",
+  name: "default",
+  createdAt: "2026-01-01T00:00:00Z",
+  updatedAt: "2026-01-01T00:00:00Z",
+  heartbeatPeriodMs: 5000,
+  taskHistoryRetentionLimit: 5,
+  snapshotInterval: 10000,
+  keepOldSnapshots: 0,
+  heartbeatTick: 1,
+  electionTick: 10,
+  nodeCertExpiryMs: 7_776_000_000,
+  rootRotationInProgress: false,
+};
+
+const mgr = (id: string, reachability: "REACHABLE" | "UNREACHABLE") =>
+  ({ id, manager_status: { raft_id: "1", addr: "", leader: false, reachability } }) as unknown as Node__Output;
+const worker = (id: string) => ({ id, manager_status: null }) as unknown as Node__Output;
+
+const base = { nodeId: "n1", remoteManagers: [{ NodeID: "n1", Addr: "127.0.0.1:2377" }], nodeAddr: "127.0.0.1" };
+
+test("inactive: no NodeID, no RemoteManagers, no cluster", () => {
+  const i = swarmInfo({ state: "inactive", error: "", nodeId: null, remoteManagers: [], nodeAddr: "", manager: null });
+  assert.equal(i.NodeID, "");
+  assert.equal(i.RemoteManagers, null);
+  assert.equal(i.Cluster, null);
+  assert.equal(i.ControlAvailable, false);
+});
+
+test("active manager: counts nodes and managers; durations in nanoseconds", () => {
+  const i = swarmInfo({
+    ...base,
+    state: "active",
+    error: "",
+    manager: { cluster: () => cluster, nodes: () => [mgr("n1", "REACHABLE"), worker("w1")] },
+  });
+  assert.equal(i.ControlAvailable, true);
+  assert.equal(i.Nodes, 2);
+  assert.equal(i.Managers, 1);
+  assert.equal(i.Cluster?.Spec.Dispatcher.HeartbeatPeriod, 5_000_000_000);
+  assert.equal(i.Cluster?.Spec.CAConfig.NodeCertExpiry, 7_776_000_000_000_000);
+  assert.equal(i.Warnings, null);
+});
+
+test("two managers: the warning, unless the state is error", () => {
+  const two = { cluster: () => cluster, nodes: () => [mgr("n1", "REACHABLE"), mgr("n2", "REACHABLE")] };
+  assert.deepEqual(swarmInfo({ ...base, state: "active", error: "", manager: two }).Warnings, [TWO_MANAGER_WARNING]);
+  assert.equal(swarmInfo({ ...base, state: "error", error: "x", manager: two }).Warnings, null);
+});
+
+test("a failing ListNodes overwrites Error with the gRPC text", () => {
+  const i = swarmInfo({
+    ...base,
+    state: "active",
+    error: "",
+    manager: {
+      cluster: () => cluster,
+      nodes: () => {
+        throw rpcError("DeadlineExceeded", "context deadline exceeded");
+      },
+    },
+  });
+  assert.equal(i.Error, "rpc error: code = DeadlineExceeded desc = context deadline exceeded");
+});
+
+const PREFIX = "You are attempting to leave the swarm on a node that is participating as a manager. ";
+const SUFFIX =
+  "The only way to restore a swarm that has lost consensus is to reinitialize it with `--force-new-cluster`. Use `--force` to suppress this message.";
+
+test("leave messages for a manager, as moby builds them", () => {
+  const last = managerStats([mgr("n1", "REACHABLE"), worker("w1")], "n1");
+  assert.equal(
+    managerLeaveMessage(true, last),
+    `${PREFIX}Removing the last manager erases all current state of the swarm. Use \`--force\` to ignore this message. `,
+  );
+  const three = managerStats([mgr("n1", "REACHABLE"), mgr("n2", "REACHABLE"), mgr("n3", "UNREACHABLE")], "n1");
+  assert.equal(
+    managerLeaveMessage(true, three),
+    `${PREFIX}Removing this node leaves 1 managers out of 3. Without a Raft quorum your swarm will be inaccessible. ${SUFFIX}`,
+  );
+  const healthy = managerStats([mgr("n1", "REACHABLE"), mgr("n2", "REACHABLE"), mgr("n3", "REACHABLE")], "n1");
+  assert.equal(managerLeaveMessage(true, healthy), `${PREFIX}${SUFFIX}`);
+  assert.equal(managerLeaveMessage(false, null), `${PREFIX}Doing so may lose the consensus of your cluster. ${SUFFIX}`);
+});
+
+test.run();

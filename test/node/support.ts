@@ -1,0 +1,66 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { NatsConnection } from "@nats-io/transport-node";
+import { connectBus } from "../../src/bus/connection.ts";
+import { callDaemon } from "../../src/bus/daemon-client.ts";
+import { type NatsServerHandle, startNatsServer } from "../../src/bus/nats-server.ts";
+import { profiles, type TimingProfile } from "../../src/config/profile.ts";
+import { type DaemonHandle, runDaemon } from "../../src/node/daemon.ts";
+import type { DaemonRequest, DaemonResults, DaemonVerb } from "../../src/node/daemon-api.ts";
+import type { RpcError } from "../../src/rpc/status.ts";
+
+/** A nats-server, a CLI-side connection and in-process daemons, all closed by stop(). */
+export class DaemonCluster {
+  private readonly daemons = new Map<string, DaemonHandle>();
+  private readonly dirs: string[] = [];
+  private constructor(
+    readonly nats: NatsServerHandle,
+    readonly nc: NatsConnection,
+  ) {}
+
+  static async start(): Promise<DaemonCluster> {
+    const nats = await startNatsServer();
+    const nc = await connectBus(nats.url, "test-cli");
+    return new DaemonCluster(nats, nc);
+  }
+
+  async stateDir(): Promise<string> {
+    const d = await mkdtemp(join(tmpdir(), "swarmbus-daemon-"));
+    this.dirs.push(d);
+    return d;
+  }
+
+  async daemon(name: string, stateDir?: string, profile: TimingProfile = profiles.fast): Promise<string> {
+    const dir = stateDir ?? (await this.stateDir());
+    this.daemons.set(name, await runDaemon({ name, stateDir: dir, natsUrl: this.nats.url, profile }));
+    return dir;
+  }
+
+  async stopDaemon(name: string): Promise<void> {
+    await this.daemons.get(name)?.stop();
+    this.daemons.delete(name);
+  }
+
+  call<V extends DaemonVerb>(name: string, verb: V, req: DaemonRequest<V>): Promise<DaemonResults[V]> {
+    return callDaemon(this.nc, name, verb, req, { timeoutMs: 20_000 });
+  }
+
+  /** The RpcError a call fails with (fails the test if it succeeds). */
+  async callError<V extends DaemonVerb>(name: string, verb: V, req: DaemonRequest<V>): Promise<RpcError> {
+    try {
+      await this.call(name, verb, req);
+    } catch (e) {
+      return e as RpcError;
+    }
+    throw new Error(`${verb} on ${name} succeeded, expected an error`);
+  }
+
+  async stop(): Promise<void> {
+    await Promise.allSettled([...this.daemons.values()].map((d) => d.stop()));
+    this.daemons.clear();
+    await this.nc.close();
+    await this.nats.stop();
+    await Promise.all(this.dirs.map((d) => rm(d, { recursive: true, force: true })));
+  }
+}
