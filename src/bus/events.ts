@@ -21,6 +21,8 @@ export const ActorTransition = z.object({
   time: z.iso.datetime(),
   value: z.unknown().optional(),
   status: z.enum(["active", "done", "error", "stopped"]).optional(),
+  /** The actor's context fields that are plain values (session ID, backoff, …), as of this transition. */
+  context: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])).optional(),
 });
 export type ActorTransition = z.infer<typeof ActorTransition>;
 
@@ -40,6 +42,26 @@ export function stateString(value: StateValue | unknown): string {
 interface SnapshotLike {
   value?: unknown;
   status?: string;
+  context?: unknown;
+}
+
+type Plain = string | number | boolean | null;
+
+/** The scalar fields of a context: small, readable, and what a person watching the stream asks for. */
+function plainFacts(context: unknown): Record<string, Plain> | undefined {
+  if (context === null || typeof context !== "object") return undefined;
+  const out: Record<string, Plain> = {};
+  for (const [k, v] of Object.entries(context)) {
+    if (
+      v === null ||
+      typeof v === "string" ||
+      typeof v === "boolean" ||
+      (typeof v === "number" && Number.isFinite(v))
+    ) {
+      out[k] = v;
+    }
+  }
+  return Object.keys(out).length > 0 ? out : undefined;
 }
 
 /**
@@ -75,6 +97,8 @@ export function publishTransitions(
       value: snapshot.value,
       ...(isStatus(snapshot.status) ? { status: snapshot.status } : {}),
     };
+    const facts = plainFacts(snapshot.context);
+    if (facts) payload.context = facts;
     last = state;
     try {
       nc.publish(subject, JSON.stringify(payload));

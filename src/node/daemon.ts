@@ -2,6 +2,7 @@ import type { AnyActorRef } from "xstate";
 import { connectBus } from "../bus/connection.ts";
 import { serveDaemonApi } from "../bus/daemon-api.ts";
 import { publishTransitions } from "../bus/events.ts";
+import { serveActor } from "../bus/remote-actor.ts";
 import type { TimingProfile } from "../config/profile.ts";
 import type { ManagerHandle } from "../manager/api.ts";
 import { rpcError } from "../rpc/status.ts";
@@ -51,9 +52,17 @@ export async function runDaemon(opts: DaemonOptions): Promise<DaemonHandle> {
   const hasSwarm = (await readNodeCertificate(swarmDir)) !== null;
 
   const nc = await connectBus(opts.natsUrl, `swarmbus-daemon-${opts.name}`);
-  const unpublish: (() => void)[] = [];
+  // Each announced actor: its transitions on the events stream, and events sent to it on its actor subject.
+  // An actor announced again under the same name (a restarted session, a re-registered node) replaces the old one.
+  const wired = new Map<string, () => void>();
   const onActor = (actorName: string, actor: AnyActorRef) => {
-    unpublish.push(publishTransitions(nc, opts.name, actorName, actor, { log }));
+    wired.get(actorName)?.();
+    const unpublish = publishTransitions(nc, opts.name, actorName, actor, { log });
+    const served = serveActor(nc, opts.name, actorName, actor, { log });
+    wired.set(actorName, () => {
+      unpublish();
+      void served.stop();
+    });
   };
 
   const rt = new NodeRuntime({
@@ -174,7 +183,7 @@ export async function runDaemon(opts: DaemonOptions): Promise<DaemonHandle> {
       process.off("SIGINT", onSignal);
       await server.stop();
       await rt.shutdown(STOP_TIMEOUT_MS);
-      for (const u of unpublish) u();
+      for (const unwire of wired.values()) unwire();
       try {
         await nc.drain();
       } catch {

@@ -1,0 +1,100 @@
+import { randomBytes } from "node:crypto";
+import { encodeIdentityCertificate } from "../ca/insecure-credentials.ts";
+import { generateJoinToken } from "../ca/join-token.ts";
+import { createRootCA, rootCACertHash } from "../ca/root-ca.ts";
+import type { TimingProfile } from "../config/profile.ts";
+import type { Node__Output } from "../gen/docker/swarmkit/v1/Node.ts";
+import {
+  type ClusterObject,
+  DEFAULT_KEEP_OLD_SNAPSHOTS,
+  DEFAULT_LOG_ENTRIES_FOR_SLOW_FOLLOWERS,
+  DEFAULT_NODE_CERT_EXPIRY_MS,
+  DEFAULT_SNAPSHOT_INTERVAL,
+  DEFAULT_TASK_HISTORY_RETENTION_LIMIT,
+} from "./cluster-object.ts";
+import type { WriteTx } from "./store.ts";
+
+/**
+ * What the first leader creates (SK: manager/manager.go defaultClusterObject
+ * and the leader's own Node): the "default" cluster with Swarm's default spec,
+ * a root CA and both join tokens, and this node as a MANAGER (cert ISSUED,
+ * status UNKNOWN until its own agent registers).
+ */
+export function defaultClusterObject(clusterId: string, profile: TimingProfile): ClusterObject {
+  const root = createRootCA();
+  const now = new Date().toISOString();
+  return {
+    id: clusterId,
+    version: 0,
+    createdAt: now,
+    updatedAt: now,
+    spec: {
+      name: "default",
+      orchestration: { taskHistoryRetentionLimit: DEFAULT_TASK_HISTORY_RETENTION_LIMIT },
+      raft: {
+        snapshotInterval: DEFAULT_SNAPSHOT_INTERVAL,
+        keepOldSnapshots: DEFAULT_KEEP_OLD_SNAPSHOTS,
+        logEntriesForSlowFollowers: DEFAULT_LOG_ENTRIES_FOR_SLOW_FOLLOWERS,
+        heartbeatTick: profile.raftHeartbeatTicks,
+        electionTick: profile.raftElectionTicks,
+      },
+      dispatcher: { heartbeatPeriodMs: profile.heartbeatPeriodMs },
+      caConfig: { nodeCertExpiryMs: DEFAULT_NODE_CERT_EXPIRY_MS, forceRotate: 0 },
+      encryptionConfig: { autoLockManagers: false },
+    },
+    rootCA: {
+      caCert: root.certificate,
+      caCertHash: rootCACertHash(root.certificate),
+      joinTokens: { worker: generateJoinToken(root.certificate), manager: generateJoinToken(root.certificate) },
+    },
+  };
+}
+
+/** A Raft ID as Swarm picks one (rand.Int63()+1), as the decimal string of a uint64. */
+export function newRaftId(): string {
+  return String((randomBytes(8).readBigUInt64BE() >> 1n) + 1n);
+}
+
+export function managerNodeObject(opts: {
+  nodeId: string;
+  clusterId: string;
+  hostname: string;
+  addr: string;
+}): Node__Output {
+  return {
+    id: opts.nodeId,
+    meta: null,
+    spec: {
+      annotations: { name: "", labels: {} },
+      desired_role: "MANAGER",
+      membership: "ACCEPTED",
+      availability: "ACTIVE",
+    },
+    description: {
+      hostname: opts.hostname,
+      platform: null,
+      resources: null,
+      engine: null,
+      tls_info: null,
+      fips: false,
+    },
+    status: { state: "UNKNOWN", message: "", addr: "" },
+    manager_status: { raft_id: newRaftId(), addr: opts.addr, leader: true, reachability: "REACHABLE" },
+    certificate: {
+      role: "MANAGER",
+      csr: Buffer.alloc(0),
+      status: { state: "ISSUED", err: "" },
+      certificate: encodeIdentityCertificate({ nodeId: opts.nodeId, role: "swarm-manager", clusterId: opts.clusterId }),
+      cn: opts.nodeId,
+    },
+    role: "MANAGER",
+  };
+}
+
+export function bootstrapCluster(
+  tx: WriteTx,
+  opts: { nodeId: string; clusterId: string; hostname: string; addr: string; profile: TimingProfile },
+): void {
+  if (!tx.cluster()) tx.putCluster(defaultClusterObject(opts.clusterId, opts.profile));
+  if (!tx.node(opts.nodeId)) tx.putNode(managerNodeObject(opts));
+}

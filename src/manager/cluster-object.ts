@@ -1,0 +1,36 @@
+/**
+ * The cluster object (SK: api/objects.proto Cluster, cut to what swarmbus uses),
+ * as the store keeps it. Bytes are Buffers; durations in milliseconds.
+ */
+export interface ClusterObject {
+  readonly id: string;
+  readonly version: number;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+  readonly spec: {
+    readonly name: "default";
+    readonly orchestration: { readonly taskHistoryRetentionLimit: number };
+    readonly raft: {
+      readonly snapshotInterval: number;
+      readonly keepOldSnapshots: number;
+      readonly logEntriesForSlowFollowers: number;
+      readonly heartbeatTick: number;
+      readonly electionTick: number;
+    };
+    readonly dispatcher: { readonly heartbeatPeriodMs: number };
+    readonly caConfig: { readonly nodeCertExpiryMs: number; readonly forceRotate: number };
+    readonly encryptionConfig: { readonly autoLockManagers: boolean };
+  };
+  readonly rootCA: {
+    readonly caCert: Buffer;
+    readonly caCertHash: string;
+    readonly joinTokens: { readonly worker: string; readonly manager: string };
+  };
+}
+
+/** ca.DefaultNodeCertExpiration = 2160h. */
+export const DEFAULT_NODE_CERT_EXPIRY_MS = 2160 * 3600 * 1000;
+export const DEFAULT_TASK_HISTORY_RETENTION_LIMIT = 5;
+export const DEFAULT_SNAPSHOT_INTERVAL = 10000;
+export const DEFAULT_KEEP_OLD_SNAPSHOTS = 0;
+export const DEFAULT_LOG_ENTRIES_FOR_SLOW_FOLLOWERS = 500;

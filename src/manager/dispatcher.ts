@@ -1,0 +1,298 @@
+import type { ServerUnaryCall, ServerWritableStream, sendUnaryData, UntypedServiceImplementation } from "@grpc/grpc-js";
+import type { AnyActorRef } from "xstate";
+import type { ServerSideCredentials } from "../ca/credentials.ts";
+import type { TimingProfile } from "../config/profile.ts";
+import type { AssignmentsMessage } from "../gen/docker/swarmkit/v1/AssignmentsMessage.ts";
+import type { AssignmentsRequest__Output } from "../gen/docker/swarmkit/v1/AssignmentsRequest.ts";
+import type { HeartbeatRequest__Output } from "../gen/docker/swarmkit/v1/HeartbeatRequest.ts";
+import type { HeartbeatResponse } from "../gen/docker/swarmkit/v1/HeartbeatResponse.ts";
+import type { Node__Output } from "../gen/docker/swarmkit/v1/Node.ts";
+import type { SessionMessage } from "../gen/docker/swarmkit/v1/SessionMessage.ts";
+import type { SessionRequest__Output } from "../gen/docker/swarmkit/v1/SessionRequest.ts";
+import type { Task__Output } from "../gen/docker/swarmkit/v1/Task.ts";
+import type { UpdateTaskStatusRequest__Output } from "../gen/docker/swarmkit/v1/UpdateTaskStatusRequest.ts";
+import type { UpdateTaskStatusResponse } from "../gen/docker/swarmkit/v1/UpdateTaskStatusResponse.ts";
+import type { WeightedPeer } from "../gen/docker/swarmkit/v1/WeightedPeer.ts";
+import { rpcError, toRpcError } from "../rpc/status.ts";
+import { AssignmentsBatch } from "./assignments-batch.ts";
+import { LivenessActors } from "./liveness.ts";
+import { NODE_NOT_REGISTERED, NodeRegistry } from "./node-registry.ts";
+import { OpenStreams } from "./open-streams.ts";
+import { choosePeriodMs, toDuration } from "./period.ts";
+import { decoded, type MalformedRequest } from "./safe-service.ts";
+import type { Store, StoreEvent } from "./store.ts";
+import { taskStateOrder } from "./task-state.ts";
+
+/**
+ * SwarmKit's Dispatcher (SK: manager/dispatcher/dispatcher.go), served by the
+ * leader: Session, Heartbeat, UpdateTaskStatus, Assignments. Liveness of each
+ * node is a node-liveness actor (see liveness.ts); the store holds the truth.
+ */
+export const DISPATCHER_STOPPED = "dispatcher is stopped";
+export const TASK_NOT_ASSIGNED = "cannot update a task not assigned this node";
+/** managers' weight in SessionMessage (remotes.DefaultObservationWeight). */
+export const MANAGER_WEIGHT = 10;
+
+export interface DispatcherOptions {
+  store: Store;
+  credentials: ServerSideCredentials;
+  profile: TimingProfile;
+  /** This manager, as sent in SessionMessage.managers. */
+  self: () => { nodeId: string; addr: string };
+  onActor?: (name: string, actor: AnyActorRef) => void;
+  random?: () => number;
+}
+
+type Req<T> = T | MalformedRequest;
+
+/** The IP of a grpc-js peer string ("127.0.0.1:5000", "[::1]:5000", "ipv4:…"). */
+export function peerIp(peer: string): string {
+  const p = peer.replace(/^ipv[46]:/, "");
+  if (p.startsWith("[")) return p.slice(1, p.indexOf("]"));
+  const i = p.lastIndexOf(":");
+  return i > 0 && p.indexOf(":") === i ? p.slice(0, i) : p;
+}
+
+export class Dispatcher {
+  readonly registry: NodeRegistry;
+  readonly liveness: LivenessActors;
+  private running = false;
+  private readonly streams: OpenStreams;
+  private readonly random: () => number;
+
+  constructor(private readonly opts: DispatcherOptions) {
+    this.random = opts.random ?? Math.random;
+    this.registry = new NodeRegistry(opts.profile);
+    this.streams = new OpenStreams(this.registry);
+    this.liveness = new LivenessActors({
+      store: opts.store,
+      onUnregister: (nodeId) => {
+        this.registry.delete(nodeId);
+        this.recheckStreams(nodeId);
+      },
+      ...(opts.onActor ? { onActor: opts.onActor } : {}),
+    });
+  }
+
+  /**
+   * periodChooser.Choose with the cluster spec's Dispatcher.HeartbeatPeriod as
+   * the base when set (it overrides the default, as in Swarm), else the profile's.
+   */
+  private choosePeriod(): number {
+    const base = this.opts.store.view((tx) => tx.cluster()?.spec.dispatcher.heartbeatPeriodMs);
+    const profile = base ? { ...this.opts.profile, heartbeatPeriodMs: base } : this.opts.profile;
+    return choosePeriodMs(profile, this.random);
+  }
+
+  private graceMs(periodMs: number): number {
+    return periodMs * this.opts.profile.gracePeriodMultiplier;
+  }
+
+  /** Run (becoming leader): markNodesUnknown, then serve. */
+  start(): void {
+    this.running = true;
+    for (const node of this.opts.store.view((tx) => tx.nodes())) {
+      const wasDown = node.status?.state === "DOWN";
+      if (!wasDown) this.registry.addUnknown(node.id);
+      this.liveness.of(node.id).send({
+        type: "LEADERSHIP_CHANGED",
+        graceMs: this.graceMs(this.choosePeriod()) * 2,
+        wasDown,
+      });
+    }
+  }
+
+  stop(): void {
+    if (!this.running) return;
+    this.running = false;
+    this.streams.endAll(rpcError("Aborted", DISPATCHER_STOPPED));
+    this.liveness.stopAll();
+    this.registry.clear();
+  }
+
+  /** A node object was deleted: its actor ends (final), its streams end. */
+  nodeRemoved(nodeId: string): void {
+    this.registry.delete(nodeId);
+    this.liveness.remove(nodeId);
+    this.recheckStreams(nodeId);
+  }
+
+  private ensureRunning(): void {
+    if (!this.running) throw rpcError("Aborted", DISPATCHER_STOPPED);
+  }
+
+  private recheckStreams(nodeId: string): void {
+    this.streams.recheck(nodeId);
+  }
+
+  private managers(): WeightedPeer[] {
+    const self = this.opts.self();
+    return [{ peer: { node_id: self.nodeId, addr: self.addr }, weight: MANAGER_WEIGHT }];
+  }
+
+  private markNodeReady(nodeId: string, addr: string, description: Node__Output["description"]): void {
+    this.opts.store.update((tx) => {
+      const node = tx.node(nodeId);
+      if (!node) throw rpcError("Unknown", "node not found");
+      tx.putNode({
+        ...node,
+        status: { state: "READY", message: "", addr },
+        description: description ?? node.description,
+      });
+    });
+  }
+
+  private register(nodeId: string, addr: string, description: Node__Output["description"]): string {
+    this.registry.checkRateLimit(nodeId);
+    if (!this.opts.store.view((tx) => tx.node(nodeId))) throw rpcError("Unknown", "node not found");
+    this.markNodeReady(nodeId, addr, description);
+    const rn = this.registry.add(nodeId);
+    const period = this.choosePeriod();
+    this.liveness.of(nodeId).send({ type: "REGISTERED", graceMs: this.graceMs(period) });
+    this.recheckStreams(nodeId);
+    return rn.sessionId;
+  }
+
+  private rootCA(): Buffer {
+    return this.opts.store.view((tx) => tx.cluster()?.rootCA.caCert) ?? Buffer.alloc(0);
+  }
+
+  session(call: ServerWritableStream<Req<SessionRequest__Output>, SessionMessage>): void {
+    let sessionId = "";
+    let nodeId = "";
+    try {
+      this.ensureRunning();
+      const req = decoded(call.request);
+      nodeId = this.opts.credentials.authenticate(call.metadata, call.getPeer()).nodeId;
+      const addr = peerIp(call.getPeer());
+      try {
+        sessionId = this.registry.getWithSession(nodeId, req.session_id).sessionId;
+        this.markNodeReady(nodeId, addr, req.description as Node__Output["description"]);
+      } catch {
+        sessionId = this.register(nodeId, addr, req.description as Node__Output["description"]);
+      }
+    } catch (e) {
+      call.emit("error", toRpcError(e).toServiceError());
+      return;
+    }
+    const stream = this.streams.open(call, nodeId, sessionId, () => unwatch());
+    const send = () => {
+      if (!stream.recheck()) return;
+      const node = this.opts.store.view((tx) => tx.node(nodeId));
+      if (!node) {
+        stream.end(rpcError("NotFound", NODE_NOT_REGISTERED));
+        return;
+      }
+      call.write({
+        session_id: sessionId,
+        node,
+        managers: this.managers(),
+        network_bootstrap_keys: [],
+        RootCA: this.rootCA(),
+      });
+    };
+    const unwatch = this.opts.store.watch((e: StoreEvent) => {
+      if ((e.kind === "node" && e.node.id === nodeId) || e.kind === "cluster") send();
+    });
+    send();
+  }
+
+  heartbeat(
+    call: ServerUnaryCall<Req<HeartbeatRequest__Output>, HeartbeatResponse>,
+    cb: sendUnaryData<HeartbeatResponse>,
+  ) {
+    try {
+      this.ensureRunning();
+      const req = decoded(call.request);
+      const { nodeId } = this.opts.credentials.authenticate(call.metadata, call.getPeer());
+      this.registry.getWithSession(nodeId, req.session_id);
+      const period = this.choosePeriod();
+      this.liveness.of(nodeId).send({ type: "HEARTBEAT", graceMs: this.graceMs(period) });
+      cb(null, { period: toDuration(period) });
+    } catch (e) {
+      cb(toRpcError(e).toServiceError());
+    }
+  }
+
+  updateTaskStatus(
+    call: ServerUnaryCall<Req<UpdateTaskStatusRequest__Output>, UpdateTaskStatusResponse>,
+    cb: sendUnaryData<UpdateTaskStatusResponse>,
+  ) {
+    try {
+      this.ensureRunning();
+      const req = decoded(call.request);
+      const { nodeId } = this.opts.credentials.authenticate(call.metadata, call.getPeer());
+      this.registry.getWithSession(nodeId, req.session_id);
+      for (const u of req.updates) {
+        if (u.task_id === "") throw rpcError("InvalidArgument", "task status update without a task ID");
+        if (!u.status) throw rpcError("InvalidArgument", `task status update for task ${u.task_id} without a status`);
+      }
+      const known = this.opts.store.view((tx) =>
+        req.updates.flatMap((u) => {
+          const task = tx.task(u.task_id);
+          return task ? [{ task, u }] : [];
+        }),
+      );
+      for (const { task } of known) {
+        if (task.node_id !== nodeId) throw rpcError("PermissionDenied", TASK_NOT_ASSIGNED);
+      }
+      const self = this.opts.self().nodeId;
+      this.opts.store.update((tx) => {
+        for (const { u } of known) {
+          const task = tx.task(u.task_id);
+          if (!task || !u.status) continue;
+          if (taskStateOrder(task.status?.state ?? "NEW") > taskStateOrder(u.status.state)) continue;
+          const now = Date.now();
+          tx.putTask({
+            ...task,
+            status: {
+              ...u.status,
+              applied_by: self,
+              applied_at: { seconds: String(Math.floor(now / 1000)), nanos: (now % 1000) * 1_000_000 },
+            },
+          });
+        }
+      });
+      cb(null, {});
+    } catch (e) {
+      cb(toRpcError(e).toServiceError());
+    }
+  }
+
+  assignments(call: ServerWritableStream<Req<AssignmentsRequest__Output>, AssignmentsMessage>): void {
+    let nodeId = "";
+    let sessionId = "";
+    try {
+      this.ensureRunning();
+      const req = decoded(call.request);
+      nodeId = this.opts.credentials.authenticate(call.metadata, call.getPeer()).nodeId;
+      sessionId = this.registry.getWithSession(nodeId, req.session_id).sessionId;
+    } catch (e) {
+      call.emit("error", toRpcError(e).toServiceError());
+      return;
+    }
+    const isAssigned = (t: Task__Output) =>
+      t.node_id === nodeId && taskStateOrder(t.status?.state ?? "NEW") >= taskStateOrder("ASSIGNED");
+    const batch = new AssignmentsBatch((msg) => {
+      if (stream.recheck()) call.write(msg);
+    }, this.opts.profile.batchIntervalMs);
+    const stream = this.streams.open(call, nodeId, sessionId, () => {
+      unwatch();
+      batch.stop();
+    });
+    const unwatch = this.opts.store.watch((e) => {
+      if (e.kind === "task" && isAssigned(e.task)) batch.change(e.task);
+    });
+    batch.complete(this.opts.store.view((tx) => tx.tasks().filter(isAssigned)));
+  }
+
+  /** The grpc-js implementation of the Dispatcher service. */
+  handlers(): UntypedServiceImplementation {
+    return {
+      Session: this.session.bind(this),
+      Heartbeat: this.heartbeat.bind(this),
+      UpdateTaskStatus: this.updateTaskStatus.bind(this),
+      Assignments: this.assignments.bind(this),
+    };
+  }
+}

@@ -1,0 +1,65 @@
+import { Server, type UntypedServiceImplementation } from "@grpc/grpc-js";
+import type { ServerSideCredentials } from "../ca/credentials.ts";
+import { swarmkit } from "../rpc/proto.ts";
+import { tolerantService } from "./safe-service.ts";
+
+/**
+ * The manager's gRPC server on its listen address: Dispatcher, NodeCA, RootCA,
+ * each registered with a deserializer that never throws (safe-service.ts).
+ */
+export interface ManagerServices {
+  dispatcher: UntypedServiceImplementation;
+  nodeCA: UntypedServiceImplementation;
+  rootCA: UntypedServiceImplementation;
+}
+
+export interface BoundServer {
+  readonly server: Server;
+  /** host:port actually bound. */
+  readonly listenAddr: string;
+  /** Lets running calls finish for up to graceMs, then cuts the rest. */
+  shutdown(graceMs: number): Promise<void>;
+}
+
+function splitHostPort(addr: string): { host: string; port: string } {
+  const i = addr.lastIndexOf(":");
+  if (i <= 0) throw new Error(`invalid listen address ${addr}: expected HOST:PORT`);
+  return { host: addr.slice(0, i), port: addr.slice(i + 1) };
+}
+
+export async function serveManager(
+  listenAddr: string,
+  credentials: ServerSideCredentials,
+  services: ManagerServices,
+): Promise<BoundServer> {
+  const server = new Server({ "grpc.keepalive_permit_without_calls": 1 });
+  server.addService(tolerantService(swarmkit.Dispatcher.service), services.dispatcher);
+  server.addService(tolerantService(swarmkit.NodeCA.service), services.nodeCA);
+  server.addService(tolerantService(swarmkit.RootCA.service), services.rootCA);
+  const { host } = splitHostPort(listenAddr);
+  const port = await new Promise<number>((resolve, reject) => {
+    server.bindAsync(listenAddr, credentials.serverCredentials(), (err, p) => (err ? reject(err) : resolve(p)));
+  });
+  return {
+    server,
+    listenAddr: `${host}:${port}`,
+    shutdown: (graceMs) =>
+      new Promise<void>((resolve) => {
+        const timer = setTimeout(() => {
+          server.forceShutdown();
+          resolve();
+        }, graceMs);
+        server.tryShutdown(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+      }),
+  };
+}
+
+/** advertiseAddr with its port replaced by the bound one when the listen port was 0. */
+export function effectiveAdvertiseAddr(listenAddr: string, advertiseAddr: string, boundAddr: string): string {
+  if (splitHostPort(listenAddr).port !== "0") return advertiseAddr;
+  const { host } = splitHostPort(advertiseAddr);
+  return `${host}:${splitHostPort(boundAddr).port}`;
+}

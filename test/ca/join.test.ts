@@ -1,0 +1,84 @@
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import { decodeIdentityCertificate } from "../../src/ca/insecure-credentials.ts";
+import { requestNodeIdentity } from "../../src/ca/join.ts";
+import { generateJoinToken } from "../../src/ca/join-token.ts";
+import { createRootCA, rootCADigestHex } from "../../src/ca/root-ca.ts";
+import { rejection, startCluster, type TestCluster } from "../manager/harness.ts";
+
+let c: TestCluster;
+test.before(async () => {
+  c = await startCluster();
+});
+test.after(async () => {
+  await c.close();
+});
+
+const join = (token: string, availability?: "ACTIVE" | "PAUSE" | "DRAIN") =>
+  requestNodeIdentity({
+    remoteAddr: c.manager.listenAddr,
+    token,
+    profile: c.profile,
+    ...(availability ? { availability } : {}),
+  });
+
+test("the worker token issues a worker identity of this cluster; the node is in the store, ACCEPTED", async () => {
+  const issued = await join(c.manager.joinTokens().worker);
+  assert.match(issued.identity.nodeId, /^[0-9a-z]{25}$/);
+  assert.is(issued.identity.role, "swarm-worker");
+  assert.is(issued.identity.clusterId, c.clusterId);
+  assert.equal(decodeIdentityCertificate(issued.certificate), issued.identity);
+  assert.equal(issued.rootCACertificate, c.manager.rootCACertificate());
+  const node = c.manager.getNode(issued.identity.nodeId);
+  assert.is(node.role, "WORKER");
+  assert.is(node.spec?.desired_role, "WORKER");
+  assert.is(node.spec?.membership, "ACCEPTED");
+  assert.is(node.spec?.availability, "ACTIVE");
+  assert.is(node.certificate?.status?.state, "ISSUED");
+  assert.is(node.status?.state, "UNKNOWN");
+});
+
+test("the manager token issues a manager identity; availability is kept", async () => {
+  const issued = await join(c.manager.joinTokens().manager, "DRAIN");
+  assert.is(issued.identity.role, "swarm-manager");
+  const node = c.manager.getNode(issued.identity.nodeId);
+  assert.is(node.role, "MANAGER");
+  assert.is(node.spec?.desired_role, "MANAGER");
+  assert.is(node.spec?.availability, "DRAIN");
+});
+
+test("a malformed token fails before any call: InvalidArgument 'invalid join token'", async () => {
+  for (const token of ["", "SWMTKN-1-abc-def", "nonsense", `SWMTKN-2-${"0".repeat(50)}-${"0".repeat(25)}`]) {
+    const e = await rejection(join(token));
+    assert.is(e.grpcText, "rpc error: code = InvalidArgument desc = invalid join token");
+  }
+});
+
+test("a well-formed token with a wrong secret → InvalidArgument 'A valid join token is necessary to join this cluster'", async () => {
+  const worker = c.manager.joinTokens().worker;
+  const wrong = `${worker.slice(0, -25)}${"z".repeat(25)}`;
+  const e = await rejection(join(wrong));
+  assert.is(
+    e.grpcText,
+    "rpc error: code = InvalidArgument desc = A valid join token is necessary to join this cluster",
+  );
+});
+
+test("a token of another root CA → 'remote CA does not match fingerprint. Expected: <hex>'", async () => {
+  const other = createRootCA().certificate;
+  const e = await rejection(join(generateJoinToken(other)));
+  assert.is(e.message, `remote CA does not match fingerprint. Expected: ${rootCADigestHex(other)}`);
+});
+
+test("a rotated worker token replaces the old one, the manager token is unchanged", async () => {
+  const before = c.manager.joinTokens();
+  const after = c.manager.rotateJoinToken("worker");
+  assert.is.not(after.worker, before.worker);
+  assert.is(after.manager, before.manager);
+  assert.equal(c.manager.joinTokens(), after);
+  const e = await rejection(join(before.worker));
+  assert.is(e.message, "A valid join token is necessary to join this cluster");
+  assert.is((await join(after.worker)).identity.role, "swarm-worker");
+});
+
+test.run();

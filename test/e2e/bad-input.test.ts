@@ -1,0 +1,86 @@
+import { Client, credentials, Metadata, type ServiceError } from "@grpc/grpc-js";
+import type { NatsConnection } from "@nats-io/transport-node";
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import { connectBus } from "../../src/bus/connection.ts";
+import { subjects } from "../../src/bus/subjects.ts";
+import { Code } from "../../src/rpc/status.ts";
+import { freePort, TestSwarm } from "../support/swarm.ts";
+
+let swarm: TestSwarm;
+let nc: NatsConnection;
+let managerAddr = "";
+
+test.before(async () => {
+  swarm = await TestSwarm.start();
+  managerAddr = (await swarm.initManager("m1", await freePort())).addr;
+  nc = await connectBus(swarm.nats.url, "e2e-bad-input");
+});
+test.after(async () => {
+  await nc.close();
+  await swarm.stop();
+});
+
+async function stillServes(): Promise<void> {
+  const r = await swarm.cli("m1", "info", "--format", "json");
+  assert.is(r.code, 0, r.stderr);
+  assert.is(JSON.parse(r.stdout).LocalNodeState, "active");
+}
+
+test("garbage on the daemon's bus subjects is answered InvalidArgument and the daemon keeps serving", async () => {
+  const s = subjects();
+  const payloads: [string, string | Uint8Array][] = [
+    ["init", new Uint8Array([0xff, 0x00, 0x13, 0x37])],
+    ["join", '{"token": 42}'],
+    ["join-token", '{"role":"admin"}'],
+    ["node.inspect", "[]"],
+    ["leave", '{"force":"yes"}'],
+  ];
+  for (const [verb, body] of payloads) {
+    const reply = (await nc.request(s.daemon("m1", verb), body, { timeout: 5000 })).json<{
+      ok: boolean;
+      error?: { code: number; message: string };
+    }>();
+    assert.is(reply.ok, false, verb);
+    assert.is(reply.error?.code, Code.InvalidArgument, `${verb}: ${reply.error?.message}`);
+    assert.ok((reply.error?.message.length ?? 0) > 10, `${verb}: the message says what was wrong`);
+  }
+  await stillServes();
+});
+
+test("garbage events sent to the node's actors are refused and change nothing", async () => {
+  const s = subjects();
+  const reply = (await nc.request(s.actor("m1", "node"), '{"type":"EXPLODE"}', { timeout: 5000 })).json<{
+    ok: boolean;
+    error?: { code: number };
+  }>();
+  assert.is(reply.ok, false);
+  assert.is(reply.error?.code, Code.InvalidArgument);
+  await stillServes();
+});
+
+test("bytes that are not protobuf on every Dispatcher call get InvalidArgument; the manager keeps serving", async () => {
+  const client = new Client(managerAddr, credentials.createInsecure());
+  try {
+    for (const method of ["Heartbeat", "UpdateTaskStatus"]) {
+      const err = await new Promise<ServiceError | null>((resolve) => {
+        client.makeUnaryRequest(
+          `/docker.swarmkit.v1.Dispatcher/${method}`,
+          (b: Buffer) => b,
+          (b: Buffer) => b,
+          Buffer.from([0x0a, 0xff, 0xff, 0xff, 0xff, 0x0f]),
+          new Metadata(),
+          (e) => resolve(e),
+        );
+      });
+      assert.ok(err, `${method} must fail`);
+      assert.is(err?.code, Code.InvalidArgument, `${method}: ${err?.details}`);
+    }
+  } finally {
+    client.close();
+  }
+  await stillServes();
+  assert.match((await swarm.cli("m1", "node", "ls")).stdout, /\bm1\s+Ready\s+Active\s+Leader/);
+});
+
+test.run();

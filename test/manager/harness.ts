@@ -1,0 +1,142 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { type ClientReadableStream, credentials, type Metadata } from "@grpc/grpc-js";
+import type { IssuedIdentity, NodeIdentity } from "../../src/ca/credentials.ts";
+import { newId } from "../../src/ca/ids.ts";
+import { insecureClientCredentials, insecureServerCredentials } from "../../src/ca/insecure-credentials.ts";
+import { requestNodeIdentity } from "../../src/ca/join.ts";
+import { profiles, type TimingProfile } from "../../src/config/profile.ts";
+import type { SessionMessage__Output } from "../../src/gen/docker/swarmkit/v1/SessionMessage.ts";
+import type { SessionRequest } from "../../src/gen/docker/swarmkit/v1/SessionRequest.ts";
+import { type ManagerInternals, startManagerInternals } from "../../src/manager/manager.ts";
+import { swarmkit } from "../../src/rpc/proto.ts";
+import { type RpcError, toRpcError } from "../../src/rpc/status.ts";
+import { collector } from "../support/wait-for.ts";
+
+/** A small clock for tests: heartbeat 200 ms ± 20 ms, grace × 3. */
+export const testProfile: TimingProfile = {
+  ...profiles.fast,
+  heartbeatPeriodMs: 200,
+  heartbeatEpsilonMs: 20,
+  rateLimitPeriodMs: 60_000,
+  requestTimeoutMs: 2_000,
+  dispatcherRpcTimeoutMs: 2_000,
+  joinTimeoutMs: 5_000,
+};
+
+export interface TestCluster {
+  manager: ManagerInternals;
+  swarmDir: string;
+  clusterId: string;
+  managerId: string;
+  profile: TimingProfile;
+  closers: (() => void | Promise<void>)[];
+  restart(): Promise<ManagerInternals>;
+  close(): Promise<void>;
+}
+
+export async function startCluster(profile: TimingProfile = testProfile, dir?: string): Promise<TestCluster> {
+  const swarmDir = dir ?? mkdtempSync(join(tmpdir(), "swarmbus-mgr-"));
+  const clusterId = newId();
+  const managerId = newId();
+  const start = (bootstrap: boolean) =>
+    startManagerInternals({
+      nodeId: managerId,
+      clusterId,
+      hostname: "m1",
+      listenAddr: "127.0.0.1:0",
+      advertiseAddr: "127.0.0.1:0",
+      swarmDir,
+      profile,
+      credentials: insecureServerCredentials(clusterId),
+      bootstrap,
+    });
+  const closers: (() => void | Promise<void>)[] = [];
+  const cluster: TestCluster = {
+    manager: await start(true),
+    swarmDir,
+    clusterId,
+    managerId,
+    profile,
+    closers,
+    async restart() {
+      await cluster.manager.stop();
+      cluster.manager = await start(false);
+      return cluster.manager;
+    },
+    async close() {
+      for (const c of closers.reverse()) await c();
+      await cluster.manager.stop();
+      rmSync(swarmDir, { recursive: true, force: true });
+    },
+  };
+  return cluster;
+}
+
+export type DispatcherClient = InstanceType<typeof swarmkit.Dispatcher>;
+
+export function dispatcherClient(c: TestCluster): DispatcherClient {
+  const client = new swarmkit.Dispatcher(c.manager.listenAddr, credentials.createInsecure());
+  c.closers.push(() => client.close());
+  return client;
+}
+
+export function identityMetadata(identity: NodeIdentity): Metadata {
+  return insecureClientCredentials(identity).callMetadata();
+}
+
+/** Joins a worker through NodeCA with the cluster's worker token. */
+export async function joinWorker(c: TestCluster): Promise<IssuedIdentity> {
+  return requestNodeIdentity({
+    remoteAddr: c.manager.listenAddr,
+    token: c.manager.joinTokens().worker,
+    profile: c.profile,
+  });
+}
+
+export interface OpenSession {
+  stream: ClientReadableStream<SessionMessage__Output>;
+  messages: ReturnType<typeof collector<SessionMessage__Output>>;
+  first: Promise<SessionMessage__Output>;
+  /** Resolves with the status the stream ended with. */
+  ended: Promise<RpcError>;
+}
+
+export function openSession(
+  c: TestCluster,
+  client: DispatcherClient,
+  md: Metadata,
+  req: SessionRequest = {},
+): OpenSession {
+  const stream = client.Session(req, md);
+  const messages = collector<SessionMessage__Output>();
+  stream.on("data", messages.push);
+  const ended = new Promise<RpcError>((resolve) => {
+    stream.on("error", (e) => resolve(toRpcError(e)));
+  });
+  const first = Promise.race([
+    messages.waitFor(() => true, { timeoutMs: 3000, what: "the first SessionMessage" }),
+    ended.then((e) => {
+      throw e;
+    }),
+  ]);
+  first.catch(() => {});
+  c.closers.push(() => stream.cancel());
+  return { stream, messages, first, ended };
+}
+
+export function call<Res>(invoke: (cb: (err: unknown, res?: Res) => void) => void): Promise<Res> {
+  return new Promise((resolve, reject) => {
+    invoke((err, res) => (err ? reject(toRpcError(err)) : resolve(res as Res)));
+  });
+}
+
+export async function rejection(p: Promise<unknown>): Promise<RpcError> {
+  try {
+    await p;
+  } catch (e) {
+    return toRpcError(e);
+  }
+  throw new Error("expected the call to fail");
+}

@@ -1,0 +1,110 @@
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import { newId } from "../../src/ca/ids.ts";
+import {
+  call,
+  dispatcherClient,
+  identityMetadata,
+  joinWorker,
+  openSession,
+  rejection,
+  startCluster,
+  type TestCluster,
+} from "./harness.ts";
+
+let c: TestCluster;
+test.before.each(async () => {
+  c = await startCluster();
+});
+test.after.each(async () => {
+  await c.close();
+});
+
+test("Heartbeat with a wrong or empty session ID → InvalidArgument 'session invalid'", async () => {
+  const worker = await joinWorker(c);
+  const client = dispatcherClient(c);
+  const md = identityMetadata(worker.identity);
+  await openSession(c, client, md).first;
+  for (const session_id of [newId(), ""]) {
+    const e = await rejection(call((cb) => client.Heartbeat({ session_id }, md, cb)));
+    assert.is(e.grpcText, "rpc error: code = InvalidArgument desc = session invalid");
+  }
+  const a = await rejection(
+    new Promise((_, reject) => client.Assignments({ session_id: newId() }, md).on("error", reject)),
+  );
+  assert.is(a.grpcText, "rpc error: code = InvalidArgument desc = session invalid");
+});
+
+test("a node that never registered → NotFound 'node not registered'", async () => {
+  const worker = await joinWorker(c);
+  const client = dispatcherClient(c);
+  const e = await rejection(
+    call((cb) => client.Heartbeat({ session_id: newId() }, identityMetadata(worker.identity), cb)),
+  );
+  assert.is(e.grpcText, "rpc error: code = NotFound desc = node not registered");
+  const u = await rejection(
+    call((cb) => client.UpdateTaskStatus({ session_id: newId(), updates: [] }, identityMetadata(worker.identity), cb)),
+  );
+  assert.is(u.grpcText, "rpc error: code = NotFound desc = node not registered");
+});
+
+test("a session for a node the store does not know is refused", async () => {
+  const client = dispatcherClient(c);
+  const s = openSession(c, client, identityMetadata({ nodeId: newId(), role: "swarm-worker", clusterId: c.clusterId }));
+  const e = await s.ended;
+  assert.is(e.message, "node not found");
+});
+
+test("registration is rate limited: Unavailable 'node %s exceeded rate limit count of registrations'", async () => {
+  const worker = await joinWorker(c);
+  const client = dispatcherClient(c);
+  const md = identityMetadata(worker.identity);
+  const id = worker.identity.nodeId;
+  // The first registration is free; rateLimitCount (3) re-registrations follow within the period.
+  for (let i = 0; i < 1 + c.profile.rateLimitCount; i++) await openSession(c, client, md).first;
+  const e = await openSession(c, client, md).ended;
+  assert.is(e.grpcText, `rpc error: code = Unavailable desc = node ${id} exceeded rate limit count of registrations`);
+});
+
+test("identities from another cluster or with an unknown role are denied", async () => {
+  const worker = await joinWorker(c);
+  const client = dispatcherClient(c);
+  const other = newId();
+  const foreign = await rejection(
+    call((cb) => client.Heartbeat({ session_id: "x" }, identityMetadata({ ...worker.identity, clusterId: other }), cb)),
+  );
+  assert.is(
+    foreign.grpcText,
+    `rpc error: code = PermissionDenied desc = Permission denied: remote certificate not part of organization: ${c.clusterId}`,
+  );
+  const badRole = await rejection(
+    call((cb) =>
+      client.Heartbeat(
+        { session_id: "x" },
+        identityMetadata({ ...worker.identity, role: "swarm-ca" as "swarm-worker" }),
+        cb,
+      ),
+    ),
+  );
+  assert.is(
+    badRole.grpcText,
+    "rpc error: code = PermissionDenied desc = Permission denied: unauthorized peer role: swarm-ca",
+  );
+});
+
+test("every call after the dispatcher stopped → Aborted 'dispatcher is stopped'", async () => {
+  const worker = await joinWorker(c);
+  const client = dispatcherClient(c);
+  const md = identityMetadata(worker.identity);
+  const s = openSession(c, client, md);
+  const { session_id } = await s.first;
+  c.manager.dispatcher.stop();
+  const end = await s.ended;
+  assert.is(end.grpcText, "rpc error: code = Aborted desc = dispatcher is stopped");
+  const hb = await rejection(call((cb) => client.Heartbeat({ session_id }, md, cb)));
+  assert.is(hb.grpcText, "rpc error: code = Aborted desc = dispatcher is stopped");
+  const again = await openSession(c, client, md).ended;
+  assert.is(again.grpcText, "rpc error: code = Aborted desc = dispatcher is stopped");
+});
+
+test.run();

@@ -1,0 +1,168 @@
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import type { AssignmentsMessage__Output } from "../../src/gen/docker/swarmkit/v1/AssignmentsMessage.ts";
+import type { Task__Output } from "../../src/gen/docker/swarmkit/v1/Task.ts";
+import type { TaskState__Output } from "../../src/gen/docker/swarmkit/v1/TaskState.ts";
+import { collector } from "../support/wait-for.ts";
+import {
+  call,
+  dispatcherClient,
+  identityMetadata,
+  joinWorker,
+  openSession,
+  rejection,
+  startCluster,
+  type TestCluster,
+} from "./harness.ts";
+
+let c: TestCluster;
+test.before.each(async () => {
+  c = await startCluster();
+});
+test.after.each(async () => {
+  await c.close();
+});
+
+function task(id: string, nodeId: string, state: TaskState__Output): Task__Output {
+  return {
+    id,
+    meta: null,
+    spec: null,
+    service_id: "svc",
+    slot: "1",
+    node_id: nodeId,
+    annotations: null,
+    service_annotations: null,
+    status: { timestamp: null, state, message: "", err: "", applied_by: "", applied_at: null },
+    desired_state: "RUNNING",
+    spec_version: null,
+  };
+}
+
+async function registered() {
+  const worker = await joinWorker(c);
+  const client = dispatcherClient(c);
+  const md = identityMetadata(worker.identity);
+  const { session_id } = await openSession(c, client, md).first;
+  return { worker, client, md, session_id, nodeId: worker.identity.nodeId };
+}
+
+const status = (state: TaskState__Output) => ({ state, message: state.toLowerCase() });
+
+test("UpdateTaskStatus moves a task forward, records who applied it, never goes backwards, skips unknown tasks", async () => {
+  const { client, md, session_id, nodeId } = await registered();
+  c.manager.store.update((tx) => tx.putTask(task("t1", nodeId, "ASSIGNED")));
+  await call((cb) =>
+    client.UpdateTaskStatus(
+      {
+        session_id,
+        updates: [
+          { task_id: "t1", status: status("RUNNING") },
+          { task_id: "nope", status: status("RUNNING") },
+        ],
+      },
+      md,
+      cb,
+    ),
+  );
+  const t1 = c.manager.store.view((tx) => tx.task("t1"))!;
+  assert.is(t1.status?.state, "RUNNING");
+  assert.is(t1.status?.applied_by, c.managerId);
+  assert.ok(t1.status?.applied_at);
+  assert.is(
+    c.manager.store.view((tx) => tx.task("nope")),
+    undefined,
+  );
+  await call((cb) =>
+    client.UpdateTaskStatus({ session_id, updates: [{ task_id: "t1", status: status("ACCEPTED") }] }, md, cb),
+  );
+  assert.is(c.manager.store.view((tx) => tx.task("t1"))!.status?.state, "RUNNING");
+});
+
+test("a task of another node → PermissionDenied 'cannot update a task not assigned this node', nothing applied", async () => {
+  const { client, md, session_id, nodeId } = await registered();
+  c.manager.store.update((tx) => {
+    tx.putTask(task("mine", nodeId, "ASSIGNED"));
+    tx.putTask(task("theirs", "someone-else", "ASSIGNED"));
+  });
+  const e = await rejection(
+    call((cb) =>
+      client.UpdateTaskStatus(
+        {
+          session_id,
+          updates: [
+            { task_id: "mine", status: status("RUNNING") },
+            { task_id: "theirs", status: status("RUNNING") },
+          ],
+        },
+        md,
+        cb,
+      ),
+    ),
+  );
+  assert.is(e.grpcText, "rpc error: code = PermissionDenied desc = cannot update a task not assigned this node");
+  assert.is(c.manager.store.view((tx) => tx.task("mine"))!.status?.state, "ASSIGNED");
+});
+
+test("an update without a status → InvalidArgument", async () => {
+  const { client, md, session_id } = await registered();
+  const e = await rejection(
+    call((cb) => client.UpdateTaskStatus({ session_id, updates: [{ task_id: "t1" }] }, md, cb)),
+  );
+  assert.is(e.code, 3);
+  assert.match(e.message, /without a status/);
+});
+
+test("Assignments: first COMPLETE with the node's tasks ≥ ASSIGNED, then INCREMENTAL; results_in counts 1, 2, …", async () => {
+  const { client, md, session_id, nodeId } = await registered();
+  c.manager.store.update((tx) => {
+    tx.putTask(task("a", nodeId, "ASSIGNED"));
+    tx.putTask(task("p", nodeId, "PENDING"));
+    tx.putTask(task("x", "other", "RUNNING"));
+  });
+  const stream = client.Assignments({ session_id }, md);
+  c.closers.push(() => stream.cancel());
+  const got = collector<AssignmentsMessage__Output>();
+  stream.on("data", got.push);
+  stream.on("error", () => {});
+  const [first] = await got.waitForCount(1, { timeoutMs: 2000, what: "the COMPLETE assignments message" });
+  assert.is(first!.type, "COMPLETE");
+  assert.is(first!.results_in, "1");
+  assert.is(first!.applies_to, "");
+  assert.equal(
+    first!.changes.map((ch) => ch.assignment?.task?.id),
+    ["a"],
+  );
+  c.manager.store.update((tx) => tx.putTask(task("p", nodeId, "ASSIGNED")));
+  const [, second] = await got.waitForCount(2, { timeoutMs: 2000, what: "an INCREMENTAL assignments message" });
+  assert.is(second!.type, "INCREMENTAL");
+  assert.is(second!.applies_to, "1");
+  assert.is(second!.results_in, "2");
+  assert.equal(
+    second!.changes.map((ch) => [ch.assignment?.task?.id, ch.action]),
+    [["p", "UPDATE"]],
+  );
+});
+
+test("changes close together arrive batched in one INCREMENTAL message", async () => {
+  const { client, md, session_id, nodeId } = await registered();
+  const stream = client.Assignments({ session_id }, md);
+  c.closers.push(() => stream.cancel());
+  const got = collector<AssignmentsMessage__Output>();
+  stream.on("data", got.push);
+  stream.on("error", () => {});
+  await got.waitForCount(1, { timeoutMs: 2000, what: "the COMPLETE assignments message" });
+  c.manager.store.update((tx) => tx.putTask(task("t1", nodeId, "ASSIGNED")));
+  c.manager.store.update((tx) => tx.putTask(task("t2", nodeId, "ASSIGNED")));
+  c.manager.store.update((tx) => tx.putTask(task("t1", nodeId, "ACCEPTED")));
+  const [, second] = await got.waitForCount(2, { timeoutMs: 2000, what: "an INCREMENTAL assignments message" });
+  assert.equal(
+    second!.changes.map((ch) => [ch.assignment?.task?.id, ch.assignment?.task?.status?.state]),
+    [
+      ["t1", "ACCEPTED"],
+      ["t2", "ASSIGNED"],
+    ],
+  );
+});
+
+test.run();
