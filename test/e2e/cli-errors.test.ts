@@ -42,7 +42,7 @@ test("commands on a node outside any swarm answer moby's messages", async () => 
 });
 
 test("bad arguments are refused before anything changes", async () => {
-  await fails("lone", ["swarm", "join-token", "admin"], /argument 'admin' is invalid/);
+  await fails("lone", ["swarm", "join-token", "admin"], /value 'admin' is invalid for argument 'role'/);
   await fails("lone", ["swarm", "join", "127.0.0.1:1"], /required option '--token <token>' not specified/);
   await fails(
     "lone",
