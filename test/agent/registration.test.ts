@@ -28,7 +28,9 @@ test("registers with the join address, becomes ready, then heartbeats its sessio
   await waitFor(() => m1.heartbeats.length >= 5, { timeoutMs: 5000, what: "five heartbeats" });
   assert.ok(m1.heartbeats.every((h) => h === sessionId));
   assert.is(m1.sessions.length, 1);
-  assert.equal(t.snapshot().value, { connecting: { registered: "waitingForNextHeartbeat" } });
+  // Between heartbeats or in one: either way still registered on the same session.
+  assert.ok(t.snapshot().matches({ connecting: "registered" }));
+  assert.is(t.agent.sessionId(), sessionId);
 });
 
 test("the managers of the SessionMessage replace the join address (state.json)", async () => {
