@@ -30,6 +30,9 @@ export interface TimingProfile {
   readonly raftTickMs: number;
   readonly raftElectionTicks: number;
   readonly raftHeartbeatTicks: number;
+  /** Role manager (SK: manager/role_manager.go): roleReconcileInterval and removalTimeout. */
+  readonly roleReconcileIntervalMs: number;
+  readonly roleRemovalTimeoutMs: number;
 }
 
 export type ProfileName = "swarm" | "fast";
@@ -52,6 +55,8 @@ const swarm: TimingProfile = {
   raftTickMs: 1000,
   raftElectionTicks: 10,
   raftHeartbeatTicks: 1,
+  roleReconcileIntervalMs: 5000,
+  roleRemovalTimeoutMs: 5000,
 };
 
 /** Every duration of `swarm` divided by this in `fast`. */

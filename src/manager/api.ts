@@ -1,7 +1,9 @@
+import type { Logger } from "pino";
 import type { AnyActorRef } from "xstate";
 import type { ServerSideCredentials } from "../ca/credentials.ts";
 import type { TimingProfile } from "../config/profile.ts";
 import type { Node__Output } from "../gen/docker/swarmkit/v1/Node.ts";
+import type { NodeSpec__Output } from "../gen/docker/swarmkit/v1/NodeSpec.ts";
 
 /** Join tokens of the cluster, SWMTKN-1-<50 base 36>-<25 base 36>. */
 export interface JoinTokens {
@@ -41,6 +43,8 @@ export interface ManagerOptions {
   readonly bootstrap: boolean;
   /** Every actor the manager starts (one node-liveness actor per node) is announced here. */
   readonly onActor?: (name: string, actor: AnyActorRef) => void;
+  /** Where the manager's own actors (the role manager) log; silent when absent. */
+  readonly log?: Logger;
 }
 
 /** A running manager: dispatcher + NodeCA on gRPC, node store, liveness actors. */
@@ -54,7 +58,24 @@ export interface ManagerHandle {
   joinTokens(): JoinTokens;
   rotateJoinToken(role: "worker" | "manager"): JoinTokens;
   clusterInfo(): ClusterInfo;
+  /** Control API UpdateNode (SK: manager/controlapi/node.go): replaces the spec; errors as SwarmKit's. */
+  updateNode(req: UpdateNodeRequest): Promise<Node__Output>;
+  /** Control API RemoveNode: blacklists the node ID and deletes the node; errors as SwarmKit's. */
+  removeNode(req: RemoveNodeRequest): Promise<void>;
   stop(): Promise<void>;
+}
+
+/** SK: api.UpdateNodeRequest. `version` is the `meta.version.index` the spec was read at. */
+export interface UpdateNodeRequest {
+  readonly nodeId: string;
+  readonly version: string | undefined;
+  readonly spec: NodeSpec__Output | undefined;
+}
+
+/** SK: api.RemoveNodeRequest. */
+export interface RemoveNodeRequest {
+  readonly nodeId: string;
+  readonly force: boolean;
 }
 
 export type StartManager = (opts: ManagerOptions) => Promise<ManagerHandle>;

@@ -26,6 +26,12 @@ export interface ClusterObject {
     readonly caCertHash: string;
     readonly joinTokens: { readonly worker: string; readonly manager: string };
   };
+  /**
+   * Cluster.BlacklistedCertificates: node IDs removed from the swarm, with the
+   * NotAfter of their certificate (ISO time; null when it could not be read).
+   * Absent in clusters written before node removal existed.
+   */
+  readonly blacklistedCertificates?: Readonly<Record<string, { readonly expiry: string | null }>>;
 }
 
 /** ca.DefaultNodeCertExpiration = 2160h. */

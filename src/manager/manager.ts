@@ -5,9 +5,11 @@ import type { ClusterInfo, JoinTokens, ManagerHandle, ManagerOptions, StartManag
 import { bootstrapCluster } from "./bootstrap.ts";
 import { CAServer } from "./ca-server.ts";
 import type { ClusterObject } from "./cluster-object.ts";
+import { nodeControl, refuseRemovedNodes, singleManagerMembership } from "./controlapi/index.ts";
 import { Dispatcher } from "./dispatcher.ts";
 import { effectiveAdvertiseAddr, serveManager } from "./grpc-server.ts";
 import { findNode } from "./node-lookup.ts";
+import { RoleManager } from "./role-manager.ts";
 import { createMemoryStore, type Store } from "./store.ts";
 import { loadSnapshot, saveSnapshot } from "./store-file.ts";
 
@@ -45,10 +47,23 @@ export async function startManagerInternals(opts: ManagerOptions): Promise<Manag
     initial: loadSnapshot(opts.swarmDir),
     commit: (snapshot) => saveSnapshot(opts.swarmDir, snapshot),
   });
+  if (!opts.bootstrap && !store.view((tx) => tx.cluster())) {
+    // A promoted worker has no copy of the cluster: it would have to join the managers' Raft group.
+    throw rpcError(
+      "Unimplemented",
+      "raft: joining the raft cluster of the existing managers is not supported yet (single-manager swarm until multi-manager Raft lands)",
+    );
+  }
   let advertiseAddr = opts.advertiseAddr;
+  const raft = singleManagerMembership(() => ({
+    nodeId: opts.nodeId,
+    raftId: store.view((tx) => tx.node(opts.nodeId)?.manager_status?.raft_id) || "1",
+    addr: advertiseAddr,
+  }));
+  const control = nodeControl(store, raft);
   const dispatcher = new Dispatcher({
     store,
-    credentials: opts.credentials,
+    credentials: refuseRemovedNodes(opts.credentials, store),
     profile: opts.profile,
     self: () => ({ nodeId: opts.nodeId, addr: advertiseAddr }),
     ...(opts.onActor ? { onActor: opts.onActor } : {}),
@@ -84,6 +99,14 @@ export async function startManagerInternals(opts: ManagerOptions): Promise<Manag
   });
   ca.start();
   dispatcher.start();
+  const roleManager = new RoleManager({
+    store,
+    raft,
+    selfNodeId: opts.nodeId,
+    profile: opts.profile,
+    ...(opts.log ? { log: opts.log } : {}),
+  });
+  roleManager.start();
 
   const withManagerStatus = (n: Node__Output): Node__Output =>
     n.id === opts.nodeId
@@ -131,10 +154,13 @@ export async function startManagerInternals(opts: ManagerOptions): Promise<Manag
       return { ...updated.rootCA.joinTokens };
     },
     clusterInfo: () => toClusterInfo(cluster()),
+    updateNode: async (req) => control.updateNode(req),
+    removeNode: async (req) => control.removeNode(req),
     rootCACertificate: () => cluster().rootCA.caCert,
     stop() {
       stopped ??= (async () => {
         unwatchDeletes();
+        roleManager.stop();
         dispatcher.stop();
         ca.stop();
         await bound.shutdown(opts.profile.requestTimeoutMs);

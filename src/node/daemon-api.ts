@@ -27,6 +27,14 @@ export const daemonRequests = {
   info: z.strictObject({}),
   "node.ls": z.strictObject({}),
   "node.inspect": z.strictObject({ ref: z.string().min(1) }),
+  "node.update": z.strictObject({
+    ref: z.string().min(1),
+    role: z.enum(["worker", "manager"]).optional(),
+    availability: z.enum(["active", "pause", "drain"]).optional(),
+  }),
+  "node.promote": z.strictObject({ refs: z.array(z.string().min(1)).min(1) }),
+  "node.demote": z.strictObject({ refs: z.array(z.string().min(1)).min(1) }),
+  "node.rm": z.strictObject({ refs: z.array(z.string().min(1)).min(1), force: z.boolean().optional() }),
 } as const;
 
 export type DaemonVerb = keyof typeof daemonRequests;
@@ -80,4 +88,11 @@ export interface DaemonResults {
   /** docker's node ls rows come from these (see src/cli/format.ts). */
   "node.ls": { self: string; nodes: unknown[] };
   "node.inspect": { node: unknown };
+  /** The ID of the updated node. */
+  "node.update": { id: string };
+  /** Per ref, in order: changed false when the node already had that role. Stops at the first error. */
+  "node.promote": { nodes: { ref: string; changed: boolean }[] };
+  "node.demote": { nodes: { ref: string; changed: boolean }[] };
+  /** The refs removed, in order. Stops at the first error. */
+  "node.rm": { removed: string[] };
 }

@@ -5,6 +5,7 @@ import { publishTransitions } from "../bus/events.ts";
 import { serveActor } from "../bus/remote-actor.ts";
 import type { TimingProfile } from "../config/profile.ts";
 import type { ManagerHandle } from "../manager/api.ts";
+import { removeNodeByRef, setDesiredRole, updateNodeSpec } from "../manager/controlapi/index.ts";
 import { rpcError } from "../rpc/status.ts";
 import { nodeAddrOf } from "./addresses.ts";
 import { nodeFromGrpc } from "./convert.ts";
@@ -167,6 +168,28 @@ export async function runDaemon(opts: DaemonOptions): Promise<DaemonHandle> {
       const m = manager();
       const ref = req.ref === "self" ? (rt.identity?.nodeId ?? req.ref) : req.ref;
       return { node: nodeFromGrpc(m.getNode(ref)) };
+    },
+    "node.update": async (req: DaemonRequest<"node.update">): Promise<DaemonResults["node.update"]> => {
+      const { ref, ...change } = req;
+      return { id: await updateNodeSpec(manager(), ref, change) };
+    },
+    "node.promote": async (req: DaemonRequest<"node.promote">): Promise<DaemonResults["node.promote"]> => {
+      const nodes: DaemonResults["node.promote"]["nodes"] = [];
+      for (const ref of req.refs) nodes.push({ ref, changed: await setDesiredRole(manager(), ref, "manager") });
+      return { nodes };
+    },
+    "node.demote": async (req: DaemonRequest<"node.demote">): Promise<DaemonResults["node.demote"]> => {
+      const nodes: DaemonResults["node.demote"]["nodes"] = [];
+      for (const ref of req.refs) nodes.push({ ref, changed: await setDesiredRole(manager(), ref, "worker") });
+      return { nodes };
+    },
+    "node.rm": async (req: DaemonRequest<"node.rm">): Promise<DaemonResults["node.rm"]> => {
+      const removed: string[] = [];
+      for (const ref of req.refs) {
+        await removeNodeByRef(manager(), ref, req.force ?? false);
+        removed.push(ref);
+      }
+      return { removed };
     },
   };
 

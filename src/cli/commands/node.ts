@@ -1,6 +1,6 @@
-import { Command } from "@commander-js/extra-typings";
+import { Command, Option } from "@commander-js/extra-typings";
 import { z } from "zod";
-import { rpcError } from "../../rpc/status.ts";
+import { rpcError, toRpcError } from "../../rpc/status.ts";
 import { globals, withDaemon } from "../context.ts";
 import { formatNodeLs, NodeRow } from "../format/node-ls.ts";
 
@@ -32,6 +32,88 @@ export function nodeCommand() {
         return out;
       });
       process.stdout.write(`${JSON.stringify(nodes, null, 4)}\n`);
+    });
+
+  node
+    .command("promote")
+    .description("Promote one or more nodes to manager in the swarm")
+    .argument("<node...>", "node ID (or unique prefix) or hostname")
+    .action(async (refs, _opts, cmd) => {
+      // docker: one node at a time, printing as it goes; the first error ends the command.
+      await withDaemon(globals(cmd), async (call) => {
+        for (const ref of refs) {
+          const [r] = (await call("node.promote", { refs: [ref] })).nodes;
+          process.stdout.write(
+            r?.changed ? `Node ${ref} promoted to a manager in the swarm.\n` : `Node ${ref} is already a manager.\n`,
+          );
+        }
+      });
+    });
+
+  node
+    .command("demote")
+    .description("Demote one or more nodes from manager in the swarm")
+    .argument("<node...>", "node ID (or unique prefix) or hostname")
+    .action(async (refs, _opts, cmd) => {
+      await withDaemon(globals(cmd), async (call) => {
+        for (const ref of refs) {
+          const [r] = (await call("node.demote", { refs: [ref] })).nodes;
+          process.stdout.write(
+            r?.changed ? `Manager ${ref} demoted in the swarm.\n` : `Node ${ref} is already a worker.\n`,
+          );
+        }
+      });
+    });
+
+  node
+    .command("update")
+    .description("Update a node")
+    .addOption(
+      new Option("--availability <availability>", 'availability of the node ("active", "pause", "drain")').choices([
+        "active",
+        "pause",
+        "drain",
+      ] as const),
+    )
+    .addOption(
+      new Option("--role <role>", 'role of the node ("worker", "manager")').choices(["worker", "manager"] as const),
+    )
+    .argument("<node>", "node ID (or unique prefix) or hostname")
+    .action(async (ref, opts, cmd) => {
+      await withDaemon(globals(cmd), (call) =>
+        call("node.update", {
+          ref,
+          ...(opts.availability ? { availability: opts.availability } : {}),
+          ...(opts.role ? { role: opts.role } : {}),
+        }),
+      );
+      process.stdout.write(`${ref}\n`);
+    });
+
+  node
+    .command("rm")
+    .alias("remove")
+    .description("Remove one or more nodes from the swarm")
+    .option("-f, --force", "force remove a node from the swarm")
+    .argument("<node...>", "node ID (or unique prefix) or hostname")
+    .action(async (refs, opts, cmd) => {
+      // docker: every node is tried; each removed one is printed, the errors are reported together at the end.
+      const errors = await withDaemon(globals(cmd), async (call) => {
+        const errs: string[] = [];
+        for (const ref of refs) {
+          try {
+            await call("node.rm", { refs: [ref], force: opts.force ?? false });
+            process.stdout.write(`${ref}\n`);
+          } catch (e) {
+            errs.push(toRpcError(e).dockerText);
+          }
+        }
+        return errs;
+      });
+      if (errors.length > 0) {
+        process.stderr.write(`${errors.join("\n")}\n`);
+        process.exitCode = 1;
+      }
     });
 
   return node;

@@ -1,0 +1,162 @@
+import type { NatsConnection } from "@nats-io/transport-node";
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import { connectBus } from "../../src/bus/connection.ts";
+import { type ActorTransition, type EventsSubscription, subscribeEvents } from "../../src/bus/events.ts";
+import { freePort, TestSwarm } from "../support/swarm.ts";
+import { collector, waitFor } from "../support/wait-for.ts";
+
+interface InspectedNode {
+  ID: string;
+  Spec: { Role: string; Availability: string };
+  Status: { State: string };
+}
+interface Info {
+  LocalNodeState: string;
+  NodeID: string;
+  ControlAvailable: boolean;
+  Error: string;
+}
+
+let swarm: TestSwarm;
+let nc: NatsConnection;
+let sub: EventsSubscription;
+const events = collector<ActorTransition>();
+const ids = new Map<string, string>();
+
+const err = (text: string) => `Error response from daemon: ${text}\n`;
+const ls = async () => (await swarm.cli("m1", "node", "ls")).stdout;
+const inspect = async (ref: string) => (await swarm.json<InspectedNode[]>("m1", "node", "inspect", ref))[0]!;
+
+test.before(async () => {
+  swarm = await TestSwarm.start();
+  nc = await connectBus(swarm.nats.url, "e2e-node-commands");
+  sub = await subscribeEvents(nc, {}, events.push);
+  const { token, addr } = await swarm.initManager("m1", await freePort());
+  for (const w of ["w1", "w2"]) {
+    await swarm.daemon(w);
+    const j = await swarm.cli(
+      w,
+      "swarm",
+      "join",
+      "--token",
+      token,
+      addr,
+      "--listen-addr",
+      `127.0.0.1:${await freePort()}`,
+    );
+    if (j.code !== 0) throw new Error(`${w} join failed: ${j.stderr}`);
+  }
+  await waitFor(
+    async () => {
+      const out = await ls();
+      return /\bw1\s+Ready\s+Active/.test(out) && /\bw2\s+Ready\s+Active/.test(out);
+    },
+    {
+      timeoutMs: 10_000,
+      what: "w1 and w2 Ready in node ls",
+      intervalMs: 200,
+    },
+  );
+  for (const n of ["m1", "w1", "w2"]) ids.set(n, (await inspect(n)).ID);
+});
+test.after(async () => {
+  await sub.stop();
+  await nc.close();
+  await swarm.stop();
+});
+
+test("node update --availability drain shows Drain in node ls, and back to active", async () => {
+  const r = await swarm.cli("m1", "node", "update", "--availability", "drain", "w1");
+  assert.is(r.stderr, "");
+  assert.is(r.stdout, "w1\n", "prints the node as typed");
+  assert.match(await ls(), /\bw1\s+Ready\s+Drain\s/);
+  assert.is((await inspect("w1")).Spec.Availability, "drain");
+  assert.is((await swarm.cli("m1", "node", "update", "--availability", "active", "w1")).stdout, "w1\n");
+  assert.match(await ls(), /\bw1\s+Ready\s+Active\s/);
+  const bad = await swarm.cli("m1", "node", "update", "--availability", "gone", "w1");
+  assert.is(bad.code, 1);
+  assert.match(bad.stderr, /argument 'gone' is invalid/);
+  const unknown = await swarm.cli("m1", "node", "update", "--availability", "drain", "nosuch");
+  assert.is(unknown.stderr, err("rpc error: code = NotFound desc = node nosuch not found"));
+});
+
+test("demoting the only manager is refused; no-op promote and demote say so", async () => {
+  const r = await swarm.cli("m1", "node", "demote", "m1");
+  assert.is(r.code, 1);
+  assert.is(r.stdout, "");
+  assert.is(
+    r.stderr,
+    err("rpc error: code = FailedPrecondition desc = attempting to demote the last manager of the swarm"),
+  );
+  assert.is((await inspect("m1")).Spec.Role, "manager");
+  assert.is((await swarm.cli("m1", "node", "promote", "m1")).stdout, "Node m1 is already a manager.\n");
+  assert.is((await swarm.cli("m1", "node", "demote", "w1")).stdout, "Node w1 is already a worker.\n");
+});
+
+test("node rm of a Ready worker is refused; once it is Down it is removed, and it is refused from then on", async () => {
+  const w1 = ids.get("w1")!;
+  const refused = await swarm.cli("m1", "node", "rm", "w1");
+  assert.is(refused.code, 1);
+  assert.is(refused.stdout, "");
+  assert.is(
+    refused.stderr,
+    err(`rpc error: code = FailedPrecondition desc = node ${w1} is not down and can't be removed`),
+  );
+
+  const d = swarm.daemons.get("w1")!;
+  d.kill("SIGKILL");
+  await d.exited;
+  await waitFor(async () => /\bw1\s+Down\s/.test(await ls()), { timeoutMs: 10_000, what: "w1 Down", intervalMs: 200 });
+  const removed = await swarm.cli("m1", "node", "rm", "w1");
+  assert.is(removed.stderr, "");
+  assert.is(removed.stdout, "w1\n");
+  assert.not.match(await ls(), /\bw1\b/);
+  assert.is(
+    (await swarm.cli("m1", "node", "inspect", w1)).stderr,
+    err(`rpc error: code = NotFound desc = node ${w1} not found`),
+  );
+
+  // The removed node's daemon, restarted from its state dir, is refused by the manager at every session:
+  // its session actor enters `rejected` only on PermissionDenied "… was removed from swarm".
+  const before = events.items.length;
+  await swarm.daemon("w1");
+  await waitFor(
+    () => events.items.slice(before).find((e) => e.node === "w1" && e.actor === "session" && e.state === "rejected"),
+    { timeoutMs: 10_000, what: "w1's session to be rejected" },
+  );
+  const info = await swarm.json<Info>("w1", "info", "--format", "json");
+  // Swarm's agent keeps retrying; the node never becomes ready again, so moby shows it pending.
+  assert.is(info.LocalNodeState, "pending");
+  assert.is(info.NodeID, w1);
+  assert.is(info.ControlAvailable, false);
+});
+
+test("node promote of a worker: Swarm's text, desired role manager; its manager cannot start until Raft lands", async () => {
+  const r = await swarm.cli("m1", "node", "promote", "w2");
+  assert.is(r.stderr, "");
+  assert.is(r.stdout, "Node w2 promoted to a manager in the swarm.\n");
+  assert.is((await inspect("w2")).Spec.Role, "manager");
+  // w2 sees its new desired role in its session and tries to start a manager, which needs Raft to join.
+  const info = await waitFor(
+    async () => {
+      const i = await swarm.json<Info>("w2", "info", "--format", "json");
+      return i.Error !== "" && i;
+    },
+    { timeoutMs: 10_000, what: "w2's info to show the manager failure", intervalMs: 200 },
+  );
+  assert.match(
+    info.Error,
+    /^manager stopped: raft: joining the raft cluster of the existing managers is not supported yet/,
+  );
+  assert.is(info.LocalNodeState, "error");
+  assert.is((await swarm.cli("w2", "info")).code, 0, "the daemon keeps running and answering");
+  // The promoted node is a manager by observed role, but not in the raft memberlist: demote says so.
+  const demote = await swarm.cli("m1", "node", "demote", "w2");
+  assert.is(demote.stderr, err("rpc error: code = NotFound desc = can't find manager in raft memberlist"));
+  // And it cannot be removed while its desired role is manager… unless it is not in raft: Swarm allows that with force.
+  const rm = await swarm.cli("m1", "node", "rm", "--force", "w2");
+  assert.is(rm.stdout, "w2\n", rm.stderr);
+});
+
+test.run();
