@@ -350,6 +350,7 @@ export class NodeRuntime {
         credentials: insecureServerCredentials(identity.clusterId),
         bootstrap: this.bootstrap,
         onActor: this.opts.onActor,
+        log: this.log,
       });
       this.bootstrap = false;
       this.manager = handle;
