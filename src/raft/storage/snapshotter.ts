@@ -1,0 +1,88 @@
+import { mkdir, readdir, readFile, unlink } from "node:fs/promises";
+import { crc32 } from "node:zlib";
+import { CodecError, decodeSnapshot, encodeSnapshot } from "../codec.ts";
+import type { Snapshot } from "../types.ts";
+import { RaftStorageError, type WarnLog } from "./errors.ts";
+import { fsyncDir, writeFileAtomic } from "./fs-durable.ts";
+import { parseSnapshotName, snapshotName, TMP_SUFFIX } from "./names.ts";
+
+/**
+ * Snapshot files `<term:016x>-<index:016x>.snap`:
+ *   uint32 LE payload length | uint32 LE crc32(payload) | payload (encodeSnapshot)
+ * written to a temp file, fsync'd, renamed into place, directory fsync'd.
+ */
+const HEADER_BYTES = 8;
+
+export interface SnapshotFile {
+  readonly path: string;
+  readonly term: number;
+  readonly index: number;
+}
+
+export class Snapshotter {
+  constructor(
+    readonly dir: string,
+    private readonly log: WarnLog,
+  ) {}
+
+  /** Creates the directory and removes files a crash left half written. */
+  async init(): Promise<void> {
+    await mkdir(this.dir, { recursive: true });
+    for (const name of await readdir(this.dir)) {
+      if (!name.endsWith(TMP_SUFFIX)) continue;
+      this.log.warn({ file: `${this.dir}/${name}` }, "raft snapshot: removing an unfinished snapshot file");
+      await unlink(`${this.dir}/${name}`);
+    }
+  }
+
+  async save(s: Snapshot): Promise<string> {
+    const payload = encodeSnapshot(s);
+    const buf = Buffer.allocUnsafe(HEADER_BYTES + payload.length);
+    buf.writeUInt32LE(payload.length, 0);
+    buf.writeUInt32LE(crc32(payload), 4);
+    buf.set(payload, HEADER_BYTES);
+    const name = snapshotName(s.metadata.term, s.metadata.index);
+    await writeFileAtomic(this.dir, name, `${name}${TMP_SUFFIX}`, buf);
+    return `${this.dir}/${name}`;
+  }
+
+  /** Snapshot files, newest (highest index) first. */
+  async list(): Promise<SnapshotFile[]> {
+    const files: SnapshotFile[] = [];
+    for (const name of await readdir(this.dir)) {
+      const p = parseSnapshotName(name);
+      if (p) files.push({ ...p, path: `${this.dir}/${name}` });
+    }
+    return files.sort((a, b) => b.index - a.index || b.term - a.term);
+  }
+
+  /** Reads and checks one snapshot file; a damaged file throws a RaftStorageError saying why. */
+  async read(f: SnapshotFile): Promise<Snapshot> {
+    const bad = (why: string) => new RaftStorageError(`raft snapshot ${f.path}: ${why}`);
+    const buf = await readFile(f.path);
+    if (buf.length < HEADER_BYTES) throw bad(`short header (${buf.length} of ${HEADER_BYTES} bytes)`);
+    const length = buf.readUInt32LE(0);
+    if (buf.length !== HEADER_BYTES + length)
+      throw bad(`length mismatch (${length} payload bytes declared, ${buf.length - HEADER_BYTES} present)`);
+    const payload = buf.subarray(HEADER_BYTES);
+    if (crc32(payload) !== buf.readUInt32LE(4)) throw bad("checksum mismatch");
+    let s: Snapshot;
+    try {
+      s = decodeSnapshot(payload);
+    } catch (e) {
+      if (e instanceof CodecError) throw bad(e.message);
+      throw e;
+    }
+    if (s.metadata.index !== f.index || s.metadata.term !== f.term)
+      throw bad(`holds index ${s.metadata.index} term ${s.metadata.term}, not what its name says`);
+    return s;
+  }
+
+  /** Keeps the newest `keep` snapshot files (at least one) and removes the rest. */
+  async purge(keep: number): Promise<string[]> {
+    const old = (await this.list()).slice(Math.max(1, keep));
+    for (const f of old) await unlink(f.path);
+    if (old.length > 0) await fsyncDir(this.dir);
+    return old.map((f) => f.path);
+  }
+}

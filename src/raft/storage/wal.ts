@@ -1,0 +1,283 @@
+import type { FileHandle } from "node:fs/promises";
+import { mkdir, open, readdir, readFile, rename, unlink } from "node:fs/promises";
+import { corruptRecord, RaftStorageError, type WarnLog } from "./errors.ts";
+import { fsyncDir, writeFully } from "./fs-durable.ts";
+import { parseWalSegmentName, TMP_SUFFIX, walSegmentName } from "./names.ts";
+import { encodeRecord, type RecordOut, RecordType, type ScannedRecord, scanRecords } from "./record.ts";
+
+/**
+ * The segmented write-ahead log: record framing, fdatasync'd group commit,
+ * segment cut and release, torn-tail repair on open. It knows record types but
+ * not what entries mean; replay.ts interprets the records.
+ *
+ * Every segment begins with a METADATA record, then (when there is one) the
+ * latest STATE, so the segments left after a release replay on their own. The
+ * newest snapshot's marker is never released: releases happen right after it is
+ * written to the current segment, and the current segment is never released.
+ */
+export interface WalOptions {
+  /** A segment is cut once it grows past this many bytes (SwarmKit/etcd: 64 MiB). */
+  segmentBytes: number;
+  log: WarnLog;
+}
+
+export const DEFAULT_SEGMENT_BYTES = 64 * 1024 * 1024;
+
+/** A record read back, with where it sits (for error messages). */
+export interface WalRecord extends ScannedRecord {
+  readonly file: string;
+}
+
+interface Segment {
+  readonly seq: number;
+  readonly firstIndex: number;
+  readonly path: string;
+}
+
+interface Pending {
+  readonly buf: Buffer;
+  readonly records: readonly RecordOut[];
+  readonly lastIndex: number | undefined;
+  resolve(): void;
+  reject(e: unknown): void;
+}
+
+export interface WalStats {
+  /** Calls to append that were acknowledged. */
+  appends: number;
+  /** Group-commit writes (each followed by one fdatasync). */
+  writes: number;
+  /** fdatasync calls on segments. */
+  syncs: number;
+}
+
+export class Wal {
+  private queue: Pending[] = [];
+  private flushing = false;
+  private failed: Error | null = null;
+  private closed = false;
+  private idle: Promise<void> = Promise.resolve();
+  private lastIndex = 0;
+  readonly stats: WalStats = { appends: 0, writes: 0, syncs: 0 };
+
+  private constructor(
+    private readonly dir: string,
+    private readonly opts: WalOptions,
+    private readonly segments: Segment[],
+    private fh: FileHandle,
+    private position: number,
+    private readonly metadata: Uint8Array,
+    private lastState: Uint8Array | null,
+  ) {}
+
+  /** Segment files present, oldest first. */
+  get files(): string[] {
+    return this.segments.map((s) => s.path);
+  }
+
+  /** Reads every segment (repairing a torn tail); `wal` is null when there is no WAL yet. */
+  static async open(dir: string, opts: WalOptions): Promise<{ wal: Wal | null; records: WalRecord[] }> {
+    await mkdir(dir, { recursive: true });
+    const segments = await listSegments(dir, opts.log);
+    if (segments.length === 0) return { wal: null, records: [] };
+
+    const records: WalRecord[] = [];
+    let tailSize = 0;
+    for (let i = 0; i < segments.length; i++) {
+      const seg = segments[i]!;
+      const isLast = i === segments.length - 1;
+      const buf = await readFile(seg.path);
+      const { records: recs, stop } = scanRecords(buf);
+      let size = buf.length;
+      if (stop) {
+        if (!isLast || !stop.tail) throw corruptRecord(seg.path, stop.offset, stop.why);
+        opts.log.warn(
+          { file: seg.path, offset: stop.offset, droppedBytes: buf.length - stop.offset, why: stop.why },
+          "raft WAL: torn tail truncated",
+        );
+        size = stop.offset;
+      }
+      if (recs.length === 0 || recs[0]!.type !== RecordType.metadata) {
+        if (isLast && recs.length === 0 && i > 0) {
+          opts.log.warn({ file: seg.path }, "raft WAL: removing a last segment without a complete metadata record");
+          await unlink(seg.path);
+          await fsyncDir(dir);
+          segments.pop();
+          tailSize = -1;
+          break;
+        }
+        throw corruptRecord(seg.path, 0, "the segment does not begin with a metadata record");
+      }
+      for (const r of recs) records.push({ ...r, file: seg.path });
+      if (isLast) tailSize = size;
+    }
+    const last = segments[segments.length - 1]!;
+    const fh = await open(last.path, "r+");
+    if (tailSize === -1) tailSize = (await fh.stat()).size;
+    if ((await fh.stat()).size !== tailSize) {
+      await fh.truncate(tailSize);
+      await fh.sync();
+    }
+    const lastOf = (type: number): Uint8Array | null => {
+      for (let i = records.length - 1; i >= 0; i--) if (records[i]!.type === type) return records[i]!.payload;
+      return null;
+    };
+    const meta = lastOf(RecordType.metadata)!;
+    const wal = new Wal(dir, opts, segments, fh, tailSize, meta, lastOf(RecordType.state));
+    return { wal, records };
+  }
+
+  /** Starts a new WAL: the first segment is written whole (metadata, fsync) before it appears under its name. */
+  static async create(dir: string, metadata: Uint8Array, opts: WalOptions): Promise<Wal> {
+    await mkdir(dir, { recursive: true });
+    if ((await listSegments(dir, opts.log)).length > 0) throw new RaftStorageError(`raft WAL ${dir}: already exists`);
+    const seg = { seq: 0, firstIndex: 0, path: `${dir}/${walSegmentName(0, 0)}` };
+    const { fh, size } = await writeSegment(dir, seg.path, [
+      encodeRecord({ type: RecordType.metadata, payload: metadata }),
+    ]);
+    return new Wal(dir, opts, [seg], fh, size, metadata, null);
+  }
+
+  /** The index the next segment's name starts after (the log's last index), known after replay. */
+  noteLastIndex(index: number): void {
+    this.lastIndex = index;
+  }
+
+  /**
+   * Appends records; resolves once they are written and fdatasync'd. Calls made
+   * while a write is in flight are coalesced into the next single write + fdatasync.
+   * `lastIndex` is the log's last index once these records are in.
+   */
+  append(records: readonly RecordOut[], lastIndex?: number): Promise<void> {
+    if (this.closed) return Promise.reject(new RaftStorageError(`raft WAL ${this.dir}: closed`));
+    if (this.failed) return Promise.reject(this.failed);
+    const buf = Buffer.concat(records.map(encodeRecord));
+    return new Promise<void>((resolve, reject) => {
+      this.queue.push({ buf, records, lastIndex, resolve, reject });
+      if (!this.flushing) {
+        this.flushing = true;
+        // Let every save issued in this tick join the first write.
+        this.idle = new Promise<void>((done) => queueMicrotask(() => void this.flush().finally(done)));
+      }
+    });
+  }
+
+  private async flush(): Promise<void> {
+    try {
+      while (this.queue.length > 0) {
+        const batch = this.queue.splice(0);
+        try {
+          const buf = batch.length === 1 ? batch[0]!.buf : Buffer.concat(batch.map((p) => p.buf));
+          await writeFully(this.fh, buf, this.position);
+          this.position += buf.length;
+          this.stats.writes++;
+          await this.fh.datasync();
+          this.stats.syncs++;
+        } catch (e) {
+          this.fail(e, batch);
+          return;
+        }
+        for (const p of batch) {
+          for (const r of p.records) if (r.type === RecordType.state) this.lastState = r.payload;
+          if (p.lastIndex !== undefined) this.lastIndex = p.lastIndex;
+          this.stats.appends++;
+          p.resolve();
+        }
+        if (this.position >= this.opts.segmentBytes) {
+          try {
+            await this.cut();
+          } catch (e) {
+            this.fail(e, []);
+            return;
+          }
+        }
+      }
+    } finally {
+      this.flushing = false;
+    }
+  }
+
+  private fail(e: unknown, batch: Pending[]): void {
+    const err = e instanceof Error ? e : new Error(String(e));
+    this.failed = new RaftStorageError(`raft WAL ${this.dir}: write failed, the WAL is unusable: ${err.message}`);
+    for (const p of [...batch, ...this.queue.splice(0)]) p.reject(this.failed);
+  }
+
+  /** Closes the current segment and starts the next one, named after the log's last index + 1. */
+  private async cut(): Promise<void> {
+    const prev = this.segments[this.segments.length - 1]!;
+    const seg = { seq: prev.seq + 1, firstIndex: this.lastIndex + 1, path: "" };
+    seg.path = `${this.dir}/${walSegmentName(seg.seq, seg.firstIndex)}`;
+    const preamble = [encodeRecord({ type: RecordType.metadata, payload: this.metadata })];
+    if (this.lastState) preamble.push(encodeRecord({ type: RecordType.state, payload: this.lastState }));
+    const { fh, size } = await writeSegment(this.dir, seg.path, preamble);
+    const old = this.fh;
+    this.fh = fh;
+    this.position = size;
+    this.segments.push(seg);
+    await old.close();
+  }
+
+  /**
+   * Removes the segments whose every entry is at or before `index` (a snapshot
+   * covers them): segment i goes when segment i+1 starts at or before index+1.
+   * The current segment is never removed. Returns the removed files.
+   */
+  async releaseTo(index: number): Promise<string[]> {
+    const removed: Segment[] = [];
+    while (this.segments.length >= 2 && this.segments[1]!.firstIndex <= index + 1) removed.push(this.segments.shift()!);
+    for (const s of removed) await unlink(s.path);
+    if (removed.length > 0) await fsyncDir(this.dir);
+    return removed.map((s) => s.path);
+  }
+
+  /** Waits for writes in flight, then closes the segment. Later appends are refused. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    while (this.flushing) await this.idle;
+    await this.fh.close();
+  }
+}
+
+/**
+ * A new segment appears under its name only once its first records are on
+ * disk: written to a temp file, fsync'd, renamed, directory fsync'd. The handle
+ * stays open for appends.
+ */
+async function writeSegment(dir: string, path: string, records: Buffer[]): Promise<{ fh: FileHandle; size: number }> {
+  const buf = Buffer.concat(records);
+  const tmp = `${path}${TMP_SUFFIX}`;
+  const fh = await open(tmp, "w");
+  try {
+    await writeFully(fh, buf, 0);
+    await fh.sync();
+    await rename(tmp, path);
+    await fsyncDir(dir);
+  } catch (e) {
+    await fh.close();
+    throw e;
+  }
+  return { fh, size: buf.length };
+}
+
+async function listSegments(dir: string, log: WarnLog): Promise<Segment[]> {
+  const segments: Segment[] = [];
+  for (const name of await readdir(dir)) {
+    if (name.endsWith(TMP_SUFFIX)) {
+      log.warn({ file: `${dir}/${name}` }, "raft WAL: removing an unfinished segment");
+      await unlink(`${dir}/${name}`);
+      continue;
+    }
+    const p = parseWalSegmentName(name);
+    if (p) segments.push({ ...p, path: `${dir}/${name}` });
+  }
+  segments.sort((a, b) => a.seq - b.seq);
+  for (let i = 1; i < segments.length; i++) {
+    if (segments[i]!.seq !== segments[i - 1]!.seq + 1)
+      throw new RaftStorageError(
+        `raft WAL ${dir}: segments out of sequence: ${segments[i - 1]!.path} is followed by ${segments[i]!.path}`,
+      );
+  }
+  return segments;
+}
