@@ -1,0 +1,154 @@
+import { type BusLog, defaultBusLog } from "../../bus/log.ts";
+import { encodeEnvelope } from "../codec.ts";
+import type { Message, RaftId } from "../types.ts";
+import { acceptInbound } from "./inbound.ts";
+import { PeerActivity } from "./peer-activity.ts";
+import type { RaftTransport, TransportReport } from "./transport.ts";
+
+/**
+ * The in-memory twin of the NATS transport, for unit tests: members of one
+ * MemoryNetwork reach each other by (clusterId, raftId), every message goes
+ * through the same protobuf envelope and the same inbound checks, delivery is
+ * asynchronous (a microtask later) and in order. `isolate` cuts a member off
+ * both ways; messages to a member that is not there are lost silently, as on
+ * core NATS.
+ */
+export class MemoryNetwork {
+  private readonly members = new Map<string, MemoryRaftTransport>();
+  private readonly isolated = new Set<RaftId>();
+
+  constructor(private readonly opts: { now?: () => number; log?: BusLog } = {}) {}
+
+  transport(clusterId: string, raftId: RaftId, opts: { inactiveAfterMs: number }): RaftTransport {
+    const t = new MemoryRaftTransport(
+      this,
+      clusterId,
+      raftId,
+      opts.inactiveAfterMs,
+      this.opts.now ?? Date.now,
+      this.opts.log ?? defaultBusLog(),
+    );
+    this.members.set(key(clusterId, raftId), t);
+    return t;
+  }
+
+  /** Cuts `id` off: nothing it sends arrives, nothing sent to it arrives. */
+  isolate(id: RaftId): void {
+    this.isolated.add(id);
+  }
+
+  heal(id: RaftId): void {
+    this.isolated.delete(id);
+  }
+
+  /** Puts raw bytes on the (clusterId, raftId) "subject", as a stranger on the bus could. */
+  inject(clusterId: string, raftId: RaftId, payload: Uint8Array): void {
+    const t = this.members.get(key(clusterId, raftId));
+    if (t) queueMicrotask(() => t.receive(payload));
+  }
+
+  /** @internal */
+  route(from: RaftId, clusterId: string, to: RaftId, payload: Uint8Array): void {
+    if (this.isolated.has(from) || this.isolated.has(to)) return;
+    this.inject(clusterId, to, payload);
+  }
+
+  /** @internal */
+  notifyRemoved(from: RaftId, clusterId: string, to: RaftId): void {
+    if (this.isolated.has(from) || this.isolated.has(to)) return;
+    const t = this.members.get(key(clusterId, to));
+    if (t) queueMicrotask(() => t.removedNotice(from));
+  }
+
+  /** @internal */
+  leave(t: MemoryRaftTransport): void {
+    for (const [k, v] of this.members) if (v === t) this.members.delete(k);
+  }
+}
+
+const key = (clusterId: string, raftId: RaftId) => `${clusterId}/${raftId}`;
+
+class MemoryRaftTransport implements RaftTransport {
+  private readonly activity: PeerActivity;
+  private readonly handlers = new Set<(m: Message) => void>();
+  private readonly reporters = new Set<(r: TransportReport) => void>();
+  private closed = false;
+
+  constructor(
+    private readonly net: MemoryNetwork,
+    private readonly clusterId: string,
+    readonly raftId: RaftId,
+    inactiveAfterMs: number,
+    now: () => number,
+    private readonly log: BusLog,
+  ) {
+    this.activity = new PeerActivity(inactiveAfterMs, now);
+  }
+
+  send(msgs: readonly Message[]): void {
+    if (this.closed) return;
+    for (const m of msgs) {
+      this.net.route(this.raftId, this.clusterId, m.to, encodeEnvelope(this.clusterId, m));
+      this.activity.sent(m.to);
+      if (m.type === "MsgSnap") for (const h of this.reporters) h({ type: "snapshot", to: m.to, ok: true });
+    }
+  }
+
+  onMessage(handler: (m: Message) => void): () => void {
+    this.handlers.add(handler);
+    return () => this.handlers.delete(handler);
+  }
+
+  onReport(handler: (r: TransportReport) => void): () => void {
+    this.reporters.add(handler);
+    return () => this.reporters.delete(handler);
+  }
+
+  notifyRemoved(to: RaftId): void {
+    if (!this.closed) this.net.notifyRemoved(this.raftId, this.clusterId, to);
+  }
+
+  removedNotice(by: RaftId): void {
+    if (!this.closed) for (const h of this.reporters) h({ type: "removed", by });
+  }
+
+  addPeer(id: RaftId): void {
+    if (id !== this.raftId) this.activity.add(id);
+  }
+
+  removePeer(id: RaftId): void {
+    this.activity.remove(id);
+  }
+
+  peers(): RaftId[] {
+    return this.activity.ids();
+  }
+
+  active(id: RaftId): boolean {
+    return this.activity.active(id);
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    this.handlers.clear();
+    this.reporters.clear();
+    this.net.leave(this);
+  }
+
+  receive(payload: Uint8Array): void {
+    if (this.closed) return;
+    const m = acceptInbound(payload, { clusterId: this.clusterId, raftId: this.raftId }, this.log);
+    if (!m) return;
+    this.activity.heard(m.from);
+    for (const h of this.handlers) {
+      try {
+        h(m);
+      } catch (e) {
+        this.log.error(
+          { raftId: this.raftId, from: m.from, err: e instanceof Error ? e.message : String(e) },
+          "raft transport: message handler threw",
+        );
+      }
+    }
+  }
+}

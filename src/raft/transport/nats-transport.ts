@@ -1,0 +1,211 @@
+import { randomUUID } from "node:crypto";
+import { headers, type Msg, type NatsConnection, type Subscription } from "@nats-io/transport-node";
+import { type BusLog, defaultBusLog } from "../../bus/log.ts";
+import { subjects } from "../../bus/subjects.ts";
+import { encodeEnvelope } from "../codec.ts";
+import type { Message, RaftId } from "../types.ts";
+import { CHUNK_HEADER, formatChunkTag, parseChunkTag, Reassembler, splitPayload } from "./chunks.ts";
+import { acceptInbound } from "./inbound.ts";
+import { PeerActivity } from "./peer-activity.ts";
+import { parseRemovedNotice, REMOVED_HEADER } from "./removed-notice.ts";
+import type { RaftTransport, TransportReport } from "./transport.ts";
+
+export interface NatsTransportOptions {
+  readonly nc: NatsConnection;
+  readonly clusterId: string;
+  readonly raftId: RaftId;
+  /** A peer sent to and silent this long is inactive: the election timeout (ticks × tick). */
+  readonly inactiveAfterMs: number;
+  readonly log?: BusLog;
+  readonly now?: () => number;
+  /** Overrides the server's max_payload (tests). */
+  readonly maxPayload?: number;
+}
+
+/** Room left in each chunk for the protocol line and the chunk header. */
+const CHUNK_OVERHEAD = 1024;
+/** Largest message put back together from chunks (a store snapshot). */
+const MAX_REASSEMBLED_BYTES = 512 * 1024 * 1024;
+
+/**
+ * Raft messages over core NATS: each message is published as a protobuf
+ * envelope on `<prefix>.cluster.<clusterId>.raft.<to>`; this member listens on
+ * its own subject. A payload over the server's max_payload (a MsgSnap, or a
+ * MsgApp carrying a big entry) is sent in chunks and reassembled. Owns its
+ * subscription, not the connection.
+ */
+export async function natsTransport(opts: NatsTransportOptions): Promise<RaftTransport> {
+  const t = new NatsRaftTransport(opts);
+  await opts.nc.flush();
+  return t;
+}
+
+class NatsRaftTransport implements RaftTransport {
+  readonly raftId: RaftId;
+  private readonly log: BusLog;
+  private readonly now: () => number;
+  private readonly activity: PeerActivity;
+  private readonly reassembler: Reassembler;
+  private readonly sub: Subscription;
+  private readonly handlers = new Set<(m: Message) => void>();
+  private readonly reporters = new Set<(r: TransportReport) => void>();
+  private readonly transferPrefix = randomUUID();
+  private transfers = 0;
+  private closed = false;
+
+  constructor(private readonly opts: NatsTransportOptions) {
+    this.raftId = opts.raftId;
+    this.log = opts.log ?? defaultBusLog();
+    this.now = opts.now ?? Date.now;
+    this.activity = new PeerActivity(opts.inactiveAfterMs, this.now);
+    this.reassembler = new Reassembler({
+      maxTransfers: 8,
+      maxBytes: MAX_REASSEMBLED_BYTES,
+      staleAfterMs: Math.max(10 * opts.inactiveAfterMs, 10_000),
+      now: this.now,
+    });
+    this.sub = opts.nc.subscribe(subjects().raft(opts.clusterId, opts.raftId), {
+      callback: (err, msg) => {
+        if (err) {
+          this.log.warn({ raftId: this.raftId, err: err.message }, "raft transport: subscription error");
+          return;
+        }
+        this.receive(msg);
+      },
+    });
+  }
+
+  send(msgs: readonly Message[]): void {
+    for (const m of msgs) this.sendOne(m);
+  }
+
+  onMessage(handler: (m: Message) => void): () => void {
+    this.handlers.add(handler);
+    return () => this.handlers.delete(handler);
+  }
+
+  onReport(handler: (r: TransportReport) => void): () => void {
+    this.reporters.add(handler);
+    return () => this.reporters.delete(handler);
+  }
+
+  notifyRemoved(to: RaftId): void {
+    if (this.closed) return;
+    try {
+      const h = headers();
+      h.set(REMOVED_HEADER, `${this.opts.clusterId} ${this.raftId}`);
+      this.opts.nc.publish(subjects().raft(this.opts.clusterId, to), new Uint8Array(0), { headers: h });
+    } catch (e) {
+      this.log.warn(
+        { raftId: this.raftId, to, err: e instanceof Error ? e.message : String(e) },
+        "raft transport: could not tell a removed member it was removed",
+      );
+    }
+  }
+
+  addPeer(id: RaftId): void {
+    if (id !== this.raftId) this.activity.add(id);
+  }
+
+  removePeer(id: RaftId): void {
+    this.activity.remove(id);
+  }
+
+  peers(): RaftId[] {
+    return this.activity.ids();
+  }
+
+  active(id: RaftId): boolean {
+    return this.activity.active(id);
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.handlers.clear();
+    this.reporters.clear();
+    if (!this.opts.nc.isClosed()) this.sub.unsubscribe();
+  }
+
+  private maxPayload(): number {
+    return this.opts.maxPayload ?? this.opts.nc.info?.max_payload ?? 1024 * 1024;
+  }
+
+  private sendOne(m: Message): void {
+    if (this.closed) return;
+    try {
+      const subject = subjects().raft(this.opts.clusterId, m.to);
+      const payload = encodeEnvelope(this.opts.clusterId, m);
+      const max = this.maxPayload();
+      if (payload.length <= max - CHUNK_OVERHEAD) {
+        this.opts.nc.publish(subject, payload);
+      } else {
+        const parts = splitPayload(payload, Math.max(1, max - CHUNK_OVERHEAD));
+        const transferId = `${this.transferPrefix}-${++this.transfers}`;
+        parts.forEach((part, index) => {
+          const h = headers();
+          h.set(CHUNK_HEADER, formatChunkTag({ transferId, index, count: parts.length }));
+          this.opts.nc.publish(subject, part, { headers: h });
+        });
+      }
+      this.activity.sent(m.to);
+      if (m.type === "MsgSnap") this.report({ type: "snapshot", to: m.to, ok: true });
+    } catch (e) {
+      this.log.warn(
+        { raftId: this.raftId, to: m.to, type: m.type, err: e instanceof Error ? e.message : String(e) },
+        "raft transport: send failed",
+      );
+      this.activity.failed(m.to);
+      this.report({ type: "unreachable", to: m.to });
+      if (m.type === "MsgSnap") this.report({ type: "snapshot", to: m.to, ok: false });
+    }
+  }
+
+  private receive(msg: Msg): void {
+    if (this.closed) return;
+    const removedBy = msg.headers?.get(REMOVED_HEADER);
+    if (removedBy) {
+      const by = parseRemovedNotice(removedBy, this.opts.clusterId);
+      if (by) this.report({ type: "removed", by });
+      else
+        this.log.warn({ raftId: this.raftId, notice: removedBy }, "raft transport: dropped a malformed removal notice");
+      return;
+    }
+    let payload: Uint8Array | undefined = msg.data;
+    const tagValue = msg.headers?.get(CHUNK_HEADER);
+    if (tagValue) {
+      const tag = parseChunkTag(tagValue);
+      if (!tag) {
+        this.log.warn({ raftId: this.raftId, tag: tagValue }, "raft transport: dropped a chunk with a malformed tag");
+        return;
+      }
+      try {
+        payload = this.reassembler.add(tag, msg.data);
+      } catch (e) {
+        this.log.warn(
+          { raftId: this.raftId, err: e instanceof Error ? e.message : String(e) },
+          "raft transport: dropped a chunked transfer",
+        );
+        return;
+      }
+      if (!payload) return;
+    }
+    const m = acceptInbound(payload, { clusterId: this.opts.clusterId, raftId: this.raftId }, this.log);
+    if (!m) return;
+    this.activity.heard(m.from);
+    for (const h of this.handlers) {
+      try {
+        h(m);
+      } catch (e) {
+        this.log.error(
+          { raftId: this.raftId, from: m.from, type: m.type, err: e instanceof Error ? e.message : String(e) },
+          "raft transport: message handler threw",
+        );
+      }
+    }
+  }
+
+  private report(r: TransportReport): void {
+    for (const h of this.reporters) h(r);
+  }
+}

@@ -1,0 +1,63 @@
+import type { RaftId } from "../types.ts";
+
+interface PeerState {
+  /** When the peer was added or last heard from. */
+  lastHeardAt: number;
+  /** The first send since lastHeardAt; undefined when every send was answered. */
+  unansweredSince: number | undefined;
+  /** A send failed since the peer was last heard from. */
+  failed: boolean;
+}
+
+/**
+ * Which peers look alive, from traffic alone (SwarmKit's peer.active, adapted
+ * to a publish-only bus where a send cannot fail on a dead receiver): a peer is
+ * inactive after a failed send, or when something was sent to it and nothing
+ * came back for `inactiveAfterMs` (an election timeout). Hearing from it makes
+ * it active again. Peers we never send to (follower ↔ follower) stay active,
+ * as they do in SwarmKit.
+ */
+export class PeerActivity {
+  private readonly peers = new Map<RaftId, PeerState>();
+
+  constructor(
+    private readonly inactiveAfterMs: number,
+    private readonly now: () => number,
+  ) {}
+
+  add(id: RaftId): void {
+    if (!this.peers.has(id)) this.peers.set(id, { lastHeardAt: this.now(), unansweredSince: undefined, failed: false });
+  }
+
+  remove(id: RaftId): void {
+    this.peers.delete(id);
+  }
+
+  ids(): RaftId[] {
+    return [...this.peers.keys()];
+  }
+
+  sent(id: RaftId): void {
+    const p = this.peers.get(id);
+    if (p && p.unansweredSince === undefined) p.unansweredSince = this.now();
+  }
+
+  failed(id: RaftId): void {
+    const p = this.peers.get(id);
+    if (p) p.failed = true;
+  }
+
+  heard(id: RaftId): void {
+    const p = this.peers.get(id);
+    if (!p) return;
+    p.lastHeardAt = this.now();
+    p.unansweredSince = undefined;
+    p.failed = false;
+  }
+
+  active(id: RaftId): boolean {
+    const p = this.peers.get(id);
+    if (!p || p.failed) return false;
+    return p.unansweredSince === undefined || this.now() - p.unansweredSince < this.inactiveAfterMs;
+  }
+}

@@ -1,0 +1,46 @@
+import type { Message, RaftId } from "../types.ts";
+
+/**
+ * What the Raft node shell needs from a transport (SwarmKit
+ * manager/state/raft/transport): send the core's messages, deliver the ones
+ * addressed to this member, and say which peers look alive.
+ */
+export interface RaftTransport {
+  /** This member's Raft ID. */
+  readonly raftId: RaftId;
+  /** Sends each message to `message.to`; never throws (failures come back as reports). */
+  send(msgs: readonly Message[]): void;
+  /** Messages addressed to this member, in arrival order; returns an unsubscribe function. */
+  onMessage(handler: (m: Message) => void): () => void;
+  /** Send failures and snapshot outcomes, for core.reportUnreachable / core.reportSnapshot. */
+  onReport(handler: (r: TransportReport) => void): () => void;
+  /**
+   * Tells `to` it was removed from the cluster (SwarmKit answers a removed
+   * member's messages with NotFound ErrMemberRemoved; core NATS has no answer,
+   * so this is a notice on its subject). It arrives there as a `removed` report.
+   */
+  notifyRemoved(to: RaftId): void;
+  /** A member the transport should track (on a committed addNode, or at start from the member list). */
+  addPeer(id: RaftId): void;
+  removePeer(id: RaftId): void;
+  /** The tracked peers. */
+  peers(): RaftId[];
+  /**
+   * SwarmKit's transport.Active: a known peer that has not failed a send, and
+   * that answered within `inactiveAfterMs` of the first message sent to it
+   * since it was last heard from. Unknown peers are not active.
+   */
+  active(id: RaftId): boolean;
+  close(): Promise<void>;
+}
+
+export type TransportReport =
+  | { readonly type: "unreachable"; readonly to: RaftId }
+  | { readonly type: "snapshot"; readonly to: RaftId; readonly ok: boolean }
+  /** A member of this cluster says this member was removed from it. */
+  | { readonly type: "removed"; readonly by: RaftId };
+
+/** SwarmKit's ErrRequestTooLarge text. */
+export const REQUEST_TOO_LARGE = "raft: raft message is too large and can't be sent";
+/** store.MaxTransactionBytes: the largest proposal SwarmKit accepts (1.5 MiB). */
+export const MAX_TRANSACTION_BYTES = 1.5 * 1024 * 1024;

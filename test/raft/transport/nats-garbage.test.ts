@@ -1,0 +1,88 @@
+import { headers, type NatsConnection } from "@nats-io/transport-node";
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import { connectBus } from "../../../src/bus/connection.ts";
+import { type NatsServerHandle, startNatsServer } from "../../../src/bus/nats-server.ts";
+import { subjects } from "../../../src/bus/subjects.ts";
+import { encodeEnvelope } from "../../../src/raft/codec.ts";
+import { CHUNK_HEADER } from "../../../src/raft/transport/chunks.ts";
+import { natsTransport, type RaftTransport } from "../../../src/raft/transport/index.ts";
+import { REMOVED_HEADER } from "../../../src/raft/transport/removed-notice.ts";
+import type { Message } from "../../../src/raft/types.ts";
+import { waitFor } from "../../support/wait-for.ts";
+import { msg, recordingLog } from "./support.ts";
+
+let server: NatsServerHandle;
+let nc: NatsConnection;
+let t: RaftTransport;
+const log = recordingLog();
+const got: Message[] = [];
+const subject = () => subjects().raft("c1", "2");
+
+test.before(async () => {
+  server = await startNatsServer();
+  nc = await connectBus(server.url, "raft-garbage-test");
+  t = await natsTransport({ nc, clusterId: "c1", raftId: "2", inactiveAfterMs: 1000, log });
+  t.onMessage((m) => got.push(m));
+});
+test.after(async () => {
+  await t.close();
+  await nc.close();
+  await server.stop();
+});
+
+/** Publishes `bad`, then a good message; once the good one is in, the bad one was handled. */
+async function dropsThenStillWorks(bad: () => void, expectedLog: string) {
+  const before = got.length;
+  bad();
+  nc.publish(subject(), encodeEnvelope("c1", msg("MsgHeartbeat", "1", "2", { term: 9 })));
+  await waitFor(() => got.length === before + 1, { timeoutMs: 5000, what: "the good message after the bad one" });
+  assert.is(got[before]?.term, 9, "only the good message was delivered");
+  assert.ok(log.lines.includes(expectedLog), `log has "${expectedLog}": ${JSON.stringify(log.lines)}`);
+}
+
+test("bytes that are not a raft envelope are dropped with a log line", async () => {
+  await dropsThenStillWorks(
+    () => nc.publish(subject(), new Uint8Array([0xff, 0xff, 0xff, 0x01, 0x02])),
+    "raft transport: dropped a payload that is not a raft envelope",
+  );
+});
+
+test("an envelope of another cluster is dropped", async () => {
+  await dropsThenStillWorks(
+    () => nc.publish(subject(), encodeEnvelope("other", msg("MsgVote", "1", "2", { term: 50 }))),
+    "raft transport: dropped a message of another cluster",
+  );
+});
+
+test("a message addressed to another member is dropped", async () => {
+  await dropsThenStillWorks(
+    () => nc.publish(subject(), encodeEnvelope("c1", msg("MsgVote", "1", "3", { term: 50 }))),
+    "raft transport: dropped a message addressed to another member",
+  );
+});
+
+test("an empty payload is dropped", async () => {
+  await dropsThenStillWorks(
+    () => nc.publish(subject(), new Uint8Array(0)),
+    "raft transport: dropped a payload that is not a raft envelope",
+  );
+});
+
+test("a chunk with a malformed tag is dropped", async () => {
+  await dropsThenStillWorks(() => {
+    const h = headers();
+    h.set(CHUNK_HEADER, "x 5 2");
+    nc.publish(subject(), new Uint8Array([1]), { headers: h });
+  }, "raft transport: dropped a chunk with a malformed tag");
+});
+
+test("a removal notice of another cluster is dropped", async () => {
+  await dropsThenStillWorks(() => {
+    const h = headers();
+    h.set(REMOVED_HEADER, "other 1");
+    nc.publish(subject(), new Uint8Array(0), { headers: h });
+  }, "raft transport: dropped a malformed removal notice");
+});
+
+test.run();
