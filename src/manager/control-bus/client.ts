@@ -1,0 +1,75 @@
+import type { NatsConnection } from "@nats-io/transport-node";
+import type { z } from "zod";
+import { describeIssues } from "../../bus/envelope.ts";
+import { rpcError } from "../../rpc/status.ts";
+import { envelopeRequest, NoResponders } from "./bus-request.ts";
+import {
+  type ControlClient,
+  type ControlMethod,
+  clusterInfo,
+  emptyResult,
+  encodedNode,
+  encodedNodes,
+  joinTokens,
+  raftJoinResponse,
+} from "./methods.ts";
+import { decodeNode } from "./node-codec.ts";
+import { controlSubject, TIMEOUT_HEADER } from "./subjects.ts";
+
+/** No manager of the swarm subscribes to the control API. */
+export const noManagerMessage = (clusterId: string) => `no manager of swarm ${clusterId} is serving the control API`;
+
+/**
+ * The daemon's side of the control API: each call goes to the managers'
+ * queue group with the caller's deadline (`timeoutMs`, moby's
+ * swarmRequestTimeout) and reaches the leader through whichever manager takes
+ * it. Errors are the leader's RpcErrors; no reply in time → DeadlineExceeded
+ * "context deadline exceeded".
+ */
+export function controlClient(nc: NatsConnection, clusterId: string, opts: { timeoutMs: number }): ControlClient {
+  const what = `the managers of swarm ${clusterId}`;
+  const call = async <T>(method: ControlMethod, body: unknown, schema: z.ZodType<T>): Promise<T> => {
+    let result: unknown;
+    try {
+      result = await envelopeRequest(nc, controlSubject(clusterId, method), JSON.stringify(body), {
+        timeoutMs: opts.timeoutMs,
+        headers: { [TIMEOUT_HEADER]: String(opts.timeoutMs) },
+        what,
+      });
+    } catch (e) {
+      if (e instanceof NoResponders) throw rpcError("Unavailable", noManagerMessage(clusterId));
+      throw e;
+    }
+    const parsed = schema.safeParse(result);
+    if (!parsed.success) {
+      throw rpcError("Internal", `${what} sent an invalid ${method} result: ${describeIssues(parsed.error)}`);
+    }
+    return parsed.data;
+  };
+  return {
+    listNodes: async () => (await call("listNodes", {}, encodedNodes)).nodes.map((n) => decodeNode(n, what)),
+    getNode: async (ref) => decodeNode((await call("getNode", { ref }, encodedNode)).node, what),
+    updateNode: async (req) =>
+      decodeNode(
+        (
+          await call(
+            "updateNode",
+            {
+              nodeId: req.nodeId,
+              ...(req.version !== undefined ? { version: req.version } : {}),
+              ...(req.spec ? { spec: req.spec } : {}),
+            },
+            encodedNode,
+          )
+        ).node,
+        what,
+      ),
+    removeNode: async (req) => {
+      await call("removeNode", { nodeId: req.nodeId, force: req.force }, emptyResult);
+    },
+    joinTokens: () => call("joinTokens", {}, joinTokens),
+    rotateJoinToken: (role) => call("rotateJoinToken", { role }, joinTokens),
+    clusterInfo: () => call("clusterInfo", {}, clusterInfo),
+    raftJoin: (req) => call("raftJoin", req, raftJoinResponse),
+  };
+}

@@ -1,0 +1,107 @@
+import { z } from "zod";
+import type { Node__Output } from "../../gen/docker/swarmkit/v1/Node.ts";
+import type { ClusterInfo, JoinTokens, RemoveNodeRequest, UpdateNodeRequest } from "../api.ts";
+
+/**
+ * The control API on the bus: the calls a daemon makes to the managers
+ * (SwarmKit's api.Control and raft Join, cut to what the daemon needs), the
+ * zod schema of each request, and the shape of each reply's result.
+ */
+const hostPort = z
+  .string()
+  .regex(/^(\[[0-9a-fA-F:.]+\]|[\w.-]+):\d{1,5}$/, "expected HOST:PORT")
+  .refine((s) => Number(s.slice(s.lastIndexOf(":") + 1)) <= 65535, "port out of range");
+
+const nodeSpec = z.strictObject({
+  annotations: z.strictObject({ name: z.string(), labels: z.record(z.string(), z.string()) }).nullable(),
+  desired_role: z.enum(["WORKER", "MANAGER"]),
+  membership: z.enum(["PENDING", "ACCEPTED"]),
+  availability: z.enum(["ACTIVE", "PAUSE", "DRAIN"]),
+});
+
+export const controlRequests = {
+  listNodes: z.strictObject({}),
+  getNode: z.strictObject({ ref: z.string().min(1) }),
+  updateNode: z.strictObject({
+    nodeId: z.string().min(1),
+    version: z.string().optional(),
+    spec: nodeSpec.optional(),
+  }),
+  removeNode: z.strictObject({ nodeId: z.string().min(1), force: z.boolean() }),
+  joinTokens: z.strictObject({}),
+  rotateJoinToken: z.strictObject({ role: z.enum(["worker", "manager"]) }),
+  clusterInfo: z.strictObject({}),
+  /** SK raft Join: the joining manager's node ID and raft address. */
+  raftJoin: z.strictObject({ nodeId: z.string().min(1), addr: hostPort }),
+} as const;
+
+export type ControlMethod = keyof typeof controlRequests;
+export type ControlRequest<M extends ControlMethod> = z.infer<(typeof controlRequests)[M]>;
+export const CONTROL_METHODS = Object.keys(controlRequests) as ControlMethod[];
+export const isControlMethod = (m: string): m is ControlMethod => Object.hasOwn(controlRequests, m);
+
+/** A raft member as SK's api.RaftMember: Raft ID (decimal uint64), node ID, address. */
+export interface RaftMemberInfo {
+  readonly raftId: string;
+  readonly nodeId: string;
+  readonly addr: string;
+}
+
+/** SK api.JoinResponse (the shape of src/manager/raft-join.ts's RaftJoinResponse, plus the removed IDs). */
+export interface RaftJoinResponse {
+  readonly raftId: string;
+  readonly members: readonly RaftMemberInfo[];
+  readonly removedMembers?: readonly string[];
+}
+
+const member = z.strictObject({ raftId: z.string().min(1), nodeId: z.string(), addr: z.string() });
+export const raftJoinResponse = z.strictObject({
+  raftId: z.string().regex(/^[1-9][0-9]*$/, "expected a non-zero decimal raft ID"),
+  members: z.array(member),
+  removedMembers: z.array(z.string()).optional(),
+});
+export const joinTokens = z.strictObject({ worker: z.string(), manager: z.string() });
+export const clusterInfo = z.strictObject({
+  id: z.string(),
+  name: z.literal("default"),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  heartbeatPeriodMs: z.number(),
+  taskHistoryRetentionLimit: z.number(),
+  snapshotInterval: z.number(),
+  keepOldSnapshots: z.number(),
+  heartbeatTick: z.number(),
+  electionTick: z.number(),
+  nodeCertExpiryMs: z.number(),
+  rootRotationInProgress: z.boolean(),
+});
+export const encodedNode = z.strictObject({ node: z.string() });
+export const emptyResult = z.strictObject({});
+export const encodedNodes = z.strictObject({ nodes: z.array(z.string()) });
+
+type Maybe<T> = T | Promise<T>;
+
+/** What the leader serves: ManagerHandle's control methods (pass the manager) and Raft's Join. */
+export interface ControlHandlers {
+  listNodes(): Maybe<Node__Output[]>;
+  getNode(ref: string): Maybe<Node__Output>;
+  updateNode(req: UpdateNodeRequest): Maybe<Node__Output>;
+  removeNode(req: RemoveNodeRequest): Maybe<void>;
+  joinTokens(): Maybe<JoinTokens>;
+  rotateJoinToken(role: "worker" | "manager"): Maybe<JoinTokens>;
+  clusterInfo(): Maybe<ClusterInfo>;
+  /** Absent until Raft join is wired: the call then fails Unimplemented. */
+  raftJoin?(req: ControlRequest<"raftJoin">): Maybe<RaftJoinResponse>;
+}
+
+/** What a daemon calls; every call reaches the leader through whichever manager takes it. */
+export interface ControlClient {
+  listNodes(): Promise<Node__Output[]>;
+  getNode(ref: string): Promise<Node__Output>;
+  updateNode(req: UpdateNodeRequest): Promise<Node__Output>;
+  removeNode(req: RemoveNodeRequest): Promise<void>;
+  joinTokens(): Promise<JoinTokens>;
+  rotateJoinToken(role: "worker" | "manager"): Promise<JoinTokens>;
+  clusterInfo(): Promise<ClusterInfo>;
+  raftJoin(req: ControlRequest<"raftJoin">): Promise<RaftJoinResponse>;
+}

@@ -1,0 +1,191 @@
+import type { NatsConnection } from "@nats-io/transport-node";
+import { connectBus } from "../../../src/bus/connection.ts";
+import { type NatsServerHandle, startNatsServer } from "../../../src/bus/nats-server.ts";
+import { profiles, type TimingProfile } from "../../../src/config/profile.ts";
+import type { Node__Output } from "../../../src/gen/docker/swarmkit/v1/Node.ts";
+import type { ClusterInfo, JoinTokens } from "../../../src/manager/api.ts";
+import { newNodeObject } from "../../../src/manager/ca-server.ts";
+import {
+  type ControlBusServer,
+  type ControlClient,
+  type ControlHandlers,
+  controlClient,
+  serveControlBus,
+} from "../../../src/manager/control-bus/index.ts";
+import type { LeaderInfo } from "../../../src/manager/proxy/index.ts";
+import { rpcError } from "../../../src/rpc/status.ts";
+
+/** Raft tick 20 ms: polling is quick; a call that names no deadline waits 1 s. */
+export const testProfile: TimingProfile = { ...profiles.fast, raftTickMs: 20, requestTimeoutMs: 1_000 };
+export const CLUSTER = "busclustertest";
+
+/** A node whose annotations name the manager that served it, with bytes to round-trip. */
+export function nodeServedBy(id: string, manager: string): Node__Output {
+  const n = newNodeObject(id, "WORKER", "ACTIVE");
+  return {
+    ...n,
+    spec: n.spec ? { ...n.spec, annotations: { name: manager, labels: { served: manager } } } : null,
+    status: { state: "READY", message: `served by ${manager}`, addr: "10.1.2.3" },
+    certificate: n.certificate ? { ...n.certificate, certificate: Buffer.from([0, 1, 2, 255]) } : null,
+  };
+}
+
+export const TOKENS: JoinTokens = { worker: "SWMTKN-1-worker", manager: "SWMTKN-1-manager" };
+
+/** What one manager thinks of leadership; the test sets it. */
+export class View implements LeaderInfo {
+  leader: string | undefined;
+  quorumLost = false;
+  reads = 0;
+  constructor(readonly self: string) {}
+  isLeader = () => this.leader === this.self;
+  leaderId = () => {
+    this.reads++;
+    return this.leader;
+  };
+  leaderAddr = () => (this.leader ? `10.0.0.${this.leader}:2377` : undefined);
+  ticksWithNoLeader = () => (this.leader ? 0 : this.quorumLost ? 11 : 1);
+  lostQuorum = () => this.quorumLost;
+}
+
+/** A fake manager: a View, handlers that record each call, its own NATS connection and control bus. */
+export class FakeManager {
+  readonly calls: string[] = [];
+  readonly view: View;
+  /** While true, updateNode waits in `pending` (a proposal in flight) until the test settles it. */
+  hold = false;
+  readonly pending: { resolve(): void; reject(e: Error): void }[] = [];
+  server!: ControlBusServer;
+  nc!: NatsConnection;
+  constructor(readonly raftId: string) {
+    this.view = new View(raftId);
+  }
+  get addr() {
+    return `10.0.0.${this.raftId}:2377`;
+  }
+  get name() {
+    return `m${this.raftId}`;
+  }
+
+  handlers(): ControlHandlers {
+    const rec = (m: string) => this.calls.push(m);
+    return {
+      listNodes: () => {
+        rec("listNodes");
+        return [nodeServedBy("n1", this.name), nodeServedBy("n2", this.name)];
+      },
+      getNode: (ref) => {
+        rec("getNode");
+        if (ref === "missing") throw rpcError("NotFound", "node missing not found");
+        return nodeServedBy(ref, this.name);
+      },
+      updateNode: async (req) => {
+        rec("updateNode");
+        if (this.hold) await new Promise<void>((resolve, reject) => this.pending.push({ resolve, reject }));
+        return { ...nodeServedBy(req.nodeId, this.name), spec: req.spec ?? null };
+      },
+      removeNode: (req) => {
+        rec(`removeNode ${req.nodeId} ${req.force}`);
+      },
+      joinTokens: () => {
+        rec("joinTokens");
+        return TOKENS;
+      },
+      rotateJoinToken: (role) => {
+        rec(`rotateJoinToken ${role}`);
+        return { ...TOKENS, [role]: `SWMTKN-1-rotated-by-${this.name}` };
+      },
+      clusterInfo: (): ClusterInfo => {
+        rec("clusterInfo");
+        return {
+          id: CLUSTER,
+          name: "default",
+          createdAt: "2026-01-01T00:00:00Z",
+          updatedAt: "2026-01-01T00:00:00Z",
+          heartbeatPeriodMs: 5000,
+          taskHistoryRetentionLimit: 5,
+          snapshotInterval: 10000,
+          keepOldSnapshots: 0,
+          heartbeatTick: 1,
+          electionTick: 10,
+          nodeCertExpiryMs: 7776000000,
+          rootRotationInProgress: false,
+        };
+      },
+      raftJoin: (req) => {
+        rec(`raftJoin ${req.nodeId}`);
+        return {
+          raftId: "42",
+          members: [{ raftId: this.raftId, nodeId: this.name, addr: this.addr }],
+          removedMembers: ["7"],
+        };
+      },
+    };
+  }
+}
+
+/** Three fake managers with raft IDs 1, 2, 3 on a real nats-server, and a client connection. */
+export class BusCluster {
+  readonly managers: FakeManager[] = [];
+  private readonly conns: NatsConnection[] = [];
+  client!: NatsConnection;
+  private constructor(readonly nats: NatsServerHandle) {}
+
+  static async start(count = 3): Promise<BusCluster> {
+    const c = new BusCluster(await startNatsServer());
+    for (let i = 1; i <= count; i++) await c.startManager(new FakeManager(String(i)));
+    c.client = await connectBus(c.nats.url, "control-client");
+    c.conns.push(c.client);
+    return c;
+  }
+
+  async startManager(m: FakeManager): Promise<FakeManager> {
+    m.nc = await connectBus(this.nats.url, `manager-${m.raftId}`);
+    this.conns.push(m.nc);
+    m.server = serveControlBus({
+      nc: m.nc,
+      clusterId: CLUSTER,
+      self: { raftId: m.raftId, addr: m.addr },
+      leader: m.view,
+      handlers: m.handlers(),
+      profile: testProfile,
+      log: { warn: () => {}, error: () => {} },
+    });
+    await m.nc.flush();
+    if (!this.managers.includes(m)) this.managers.push(m);
+    return m;
+  }
+
+  /** Every manager agrees that `raftId` leads. */
+  elect(raftId: string | undefined): void {
+    for (const m of this.managers) {
+      m.view.leader = raftId;
+      m.view.quorumLost = false;
+    }
+  }
+
+  manager(raftId: string): FakeManager {
+    const m = this.managers.find((x) => x.raftId === raftId);
+    if (!m) throw new Error(`no manager ${raftId}`);
+    return m;
+  }
+
+  controlClient(timeoutMs = 5_000): ControlClient {
+    return controlClient(this.client, CLUSTER, { timeoutMs });
+  }
+
+  async stop(): Promise<void> {
+    for (const m of this.managers) await m.server.stop();
+    for (const nc of this.conns) if (!nc.isClosed()) await nc.close();
+    await this.nats.stop();
+  }
+}
+
+/** A call's RpcError or its result. */
+export async function outcome<T>(p: Promise<T>): Promise<{ ok: true; value: T } | { ok: false; err: Error }> {
+  try {
+    return { ok: true, value: await p };
+  } catch (e) {
+    return { ok: false, err: e as Error };
+  }
+}

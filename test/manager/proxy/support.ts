@@ -1,0 +1,204 @@
+import {
+  credentials,
+  type Metadata,
+  type ServerUnaryCall,
+  type ServerWritableStream,
+  type sendUnaryData,
+} from "@grpc/grpc-js";
+import type { NodeIdentity } from "../../../src/ca/credentials.ts";
+import { insecureClientCredentials, insecureServerCredentials } from "../../../src/ca/insecure-credentials.ts";
+import { profiles, type TimingProfile } from "../../../src/config/profile.ts";
+import { type BoundServer, type ManagerServices, serveManager } from "../../../src/manager/grpc-server.ts";
+import { type LeaderInfo, type LeaderProxy, leaderProxy } from "../../../src/manager/proxy/index.ts";
+import { decoded } from "../../../src/manager/safe-service.ts";
+import { swarmkit } from "../../../src/rpc/proto.ts";
+import { type RpcError, rpcError, toRpcError } from "../../../src/rpc/status.ts";
+
+/** Raft tick 20 ms: lost quorum and polling happen quickly; request timeout 1 s. */
+export const testProfile: TimingProfile = { ...profiles.fast, raftTickMs: 20, requestTimeoutMs: 1_000 };
+export const CLUSTER = "clusterproxytest";
+
+/** A LeaderInfo the test sets by hand. */
+export class ManualLeader implements LeaderInfo {
+  leader = false;
+  addr: string | undefined;
+  noLeaderTicks = 0;
+  quorumLost = false;
+  /** How many times a relay asked for the leader's address. */
+  addrReads = 0;
+  isLeader = () => this.leader;
+  leaderId = () => (this.addr ? `raft-${this.addr}` : undefined);
+  leaderAddr = () => {
+    this.addrReads++;
+    return this.addr;
+  };
+  ticksWithNoLeader = () => this.noLeaderTicks;
+  lostQuorum = () => this.quorumLost;
+}
+
+/** One call as a fake handler saw it. */
+export interface Seen {
+  method: string;
+  /** The node the handler authenticated, or "" when the call carried no identity. */
+  nodeId: string;
+  role: string;
+  peer: string;
+}
+
+/**
+ * Fake Dispatcher/NodeCA/RootCA handlers that authenticate as the real ones do
+ * (insecure credentials) and record who called: Heartbeat answers a period;
+ * UpdateTaskStatus fails NotFound "node not registered" for session "gone";
+ * Session writes `sessionMessages` messages naming the caller, then stays open
+ * until cancelled (or ends with an error for session "fail").
+ */
+export class FakeManager {
+  readonly seen: Seen[] = [];
+  readonly cancelled: string[] = [];
+  sessionMessages = 3;
+  readonly creds = insecureServerCredentials(CLUSTER);
+  constructor(readonly name: string) {}
+
+  private auth(method: string, md: Metadata, peer: string): Seen {
+    const id = this.creds.authenticate(md, peer);
+    const s = { method, nodeId: id.nodeId, role: id.role, peer };
+    this.seen.push(s);
+    return s;
+  }
+
+  services(): ManagerServices {
+    return {
+      dispatcher: {
+        Heartbeat: (call: ServerUnaryCall<unknown, unknown>, cb: sendUnaryData<unknown>) => {
+          try {
+            decoded(call.request);
+            this.auth("Heartbeat", call.metadata, call.getPeer());
+            cb(null, { period: { seconds: "5", nanos: 0 } });
+          } catch (e) {
+            cb(toRpcError(e).toServiceError());
+          }
+        },
+        UpdateTaskStatus: (call: ServerUnaryCall<unknown, unknown>, cb: sendUnaryData<unknown>) => {
+          try {
+            const req = decoded(call.request) as { session_id: string };
+            this.auth("UpdateTaskStatus", call.metadata, call.getPeer());
+            if (req.session_id === "gone") throw rpcError("NotFound", "node not registered");
+            cb(null, {});
+          } catch (e) {
+            cb(toRpcError(e).toServiceError());
+          }
+        },
+        Session: (call: ServerWritableStream<unknown, unknown>) => {
+          try {
+            const req = decoded(call.request) as { session_id: string };
+            const s = this.auth("Session", call.metadata, call.getPeer());
+            call.on("cancelled", () => this.cancelled.push(s.nodeId));
+            for (let i = 0; i < this.sessionMessages; i++) {
+              call.write({ session_id: `${this.name}-${i}`, node: { id: s.nodeId }, managers: [] });
+            }
+            if (req.session_id === "fail")
+              call.emit("error", rpcError("Aborted", "dispatcher is stopped").toServiceError());
+          } catch (e) {
+            call.emit("error", toRpcError(e).toServiceError());
+          }
+        },
+        Assignments: (call: ServerWritableStream<unknown, unknown>) => {
+          try {
+            decoded(call.request);
+            this.auth("Assignments", call.metadata, call.getPeer());
+            call.write({ type: "COMPLETE", results_in: "1", changes: [] });
+            call.end();
+          } catch (e) {
+            call.emit("error", toRpcError(e).toServiceError());
+          }
+        },
+      },
+      nodeCA: {
+        IssueNodeCertificate: (call: ServerUnaryCall<unknown, unknown>, cb: sendUnaryData<unknown>) => {
+          try {
+            decoded(call.request);
+            let nodeId = "";
+            try {
+              nodeId = this.creds.authenticate(call.metadata, call.getPeer()).nodeId;
+            } catch {
+              // a joining node has no identity
+            }
+            this.seen.push({ method: "IssueNodeCertificate", nodeId, role: "", peer: call.getPeer() });
+            cb(null, { node_id: "newnode", node_membership: "ACCEPTED" });
+          } catch (e) {
+            cb(toRpcError(e).toServiceError());
+          }
+        },
+        NodeCertificateStatus: (_call: ServerUnaryCall<unknown, unknown>, cb: sendUnaryData<unknown>) =>
+          cb(rpcError("NotFound", "node newnode not found").toServiceError()),
+      },
+      rootCA: {
+        GetRootCACertificate: (_call: ServerUnaryCall<unknown, unknown>, cb: sendUnaryData<unknown>) =>
+          cb(null, { certificate: Buffer.from(`root CA of ${this.name}`) }),
+      },
+    };
+  }
+}
+
+export const managerIdentity = (nodeId: string): NodeIdentity => ({
+  nodeId,
+  role: "swarm-manager",
+  clusterId: CLUSTER,
+});
+export const workerIdentity = (nodeId: string): NodeIdentity => ({ nodeId, role: "swarm-worker", clusterId: CLUSTER });
+
+/** A manager: a fake behind the leader proxy, served by serveManager on 127.0.0.1:0. */
+export interface ProxiedManager {
+  readonly name: string;
+  readonly fake: FakeManager;
+  readonly leader: ManualLeader;
+  readonly proxy: LeaderProxy;
+  readonly server: BoundServer;
+  readonly addr: string;
+  close(): Promise<void>;
+}
+
+export async function startManager(name: string, profile: TimingProfile = testProfile): Promise<ProxiedManager> {
+  const fake = new FakeManager(name);
+  const leader = new ManualLeader();
+  const proxy = leaderProxy({
+    local: fake.services(),
+    leader,
+    profile,
+    clientCredentials: insecureClientCredentials(managerIdentity(name)),
+    serverCredentials: fake.creds,
+    clusterId: () => CLUSTER,
+  });
+  const server = await serveManager("127.0.0.1:0", fake.creds, proxy.services);
+  return {
+    name,
+    fake,
+    leader,
+    proxy,
+    server,
+    addr: server.listenAddr,
+    async close() {
+      proxy.close();
+      await server.shutdown(100);
+    },
+  };
+}
+
+export type DispatcherClient = InstanceType<typeof swarmkit.Dispatcher>;
+export const dispatcherAt = (addr: string): DispatcherClient =>
+  new swarmkit.Dispatcher(addr, credentials.createInsecure());
+export const nodeCAAt = (addr: string) => new swarmkit.NodeCA(addr, credentials.createInsecure());
+export const rootCAAt = (addr: string) => new swarmkit.RootCA(addr, credentials.createInsecure());
+
+export const identityMetadata = (id: NodeIdentity): Metadata => insecureClientCredentials(id).callMetadata();
+
+/** A unary call as a promise of its result or its RpcError. */
+export function unary<R>(
+  fn: (cb: (err: Error | null, res?: R) => void) => void,
+): Promise<{ ok: true; res: R } | { ok: false; err: RpcError }> {
+  return new Promise((resolve) =>
+    fn((err, res) => resolve(err ? { ok: false, err: toRpcError(err) } : { ok: true, res: res as R })),
+  );
+}
+
+export const deadlineIn = (ms: number) => ({ deadline: Date.now() + ms });
