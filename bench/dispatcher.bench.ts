@@ -1,0 +1,412 @@
+/**
+ * The dispatcher benchmark: one manager daemon (a real `swarmbus daemon`
+ * process), N agents simulated by a separate load process (real NodeCA joins,
+ * Dispatcher sessions and heartbeats over gRPC), a steady-state window, and
+ * the figures: manager CPU and RSS, heartbeat round trips, false DOWNs.
+ *
+ *   npm run bench -- --nodes 1000,5000 --duration 120 --profile swarm
+ *
+ * See bench/README.md for what each figure means.
+ */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
+import { cpus, totalmem } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import type { NatsConnection } from "@nats-io/transport-node";
+import { z } from "zod";
+import { connectBus } from "../src/bus/connection.ts";
+import { callDaemon } from "../src/bus/daemon-client.ts";
+import { type ActorTransition, type EventsSubscription, subscribeEvents } from "../src/bus/events.ts";
+import { type NatsServerHandle, startNatsServer } from "../src/bus/nats-server.ts";
+import { type DaemonProcess, spawnDaemon } from "../src/cli/daemon-process.ts";
+import { profile } from "../src/config/profile.ts";
+import { autoChannels, type BenchArgs, parseBenchArgs, USAGE } from "./args.ts";
+import { LoadProcess } from "./load-process.ts";
+import type { WindowStats } from "./load-protocol.ts";
+import { ProcessSampler, type ProcessWindowStats } from "./proc-stats.ts";
+
+const MANAGER = "bench-m1";
+const resultsDir = join(dirname(fileURLToPath(import.meta.url)), "results");
+
+type Phase = "ramp" | "settle" | "window" | "teardown";
+
+interface DownEvent {
+  nodeId: string;
+  phase: Phase;
+  from: string | null;
+  state: string;
+  time: string;
+}
+
+export interface RunResult {
+  nodes: number;
+  profile: string;
+  channels: number;
+  durationSec: number;
+  rampSeconds: number;
+  joinP50Ms: number | null;
+  registerP50Ms: number | null;
+  /** Sessions that broke during ramp-up (the manager fell behind), by cause. */
+  rampSessionEnds: number;
+  rampErrors: Record<string, number>;
+  manager: ProcessWindowStats;
+  load: ProcessWindowStats;
+  window: WindowStats;
+  /** liveness-* actors that went DOWN while every agent was alive (ramp-up, settle and window). */
+  falseDown: { total: number; window: number; events: DownEvent[] };
+  /** node ls at the end of the window, before agents stop: how many nodes are in each state. */
+  nodeLs: { byState: Record<string, number> } | { error: string };
+  /** liveness-* actors seen entering READY on the events stream (N + the manager's own node): the DOWN counter's feed works. */
+  livenessReadySeen: number;
+  /** After the window: all agents stopped, how many of their nodes the manager then marked DOWN (should be all). */
+  downCheck?: { agentsStopped: number; wentDown: number; seconds: number };
+  stateDir?: string;
+}
+
+function log(msg: string): void {
+  console.error(`[bench ${new Date().toISOString().slice(11, 19)}] ${msg}`);
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once("error", reject);
+    s.listen(0, "127.0.0.1", () => {
+      const addr = s.address();
+      const port = typeof addr === "object" && addr ? addr.port : 0;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+/** Bounded polling for something the benchmark needs before it goes on. */
+async function until<T>(check: () => Promise<T | undefined>, timeoutMs: number, what: string): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const v = await check();
+      if (v !== undefined) return v;
+    } catch (e) {
+      last = e;
+    }
+    if (Date.now() >= deadline) {
+      throw new Error(
+        `timed out after ${timeoutMs} ms waiting for ${what}${last ? ` (last error: ${String(last)})` : ""}`,
+      );
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+const NodeLsRow = z.object({ ID: z.string(), Status: z.object({ State: z.string() }) });
+
+async function nodeLsByState(nc: NatsConnection): Promise<RunResult["nodeLs"]> {
+  try {
+    const res = await callDaemon(nc, MANAGER, "node.ls", {}, { timeoutMs: 30_000 });
+    const byState: Record<string, number> = {};
+    for (const raw of res.nodes) {
+      const row = NodeLsRow.safeParse(raw);
+      const state = row.success ? row.data.Status.State : "unparsed";
+      byState[state] = (byState[state] ?? 0) + 1;
+    }
+    return { byState };
+  } catch (e) {
+    return { error: e instanceof Error ? e.message : String(e) };
+  }
+}
+
+/** A stack of cleanups, run in reverse, each bounded and never throwing. */
+class Cleanup {
+  private readonly steps: { what: string; fn: () => Promise<void> }[] = [];
+  add(what: string, fn: () => Promise<void>): void {
+    this.steps.push({ what, fn });
+  }
+  async run(): Promise<void> {
+    for (let s = this.steps.pop(); s; s = this.steps.pop()) {
+      try {
+        await Promise.race([s.fn(), new Promise((r) => setTimeout(r, 20_000))]);
+      } catch (e) {
+        log(`cleanup of ${s.what} failed: ${String(e)}`);
+      }
+    }
+  }
+}
+
+let activeCleanup: Cleanup | undefined;
+
+async function runOne(n: number, args: BenchArgs): Promise<RunResult> {
+  const tp = profile(args.profile);
+  const cleanup = new Cleanup();
+  activeCleanup = cleanup;
+  const stateDir = mkdtempSync(join(args.stateRoot, "swarmbus-bench-"));
+  let ok = false;
+  cleanup.add("state dir", async () => {
+    if (ok && !args.keep) rmSync(stateDir, { recursive: true, force: true });
+    else log(`state dir and manager log kept in ${stateDir}`);
+  });
+  try {
+    const nats: NatsServerHandle = await startNatsServer();
+    cleanup.add("nats-server", () => nats.stop());
+    const nc = await connectBus(nats.url, "swarmbus-bench");
+    cleanup.add("NATS connection", () => nc.close());
+
+    const port = await freePort();
+    const listenAddr = `127.0.0.1:${port}`;
+    const daemon: DaemonProcess = spawnDaemon({
+      name: MANAGER,
+      stateDir: join(stateDir, MANAGER),
+      natsUrl: nats.url,
+      listenAddr,
+      profile: args.profile,
+      logFile: join(stateDir, `${MANAGER}.log`),
+    });
+    cleanup.add("manager daemon", () => daemon.stop(10_000));
+    let daemonExit: number | string | undefined;
+    void daemon.exited.then((c) => {
+      daemonExit = c;
+    });
+    const alive = () => {
+      if (daemonExit !== undefined) throw new Error(`manager daemon exited (${daemonExit}); see ${stateDir}`);
+    };
+    await until(
+      async () => {
+        alive();
+        return callDaemon(nc, MANAGER, "info", {}, { timeoutMs: 2000 });
+      },
+      30_000,
+      "the manager daemon to answer info",
+    );
+    await callDaemon(nc, MANAGER, "init", { listenAddr }, { timeoutMs: 60_000 });
+    const { token } = await callDaemon(nc, MANAGER, "join-token", { role: "worker" }, { timeoutMs: 10_000 });
+    log(`N=${n}: manager ${MANAGER} (pid ${daemon.pid}) initialized on ${listenAddr}`);
+
+    // False DOWN: a liveness-* actor of the manager entering a down state while its agent is alive.
+    let phase: Phase = "ramp";
+    const downs: DownEvent[] = [];
+    const readySeen = new Set<string>();
+    const events: EventsSubscription = await subscribeEvents(nc, { node: MANAGER }, (e: ActorTransition) => {
+      if (!e.actor.startsWith("liveness-")) return;
+      if (/^ready\b/.test(e.state)) readySeen.add(e.actor);
+      if (!/^down\b/.test(e.state)) return;
+      downs.push({ nodeId: e.actor.slice("liveness-".length), phase, from: e.from, state: e.state, time: e.time });
+    });
+    cleanup.add("events subscription", () => events.stop());
+
+    const channels = args.channels > 0 ? args.channels : autoChannels(n);
+    let lastProgress = 0;
+    const load = new LoadProcess(
+      {
+        addr: listenAddr,
+        token,
+        nodes: n,
+        channels,
+        joinConcurrency: args.joinConcurrency,
+        batchSize: args.batchSize,
+        batchTimeoutMs: 120_000,
+        profile: args.profile,
+        hostnamePrefix: "sim",
+        assignments: true,
+      },
+      (p) => {
+        if (p.registered - lastProgress >= 500 || p.registered === n) {
+          lastProgress = p.registered;
+          log(`N=${n}: ${p.registered}/${n} agents registered`);
+        }
+      },
+    );
+    cleanup.add("load process", () => load.stop());
+
+    // Ramp-up is bounded generously: joins and registrations grow with the store size.
+    const registered = await load.next("registered", 600_000 + n * 300);
+    alive();
+    log(
+      `N=${n}: all ${registered.nodeIds.length} agents registered in ${registered.rampSeconds.toFixed(1)} s` +
+        ` (${registered.rampSessionEnds} sessions broke during ramp-up)`,
+    );
+
+    phase = "settle";
+    const settleSec = args.settleSec ?? (tp.heartbeatPeriodMs + tp.heartbeatEpsilonMs) / 1000;
+    await new Promise((r) => setTimeout(r, settleSec * 1000));
+
+    phase = "window";
+    const mgrSampler = new ProcessSampler(daemon.pid);
+    const loadSampler = new ProcessSampler(load.pid);
+    load.send({ type: "window-start" });
+    mgrSampler.start();
+    loadSampler.start();
+    log(`N=${n}: steady-state window of ${args.durationSec} s started`);
+    const windowEnd = Date.now() + args.durationSec * 1000;
+    while (Date.now() < windowEnd) {
+      alive();
+      await new Promise((r) => setTimeout(r, Math.min(1000, Math.max(0, windowEnd - Date.now()))));
+    }
+    const manager = mgrSampler.stop();
+    const loadStats = loadSampler.stop();
+    load.send({ type: "window-end" });
+    const { stats } = await load.next("window-stats", 30_000);
+    const nodeLs = await nodeLsByState(nc);
+    phase = "teardown";
+    alive();
+
+    // The check that the DOWN counter counts: stop every agent; each node must go DOWN within the grace period.
+    let downCheck: RunResult["downCheck"];
+    if (!args.skipDownCheck) {
+      const agentIds = new Set(registered.nodeIds);
+      const teardownDowns = () =>
+        new Set(downs.filter((d) => d.phase === "teardown" && agentIds.has(d.nodeId)).map((d) => d.nodeId)).size;
+      const stoppedAt = Date.now();
+      await load.stop();
+      const graceMs = (tp.heartbeatPeriodMs + tp.heartbeatEpsilonMs) * tp.gracePeriodMultiplier;
+      // Bounded: the grace period, then as long as DOWNs keep coming (each is a store write), at most n × 100 ms more.
+      const hardEnd = stoppedAt + graceMs + 15_000 + n * 100;
+      let lastCount = -1;
+      let lastChange = Date.now();
+      for (let c = teardownDowns(); c < agentIds.size && Date.now() < hardEnd; c = teardownDowns()) {
+        if (c !== lastCount) {
+          lastCount = c;
+          lastChange = Date.now();
+        } else if (Date.now() - stoppedAt > graceMs && Date.now() - lastChange > 15_000) break;
+        await new Promise((r) => setTimeout(r, 250));
+      }
+      downCheck = { agentsStopped: agentIds.size, wentDown: teardownDowns(), seconds: (Date.now() - stoppedAt) / 1000 };
+      log(
+        `N=${n}: down check: ${downCheck.wentDown}/${downCheck.agentsStopped} stopped agents marked DOWN in ${downCheck.seconds.toFixed(1)} s`,
+      );
+    }
+
+    const falseDowns = downs.filter((d) => d.phase !== "teardown");
+    ok = true;
+    return {
+      nodes: n,
+      profile: args.profile,
+      channels,
+      durationSec: args.durationSec,
+      rampSeconds: registered.rampSeconds,
+      joinP50Ms: registered.joinP50Ms,
+      registerP50Ms: registered.registerP50Ms,
+      rampSessionEnds: registered.rampSessionEnds,
+      rampErrors: registered.rampErrors,
+      manager,
+      load: loadStats,
+      window: stats,
+      falseDown: {
+        total: falseDowns.length,
+        window: falseDowns.filter((d) => d.phase === "window").length,
+        events: falseDowns.slice(0, 50),
+      },
+      nodeLs,
+      livenessReadySeen: readySeen.size,
+      ...(downCheck ? { downCheck } : {}),
+      ...(args.keep ? { stateDir } : {}),
+    };
+  } finally {
+    await cleanup.run();
+    activeCleanup = undefined;
+  }
+}
+
+const fmt = (v: number | null | undefined, digits = 1): string =>
+  v === null || v === undefined || Number.isNaN(v) ? "-" : v.toFixed(digits);
+
+function notReady(r: RunResult): string {
+  if ("error" in r.nodeLs) return "n/a";
+  return String(Object.entries(r.nodeLs.byState).reduce((sum, [s, c]) => (s === "ready" ? sum : sum + c), 0));
+}
+
+function table(results: RunResult[]): string {
+  const header = [
+    "nodes",
+    "mgr CPU %",
+    "mgr RSS max MB",
+    "HB p50 ms",
+    "HB p99 ms",
+    "HB max ms",
+    "HBs",
+    "HB errors",
+    "session restarts",
+    "false DOWN (window/all)",
+    "not ready at end",
+    "load CPU %",
+    "ramp s",
+    "ramp breaks",
+    "down check",
+  ];
+  const rows = results.map((r) => [
+    String(r.nodes),
+    fmt(r.manager.cpuPercent),
+    fmt(r.manager.rssMaxBytes / 2 ** 20),
+    fmt(r.window.heartbeat.p50Ms, 2),
+    fmt(r.window.heartbeat.p99Ms, 2),
+    fmt(r.window.heartbeat.maxMs, 2),
+    String(r.window.heartbeatsOk),
+    String(r.window.heartbeatsFailed),
+    String(r.window.sessionRestarts),
+    `${r.falseDown.window}/${r.falseDown.total}`,
+    notReady(r),
+    fmt(r.load.cpuPercent),
+    fmt(r.rampSeconds),
+    String(r.rampSessionEnds),
+    r.downCheck ? `${r.downCheck.wentDown}/${r.downCheck.agentsStopped}` : "-",
+  ]);
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
+  const line = (cells: string[]) => cells.map((c, i) => c.padStart(widths[i]!)).join("  ");
+  return [line(header), ...rows.map(line)].join("\n");
+}
+
+async function main(): Promise<number> {
+  let args: BenchArgs;
+  try {
+    args = parseBenchArgs(process.argv.slice(2));
+  } catch (e) {
+    console.error(`${e instanceof Error ? e.message : String(e)}\n${USAGE}`);
+    return 2;
+  }
+  const onSignal = () => {
+    log("interrupted: stopping everything");
+    void (activeCleanup?.run() ?? Promise.resolve()).finally(() => process.exit(130));
+  };
+  process.once("SIGINT", onSignal);
+  process.once("SIGTERM", onSignal);
+
+  const results: RunResult[] = [];
+  let failed = false;
+  for (const n of args.nodes) {
+    try {
+      results.push(await runOne(n, args));
+    } catch (e) {
+      failed = true;
+      log(`N=${n} failed: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
+  if (results.length > 0) {
+    mkdirSync(resultsDir, { recursive: true });
+    const file = join(resultsDir, `dispatcher-${new Date().toISOString().replace(/[:.]/g, "-")}.json`);
+    const machine = {
+      cpus: cpus().length,
+      cpuModel: cpus()[0]?.model ?? "",
+      memBytes: totalmem(),
+      node: process.version,
+    };
+    writeFileSync(file, `${JSON.stringify({ command: process.argv.slice(2), machine, results }, null, 2)}\n`);
+    console.log(`\ndispatcher benchmark, profile ${args.profile}, ${args.durationSec} s steady state per run\n`);
+    console.log(table(results));
+    for (const r of results) {
+      if (r.rampSessionEnds > 0) console.log(`N=${r.nodes} ramp-up session errors: ${JSON.stringify(r.rampErrors)}`);
+      if (Object.keys(r.window.errors).length > 0)
+        console.log(`N=${r.nodes} session errors: ${JSON.stringify(r.window.errors)}`);
+      if ("error" in r.nodeLs) console.log(`N=${r.nodes} node ls: ${r.nodeLs.error}`);
+    }
+    console.log(`\nresults: ${file}`);
+  }
+  return failed ? 1 : 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (e) => {
+    console.error(e);
+    process.exit(1);
+  },
+);

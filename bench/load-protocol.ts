@@ -1,0 +1,77 @@
+import { z } from "zod";
+
+/**
+ * The IPC messages between the benchmark (parent) and the load process
+ * (bench/load-agents.ts), both directions validated with zod at the edge.
+ */
+export const LoadConfig = z.strictObject({
+  /** host:port of the manager's gRPC listener. */
+  addr: z.string().min(1),
+  /** The worker join token. */
+  token: z.string().min(1),
+  nodes: z.number().int().positive(),
+  /** gRPC channels (TCP connections) the simulated agents share. */
+  channels: z.number().int().positive(),
+  /** Joins (NodeCA) in flight at once. */
+  joinConcurrency: z.number().int().positive(),
+  /** Agents joined and registered per ramp-up batch. */
+  batchSize: z.number().int().positive(),
+  /** How long one batch may take to register before the run fails. */
+  batchTimeoutMs: z.number().int().positive(),
+  profile: z.enum(["swarm", "fast"]),
+  hostnamePrefix: z.string().min(1),
+  /** Open Dispatcher.Assignments after registration, as the real agent's watch does. */
+  assignments: z.boolean(),
+});
+export type LoadConfig = z.infer<typeof LoadConfig>;
+
+export const ToLoad = z.discriminatedUnion("type", [
+  z.strictObject({ type: z.literal("window-start") }),
+  z.strictObject({ type: z.literal("window-end") }),
+  z.strictObject({ type: z.literal("stop") }),
+]);
+export type ToLoad = z.infer<typeof ToLoad>;
+
+const Latency = z.strictObject({
+  count: z.number(),
+  p50Ms: z.number().nullable(),
+  p99Ms: z.number().nullable(),
+  maxMs: z.number().nullable(),
+});
+
+export const WindowStats = z.strictObject({
+  heartbeat: Latency,
+  heartbeatsOk: z.number(),
+  heartbeatsFailed: z.number(),
+  /** Error counts by "Code: message". */
+  errors: z.record(z.string(), z.number()),
+  /** Sessions that ended and were reopened (re-registrations) during the window. */
+  sessionRestarts: z.number(),
+  /** Agents holding a registered session at the end of the window. */
+  registeredAtEnd: z.number(),
+  /** Periods handed back by the dispatcher (ms): min and max seen. */
+  periodMinMs: z.number().nullable(),
+  periodMaxMs: z.number().nullable(),
+});
+export type WindowStats = z.infer<typeof WindowStats>;
+
+export const FromLoad = z.discriminatedUnion("type", [
+  z.strictObject({ type: z.literal("progress"), joined: z.number(), registered: z.number() }),
+  z.strictObject({
+    type: z.literal("registered"),
+    nodeIds: z.array(z.string()),
+    rampSeconds: z.number(),
+    joinP50Ms: z.number().nullable(),
+    registerP50Ms: z.number().nullable(),
+    /** Sessions that broke during ramp-up, and why: the manager falling behind shows here first. */
+    rampSessionEnds: z.number(),
+    rampErrors: z.record(z.string(), z.number()),
+  }),
+  z.strictObject({ type: z.literal("window-stats"), stats: WindowStats }),
+  z.strictObject({ type: z.literal("failed"), message: z.string() }),
+  z.strictObject({ type: z.literal("stopped") }),
+]);
+export type FromLoad = z.infer<typeof FromLoad>;
+
+/** NaN (an empty sample) travels as null. */
+export const finiteOrNull = (n: number): number | null => (Number.isFinite(n) ? n : null);
