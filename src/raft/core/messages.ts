@@ -1,0 +1,61 @@
+import type { Message, MessageType } from "../types.ts";
+import { NONE } from "../types.ts";
+import { ErrInvalidMessage } from "./errors.ts";
+
+/** Types the core steps to itself; never accepted from a peer. */
+export const LOCAL_TYPES: ReadonlySet<MessageType> = new Set<MessageType>([
+  "MsgHup",
+  "MsgBeat",
+  "MsgUnreachable",
+  "MsgSnapStatus",
+  "MsgCheckQuorum",
+  "MsgProp",
+]);
+
+/** Context of a MsgVote sent after MsgTimeoutNow: bypasses the leader lease. */
+export const CAMPAIGN_TRANSFER = new TextEncoder().encode("CampaignTransfer");
+
+export const isCampaignTransfer = (ctx: Uint8Array | undefined): boolean =>
+  !!ctx && ctx.byteLength === CAMPAIGN_TRANSFER.byteLength && ctx.every((b, i) => b === CAMPAIGN_TRANSFER[i]);
+
+export const voteRespType = (t: MessageType): MessageType => (t === "MsgVote" ? "MsgVoteResp" : "MsgPreVoteResp");
+
+/** A message with every field defaulted. */
+export function msg(m: Partial<Message> & Pick<Message, "type">): Message {
+  return {
+    to: NONE,
+    from: NONE,
+    term: 0,
+    logTerm: 0,
+    index: 0,
+    entries: [],
+    commit: 0,
+    reject: false,
+    rejectHint: 0,
+    ...m,
+  };
+}
+
+/**
+ * Checks what a peer's message claims before the core acts on it: entries of
+ * a MsgApp follow m.index one by one with terms never decreasing and never
+ * beyond the message's term; a MsgSnap carries a snapshot.
+ */
+export function validatePeerMessage(m: Message): void {
+  if (m.from === NONE) throw new ErrInvalidMessage(`${m.type} without a sender`);
+  if (m.type === "MsgSnap" && (!m.snapshot || m.snapshot.metadata.index === 0)) {
+    throw new ErrInvalidMessage("MsgSnap without a snapshot");
+  }
+  if (m.entries.length === 0) return;
+  if (m.type !== "MsgApp") throw new ErrInvalidMessage(`${m.type} carries entries`);
+  let prevTerm = m.logTerm;
+  let next = m.index + 1;
+  for (const e of m.entries) {
+    if (e.index !== next) throw new ErrInvalidMessage(`MsgApp entry ${e.index} where ${next} was expected`);
+    if (e.term < prevTerm || e.term > m.term) {
+      throw new ErrInvalidMessage(`MsgApp entry ${e.index} has term ${e.term} out of order`);
+    }
+    prevTerm = e.term;
+    next++;
+  }
+}
