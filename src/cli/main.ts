@@ -3,6 +3,7 @@ import { Command, Option } from "@commander-js/extra-typings";
 import { isRpcError, RpcError, toRpcError } from "../rpc/status.ts";
 import { VERSION } from "../version.ts";
 import { daemonCommand } from "./commands/daemon.ts";
+import { eventsCommand } from "./commands/events.ts";
 import { infoCommand } from "./commands/info.ts";
 import { nodeCommand } from "./commands/node.ts";
 import { swarmCommand } from "./commands/swarm.ts";
@@ -26,6 +27,7 @@ program.addCommand(swarmCommand());
 program.addCommand(nodeCommand());
 program.addCommand(infoCommand());
 program.addCommand(upCommand());
+program.addCommand(eventsCommand());
 
 try {
   await program.parseAsync(process.argv);
