@@ -1,6 +1,7 @@
+import type { NatsConnection } from "@nats-io/transport-node";
 import type { Logger } from "pino";
 import type { AnyActorRef } from "xstate";
-import type { ServerSideCredentials } from "../ca/credentials.ts";
+import type { ClientSideCredentials, ServerSideCredentials } from "../ca/credentials.ts";
 import type { TimingProfile } from "../config/profile.ts";
 import type { Node__Output } from "../gen/docker/swarmkit/v1/Node.ts";
 import type { NodeSpec__Output } from "../gen/docker/swarmkit/v1/NodeSpec.ts";
@@ -35,7 +36,7 @@ export interface ManagerOptions {
   readonly listenAddr: string;
   /** host:port other nodes dial; the port is replaced by the bound one when listenAddr's port is 0. */
   readonly advertiseAddr: string;
-  /** <state-dir>/swarm: where the manager keeps its store until Raft lands. */
+  /** <state-dir>/swarm: the manager's Raft data (WAL and snapshots) lives in <state-dir>/swarm/raft. */
   readonly swarmDir: string;
   readonly profile: TimingProfile;
   readonly credentials: ServerSideCredentials;
@@ -45,6 +46,16 @@ export interface ManagerOptions {
   readonly onActor?: (name: string, actor: AnyActorRef) => void;
   /** Where the manager's own actors (the role manager) log; silent when absent. */
   readonly log?: Logger;
+  /**
+   * The daemon's NATS connection: the Raft transport and the raft join request.
+   * Without it the manager is a one-member Raft group on an in-memory transport
+   * (unit tests); it cannot join other managers then.
+   */
+  readonly nc?: NatsConnection;
+  /** How this manager dials the leader when it relays a call (its own identity); insecure credentials by default. */
+  readonly clientCredentials?: ClientSideCredentials;
+  /** This manager learned it was removed from the Raft group (demoted): the node stops it with clearData. */
+  readonly onRemovedFromRaft?: () => void;
 }
 
 /** A running manager: dispatcher + NodeCA on gRPC, node store, liveness actors. */
@@ -56,12 +67,17 @@ export interface ManagerHandle {
   /** By full ID, unique ID prefix or hostname; NotFound "node %s not found" / ambiguous as moby. */
   getNode(ref: string): Node__Output;
   joinTokens(): JoinTokens;
-  rotateJoinToken(role: "worker" | "manager"): JoinTokens;
+  /** Async since the store is replicated: resolves once the new token is committed. */
+  rotateJoinToken(role: "worker" | "manager"): Promise<JoinTokens>;
   clusterInfo(): ClusterInfo;
   /** Control API UpdateNode (SK: manager/controlapi/node.go): replaces the spec; errors as SwarmKit's. */
   updateNode(req: UpdateNodeRequest): Promise<Node__Output>;
   /** Control API RemoveNode: blacklists the node ID and deletes the node; errors as SwarmKit's. */
   removeNode(req: RemoveNodeRequest): Promise<void>;
+  /** This manager leads the Raft group (and serves the dispatcher, CA signer and role manager). */
+  isLeader(): boolean;
+  /** This manager's Raft ID (decimal string). */
+  raftId(): string;
   stop(): Promise<void>;
 }
 

@@ -79,20 +79,24 @@ export class CAServer {
   /** evaluateAndSignNodeCert: PENDING → ISSUED with OU from the certificate's role. */
   private sign(nodeId: string): void {
     if (!this.running) return;
-    this.store.update((tx) => {
-      const node = tx.node(nodeId);
-      const cert = node?.certificate;
-      if (!node || !cert || cert.status?.state !== "PENDING") return;
-      const role = cert.role === "MANAGER" ? "swarm-manager" : "swarm-worker";
-      tx.putNode({
-        ...node,
-        certificate: {
-          ...cert,
-          status: { state: "ISSUED", err: "" },
-          certificate: encodeIdentityCertificate({ nodeId, role, clusterId: this.clusterId() }),
-        },
+    void this.store
+      .update((tx) => {
+        const node = tx.node(nodeId);
+        const cert = node?.certificate;
+        if (!node || !cert || cert.status?.state !== "PENDING") return;
+        const role = cert.role === "MANAGER" ? "swarm-manager" : "swarm-worker";
+        tx.putNode({
+          ...node,
+          certificate: {
+            ...cert,
+            status: { state: "ISSUED", err: "" },
+            certificate: encodeIdentityCertificate({ nodeId, role, clusterId: this.clusterId() }),
+          },
+        });
+      })
+      .catch(() => {
+        // Lost leadership: the next leader's signer picks the PENDING node up on start.
       });
-    });
   }
 
   issueNodeCertificate(
@@ -109,16 +113,20 @@ export class CAServer {
       if (!["ACTIVE", "PAUSE", "DRAIN"].includes(availability)) {
         throw rpcError("InvalidArgument", `invalid availability ${String(availability)}`);
       }
-      const nodeId = this.store.update((tx) => {
-        for (let i = 0; i < 3; i++) {
-          const id = newId();
-          if (tx.node(id)) continue;
-          tx.putNode(newNodeObject(id, role, availability as "ACTIVE" | "PAUSE" | "DRAIN"));
-          return id;
-        }
-        throw rpcError("Internal", "failed to generate a unique node ID");
-      });
-      cb(null, { node_id: nodeId, node_membership: "ACCEPTED" });
+      this.store
+        .update((tx) => {
+          for (let i = 0; i < 3; i++) {
+            const id = newId();
+            if (tx.node(id)) continue;
+            tx.putNode(newNodeObject(id, role, availability as "ACTIVE" | "PAUSE" | "DRAIN"));
+            return id;
+          }
+          throw rpcError("Internal", "failed to generate a unique node ID");
+        })
+        .then(
+          (nodeId) => cb(null, { node_id: nodeId, node_membership: "ACCEPTED" }),
+          (e: unknown) => cb(toRpcError(e).toServiceError()),
+        );
     } catch (e) {
       cb(toRpcError(e).toServiceError());
     }

@@ -17,6 +17,7 @@ import { rpcError, toRpcError } from "../rpc/status.ts";
 import { AssignmentsBatch } from "./assignments-batch.ts";
 import { LivenessActors } from "./liveness.ts";
 import { NODE_NOT_REGISTERED, NodeRegistry } from "./node-registry.ts";
+import { NodeStatusBatch } from "./node-status-batch.ts";
 import { OpenStreams } from "./open-streams.ts";
 import { choosePeriodMs, toDuration } from "./period.ts";
 import { decoded, type MalformedRequest } from "./safe-service.ts";
@@ -37,8 +38,10 @@ export interface DispatcherOptions {
   store: Store;
   credentials: ServerSideCredentials;
   profile: TimingProfile;
-  /** This manager, as sent in SessionMessage.managers. */
+  /** This manager (AppliedBy of task updates; the managers list when `managers` is absent). */
   self: () => { nodeId: string; addr: string };
+  /** Every raft member, as sent in SessionMessage.managers (weight 10 each). */
+  managers?: () => { nodeId: string; addr: string }[];
   onActor?: (name: string, actor: AnyActorRef) => void;
   random?: () => number;
 }
@@ -59,11 +62,15 @@ export class Dispatcher {
   private running = false;
   private readonly streams: OpenStreams;
   private readonly random: () => number;
+  private statusBatch: NodeStatusBatch;
+  /** Re-sends the SessionMessage of each open session (a cluster or membership change). */
+  private readonly sessionSenders = new Set<() => void>();
 
   constructor(private readonly opts: DispatcherOptions) {
     this.random = opts.random ?? Math.random;
     this.registry = new NodeRegistry(opts.profile);
     this.streams = new OpenStreams(this.registry);
+    this.statusBatch = new NodeStatusBatch(opts.store, opts.profile.batchIntervalMs);
     this.liveness = new LivenessActors({
       store: opts.store,
       onUnregister: (nodeId) => {
@@ -90,7 +97,9 @@ export class Dispatcher {
 
   /** Run (becoming leader): markNodesUnknown, then serve. */
   start(): void {
+    if (this.running) return;
     this.running = true;
+    this.statusBatch = new NodeStatusBatch(this.opts.store, this.opts.profile.batchIntervalMs);
     for (const node of this.opts.store.view((tx) => tx.nodes())) {
       const wasDown = node.status?.state === "DOWN";
       if (!wasDown) this.registry.addUnknown(node.id);
@@ -105,6 +114,7 @@ export class Dispatcher {
   stop(): void {
     if (!this.running) return;
     this.running = false;
+    this.statusBatch.stop();
     this.streams.endAll(rpcError("Aborted", DISPATCHER_STOPPED));
     this.liveness.stopAll();
     this.registry.clear();
@@ -125,27 +135,25 @@ export class Dispatcher {
     this.streams.recheck(nodeId);
   }
 
+  /** The raft membership changed: every open session gets the new managers list. */
+  managersChanged(): void {
+    for (const send of [...this.sessionSenders]) send();
+  }
+
   private managers(): WeightedPeer[] {
-    const self = this.opts.self();
-    return [{ peer: { node_id: self.nodeId, addr: self.addr }, weight: MANAGER_WEIGHT }];
+    const list = this.opts.managers?.() ?? [this.opts.self()];
+    return list.map((m) => ({ peer: { node_id: m.nodeId, addr: m.addr }, weight: MANAGER_WEIGHT }));
   }
 
-  private markNodeReady(nodeId: string, addr: string, description: Node__Output["description"]): void {
-    this.opts.store.update((tx) => {
-      const node = tx.node(nodeId);
-      if (!node) throw rpcError("Unknown", "node not found");
-      tx.putNode({
-        ...node,
-        status: { state: "READY", message: "", addr },
-        description: description ?? node.description,
-      });
-    });
+  private markNodeReady(nodeId: string, addr: string, description: Node__Output["description"]): Promise<void> {
+    return this.statusBatch.markReady(nodeId, addr, description);
   }
 
-  private register(nodeId: string, addr: string, description: Node__Output["description"]): string {
+  private async register(nodeId: string, addr: string, description: Node__Output["description"]): Promise<string> {
     this.registry.checkRateLimit(nodeId);
     if (!this.opts.store.view((tx) => tx.node(nodeId))) throw rpcError("Unknown", "node not found");
-    this.markNodeReady(nodeId, addr, description);
+    await this.markNodeReady(nodeId, addr, description);
+    this.ensureRunning();
     const rn = this.registry.add(nodeId);
     const period = this.choosePeriod();
     this.liveness.of(nodeId).send({ type: "REGISTERED", graceMs: this.graceMs(period) });
@@ -158,6 +166,10 @@ export class Dispatcher {
   }
 
   session(call: ServerWritableStream<Req<SessionRequest__Output>, SessionMessage>): void {
+    void this.openSession(call);
+  }
+
+  private async openSession(call: ServerWritableStream<Req<SessionRequest__Output>, SessionMessage>): Promise<void> {
     let sessionId = "";
     let nodeId = "";
     try {
@@ -165,17 +177,28 @@ export class Dispatcher {
       const req = decoded(call.request);
       nodeId = this.opts.credentials.authenticate(call.metadata, call.getPeer()).nodeId;
       const addr = peerIp(call.getPeer());
+      const description = req.description as Node__Output["description"];
+      let known: string | undefined;
       try {
-        sessionId = this.registry.getWithSession(nodeId, req.session_id).sessionId;
-        this.markNodeReady(nodeId, addr, req.description as Node__Output["description"]);
+        known = this.registry.getWithSession(nodeId, req.session_id).sessionId;
       } catch {
-        sessionId = this.register(nodeId, addr, req.description as Node__Output["description"]);
+        known = undefined;
       }
+      if (known !== undefined) {
+        sessionId = known;
+        await this.markNodeReady(nodeId, addr, description);
+      } else {
+        sessionId = await this.register(nodeId, addr, description);
+      }
+      this.ensureRunning();
     } catch (e) {
       call.emit("error", toRpcError(e).toServiceError());
       return;
     }
-    const stream = this.streams.open(call, nodeId, sessionId, () => unwatch());
+    const stream = this.streams.open(call, nodeId, sessionId, () => {
+      unwatch();
+      this.sessionSenders.delete(send);
+    });
     const send = () => {
       if (!stream.recheck()) return;
       const node = this.opts.store.view((tx) => tx.node(nodeId));
@@ -194,6 +217,7 @@ export class Dispatcher {
     const unwatch = this.opts.store.watch((e: StoreEvent) => {
       if ((e.kind === "node" && e.node.id === nodeId) || e.kind === "cluster") send();
     });
+    this.sessionSenders.add(send);
     send();
   }
 
@@ -237,7 +261,7 @@ export class Dispatcher {
         if (task.node_id !== nodeId) throw rpcError("PermissionDenied", TASK_NOT_ASSIGNED);
       }
       const self = this.opts.self().nodeId;
-      this.opts.store.update((tx) => {
+      const written = this.opts.store.update((tx) => {
         for (const { u } of known) {
           const task = tx.task(u.task_id);
           if (!task || !u.status) continue;
@@ -253,7 +277,10 @@ export class Dispatcher {
           });
         }
       });
-      cb(null, {});
+      written.then(
+        () => cb(null, {}),
+        (e: unknown) => cb(toRpcError(e).toServiceError()),
+      );
     } catch (e) {
       cb(toRpcError(e).toServiceError());
     }

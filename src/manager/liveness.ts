@@ -13,10 +13,15 @@ export interface LivenessOptions {
   /** The node's session is dropped (heartbeat expiry): later RPCs get "node not registered". */
   onUnregister: (nodeId: string) => void;
   onActor?: (name: string, actor: AnyActorRef) => void;
+  /** A status write failed (e.g. leadership lost meanwhile). */
+  onWriteError?: (nodeId: string, e: unknown) => void;
 }
 
 export class LivenessActors {
   private readonly actors = new Map<string, LivenessActor>();
+  /** Status writes not yet proposed, by node (the last one wins), flushed as one transaction. */
+  private readonly pendingWrites = new Map<string, { state: LivenessStatus; message: string }>();
+  private flushTimer: NodeJS.Timeout | undefined;
   constructor(private readonly opts: LivenessOptions) {}
 
   /** The node's actor, created (and announced) on first use. */
@@ -51,13 +56,39 @@ export class LivenessActors {
   stopAll(): void {
     for (const actor of this.actors.values()) actor.stop();
     this.actors.clear();
+    clearTimeout(this.flushTimer);
+    this.flushTimer = undefined;
+    this.pendingWrites.clear();
   }
 
+  /**
+   * Queued, and written with every other status change of the same turn in
+   * one transaction (SwarmKit's markNodesUnknown is one store batch): a
+   * leadership change over thousands of nodes is one Raft entry, not one each.
+   * Not awaited: a write that fails (lost leadership) is dropped, as
+   * SwarmKit's markNodeNotReady is.
+   */
   private writeStatus(nodeId: string, state: LivenessStatus, message: string): void {
-    this.opts.store.update((tx) => {
-      const node = tx.node(nodeId);
-      if (!node) return;
-      tx.putNode({ ...node, status: { state, message, addr: node.status?.addr ?? "" } });
-    });
+    this.pendingWrites.delete(nodeId);
+    this.pendingWrites.set(nodeId, { state, message });
+    this.flushTimer ??= setTimeout(() => this.flush(), 0);
+  }
+
+  private flush(): void {
+    this.flushTimer = undefined;
+    const writes = [...this.pendingWrites];
+    this.pendingWrites.clear();
+    if (writes.length === 0) return;
+    this.opts.store
+      .update((tx) => {
+        for (const [nodeId, w] of writes) {
+          const node = tx.node(nodeId);
+          if (!node) continue;
+          tx.putNode({ ...node, status: { state: w.state, message: w.message, addr: node.status?.addr ?? "" } });
+        }
+      })
+      .catch((e: unknown) => {
+        for (const [nodeId] of writes) this.opts.onWriteError?.(nodeId, e);
+      });
   }
 }

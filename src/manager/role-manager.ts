@@ -134,7 +134,7 @@ export class RoleManager {
       return;
     }
     if (desiredRole(node) === "MANAGER") {
-      this.writeRole(id, "MANAGER");
+      await this.writeRole(id, "MANAGER");
       return;
     }
     const member = this.opts.raft.memberOf(id);
@@ -143,13 +143,13 @@ export class RoleManager {
       await this.removeMember(id, member.raftId);
       return;
     }
-    this.writeRole(id, "WORKER");
+    await this.writeRole(id, "WORKER");
   }
 
   /** Sets the observed role if the node still wants it (the transaction re-checks nothing changed). */
-  private writeRole(id: string, role: "MANAGER" | "WORKER"): void {
+  private async writeRole(id: string, role: "MANAGER" | "WORKER"): Promise<void> {
     try {
-      this.opts.store.update((tx) => {
+      await this.opts.store.update((tx) => {
         const n = tx.node(id);
         if (!n || desiredRole(n) !== role || n.role === role) return;
         tx.putNode({ ...n, role });

@@ -1,13 +1,31 @@
 import type { Node__Output } from "../gen/docker/swarmkit/v1/Node.ts";
 import type { Task__Output } from "../gen/docker/swarmkit/v1/Task.ts";
+import { ErrLostLeadership, raftError } from "../raft/node/errors.ts";
 import type { ClusterObject } from "./cluster-object.ts";
+import {
+  decodeStoreEntry,
+  decodeStoreSnapshot,
+  encodeStoreEntry,
+  encodeStoreSnapshot,
+  type StoreOp,
+  type StoreSnapshot,
+} from "./store-codec.ts";
+
+export type { StoreSnapshot } from "./store-codec.ts";
 
 /**
- * The manager's object store (SK: manager/state/store): nodes, tasks and the
- * cluster object. Writes are transactions applied one at a time, in order;
- * a transaction commits as a whole (or not at all, if its function throws) and
- * watchers see its changes after the commit, in commit order. A replicated log
- * can sit under `commit` later (Raft replaces the snapshot file).
+ * The manager's object store (SK: manager/state/store on raft): nodes, tasks
+ * and the cluster object, changed only by applying committed log entries.
+ *
+ * - `update(fn)` runs on the leader: `fn` sees a staged view, its changes become
+ *   one entry (an ordered list of put/delete operations), the entry is proposed
+ *   to the log and the promise resolves once the entry is applied here. Writes
+ *   are serialized (SwarmKit holds its update lock across the proposal), so the
+ *   version checks made inside `fn` hold. A non-leader rejects with
+ *   ErrLostLeadership's text.
+ * - `apply(entry)` runs on every manager, in log order; watchers fire there, so
+ *   every manager sees changes in commit order.
+ * - `view(fn)` reads the live state directly: O(1), no copy.
  *
  * Objects are immutable: a writer puts a new object, never edits one it read.
  */
@@ -32,61 +50,92 @@ export type StoreEvent =
   | { kind: "task"; action: "create" | "update"; task: Task__Output }
   | { kind: "cluster"; action: "create" | "update"; cluster: ClusterObject };
 
-/** Everything the store holds, as persisted. */
-export interface StoreSnapshot {
-  /** The last version index handed out. */
-  version: number;
-  nodes: Node__Output[];
-  tasks: Task__Output[];
-  cluster: ClusterObject | null;
-}
-
 export interface Store {
+  /** Reads the live state (no copy); `fn` must not keep the transaction. */
   view<T>(fn: (tx: ReadTx) => T): T;
-  /** Runs fn as one transaction; returns its result once committed. */
-  update<T>(fn: (tx: WriteTx) => T): T;
-  /** Called with each committed change, in commit order; returns the unsubscribe function. */
+  /** Runs fn as one transaction on the leader; resolves with its result once the entry is applied here. */
+  update<T>(fn: (tx: WriteTx) => T): Promise<T>;
+  /** Called with each applied change, in commit order; returns the unsubscribe function. */
   watch(fn: (e: StoreEvent) => void): () => void;
+  /** The whole state (a copy of the maps, objects shared). */
   snapshot(): StoreSnapshot;
 }
 
-/** Where committed snapshots go (a file now, a replicated log later). Must be durable on return. */
-export type CommitSink = (snapshot: StoreSnapshot) => void;
+/** Where the store's entries go: Raft (RaftNode.propose), or the local twin. */
+export interface StoreLog {
+  /** Resolves once the entry was applied locally (the log calls `ReplicatedStore.apply`). */
+  propose(data: Uint8Array): Promise<unknown>;
+  /** Whether this member may write now (leads, and applied its term's first entry). */
+  isLeader(): boolean;
+}
 
 function timestamp(now: Date) {
   const ms = now.getTime();
   return { seconds: String(Math.floor(ms / 1000)), nanos: (ms % 1000) * 1_000_000 };
 }
 
-class Staged implements WriteTx {
-  readonly nodesById: Map<string, Node__Output>;
-  readonly tasksById: Map<string, Task__Output>;
-  clusterObj: ClusterObject | null;
+interface State {
+  readonly nodes: Map<string, Node__Output>;
+  readonly tasks: Map<string, Task__Output>;
+  cluster: ClusterObject | null;
   version: number;
-  readonly events: StoreEvent[] = [];
+}
+
+/** The live state as a ReadTx. */
+class LiveView implements ReadTx {
+  constructor(private readonly s: State) {}
+  node(id: string) {
+    return this.s.nodes.get(id);
+  }
+  nodes() {
+    return [...this.s.nodes.values()];
+  }
+  task(id: string) {
+    return this.s.tasks.get(id);
+  }
+  tasks() {
+    return [...this.s.tasks.values()];
+  }
+  cluster() {
+    return this.s.cluster ?? undefined;
+  }
+}
+
+/** A transaction's changes over the live state (copy on write: only what it touches). */
+class Staged implements WriteTx {
+  private readonly nodeOverlay = new Map<string, Node__Output | null>();
+  private readonly taskOverlay = new Map<string, Task__Output>();
+  private clusterOverlay: ClusterObject | undefined;
+  readonly ops: StoreOp[] = [];
+  version: number;
+
   constructor(
-    base: StoreSnapshot,
+    private readonly base: State,
     private readonly now: () => Date,
   ) {
-    this.nodesById = new Map(base.nodes.map((n) => [n.id, n]));
-    this.tasksById = new Map(base.tasks.map((t) => [t.id, t]));
-    this.clusterObj = base.cluster;
     this.version = base.version;
   }
   node(id: string) {
-    return this.nodesById.get(id);
+    if (this.nodeOverlay.has(id)) return this.nodeOverlay.get(id) ?? undefined;
+    return this.base.nodes.get(id);
   }
   nodes() {
-    return [...this.nodesById.values()];
+    const out: Node__Output[] = [];
+    for (const [id, n] of this.base.nodes) if (!this.nodeOverlay.has(id)) out.push(n);
+    for (const n of this.nodeOverlay.values()) if (n) out.push(n);
+    return out;
   }
   task(id: string) {
-    return this.tasksById.get(id);
+    return this.taskOverlay.get(id) ?? this.base.tasks.get(id);
   }
   tasks() {
-    return [...this.tasksById.values()];
+    const out: Task__Output[] = [];
+    for (const [id, t] of this.base.tasks) if (!this.taskOverlay.has(id)) out.push(t);
+    out.push(...this.taskOverlay.values());
+    return out;
   }
   cluster() {
-    return this.clusterObj ?? undefined;
+    return this.clusterOverlay ?? this.base.cluster ?? undefined;
   }
   private meta(existing: { meta: Node__Output["meta"] } | undefined) {
     const ts = timestamp(this.now());
@@ -97,27 +146,24 @@ class Staged implements WriteTx {
     };
   }
   putNode(node: Node__Output): Node__Output {
-    const existing = this.nodesById.get(node.id);
-    const stored: Node__Output = { ...node, meta: this.meta(existing) };
-    this.nodesById.set(node.id, stored);
-    this.events.push({ kind: "node", action: existing ? "update" : "create", node: stored });
+    const stored: Node__Output = { ...node, meta: this.meta(this.node(node.id)) };
+    this.nodeOverlay.set(node.id, stored);
+    this.ops.push({ op: "putNode", node: stored });
     return stored;
   }
   deleteNode(id: string): void {
-    const existing = this.nodesById.get(id);
-    if (!existing) return;
-    this.nodesById.delete(id);
-    this.events.push({ kind: "node", action: "delete", node: existing });
+    if (!this.node(id)) return;
+    this.nodeOverlay.set(id, null);
+    this.ops.push({ op: "deleteNode", id });
   }
   putTask(task: Task__Output): Task__Output {
-    const existing = this.tasksById.get(task.id);
-    const stored: Task__Output = { ...task, meta: this.meta(existing) };
-    this.tasksById.set(task.id, stored);
-    this.events.push({ kind: "task", action: existing ? "update" : "create", task: stored });
+    const stored: Task__Output = { ...task, meta: this.meta(this.task(task.id)) };
+    this.taskOverlay.set(task.id, stored);
+    this.ops.push({ op: "putTask", task: stored });
     return stored;
   }
   putCluster(cluster: ClusterObject): ClusterObject {
-    const existing = this.clusterObj;
+    const existing = this.cluster();
     const now = this.now().toISOString();
     const stored: ClusterObject = {
       ...cluster,
@@ -125,73 +171,163 @@ class Staged implements WriteTx {
       createdAt: existing?.createdAt ?? cluster.createdAt ?? now,
       updatedAt: now,
     };
-    this.clusterObj = stored;
-    this.events.push({ kind: "cluster", action: existing ? "update" : "create", cluster: stored });
+    this.clusterOverlay = stored;
+    this.ops.push({ op: "putCluster", cluster: stored });
     return stored;
-  }
-  toSnapshot(): StoreSnapshot {
-    return { version: this.version, nodes: this.nodes(), tasks: this.tasks(), cluster: this.clusterObj };
   }
 }
 
-export interface MemoryStoreOptions {
+export interface ReplicatedStoreOptions {
+  /** The log entries go through; set later with `attach` when the log needs the store first (Raft). */
+  log?: StoreLog;
   initial?: StoreSnapshot;
-  /** Made durable before a transaction counts as committed (e.g. the snapshot file). */
-  commit?: CommitSink;
   now?: () => Date;
 }
 
 export const emptySnapshot = (): StoreSnapshot => ({ version: 0, nodes: [], tasks: [], cluster: null });
 
-/** The in-memory store; with `commit`, each transaction is persisted before it is visible. */
-export function createMemoryStore(opts: MemoryStoreOptions = {}): Store {
-  let state: StoreSnapshot = opts.initial ?? emptySnapshot();
-  const now = opts.now ?? (() => new Date());
-  const watchers = new Set<(e: StoreEvent) => void>();
-  const pending: StoreEvent[] = [];
-  let delivering = false;
-  let inTx = false;
+const notAttached: StoreLog = {
+  propose: () => Promise.reject(raftError(ErrLostLeadership)),
+  isLeader: () => false,
+};
 
-  function deliver(): void {
-    if (delivering) return;
-    delivering = true;
-    try {
-      for (let e = pending.shift(); e; e = pending.shift()) {
-        for (const w of [...watchers]) w(e);
-      }
-    } finally {
-      delivering = false;
-    }
+export class ReplicatedStore implements Store {
+  private readonly state: State = { nodes: new Map(), tasks: new Map(), cluster: null, version: 0 };
+  private readonly live = new LiveView(this.state);
+  private readonly watchers = new Set<(e: StoreEvent) => void>();
+  private readonly pending: StoreEvent[] = [];
+  private delivering = false;
+  private queue: Promise<unknown> = Promise.resolve();
+  private log: StoreLog;
+  private readonly now: () => Date;
+
+  constructor(opts: ReplicatedStoreOptions = {}) {
+    this.log = opts.log ?? notAttached;
+    this.now = opts.now ?? (() => new Date());
+    if (opts.initial) this.load(opts.initial);
   }
 
-  const readTx = (): ReadTx => new Staged(state, now);
+  attach(log: StoreLog): void {
+    this.log = log;
+  }
 
-  return {
-    view: (fn) => fn(readTx()),
-    update(fn) {
-      if (inTx) throw new Error("store: nested transaction");
-      inTx = true;
-      let result: ReturnType<typeof fn>;
-      let staged: Staged;
-      try {
-        staged = new Staged(state, now);
-        result = fn(staged);
-        if (staged.events.length > 0) {
-          const next = staged.toSnapshot();
-          opts.commit?.(next);
-          state = next;
-        }
-      } finally {
-        inTx = false;
+  view<T>(fn: (tx: ReadTx) => T): T {
+    return fn(this.live);
+  }
+
+  update<T>(fn: (tx: WriteTx) => T): Promise<T> {
+    const run = async (): Promise<T> => {
+      if (!this.log.isLeader()) throw raftError(ErrLostLeadership);
+      const staged = new Staged(this.state, this.now);
+      const result = fn(staged);
+      if (staged.ops.length > 0) {
+        await this.log.propose(encodeStoreEntry({ version: staged.version, ops: staged.ops }));
       }
-      pending.push(...staged.events);
-      deliver();
       return result;
+    };
+    const p = this.queue.then(run, run);
+    this.queue = p.catch(() => {});
+    return p;
+  }
+
+  watch(fn: (e: StoreEvent) => void): () => void {
+    this.watchers.add(fn);
+    return () => this.watchers.delete(fn);
+  }
+
+  snapshot(): StoreSnapshot {
+    const s = this.state;
+    return { version: s.version, nodes: [...s.nodes.values()], tasks: [...s.tasks.values()], cluster: s.cluster };
+  }
+
+  /** Applies one committed entry (every manager, in log order); watchers see its changes. Throws on bad bytes. */
+  apply(data: Uint8Array): void {
+    const entry = decodeStoreEntry(data);
+    const s = this.state;
+    for (const op of entry.ops) {
+      switch (op.op) {
+        case "putNode": {
+          const existing = s.nodes.has(op.node.id);
+          s.nodes.set(op.node.id, op.node);
+          this.pending.push({ kind: "node", action: existing ? "update" : "create", node: op.node });
+          break;
+        }
+        case "deleteNode": {
+          const existing = s.nodes.get(op.id);
+          if (!existing) break;
+          s.nodes.delete(op.id);
+          this.pending.push({ kind: "node", action: "delete", node: existing });
+          break;
+        }
+        case "putTask": {
+          const existing = s.tasks.has(op.task.id);
+          s.tasks.set(op.task.id, op.task);
+          this.pending.push({ kind: "task", action: existing ? "update" : "create", task: op.task });
+          break;
+        }
+        case "putCluster": {
+          const existing = s.cluster !== null;
+          s.cluster = op.cluster;
+          this.pending.push({ kind: "cluster", action: existing ? "update" : "create", cluster: op.cluster });
+          break;
+        }
+      }
+    }
+    s.version = Math.max(s.version, entry.version);
+    this.deliver();
+  }
+
+  /** The whole store as bytes (a Raft snapshot's owner data). */
+  snapshotData(): Uint8Array {
+    return encodeStoreSnapshot(this.snapshot());
+  }
+
+  /** Replaces the whole state with a snapshot's (restart, or MsgSnap from the leader); no events. */
+  restore(data: Uint8Array): void {
+    this.load(decodeStoreSnapshot(data));
+  }
+
+  private load(snap: StoreSnapshot): void {
+    const s = this.state;
+    s.nodes.clear();
+    s.tasks.clear();
+    for (const n of snap.nodes) s.nodes.set(n.id, n);
+    for (const t of snap.tasks) s.tasks.set(t.id, t);
+    s.cluster = snap.cluster;
+    s.version = snap.version;
+  }
+
+  private deliver(): void {
+    if (this.delivering) return;
+    this.delivering = true;
+    try {
+      for (let e = this.pending.shift(); e; e = this.pending.shift()) {
+        for (const w of [...this.watchers]) w(e);
+      }
+    } finally {
+      this.delivering = false;
+    }
+  }
+}
+
+/** The log of the in-memory twin: always the leader; an entry is applied as it is proposed. */
+export function localLog(store: ReplicatedStore): StoreLog {
+  return {
+    isLeader: () => true,
+    propose: async (data) => {
+      store.apply(data);
     },
-    watch(fn) {
-      watchers.add(fn);
-      return () => watchers.delete(fn);
-    },
-    snapshot: () => state,
   };
+}
+
+export interface MemoryStoreOptions {
+  initial?: StoreSnapshot;
+  now?: () => Date;
+}
+
+/** The in-memory twin for unit tests: a ReplicatedStore over a local fake log. */
+export function createMemoryStore(opts: MemoryStoreOptions = {}): ReplicatedStore {
+  const store = new ReplicatedStore(opts);
+  store.attach(localLog(store));
+  return store;
 }

@@ -5,6 +5,7 @@ import { publishTransitions } from "../bus/events.ts";
 import { serveActor } from "../bus/remote-actor.ts";
 import type { TimingProfile } from "../config/profile.ts";
 import type { ManagerHandle } from "../manager/api.ts";
+import { type ControlClient, controlClient } from "../manager/control-bus/index.ts";
 import { removeNodeByRef, setDesiredRole, updateNodeSpec } from "../manager/controlapi/index.ts";
 import { rpcError } from "../rpc/status.ts";
 import { nodeAddrOf } from "./addresses.ts";
@@ -75,6 +76,7 @@ export async function runDaemon(opts: DaemonOptions): Promise<DaemonHandle> {
     ...(opts.advertiseAddr ? { advertiseAddr: opts.advertiseAddr } : {}),
     startConfig,
     onActor,
+    nc,
   });
   rt.start();
 
@@ -84,6 +86,17 @@ export async function runDaemon(opts: DaemonOptions): Promise<DaemonHandle> {
     if (m) return m;
     if (!rt.hasSwarmNode()) throw errNoManagerNoNode();
     throw rt.isManager() ? errManagerNotReady() : errSwarmNotManager();
+  };
+  /**
+   * The control API as moby reaches it through the local manager's raft proxy:
+   * on the bus, to whichever manager takes the call, served by the leader,
+   * with moby's swarmRequestTimeout as the deadline.
+   */
+  const control = (): ControlClient => {
+    manager();
+    const clusterId = rt.identity?.clusterId;
+    if (!clusterId) throw errManagerNotReady();
+    return controlClient(nc, clusterId, { timeoutMs: opts.profile.requestTimeoutMs });
   };
 
   const info = (): SwarmInfo => {
@@ -156,37 +169,38 @@ export async function runDaemon(opts: DaemonOptions): Promise<DaemonHandle> {
     },
     "join-token": async (req: DaemonRequest<"join-token">): Promise<DaemonResults["join-token"]> => {
       const m = manager();
-      const tokens = req.rotate ? m.rotateJoinToken(req.role) : m.joinTokens();
+      const c = control();
+      const tokens = req.rotate ? await c.rotateJoinToken(req.role) : await c.joinTokens();
       return { role: req.role, token: tokens[req.role], advertiseAddr: m.advertiseAddr };
     },
     info: async (): Promise<SwarmInfo> => info(),
     "node.ls": async (): Promise<DaemonResults["node.ls"]> => {
-      const m = manager();
-      return { self: rt.identity?.nodeId ?? "", nodes: m.listNodes().map(nodeFromGrpc) };
+      const nodes = await control().listNodes();
+      return { self: rt.identity?.nodeId ?? "", nodes: nodes.map(nodeFromGrpc) };
     },
     "node.inspect": async (req: DaemonRequest<"node.inspect">): Promise<DaemonResults["node.inspect"]> => {
-      const m = manager();
+      const c = control();
       const ref = req.ref === "self" ? (rt.identity?.nodeId ?? req.ref) : req.ref;
-      return { node: nodeFromGrpc(m.getNode(ref)) };
+      return { node: nodeFromGrpc(await c.getNode(ref)) };
     },
     "node.update": async (req: DaemonRequest<"node.update">): Promise<DaemonResults["node.update"]> => {
       const { ref, ...change } = req;
-      return { id: await updateNodeSpec(manager(), ref, change) };
+      return { id: await updateNodeSpec(control(), ref, change) };
     },
     "node.promote": async (req: DaemonRequest<"node.promote">): Promise<DaemonResults["node.promote"]> => {
       const nodes: DaemonResults["node.promote"]["nodes"] = [];
-      for (const ref of req.refs) nodes.push({ ref, changed: await setDesiredRole(manager(), ref, "manager") });
+      for (const ref of req.refs) nodes.push({ ref, changed: await setDesiredRole(control(), ref, "manager") });
       return { nodes };
     },
     "node.demote": async (req: DaemonRequest<"node.demote">): Promise<DaemonResults["node.demote"]> => {
       const nodes: DaemonResults["node.demote"]["nodes"] = [];
-      for (const ref of req.refs) nodes.push({ ref, changed: await setDesiredRole(manager(), ref, "worker") });
+      for (const ref of req.refs) nodes.push({ ref, changed: await setDesiredRole(control(), ref, "worker") });
       return { nodes };
     },
     "node.rm": async (req: DaemonRequest<"node.rm">): Promise<DaemonResults["node.rm"]> => {
       const removed: string[] = [];
       for (const ref of req.refs) {
-        await removeNodeByRef(manager(), ref, req.force ?? false);
+        await removeNodeByRef(control(), ref, req.force ?? false);
         removed.push(ref);
       }
       return { removed };

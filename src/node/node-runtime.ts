@@ -1,5 +1,5 @@
-import { rm } from "node:fs/promises";
 import { join } from "node:path";
+import type { NatsConnection } from "@nats-io/transport-node";
 import type { Logger } from "pino";
 import { type Actor, type AnyActorRef, createActor, fromPromise } from "xstate";
 import { clusterStateMachine } from "../../machines/cluster-state.machine.ts";
@@ -26,6 +26,7 @@ import type { TimingProfile } from "../config/profile.ts";
 import type { SessionMessage__Output } from "../gen/docker/swarmkit/v1/SessionMessage.ts";
 import type { ManagerHandle } from "../manager/api.ts";
 import { startManager } from "../manager/manager.ts";
+import { RaftStorage } from "../raft/storage/index.ts";
 import { RpcError, rpcError, toRpcError } from "../rpc/status.ts";
 import { DEFAULT_LISTEN_ADDR, defaultAdvertiseAddr, withPortOf } from "./addresses.ts";
 import type { PeerInfo } from "./daemon-api.ts";
@@ -46,6 +47,8 @@ export interface NodeRuntimeOptions {
   readonly startConfig: StartConfig | null;
   /** Every actor started for this node (node, clusterState, session, liveness …). */
   readonly onActor: (name: string, actor: AnyActorRef) => void;
+  /** The daemon's NATS connection: the manager's Raft transport and raft join. */
+  readonly nc?: NatsConnection;
 }
 
 export interface InitParams {
@@ -93,7 +96,8 @@ export class NodeRuntime {
   private bootstrap = false;
   /** Bumped whenever the running node is torn down: callbacks of an older run are ignored. */
   private run = 0;
-  private lastDesiredRole: string | null = null;
+  /** The observed role (Node.Role) last seen in a SessionMessage: its edges move the manager. */
+  private lastRole: string | null = null;
   private managerReady: { promise: Promise<ManagerHandle>; resolve(m: ManagerHandle): void; reject(e: unknown): void } =
     this.newManagerReady();
   private lastStartError: unknown = null;
@@ -273,7 +277,7 @@ export class NodeRuntime {
 
   private async startNode(mode: StartMode, signal: AbortSignal): Promise<StartNodeOutput> {
     this.run++;
-    this.lastDesiredRole = null;
+    this.lastRole = null;
     try {
       const identity = await this.obtainIdentity(mode, signal);
       if (signal.aborted) throw new Error("node start cancelled");
@@ -311,12 +315,6 @@ export class NodeRuntime {
       profile: this.opts.profile,
     });
     if (signal.aborted) throw new Error("node start cancelled");
-    if (issued.identity.role === "swarm-manager") {
-      throw rpcError(
-        "Unimplemented",
-        "joining as a manager is not supported yet: this swarm has a single manager until multi-manager Raft lands",
-      );
-    }
     await writeNodeCertificate(swarmDir, issued.certificate);
     return issued.identity;
   }
@@ -338,6 +336,7 @@ export class NodeRuntime {
     const listen = this.startConfig.ListenAddr || this.opts.listenAddr || DEFAULT_LISTEN_ADDR;
     const advertise = this.startConfig.AdvertiseAddr || this.opts.advertiseAddr || defaultAdvertiseAddr(listen);
     const ready = this.managerReady;
+    const run = this.run;
     try {
       const handle = await startManager({
         nodeId: identity.nodeId,
@@ -351,6 +350,11 @@ export class NodeRuntime {
         bootstrap: this.bootstrap,
         onActor: this.opts.onActor,
         log: this.log,
+        ...(this.opts.nc ? { nc: this.opts.nc } : {}),
+        // SK runManager: RemovedFromRaft stops the manager with clearData; the role follows as worker.
+        onRemovedFromRaft: () => {
+          if (run === this.run) this.node.send({ type: "ROLE_CHANGED", role: "worker" });
+        },
       });
       this.bootstrap = false;
       this.manager = handle;
@@ -373,10 +377,7 @@ export class NodeRuntime {
     this.managerReady.reject(new Error("manager stopped"));
     this.managerReady = this.newManagerReady();
     await m?.stop();
-    if (clearData) {
-      await rm(join(this.opts.swarmDir, "manager"), { recursive: true, force: true });
-      await rm(join(this.opts.swarmDir, "raft"), { recursive: true, force: true });
-    }
+    if (clearData) await RaftStorage.wipe(join(this.opts.swarmDir, "raft"));
   }
 
   private async stopAll(): Promise<void> {
@@ -435,12 +436,24 @@ export class NodeRuntime {
     this.writes.add(t);
   }
 
-  /** The node-changes loop: an edge in the desired role moves the manager. */
+  /**
+   * The node-changes loop and the TLS renewer in one: the certificate a node
+   * gets follows the observed role (`Node.Role`, written by the role manager:
+   * at once on promotion, only after the Raft removal on demotion), so an edge
+   * in the observed role moves the manager; the new role is saved in the
+   * node certificate, so a restart comes back with it.
+   */
   private onSessionMessage(msg: SessionMessage__Output): void {
-    const desired = msg.node?.spec?.desired_role;
-    if (!desired || desired === this.lastDesiredRole) return;
-    this.lastDesiredRole = desired;
-    this.node.send({ type: "ROLE_CHANGED", role: desired === "MANAGER" ? "manager" : "worker" });
+    const observed = msg.node?.role;
+    if (!observed || observed === this.lastRole) return;
+    this.lastRole = observed;
+    const role = observed === "MANAGER" ? "manager" : "worker";
+    const identity = this.identity;
+    if (identity && roleOf(identity.role) !== role) {
+      this.identity = { ...identity, role: role === "manager" ? "swarm-manager" : "swarm-worker" };
+      this.track(writeNodeCertificate(this.opts.swarmDir, encodeIdentityCertificate(this.identity)), "swarm-node.crt");
+    }
+    this.node.send({ type: "ROLE_CHANGED", role });
   }
 
   private onReady(): void {

@@ -72,7 +72,7 @@ test("a token of another root CA → 'remote CA does not match fingerprint. Expe
 
 test("a rotated worker token replaces the old one, the manager token is unchanged", async () => {
   const before = c.manager.joinTokens();
-  const after = c.manager.rotateJoinToken("worker");
+  const after = await c.manager.rotateJoinToken("worker");
   assert.is.not(after.worker, before.worker);
   assert.is(after.manager, before.manager);
   assert.equal(c.manager.joinTokens(), after);

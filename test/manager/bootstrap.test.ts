@@ -11,7 +11,8 @@ import { startManager } from "../../src/manager/manager.ts";
 import { dispatcherClient, identityMetadata, joinWorker, openSession, startCluster } from "./harness.ts";
 
 test("bootstrap creates the default cluster with Swarm's default spec, and this node as the leader", async () => {
-  const dir = mkdtempSync(join(tmpdir(), "swarmbus-boot-"));
+  const tmp = mkdtempSync(join(tmpdir(), "swarmbus-boot-"));
+  const dir = join(tmp, "swarm");
   const clusterId = newId();
   const nodeId = newId();
   const m = await startManager({
@@ -56,7 +57,7 @@ test("bootstrap creates the default cluster with Swarm's default spec, and this 
     assert.is(m.getNode("m1").id, nodeId);
   } finally {
     await m.stop();
-    rmSync(dir, { recursive: true, force: true });
+    rmSync(tmp, { recursive: true, force: true });
   }
 });
 
@@ -89,7 +90,7 @@ test("each node's liveness actor is announced as liveness-<nodeId> and follows t
     await s.first;
     assert.is(actor.getSnapshot().value, "ready");
     // The node object is deleted (node rm): its actor is final and its session ends.
-    c.manager.store.update((tx) => tx.deleteNode(id));
+    await c.manager.store.update((tx) => tx.deleteNode(id));
     assert.is(actor.getSnapshot().status, "done");
     const end = await s.ended;
     assert.is(end.grpcText, "rpc error: code = NotFound desc = node not registered");

@@ -1,6 +1,6 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { type ClientReadableStream, credentials, type Metadata } from "@grpc/grpc-js";
 import type { IssuedIdentity, NodeIdentity } from "../../src/ca/credentials.ts";
 import { newId } from "../../src/ca/ids.ts";
@@ -37,16 +37,18 @@ export interface TestCluster {
 }
 
 export async function startCluster(profile: TimingProfile = testProfile, dir?: string): Promise<TestCluster> {
-  const swarmDir = dir ?? mkdtempSync(join(tmpdir(), "swarmbus-mgr-"));
+  // The manager keeps its Raft data in <state-dir>/swarm/raft: swarmDir is <temp>/swarm.
+  const swarmDir = dir ?? join(mkdtempSync(join(tmpdir(), "swarmbus-mgr-")), "swarm");
   const clusterId = newId();
   const managerId = newId();
-  const start = (bootstrap: boolean) =>
+  // A restart comes back on the address it bound first, as the daemon's does (docker-state.json).
+  const start = (bootstrap: boolean, addr = "127.0.0.1:0") =>
     startManagerInternals({
       nodeId: managerId,
       clusterId,
       hostname: "m1",
-      listenAddr: "127.0.0.1:0",
-      advertiseAddr: "127.0.0.1:0",
+      listenAddr: addr,
+      advertiseAddr: addr,
       swarmDir,
       profile,
       credentials: insecureServerCredentials(clusterId),
@@ -61,14 +63,15 @@ export async function startCluster(profile: TimingProfile = testProfile, dir?: s
     profile,
     closers,
     async restart() {
+      const addr = cluster.manager.listenAddr;
       await cluster.manager.stop();
-      cluster.manager = await start(false);
+      cluster.manager = await start(false, addr);
       return cluster.manager;
     },
     async close() {
       for (const c of closers.reverse()) await c();
       await cluster.manager.stop();
-      rmSync(swarmDir, { recursive: true, force: true });
+      rmSync(dirname(swarmDir), { recursive: true, force: true });
     },
   };
   return cluster;

@@ -31,8 +31,14 @@ test("a restarted manager (same swarmDir) still lists its nodes, cluster and tok
     assert.equal(m.joinTokens(), tokens);
     assert.is(m.clusterInfo().id, info.id);
     assert.is(m.clusterInfo().createdAt, info.createdAt);
-    const w = m.getNode(worker.identity.nodeId);
-    assert.is(w.status?.state, "UNKNOWN");
+    // The new leader's markNodesUnknown is a committed write like any other.
+    const w = await waitFor(
+      () => {
+        const n = m.getNode(worker.identity.nodeId);
+        return n.status?.state === "UNKNOWN" && n;
+      },
+      { timeoutMs: 5_000, what: "the worker to be marked UNKNOWN" },
+    );
     assert.is(w.status?.message, 'Node moved to "unknown" state due to leadership change in cluster');
     assert.is(m.getNode("w1").id, worker.identity.nodeId);
     const self = m.getNode(c.managerId);
@@ -87,7 +93,7 @@ test("a node that was DOWN before the restart stays DOWN", async () => {
   const c = await startCluster();
   try {
     const w = await joinWorker(c);
-    c.manager.store.update((tx) => {
+    await c.manager.store.update((tx) => {
       const n = tx.node(w.identity.nodeId)!;
       tx.putNode({ ...n, status: { state: "DOWN", message: "heartbeat failure", addr: "" } });
     });

@@ -68,7 +68,7 @@ test("a SessionMessage follows every change of the node object", async () => {
   const client = dispatcherClient(c);
   const s = openSession(c, client, identityMetadata(worker.identity));
   await s.first;
-  c.manager.store.update((tx) => {
+  await c.manager.store.update((tx) => {
     const n = tx.node(worker.identity.nodeId)!;
     tx.putNode({ ...n, spec: { ...n.spec!, desired_role: "MANAGER" } });
   });

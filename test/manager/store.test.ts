@@ -1,40 +1,47 @@
-import { mkdtempSync, readdirSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { newNodeObject } from "../../src/manager/ca-server.ts";
-import { createMemoryStore, type StoreEvent } from "../../src/manager/store.ts";
-import { loadSnapshot, managerDir, saveSnapshot } from "../../src/manager/store-file.ts";
+import { errSequenceConflict } from "../../src/manager/controlapi/errors.ts";
+import { createMemoryStore, ReplicatedStore, type StoreEvent } from "../../src/manager/store.ts";
+import { decodeStoreEntry } from "../../src/manager/store-codec.ts";
+import { ErrLostLeadership } from "../../src/raft/node/errors.ts";
+import { toRpcError } from "../../src/rpc/status.ts";
 
-test("watchers see committed changes in commit order, including writes made by watchers", () => {
+const worker = (id: string) => newNodeObject(id, "WORKER", "ACTIVE");
+
+test("watchers see committed changes in commit order, including writes made by watchers", async () => {
   const store = createMemoryStore();
   const seen: string[] = [];
+  let follow: Promise<unknown> = Promise.resolve();
   store.watch((e: StoreEvent) => {
     if (e.kind === "node") {
       seen.push(`${e.action}:${e.node.id}`);
-      if (e.node.id === "a" && e.action === "create")
-        store.update((tx) => tx.putNode(newNodeObject("c", "WORKER", "ACTIVE")));
+      if (e.node.id === "a" && e.action === "create") follow = store.update((tx) => tx.putNode(worker("c")));
     }
   });
-  store.update((tx) => {
-    tx.putNode(newNodeObject("a", "WORKER", "ACTIVE"));
-    tx.putNode(newNodeObject("b", "WORKER", "ACTIVE"));
+  await store.update((tx) => {
+    tx.putNode(worker("a"));
+    tx.putNode(worker("b"));
   });
-  store.update((tx) => tx.deleteNode("b"));
+  await store.update((tx) => tx.deleteNode("b"));
+  await follow;
+  // The watcher's write was queued during the first commit: it commits before the second.
   assert.equal(seen, ["create:a", "create:b", "create:c", "delete:b"]);
 });
 
-test("a transaction that throws commits nothing and notifies nobody", () => {
+test("a transaction that throws commits nothing and notifies nobody", async () => {
   const store = createMemoryStore();
   let events = 0;
   store.watch(() => events++);
-  assert.throws(() =>
-    store.update((tx) => {
-      tx.putNode(newNodeObject("a", "WORKER", "ACTIVE"));
+  try {
+    await store.update((tx) => {
+      tx.putNode(worker("a"));
       throw new Error("boom");
-    }),
-  );
+    });
+    assert.unreachable("the update should fail");
+  } catch (e) {
+    assert.is((e as Error).message, "boom");
+  }
   assert.is(
     store.view((tx) => tx.nodes().length),
     0,
@@ -42,7 +49,7 @@ test("a transaction that throws commits nothing and notifies nobody", () => {
   assert.is(events, 0);
 });
 
-test("every write gets a new version index; created_at stays, updated_at moves", () => {
+test("every write gets a new version index; created_at stays, updated_at moves", async () => {
   let t = 1_000_000;
   const store = createMemoryStore({
     now: () => {
@@ -50,46 +57,140 @@ test("every write gets a new version index; created_at stays, updated_at moves",
       return new Date(t);
     },
   });
-  const a1 = store.update((tx) => tx.putNode(newNodeObject("a", "WORKER", "ACTIVE")));
-  const a2 = store.update((tx) => tx.putNode({ ...a1, role: "MANAGER" }));
+  const a1 = await store.update((tx) => tx.putNode(worker("a")));
+  const a2 = await store.update((tx) => tx.putNode({ ...a1, role: "MANAGER" }));
   assert.ok(Number(a2.meta!.version!.index) > Number(a1.meta!.version!.index));
   assert.equal(a2.meta!.created_at, a1.meta!.created_at);
   assert.not.equal(a2.meta!.updated_at, a1.meta!.updated_at);
 });
 
-test("snapshots persist atomically under <swarmDir>/manager and load back with their bytes", () => {
-  const dir = mkdtempSync(join(tmpdir(), "swarmbus-store-"));
-  try {
-    assert.is(loadSnapshot(dir), undefined);
-    const store = createMemoryStore({ commit: (s) => saveSnapshot(dir, s) });
-    store.update((tx) => tx.putNode(newNodeObject("a", "WORKER", "ACTIVE")));
-    store.update((tx) => {
-      const a = tx.node("a")!;
-      tx.putNode({ ...a, certificate: { ...a.certificate!, certificate: Buffer.from([1, 2, 3]) } });
-    });
-    assert.equal(readdirSync(managerDir(dir)), ["store.json"]);
-    const loaded = loadSnapshot(dir)!;
-    const again = createMemoryStore({ initial: loaded });
-    const a = again.view((tx) => tx.node("a"))!;
-    assert.ok(Buffer.isBuffer(a.certificate?.certificate));
-    assert.equal([...a.certificate!.certificate], [1, 2, 3]);
-    assert.is(loaded.version, store.snapshot().version);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-});
-
-test("a commit that cannot be made durable fails the transaction", () => {
-  const store = createMemoryStore({
-    commit: () => {
-      throw new Error("disk full");
-    },
-  });
-  assert.throws(() => store.update((tx) => tx.putNode(newNodeObject("a", "WORKER", "ACTIVE"))), /disk full/);
+test("reads are the live state: a view sees a commit at once and copies nothing", async () => {
+  const store = createMemoryStore();
+  const a = await store.update((tx) => tx.putNode(worker("a")));
+  assert.equal(
+    store.view((tx) => tx.node("a")),
+    a,
+  );
   assert.is(
     store.view((tx) => tx.node("a")),
-    undefined,
+    store.view((tx) => tx.node("a")),
   );
+});
+
+/** A leader store whose entries go to a list (the log) and are applied to itself and a follower, in order. */
+function leaderAndFollower() {
+  const follower = new ReplicatedStore();
+  const leader = new ReplicatedStore();
+  const log: Uint8Array[] = [];
+  let leading = true;
+  let hold: Promise<void> | undefined;
+  leader.attach({
+    isLeader: () => leading,
+    propose: async (data) => {
+      await hold;
+      if (!leading) throw new Error(ErrLostLeadership);
+      log.push(data);
+      leader.apply(data);
+      follower.apply(data);
+    },
+  });
+  return {
+    leader,
+    follower,
+    log,
+    setLeading: (v: boolean) => {
+      leading = v;
+    },
+    holdProposals: () => {
+      let release!: () => void;
+      hold = new Promise<void>((r) => {
+        release = r;
+      });
+      return () => {
+        hold = undefined;
+        release();
+      };
+    },
+  };
+}
+
+test("a follower applies the leader's entries in log order; its watchers fire in commit order", async () => {
+  const { leader, follower, log } = leaderAndFollower();
+  const onFollower: string[] = [];
+  follower.watch((e) => {
+    if (e.kind === "node") onFollower.push(`${e.action}:${e.node.id}:${e.node.spec?.availability}`);
+  });
+  await Promise.all([
+    leader.update((tx) => tx.putNode(worker("a"))),
+    leader.update((tx) => tx.putNode(worker("b"))),
+    leader.update((tx) => {
+      const a = tx.node("a")!;
+      tx.putNode({ ...a, spec: { ...a.spec!, availability: "DRAIN" } });
+      tx.deleteNode("b");
+    }),
+  ]);
+  assert.is(log.length, 3, "one log entry per transaction");
+  assert.equal(
+    decodeStoreEntry(log[2]!).ops.map((o) => o.op),
+    ["putNode", "deleteNode"],
+  );
+  assert.equal(onFollower, ["create:a:ACTIVE", "create:b:ACTIVE", "update:a:DRAIN", "delete:b:ACTIVE"]);
+  assert.equal(follower.snapshot(), leader.snapshot());
+});
+
+test("writes are serialized across the proposal: the second sees the first, so version checks hold", async () => {
+  const { leader, holdProposals } = leaderAndFollower();
+  const a = await leader.update((tx) => tx.putNode(worker("a")));
+  const release = holdProposals();
+  const version = a.meta!.version!.index;
+  // Two writers read the same version; the first one's proposal is still in flight.
+  const write = () =>
+    leader.update((tx) => {
+      const n = tx.node("a")!;
+      if (n.meta?.version?.index !== version) throw errSequenceConflict();
+      return tx.putNode({ ...n, spec: { ...n.spec!, availability: "DRAIN" } });
+    });
+  const first = write();
+  const second = write();
+  release();
+  await first;
+  const e = await second.then(
+    () => undefined,
+    (err: unknown) => toRpcError(err),
+  );
+  assert.is(e?.grpcText, "rpc error: code = Unknown desc = update out of sequence");
+});
+
+test("a store that does not lead refuses writes with ErrLostLeadership's text and changes nothing", async () => {
+  const { leader, follower, setLeading } = leaderAndFollower();
+  const unattached = await follower.update((tx) => tx.putNode(worker("x"))).catch((e: unknown) => toRpcError(e));
+  assert.is((unattached as Error).message, ErrLostLeadership);
+  setLeading(false);
+  const e = await leader.update((tx) => tx.putNode(worker("a"))).catch((err: unknown) => toRpcError(err));
+  assert.is((e as Error).message, ErrLostLeadership);
+  assert.is(
+    leader.view((tx) => tx.nodes().length),
+    0,
+  );
+});
+
+test("snapshotData/restore carry the whole store, bytes included, without events", async () => {
+  const store = createMemoryStore();
+  await store.update((tx) => {
+    const a = worker("a");
+    tx.putNode({ ...a, certificate: { ...a.certificate!, certificate: Buffer.from([1, 2, 3]) } });
+  });
+  const copy = new ReplicatedStore();
+  let events = 0;
+  copy.watch(() => events++);
+  copy.restore(store.snapshotData());
+  const a = copy.view((tx) => tx.node("a"))!;
+  assert.ok(Buffer.isBuffer(a.certificate?.certificate));
+  assert.equal([...a.certificate!.certificate], [1, 2, 3]);
+  assert.is(copy.snapshot().version, store.snapshot().version);
+  assert.is(events, 0);
+  assert.throws(() => copy.restore(new TextEncoder().encode("{}")), /not a store snapshot/);
+  assert.throws(() => copy.apply(new TextEncoder().encode('{"format":"x"}')), /not a store entry/);
 });
 
 test.run();

@@ -51,7 +51,7 @@ const status = (state: TaskState__Output) => ({ state, message: state.toLowerCas
 
 test("UpdateTaskStatus moves a task forward, records who applied it, never goes backwards, skips unknown tasks", async () => {
   const { client, md, session_id, nodeId } = await registered();
-  c.manager.store.update((tx) => tx.putTask(task("t1", nodeId, "ASSIGNED")));
+  await c.manager.store.update((tx) => tx.putTask(task("t1", nodeId, "ASSIGNED")));
   await call((cb) =>
     client.UpdateTaskStatus(
       {
@@ -81,7 +81,7 @@ test("UpdateTaskStatus moves a task forward, records who applied it, never goes 
 
 test("a task of another node → PermissionDenied 'cannot update a task not assigned this node', nothing applied", async () => {
   const { client, md, session_id, nodeId } = await registered();
-  c.manager.store.update((tx) => {
+  await c.manager.store.update((tx) => {
     tx.putTask(task("mine", nodeId, "ASSIGNED"));
     tx.putTask(task("theirs", "someone-else", "ASSIGNED"));
   });
@@ -115,7 +115,7 @@ test("an update without a status → InvalidArgument", async () => {
 
 test("Assignments: first COMPLETE with the node's tasks ≥ ASSIGNED, then INCREMENTAL; results_in counts 1, 2, …", async () => {
   const { client, md, session_id, nodeId } = await registered();
-  c.manager.store.update((tx) => {
+  await c.manager.store.update((tx) => {
     tx.putTask(task("a", nodeId, "ASSIGNED"));
     tx.putTask(task("p", nodeId, "PENDING"));
     tx.putTask(task("x", "other", "RUNNING"));
@@ -133,7 +133,7 @@ test("Assignments: first COMPLETE with the node's tasks ≥ ASSIGNED, then INCRE
     first!.changes.map((ch) => ch.assignment?.task?.id),
     ["a"],
   );
-  c.manager.store.update((tx) => tx.putTask(task("p", nodeId, "ASSIGNED")));
+  await c.manager.store.update((tx) => tx.putTask(task("p", nodeId, "ASSIGNED")));
   const [, second] = await got.waitForCount(2, { timeoutMs: 2000, what: "an INCREMENTAL assignments message" });
   assert.is(second!.type, "INCREMENTAL");
   assert.is(second!.applies_to, "1");
@@ -152,9 +152,9 @@ test("changes close together arrive batched in one INCREMENTAL message", async (
   stream.on("data", got.push);
   stream.on("error", () => {});
   await got.waitForCount(1, { timeoutMs: 2000, what: "the COMPLETE assignments message" });
-  c.manager.store.update((tx) => tx.putTask(task("t1", nodeId, "ASSIGNED")));
-  c.manager.store.update((tx) => tx.putTask(task("t2", nodeId, "ASSIGNED")));
-  c.manager.store.update((tx) => tx.putTask(task("t1", nodeId, "ACCEPTED")));
+  await c.manager.store.update((tx) => tx.putTask(task("t1", nodeId, "ASSIGNED")));
+  await c.manager.store.update((tx) => tx.putTask(task("t2", nodeId, "ASSIGNED")));
+  await c.manager.store.update((tx) => tx.putTask(task("t1", nodeId, "ACCEPTED")));
   const [, second] = await got.waitForCount(2, { timeoutMs: 2000, what: "an INCREMENTAL assignments message" });
   assert.equal(
     second!.changes.map((ch) => [ch.assignment?.task?.id, ch.assignment?.task?.status?.state]),

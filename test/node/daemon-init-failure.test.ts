@@ -3,7 +3,6 @@ import { readdir } from "node:fs/promises";
 import { createServer, type Server } from "node:net";
 import { join } from "node:path";
 import { test } from "uvu";
-import { Code } from "../../src/rpc/status.ts";
 import { DaemonCluster } from "./support.ts";
 
 let c: DaemonCluster;
@@ -35,13 +34,15 @@ test("init on a listen address in use fails back to the caller; the node stays o
   assert.match(ok.nodeId, /^[0-9a-z]{25}$/);
 });
 
-test("a join with the manager token answers Unimplemented until multi-manager Raft exists", async () => {
+test("a join with the manager token makes an active manager that joined the Raft group", async () => {
   const { token, advertiseAddr } = await c.call("m1", "join-token", { role: "manager" });
   await c.daemon("m2");
-  const e = await c.callError("m2", "join", { token, remoteAddr: advertiseAddr });
-  assert.equal(e.code, Code.Unimplemented);
-  assert.match(e.message, /joining as a manager is not supported yet/);
-  assert.equal((await c.call("m2", "info", {})).LocalNodeState, "inactive");
+  const r = await c.call("m2", "join", { token, remoteAddr: advertiseAddr, listenAddr: "127.0.0.1:0" });
+  assert.equal(r.role, "manager");
+  const info = await c.call("m2", "info", {});
+  assert.equal(info.LocalNodeState, "active");
+  assert.equal(info.ControlAvailable, true);
+  assert.equal(info.Managers, 2);
 });
 
 test.run();

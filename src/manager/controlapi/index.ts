@@ -7,14 +7,20 @@ import { updateNode } from "./update-node.ts";
 
 export { type NodeSpecChange, removeNodeByRef, setDesiredRole, updateNodeSpec } from "./node-commands.ts";
 export type { RaftMember, RaftMembership } from "./raft-membership.ts";
-export { canRemoveMember, ERR_CANNOT_REMOVE_MEMBER, singleManagerMembership } from "./raft-membership.ts";
+export {
+  canRemoveMember,
+  ERR_CANNOT_REMOVE_MEMBER,
+  type RaftNodeLike,
+  raftNodeMembership,
+  singleManagerMembership,
+} from "./raft-membership.ts";
 export { refuseRemovedNodes } from "./removed-node-guard.ts";
 export { removeNode, updateNode };
 
 /** The node part of SwarmKit's control API over the store and the raft memberlist (null: no raft access). */
 export interface NodeControl {
-  updateNode(req: UpdateNodeRequest): Node__Output;
-  removeNode(req: RemoveNodeRequest): void;
+  updateNode(req: UpdateNodeRequest): Promise<Node__Output>;
+  removeNode(req: RemoveNodeRequest): Promise<void>;
 }
 
 export function nodeControl(store: Store, raft: RaftMembership | null): NodeControl {

@@ -1,3 +1,4 @@
+import type { Node__Output } from "../../gen/docker/swarmkit/v1/Node.ts";
 import type { NodeSpec__Output } from "../../gen/docker/swarmkit/v1/NodeSpec.ts";
 import type { ManagerHandle } from "../api.ts";
 
@@ -19,11 +20,16 @@ const DEFAULT_SPEC: NodeSpec__Output = {
   availability: "ACTIVE",
 };
 
-type Control = Pick<ManagerHandle, "getNode" | "updateNode" | "removeNode">;
+/** The local manager (ManagerHandle) or the control API on the bus (ControlClient). */
+type Control = {
+  getNode(ref: string): Node__Output | Promise<Node__Output>;
+  updateNode: ManagerHandle["updateNode"];
+  removeNode: ManagerHandle["removeNode"];
+};
 
 /** `node update`: applies the change to the node's spec; returns the node ID. */
 export async function updateNodeSpec(m: Control, ref: string, change: NodeSpecChange): Promise<string> {
-  const node = m.getNode(ref);
+  const node = await m.getNode(ref);
   const spec: NodeSpec__Output = {
     ...(node.spec ?? DEFAULT_SPEC),
     ...(change.role ? { desired_role: change.role === "manager" ? "MANAGER" : "WORKER" } : {}),
@@ -38,7 +44,7 @@ export async function updateNodeSpec(m: Control, ref: string, change: NodeSpecCh
  * has that desired role — the CLI then prints "Node %s is already a manager."
  */
 export async function setDesiredRole(m: Control, ref: string, role: "worker" | "manager"): Promise<boolean> {
-  const node = m.getNode(ref);
+  const node = await m.getNode(ref);
   const desired = role === "manager" ? "MANAGER" : "WORKER";
   if ((node.spec?.desired_role ?? "WORKER") === desired) return false;
   await m.updateNode({
@@ -51,7 +57,7 @@ export async function setDesiredRole(m: Control, ref: string, role: "worker" | "
 
 /** `node rm [--force]`: moby resolves the reference, then RemoveNode by ID. */
 export async function removeNodeByRef(m: Control, ref: string, force: boolean): Promise<string> {
-  const node = m.getNode(ref);
+  const node = await m.getNode(ref);
   await m.removeNode({ nodeId: node.id, force });
   return node.id;
 }

@@ -56,3 +56,40 @@ export function singleManagerMembership(self: () => RaftMember): RaftMembership 
     isLeader: () => true,
   };
 }
+
+/** What raftNodeMembership needs of a RaftNode (src/raft/node). */
+export interface RaftNodeLike {
+  readonly raftId: string;
+  members(): { member: RaftMember; reachability: "REACHABLE" | "UNREACHABLE"; leader: boolean }[];
+  canRemoveMember(raftId: string): boolean;
+  removeMember(raftId: string): Promise<void>;
+  transferLeadership(to: string): Promise<void>;
+  isLeader(): boolean;
+}
+
+/** The raft memberlist of a running RaftNode (SwarmKit's membership.Cluster through raft.Node). */
+export function raftNodeMembership(raft: () => RaftNodeLike | undefined): RaftMembership {
+  const list = () => raft()?.members() ?? [];
+  return {
+    memberOf(nodeId) {
+      const m = list().find((s) => s.member.nodeId === nodeId);
+      return m ? { raftId: m.member.raftId, addr: m.member.addr } : undefined;
+    },
+    members: () => list().map((s) => s.member),
+    canRemoveMember: (raftId) => raft()?.canRemoveMember(raftId) ?? false,
+    async removeMember(raftId) {
+      const r = raft();
+      if (!r) throw new Error(ERR_MEMBER_UNKNOWN);
+      await r.removeMember(raftId);
+    },
+    /** SK TransferLeadership: to a reachable member other than self. */
+    async transferLeadership() {
+      const r = raft();
+      if (!r) throw new Error(ERR_MEMBER_UNKNOWN);
+      const to = r.members().find((s) => s.member.raftId !== r.raftId && s.reachability === "REACHABLE");
+      if (!to) throw new Error("raft: no reachable member to transfer leadership to");
+      await r.transferLeadership(to.member.raftId);
+    },
+    isLeader: () => raft()?.isLeader() ?? false,
+  };
+}

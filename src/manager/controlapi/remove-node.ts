@@ -22,9 +22,9 @@ export function removeNode(
   raft: RaftMembership | null,
   req: RemoveNodeRequest,
   now: () => Date = () => new Date(),
-): void {
-  if (req.nodeId === "") throw errInvalidArgument();
-  store.update((tx) => {
+): Promise<void> {
+  if (req.nodeId === "") return Promise.reject(errInvalidArgument());
+  return store.update((tx) => {
     const node = tx.node(req.nodeId);
     if (!node) throw errNodeNotFound(req.nodeId);
     if (node.spec?.desired_role === "MANAGER") {

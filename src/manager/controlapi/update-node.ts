@@ -16,8 +16,9 @@ import type { RaftMembership } from "./raft-membership.ts";
  * Only a MANAGER → WORKER change of the desired role is checked (last manager
  * by observed role, raft membership, quorum); promotion is not.
  */
-export function updateNode(store: Store, raft: RaftMembership | null, req: UpdateNodeRequest): Node__Output {
-  if (req.nodeId === "" || req.version === undefined || req.version === "" || !req.spec) throw errInvalidArgument();
+export function updateNode(store: Store, raft: RaftMembership | null, req: UpdateNodeRequest): Promise<Node__Output> {
+  if (req.nodeId === "" || req.version === undefined || req.version === "" || !req.spec)
+    return Promise.reject(errInvalidArgument());
   const spec = req.spec;
   const version = req.version;
   return store.update((tx) => {

@@ -13,10 +13,10 @@ import { createMemoryStore, type Store } from "../../../src/manager/store.ts";
 import { type RpcError, toRpcError } from "../../../src/rpc/status.ts";
 
 /** A store holding a bootstrapped cluster: manager m1 (leader) and what the test adds. */
-export function clusterStore(): { store: Store; m1: string } {
+export async function clusterStore(): Promise<{ store: Store; m1: string }> {
   const store = createMemoryStore();
   const m1 = newId();
-  store.update((tx) =>
+  await store.update((tx) =>
     bootstrapCluster(tx, {
       nodeId: m1,
       clusterId: newId(),
@@ -32,7 +32,7 @@ export function clusterStore(): { store: Store; m1: string } {
 export function addNode(
   store: Store,
   opts: { role: "WORKER" | "MANAGER"; state?: "READY" | "DOWN" | "UNKNOWN"; hostname?: string },
-): Node__Output {
+): Promise<Node__Output> {
   const id = newId();
   const node = newNodeObject(id, opts.role, "ACTIVE");
   return store.update((tx) =>
@@ -91,9 +91,9 @@ export class FakeRaft implements RaftMembership {
   }
 }
 
-export function thrown(fn: () => unknown): RpcError {
+export async function thrown(fn: () => unknown): Promise<RpcError> {
   try {
-    fn();
+    await fn();
   } catch (e) {
     return toRpcError(e);
   }

@@ -8,8 +8,8 @@ import { addNode, clusterStore, FakeRaft, nodeOf } from "./fixture.ts";
 
 const profile = { roleReconcileIntervalMs: 20, roleRemovalTimeoutMs: 200 };
 
-function setup() {
-  const { store, m1 } = clusterStore();
+async function setup() {
+  const { store, m1 } = await clusterStore();
   const raft = new FakeRaft(m1);
   raft.add(m1);
   const logs: string[] = [];
@@ -27,11 +27,11 @@ const setDesired = (store: Store, id: string, role: "MANAGER" | "WORKER") =>
 const roleOf = (store: Store, id: string) => nodeOf(store, id)?.role;
 
 test("promote: the observed role becomes MANAGER as soon as the desired role changes", async () => {
-  const { store, rm } = setup();
-  const w = addNode(store, { role: "WORKER" });
+  const { store, rm } = await setup();
+  const w = await addNode(store, { role: "WORKER" });
   rm.start();
   try {
-    setDesired(store, w.id, "MANAGER");
+    await setDesired(store, w.id, "MANAGER");
     await waitFor(() => roleOf(store, w.id) === "MANAGER", { timeoutMs: 2000, what: "w to be MANAGER" });
     await rm.reconcile();
     assert.equal(rm.pending(), { roles: [], removals: [] });
@@ -41,14 +41,14 @@ test("promote: the observed role becomes MANAGER as soon as the desired role cha
 });
 
 test("demote a raft member: removed from raft first, then the role becomes WORKER", async () => {
-  const { store, raft, rm } = setup();
-  const m2 = addNode(store, { role: "MANAGER" });
-  const m3 = addNode(store, { role: "MANAGER" });
+  const { store, raft, rm } = await setup();
+  const m2 = await addNode(store, { role: "MANAGER" });
+  const m3 = await addNode(store, { role: "MANAGER" });
   const m2RaftId = raft.add(m2.id);
   raft.add(m3.id);
   rm.start();
   try {
-    setDesired(store, m2.id, "WORKER");
+    await setDesired(store, m2.id, "WORKER");
     await waitFor(() => roleOf(store, m2.id) === "WORKER", { timeoutMs: 2000, what: "m2 to be WORKER" });
     assert.not.ok(raft.memberOf(m2.id));
     assert.equal(raft.calls, [`removeMember ${m2RaftId}`]);
@@ -58,14 +58,14 @@ test("demote a raft member: removed from raft first, then the role becomes WORKE
 });
 
 test("the quorum guard: no removal while it would lose quorum, logged at debug, retried until it can", async () => {
-  const { store, raft, rm, logs } = setup();
-  const m2 = addNode(store, { role: "MANAGER" });
-  const m3 = addNode(store, { role: "MANAGER" });
+  const { store, raft, rm, logs } = await setup();
+  const m2 = await addNode(store, { role: "MANAGER" });
+  const m3 = await addNode(store, { role: "MANAGER" });
   raft.add(m2.id);
   raft.add(m3.id, false);
   rm.start();
   try {
-    setDesired(store, m2.id, "WORKER");
+    await setDesired(store, m2.id, "WORKER");
     const msg = `debug: can't demote node ${m2.id} at this time: removing member from raft would result in a loss of quorum`;
     // Retried on the interval: the guard is logged more than once.
     await waitFor(() => logs.filter((l) => l === msg).length >= 2, { timeoutMs: 2000, what: "two refused passes" });
@@ -81,15 +81,15 @@ test("the quorum guard: no removal while it would lose quorum, logged at debug, 
 });
 
 test("a failing removal is retried on the next pass", async () => {
-  const { store, raft, rm, logs } = setup();
-  const m2 = addNode(store, { role: "MANAGER" });
-  const m3 = addNode(store, { role: "MANAGER" });
+  const { store, raft, rm, logs } = await setup();
+  const m2 = await addNode(store, { role: "MANAGER" });
+  const m3 = await addNode(store, { role: "MANAGER" });
   raft.add(m2.id);
   raft.add(m3.id);
   raft.removeFails = new Error("raft: failed to process the request: node lost leader status");
   rm.start();
   try {
-    setDesired(store, m2.id, "WORKER");
+    await setDesired(store, m2.id, "WORKER");
     await waitFor(() => raft.calls.length >= 2, { timeoutMs: 2000, what: "two removal attempts" });
     assert.ok(logs.includes(`debug: can't demote node ${m2.id} at this time: ${raft.removeFails.message}`));
     raft.removeFails = null;
@@ -100,9 +100,9 @@ test("a failing removal is retried on the next pass", async () => {
 });
 
 test("demoting the leader itself transfers leadership first", async () => {
-  const { store, raft, rm, logs, m1 } = setup();
-  const m2 = addNode(store, { role: "MANAGER" });
-  const m3 = addNode(store, { role: "MANAGER" });
+  const { store, raft, rm, logs, m1 } = await setup();
+  const m2 = await addNode(store, { role: "MANAGER" });
+  const m3 = await addNode(store, { role: "MANAGER" });
   raft.add(m2.id);
   raft.add(m3.id);
   let transfers = 0;
@@ -112,7 +112,7 @@ test("demoting the leader itself transfers leadership first", async () => {
   };
   rm.start();
   try {
-    setDesired(store, m1, "WORKER");
+    await setDesired(store, m1, "WORKER");
     await waitFor(() => transfers === 1, { timeoutMs: 2000, what: "a leadership transfer" });
     assert.ok(logs.includes("info: demoted; transferring leadership"));
     // No longer leader: this role manager does nothing more; the new leader finishes the demotion.
@@ -125,16 +125,16 @@ test("demoting the leader itself transfers leadership first", async () => {
 });
 
 test("a deleted node still in raft is evicted; so is a member with no node at startup", async () => {
-  const { store, raft, rm } = setup();
-  const m2 = addNode(store, { role: "MANAGER" });
-  const m3 = addNode(store, { role: "MANAGER" });
+  const { store, raft, rm } = await setup();
+  const m2 = await addNode(store, { role: "MANAGER" });
+  const m3 = await addNode(store, { role: "MANAGER" });
   raft.add(m2.id);
   raft.add(m3.id);
   raft.add("ghost-node");
   rm.start();
   try {
     await waitFor(() => !raft.memberOf("ghost-node"), { timeoutMs: 2000, what: "the ghost member to be evicted" });
-    store.update((tx) => tx.deleteNode(m3.id));
+    await store.update((tx) => tx.deleteNode(m3.id));
     await waitFor(() => !raft.memberOf(m3.id), { timeoutMs: 2000, what: "m3 to be evicted" });
     assert.ok(raft.memberOf(m2.id));
     await rm.reconcile();
@@ -145,12 +145,12 @@ test("a deleted node still in raft is evicted; so is a member with no node at st
 });
 
 test("a follower's role manager does nothing", async () => {
-  const { store, raft, rm } = setup();
+  const { store, raft, rm } = await setup();
   raft.leader = false;
-  const w = addNode(store, { role: "WORKER" });
+  const w = await addNode(store, { role: "WORKER" });
   rm.start();
   try {
-    setDesired(store, w.id, "MANAGER");
+    await setDesired(store, w.id, "MANAGER");
     await rm.reconcile();
     assert.is(roleOf(store, w.id), "WORKER");
     assert.equal(rm.pending().roles, [w.id]);

@@ -1,0 +1,94 @@
+import { basename, dirname, join } from "node:path";
+import type { NatsConnection } from "@nats-io/transport-node";
+import type { AnyActorRef } from "xstate";
+import type { BusLog } from "../bus/log.ts";
+import type { TimingProfile } from "../config/profile.ts";
+import { RaftNode } from "../raft/node/index.ts";
+import { RaftStorage } from "../raft/storage/index.ts";
+import { MemoryNetwork, natsTransport, type RaftTransport } from "../raft/transport/index.ts";
+import type { RaftMember } from "../raft/types.ts";
+import type { ReplicatedStore } from "./store.ts";
+
+/**
+ * Where a manager's Raft member comes from (SK: manager/state/raft NewNode +
+ * JoinAndStart): its storage under <state-dir>/swarm/raft, its transport
+ * (NATS, or an in-memory network for a one-member test cluster), and the
+ * store it feeds: entries are applied to it, snapshots are taken from it and
+ * restored into it.
+ */
+export function raftDirOf(swarmDir: string): string {
+  return join(stateDirOf(swarmDir), "swarm", "raft");
+}
+
+/**
+ * RaftNode wants the daemon's state dir (it keeps <state-dir>/swarm/raft); the
+ * manager is given <state-dir>/swarm. A swarm dir with another name (some
+ * tests) is taken as the state dir itself.
+ */
+export function stateDirOf(swarmDir: string): string {
+  return basename(swarmDir) === "swarm" ? dirname(swarmDir) : swarmDir;
+}
+
+/** The Raft ID saved in an existing WAL (a restart), or undefined when there is no Raft data. */
+export async function savedRaftId(swarmDir: string): Promise<string | undefined> {
+  const dir = raftDirOf(swarmDir);
+  if (!RaftStorage.exists(dir)) return undefined;
+  const { storage, state } = await RaftStorage.open(dir);
+  await storage.close();
+  return state.metadata?.raftId;
+}
+
+export interface RaftBackendOptions {
+  readonly swarmDir: string;
+  readonly clusterId: string;
+  readonly self: RaftMember;
+  readonly profile: TimingProfile;
+  readonly store: ReplicatedStore;
+  readonly nc: NatsConnection | undefined;
+  readonly mode: "bootstrap" | "restart" | "join";
+  readonly onLeadership: (leader: boolean) => void;
+  readonly onRemoved: () => void;
+  readonly onFatal: (e: Error) => void;
+  readonly onActor?: (name: string, actor: AnyActorRef) => void;
+  readonly log: BusLog;
+  readonly snapshotInterval?: number;
+  readonly logEntriesForSlowFollowers?: number;
+}
+
+/** Starts the member and attaches the store to it (proposals go through Raft from then on). */
+export async function startRaftMember(o: RaftBackendOptions): Promise<RaftNode> {
+  const inactiveAfterMs = o.profile.raftTickMs * o.profile.raftElectionTicks;
+  let transport: RaftTransport;
+  if (o.nc) {
+    transport = await natsTransport({
+      nc: o.nc,
+      clusterId: o.clusterId,
+      raftId: o.self.raftId,
+      inactiveAfterMs,
+      log: o.log,
+    });
+  } else {
+    if (o.mode === "join") throw new Error("manager: joining other managers needs the daemon's NATS connection");
+    transport = new MemoryNetwork({ log: o.log }).transport(o.clusterId, o.self.raftId, { inactiveAfterMs });
+  }
+  const node = await RaftNode.start({
+    clusterId: o.clusterId,
+    self: o.self,
+    stateDir: stateDirOf(o.swarmDir),
+    transport,
+    profile: o.profile,
+    bootstrap: o.mode === "bootstrap",
+    apply: (data) => o.store.apply(data),
+    snapshotData: () => o.store.snapshotData(),
+    restore: (data) => o.store.restore(data),
+    onLeadership: o.onLeadership,
+    onRemoved: o.onRemoved,
+    onFatal: o.onFatal,
+    log: o.log,
+    ...(o.onActor ? { onActor: o.onActor } : {}),
+    ...(o.snapshotInterval !== undefined ? { snapshotInterval: o.snapshotInterval } : {}),
+    ...(o.logEntriesForSlowFollowers !== undefined ? { logEntriesForSlowFollowers: o.logEntriesForSlowFollowers } : {}),
+  });
+  o.store.attach({ propose: (data) => node.propose(data), isLeader: () => node.isLeader() });
+  return node;
+}

@@ -1,0 +1,100 @@
+import { z } from "zod";
+import type { Node__Output } from "../gen/docker/swarmkit/v1/Node.ts";
+import type { Task__Output } from "../gen/docker/swarmkit/v1/Task.ts";
+import type { ClusterObject } from "./cluster-object.ts";
+
+/**
+ * The store's bytes on the Raft log and in Raft snapshots: JSON, with Buffers
+ * as {"$bytes": base64}. JSON because the objects are proto-loader's plain
+ * `__Output` shapes plus the cluster object (a TypeScript type with no proto
+ * message), so one codec covers entries and snapshots, stays readable in a WAL
+ * dump, and needs no second schema; the cost is size, which matters little at
+ * one entry per transaction. Decoding validates the envelope (zod) and throws
+ * on anything else.
+ */
+export type StoreOp =
+  | { readonly op: "putNode"; readonly node: Node__Output }
+  | { readonly op: "deleteNode"; readonly id: string }
+  | { readonly op: "putTask"; readonly task: Task__Output }
+  | { readonly op: "putCluster"; readonly cluster: ClusterObject };
+
+/** One log entry: a committed transaction's changes, in order, and the version index it ends at. */
+export interface StoreEntry {
+  readonly version: number;
+  readonly ops: readonly StoreOp[];
+}
+
+/** Everything the store holds (a Raft snapshot's owner data). */
+export interface StoreSnapshot {
+  /** The last version index handed out. */
+  version: number;
+  nodes: Node__Output[];
+  tasks: Task__Output[];
+  cluster: ClusterObject | null;
+}
+
+function replacer(this: unknown, key: string, value: unknown): unknown {
+  const raw = (this as Record<string, unknown>)[key];
+  if (Buffer.isBuffer(raw) || raw instanceof Uint8Array) return { $bytes: Buffer.from(raw).toString("base64") };
+  return value;
+}
+
+function reviver(_key: string, value: unknown): unknown {
+  if (value && typeof value === "object" && !Array.isArray(value)) {
+    const o = value as Record<string, unknown>;
+    if (typeof o.$bytes === "string" && Object.keys(o).length === 1) return Buffer.from(o.$bytes, "base64");
+  }
+  return value;
+}
+
+const withId = z.object({ id: z.string().min(1) }).passthrough();
+const opSchema = z.discriminatedUnion("op", [
+  z.object({ op: z.literal("putNode"), node: withId }),
+  z.object({ op: z.literal("deleteNode"), id: z.string().min(1) }),
+  z.object({ op: z.literal("putTask"), task: withId }),
+  z.object({ op: z.literal("putCluster"), cluster: withId }),
+]);
+const entrySchema = z.object({
+  format: z.literal("swarmbus-store-entry/v1"),
+  version: z.number().int(),
+  ops: z.array(opSchema),
+});
+const snapshotSchema = z.object({
+  format: z.literal("swarmbus-store/v1"),
+  version: z.number().int().nonnegative(),
+  nodes: z.array(withId),
+  tasks: z.array(withId),
+  cluster: withId.nullable(),
+});
+
+const enc = new TextEncoder();
+const dec = new TextDecoder();
+
+function parse(bytes: Uint8Array, what: string): unknown {
+  try {
+    return JSON.parse(dec.decode(bytes), reviver);
+  } catch (e) {
+    throw new Error(`${what} is not JSON: ${e instanceof Error ? e.message : String(e)}`);
+  }
+}
+
+export function encodeStoreEntry(e: StoreEntry): Uint8Array {
+  return enc.encode(JSON.stringify({ format: "swarmbus-store-entry/v1", version: e.version, ops: e.ops }, replacer));
+}
+
+export function decodeStoreEntry(bytes: Uint8Array): StoreEntry {
+  const r = entrySchema.safeParse(parse(bytes, "store entry"));
+  if (!r.success) throw new Error(`not a store entry: ${r.error.message}`);
+  return { version: r.data.version, ops: r.data.ops as unknown as StoreOp[] };
+}
+
+export function encodeStoreSnapshot(s: StoreSnapshot): Uint8Array {
+  return enc.encode(JSON.stringify({ format: "swarmbus-store/v1", ...s }, replacer));
+}
+
+export function decodeStoreSnapshot(bytes: Uint8Array): StoreSnapshot {
+  const r = snapshotSchema.safeParse(parse(bytes, "store snapshot"));
+  if (!r.success) throw new Error(`not a store snapshot: ${r.error.message}`);
+  const { format: _f, ...rest } = r.data;
+  return rest as unknown as StoreSnapshot;
+}

@@ -1,0 +1,95 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { NatsConnection } from "@nats-io/transport-node";
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import { connectBus } from "../../src/bus/connection.ts";
+import { type NatsServerHandle, startNatsServer } from "../../src/bus/nats-server.ts";
+import { newId } from "../../src/ca/ids.ts";
+import { insecureServerCredentials } from "../../src/ca/insecure-credentials.ts";
+import { requestNodeIdentity } from "../../src/ca/join.ts";
+import { controlClient } from "../../src/manager/control-bus/index.ts";
+import { type ManagerInternals, startManagerInternals } from "../../src/manager/manager.ts";
+import { type RpcError, toRpcError } from "../../src/rpc/status.ts";
+import { testProfile } from "./harness.ts";
+
+/** SwarmKit's raft Join, answered by the leader on the control bus. */
+let nats: NatsServerHandle;
+let nc: NatsConnection;
+let dir: string;
+let m: ManagerInternals;
+const clusterId = newId();
+
+test.before(async () => {
+  nats = await startNatsServer();
+  nc = await connectBus(nats.url, "raft-join-test");
+  dir = mkdtempSync(join(tmpdir(), "swarmbus-join-"));
+  m = await startManagerInternals({
+    nodeId: newId(),
+    clusterId,
+    hostname: "m1",
+    listenAddr: "127.0.0.1:0",
+    advertiseAddr: "127.0.0.1:0",
+    swarmDir: join(dir, "swarm"),
+    profile: testProfile,
+    credentials: insecureServerCredentials(clusterId),
+    bootstrap: true,
+    nc,
+  });
+});
+
+test.after(async () => {
+  await m.stop();
+  await nc.close();
+  await nats.stop();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const client = () => controlClient(nc, clusterId, { timeoutMs: 2_000 });
+async function failure(p: Promise<unknown>): Promise<RpcError> {
+  try {
+    await p;
+  } catch (e) {
+    return toRpcError(e);
+  }
+  throw new Error("expected the join to fail");
+}
+
+test("a worker may not join Raft: PermissionDenied", async () => {
+  const w = await requestNodeIdentity({ remoteAddr: m.listenAddr, token: m.joinTokens().worker, profile: testProfile });
+  const e = await failure(client().raftJoin({ nodeId: w.identity.nodeId, addr: "127.0.0.1:4000" }));
+  assert.is(
+    e.grpcText,
+    "rpc error: code = PermissionDenied desc = Permission denied: unauthorized peer role: swarm-worker",
+  );
+  assert.is(m.raft.members().length, 1);
+});
+
+test("a bad address is InvalidArgument; an unknown node is refused", async () => {
+  const bad = await failure(client().raftJoin({ nodeId: "x", addr: "nohostport" }));
+  assert.is(bad.code, 3);
+  const unknown = await failure(client().raftJoin({ nodeId: "nosuchnode", addr: "127.0.0.1:4000" }));
+  assert.is(unknown.code, 7);
+});
+
+test("a manager (manager token) gets a fresh Raft ID and the memberlist; asking again gives the same ID", async () => {
+  const mgr = await requestNodeIdentity({
+    remoteAddr: m.listenAddr,
+    token: m.joinTokens().manager,
+    profile: testProfile,
+  });
+  const nodeId = mgr.identity.nodeId;
+  const r = await client().raftJoin({ nodeId, addr: "127.0.0.1:4001" });
+  assert.match(r.raftId, /^[1-9][0-9]*$/);
+  assert.is.not(r.raftId, m.raftId());
+  assert.equal(
+    r.members.map((x) => x.nodeId).sort(),
+    [m.listNodes().find((n) => n.role === "MANAGER" && n.id !== nodeId)?.id, nodeId].sort(),
+  );
+  const again = await client().raftJoin({ nodeId, addr: "127.0.0.1:4001" });
+  assert.is(again.raftId, r.raftId);
+  assert.is(m.getNode(nodeId).manager_status?.raft_id, r.raftId);
+});
+
+test.run();
