@@ -1,14 +1,18 @@
-// Raft commit throughput and latency with fsync: 3 RaftNodes in one process on
-// loopback (a real nats-server, real WAL with fdatasync in temp state dirs),
-// 1 and 64 concurrent proposers of 128-byte values.
+// Raft commit throughput and latency with fsync: 3 RaftNodes in one process on loopback (a real
+// nats-server, real WAL with fdatasync in temp state dirs), 1 and 64 concurrent proposers of
+// 128-byte values; with --etcd, then a 3-member etcd cluster (Debian's etcd-server, loopback,
+// default fsync) under the same load in the same run, and the ratio swarmbus/etcd.
 //
-//   node --import tsx bench/raft-commit.bench.ts [--proposers 1,64] [--duration 10] [--value-size 128]
-//        [--profile fast|swarm] [--state-root DIR]
+//   node --import tsx bench/raft-commit.bench.ts [--etcd | --etcd-only] [--etcd-client grpc|http]
+//        [--proposers 1,64] [--duration 10] [--rounds 1] [--warmup 1] [--value-size 128] [--profile fast|swarm]
+//        [--state-root DIR] [--keep]
 //
-// Latency is propose() → resolved (applied on the leader after a quorum fsync'd it).
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+// Latency: swarmbus, propose() → resolved (applied on the leader after a quorum fsync'd it);
+// etcd, POST /v3/kv/put on the leader → HTTP 200 (committed and applied on the leader).
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { cpus, loadavg, release, tmpdir, totalmem } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import type { NatsConnection } from "@nats-io/transport-node";
 import { connectBus } from "../src/bus/connection.ts";
@@ -17,37 +21,106 @@ import { type NatsServerHandle, startNatsServer } from "../src/bus/nats-server.t
 import { profile as timingProfile } from "../src/config/profile.ts";
 import { RaftNode } from "../src/raft/node/index.ts";
 import { natsTransport } from "../src/raft/transport/index.ts";
-import { summarize } from "./percentile.ts";
+import { ETCD_INSTALL_HINT, type EtcdCluster, etcdBinary, startEtcdCluster } from "./etcd-cluster.ts";
+import { closedLoop, type EtcdClientKind, type LoadCaseResult, runEtcdLoad } from "./etcd-load.ts";
+import { cpuSeconds } from "./proc-stats.ts";
+
+const USAGE = `usage: node --import tsx bench/raft-commit.bench.ts [--etcd | --etcd-only] [--etcd-client grpc|http]
+       [--proposers 1,64] [--duration 10] [--rounds 1] [--warmup 1] [--value-size 128] [--profile fast|swarm]
+       [--state-root DIR] [--keep]`;
 
 const { values: flags } = parseArgs({
   options: {
+    etcd: { type: "boolean", default: false },
+    "etcd-only": { type: "boolean", default: false },
+    "etcd-client": { type: "string", default: "grpc" },
     proposers: { type: "string", default: "1,64" },
     duration: { type: "string", default: "10" },
+    rounds: { type: "string", default: "1" },
+    warmup: { type: "string", default: "1" },
     "value-size": { type: "string", default: "128" },
     profile: { type: "string", default: "fast" },
     "state-root": { type: "string", default: tmpdir() },
+    keep: { type: "boolean", default: false },
+    help: { type: "boolean", default: false },
   },
+  strict: true,
 });
+if (flags.help) {
+  console.log(USAGE);
+  process.exit(0);
+}
 const positive = (v: string, what: string) => {
   const n = Number(v);
   if (!Number.isInteger(n) || n <= 0)
     throw new Error(`--${what}: expected a positive integer, got ${JSON.stringify(v)}`);
   return n;
 };
-const proposerCounts = (flags.proposers ?? "1,64").split(",").map((v) => positive(v, "proposers"));
-const durationMs = positive(flags.duration ?? "10", "duration") * 1000;
-const valueSize = positive(flags["value-size"] ?? "128", "value-size");
-const prof = timingProfile(flags.profile ?? "fast");
+const nonNegative = (v: string, what: string) => {
+  const n = Number(v);
+  if (!Number.isFinite(n) || n < 0) throw new Error(`--${what}: expected seconds ≥ 0, got ${JSON.stringify(v)}`);
+  return n;
+};
+const proposerCounts = flags.proposers.split(",").map((v) => positive(v.trim(), "proposers"));
+const durationMs = positive(flags.duration, "duration") * 1000;
+const rounds = positive(flags.rounds, "rounds");
+const warmupMs = nonNegative(flags.warmup, "warmup") * 1000;
+const valueSize = positive(flags["value-size"], "value-size");
+const stateRoot = flags["state-root"];
+const prof = timingProfile(flags.profile);
+const etcdOnly = flags["etcd-only"];
+const withEtcd = flags.etcd || etcdOnly;
+const etcdClient: EtcdClientKind = (() => {
+  const v = flags["etcd-client"];
+  if (v !== "grpc" && v !== "http") throw new Error(`--etcd-client: expected grpc or http, got ${JSON.stringify(v)}`);
+  return v;
+})();
+if (withEtcd && !etcdBinary()) {
+  console.error(ETCD_INSTALL_HINT);
+  process.exit(2);
+}
 const quiet: BusLog = { warn: () => {}, error: () => {} };
+const resultsDir = join(dirname(fileURLToPath(import.meta.url)), "results");
+
+/** A case's figures plus the CPU the system under test used in the window (% of one core). */
+type CaseResult = LoadCaseResult & { serverCpuPercent: number; clientCpuPercent?: number };
+
+// ---- what to stop on exit, error or Ctrl-C -------------------------------------------------------
+
+const cleanups: (() => Promise<void>)[] = [];
+async function cleanup(): Promise<void> {
+  while (cleanups.length > 0) {
+    const c = cleanups.pop();
+    try {
+      await c?.();
+    } catch (err) {
+      console.error("cleanup:", err instanceof Error ? err.message : err);
+    }
+  }
+}
+for (const sig of ["SIGINT", "SIGTERM"] as const) {
+  process.once(sig, () => {
+    console.error(`\n${sig}: stopping…`);
+    void cleanup().finally(() => process.exit(130));
+  });
+}
+
+// ---- swarmbus: 3 RaftNodes on one nats-server ----------------------------------------------------
 
 interface Running {
   node: RaftNode;
   nc: NatsConnection;
 }
 
-async function startCluster(nats: NatsServerHandle, dir: string): Promise<Running[]> {
+async function startRaftCluster(nats: NatsServerHandle, dir: string): Promise<Running[]> {
   const clusterId = `bench${process.pid}`;
   const out: Running[] = [];
+  cleanups.push(async () => {
+    for (const c of out) {
+      await c.node.stop();
+      await c.nc.close();
+    }
+  });
   const start = async (id: string, bootstrap: boolean) => {
     const nc = await connectBus(nats.url, `bench-raft-${id}`);
     const transport = await natsTransport({
@@ -87,61 +160,226 @@ async function until(pred: () => boolean, timeoutMs: number, what: string): Prom
   }
 }
 
-async function run(leader: RaftNode, proposers: number) {
-  const value = new Uint8Array(valueSize).fill(0x61);
-  const latencies: number[] = [];
-  let errors = 0;
-  const end = performance.now() + durationMs;
-  const worker = async () => {
-    while (performance.now() < end) {
-      const t0 = performance.now();
-      try {
-        await leader.propose(value);
-        latencies.push(performance.now() - t0);
-      } catch {
-        errors++;
-      }
-    }
-  };
-  const t0 = performance.now();
-  await Promise.all(Array.from({ length: proposers }, worker));
-  const secs = (performance.now() - t0) / 1000;
-  const s = summarize(latencies);
-  return {
-    proposers,
-    commits: s.count,
-    commitsPerSec: Math.round(s.count / secs),
-    p50Ms: +s.p50Ms.toFixed(2),
-    p99Ms: +s.p99Ms.toFixed(2),
-    maxMs: +s.maxMs.toFixed(2),
-    errors,
-  };
+/** CPU seconds of this process (all threads) plus `pids`, for a window's CPU %. */
+function cpuNow(pids: readonly number[], self: boolean): number {
+  let s = 0;
+  if (self) {
+    const u = process.cpuUsage();
+    s += (u.user + u.system) / 1e6;
+  }
+  for (const p of pids) s += cpuSeconds(p) ?? 0;
+  return s;
 }
 
-const nats = await startNatsServer();
-const dir = mkdtempSync(join(flags["state-root"] ?? tmpdir(), "swarmbus-raft-bench-"));
-let cluster: Running[] = [];
-try {
-  cluster = await startCluster(nats, dir);
-  const results = [];
+async function measured(
+  serverPids: readonly number[],
+  serverIsSelf: boolean,
+  run: () => Promise<LoadCaseResult>,
+): Promise<CaseResult> {
+  const w0 = performance.now();
+  const s0 = cpuNow(serverPids, serverIsSelf);
+  const c0 = serverIsSelf ? 0 : cpuNow([], true);
+  const r = await run();
+  const wall = (performance.now() - w0) / 1000;
+  const pct = (x: number) => Math.round((x / wall) * 100);
+  const out: CaseResult = { ...r, serverCpuPercent: pct(cpuNow(serverPids, serverIsSelf) - s0) };
+  if (!serverIsSelf) out.clientCpuPercent = pct(cpuNow([], true) - c0);
+  return out;
+}
+
+async function benchSwarmbus(): Promise<CaseResult[]> {
+  const nats = await startNatsServer();
+  cleanups.push(() => nats.stop());
+  const dir = mkdtempSync(join(stateRoot, "swarmbus-raft-bench-"));
+  cleanups.push(async () => {
+    if (!flags.keep) rmSync(dir, { recursive: true, force: true });
+  });
+  const cluster = await startRaftCluster(nats, dir);
+  const value = new Uint8Array(valueSize).fill(0x61);
+  const results: CaseResult[] = [];
   for (const n of proposerCounts) {
     await until(() => cluster.some((c) => c.node.isLeader()), 10_000, "a leader");
     const leader = cluster.find((c) => c.node.isLeader())?.node as RaftNode;
-    const r = await run(leader, n);
-    results.push(r);
-    console.log(
-      `raft commit, 3 members, fsync, ${valueSize} B values, ${n} proposer(s): ${r.commitsPerSec} commits/s, ` +
-        `p50 ${r.p50Ms} ms, p99 ${r.p99Ms} ms, max ${r.maxMs} ms (${r.commits} commits, ${r.errors} errors)`,
+    // Server CPU: this process (3 members + the in-process proposers) and nats-server.
+    const r = await measured([nats.pid], true, () =>
+      closedLoop({ workers: n, durationMs, warmupMs }, async () => {
+        await leader.propose(value);
+      }),
     );
+    results.push(r);
+    console.log(`swarmbus ${line(n, r)}`);
   }
+  await cleanup();
+  return results;
+}
+
+// ---- etcd: 3 members on loopback -----------------------------------------------------------------
+
+async function benchEtcd(): Promise<{ version: string; results: CaseResult[] }> {
+  const etcd: EtcdCluster = await startEtcdCluster({ size: 3, stateRoot });
+  cleanups.push(() => etcd.stop({ keep: flags.keep }));
+  const results: CaseResult[] = [];
+  for (const n of proposerCounts) {
+    const clientUrl = await etcd.leaderClientUrl();
+    const r = await measured(
+      etcd.members.map((m) => m.pid),
+      false,
+      () => runEtcdLoad({ clientUrl, writers: n, durationMs, valueSize, warmupMs, client: etcdClient }),
+    );
+    results.push(r);
+    console.log(`etcd     ${line(n, r)}`);
+  }
+  const version = etcd.version;
+  await cleanup();
+  return { version, results };
+}
+
+// ---- report --------------------------------------------------------------------------------------
+
+function line(n: number, r: CaseResult): string {
+  return (
+    `3 members, fsync, ${valueSize} B, ${n} proposer(s): ${r.commitsPerSec} commits/s, p50 ${r.p50Ms} ms, ` +
+    `p99 ${r.p99Ms} ms, max ${r.maxMs} ms (${r.commits} commits, ${r.errors} errors` +
+    `${r.firstError ? `, first: ${r.firstError}` : ""}; server CPU ${r.serverCpuPercent} %` +
+    `${r.clientCpuPercent === undefined ? "" : `, client CPU ${r.clientCpuPercent} %`})`
+  );
+}
+
+function table(sb: CaseResult[] | undefined, et: CaseResult[] | undefined): string {
+  const head = ["proposers"];
+  if (sb) head.push("swarmbus commits/s", "p50 ms", "p99 ms");
+  if (et) head.push("etcd commits/s", "p50 ms", "p99 ms");
+  if (sb && et) head.push("ratio swarmbus/etcd");
+  const figures = (r: CaseResult | undefined) =>
+    r ? [String(r.commitsPerSec), r.p50Ms.toFixed(2), r.p99Ms.toFixed(2)] : ["n/a", "n/a", "n/a"];
+  const rows = proposerCounts.map((n, i) => {
+    const s = sb?.[i];
+    const e = et?.[i];
+    const row = [String(n)];
+    if (sb) row.push(...figures(s));
+    if (et) row.push(...figures(e));
+    if (sb && et) row.push(s && e && e.commitsPerSec > 0 ? (s.commitsPerSec / e.commitsPerSec).toFixed(2) : "n/a");
+    return row;
+  });
+  const widths = head.map((h, c) => Math.max(h.length, ...rows.map((r) => (r[c] ?? "").length)));
+  const fmt = (r: string[]) => `| ${r.map((v, c) => v.padStart(widths[c] ?? 0)).join(" | ")} |`;
+  return [fmt(head), `|${widths.map((w) => "-".repeat(w + 2)).join("|")}|`, ...rows.map(fmt)].join("\n");
+}
+
+/** The median of `xs` (mean of the middle two for an even count); NaN for none. */
+function median(xs: readonly number[]): number {
+  if (xs.length === 0) return Number.NaN;
+  const v = [...xs].sort((x, y) => x - y);
+  const m = v.length >> 1;
+  return v.length % 2 === 1 ? (v[m] as number) : ((v[m - 1] as number) + (v[m] as number)) / 2;
+}
+
+/** Per proposer count, the median over rounds of commits/s, p50, p99 (errors summed). */
+function medianOverRounds(perRound: CaseResult[][]): CaseResult[] {
+  return proposerCounts.map((n, i) => {
+    const cs = perRound.map((r) => r[i]).filter((c): c is CaseResult => c !== undefined);
+    const med = (f: (c: CaseResult) => number) => +median(cs.map(f)).toFixed(2);
+    return {
+      proposers: n,
+      commits: Math.round(median(cs.map((c) => c.commits))),
+      commitsPerSec: Math.round(median(cs.map((c) => c.commitsPerSec))),
+      p50Ms: med((c) => c.p50Ms),
+      p99Ms: med((c) => c.p99Ms),
+      maxMs: Math.max(...cs.map((c) => c.maxMs)),
+      errors: cs.reduce((t, c) => t + c.errors, 0),
+      serverCpuPercent: Math.round(median(cs.map((c) => c.serverCpuPercent))),
+      ...(cs.some((c) => c.clientCpuPercent !== undefined)
+        ? { clientCpuPercent: Math.round(median(cs.map((c) => c.clientCpuPercent ?? Number.NaN))) }
+        : {}),
+    };
+  });
+}
+
+const loadAvgAtStart = loadavg();
+const fmtLoad = (l: number[]) => l.map((x) => x.toFixed(2)).join(" ");
+console.log(
+  `load average at start: ${fmtLoad(loadAvgAtStart)} (${cpus().length} CPUs; a busy machine moves the figures)`,
+);
+try {
+  const sbRounds: CaseResult[][] = [];
+  const etRounds: CaseResult[][] = [];
+  let etcdVersion = "";
+  for (let round = 1; round <= rounds; round++) {
+    if (rounds > 1) console.log(`-- round ${round}/${rounds}`);
+    // Alternate which system goes first, so a machine getting busier or quieter favours neither.
+    const order = round % 2 === 1 ? ["swarmbus", "etcd"] : ["etcd", "swarmbus"];
+    for (const system of order) {
+      if (system === "swarmbus" && !etcdOnly) sbRounds.push(await benchSwarmbus());
+      if (system === "etcd" && withEtcd) {
+        const e = await benchEtcd();
+        etcdVersion = e.version;
+        etRounds.push(e.results);
+      }
+    }
+  }
+  const swarmbus = sbRounds.length > 0 ? medianOverRounds(sbRounds) : undefined;
+  const etcd = etRounds.length > 0 ? medianOverRounds(etRounds) : undefined;
+  const ratioOf = (a: CaseResult | undefined, b: CaseResult | undefined) =>
+    a && b && b.commitsPerSec > 0 ? +(a.commitsPerSec / b.commitsPerSec).toFixed(3) : null;
+  const ratios =
+    swarmbus && etcd
+      ? proposerCounts.map((n, i) => ({
+          proposers: n,
+          commitsPerSec: ratioOf(swarmbus[i], etcd[i]),
+          perRound: sbRounds.map((r, k) => ratioOf(r[i], etRounds[k]?.[i])),
+        }))
+      : undefined;
+  const machine = {
+    cpus: cpus().length,
+    cpuModel: cpus()[0]?.model ?? "",
+    memoryBytes: totalmem(),
+    kernel: release(),
+    node: process.version,
+    libuv: process.versions.uv,
+    uvUseIoUring: process.env.UV_USE_IO_URING ?? null,
+  };
+  const loadAvgAtEnd = loadavg();
+  const report = {
+    bench: "raft-commit",
+    command: process.argv.slice(2),
+    machine,
+    profile: prof.name,
+    valueSize,
+    durationMs,
+    warmupMs,
+    rounds,
+    stateRoot,
+    /** 1/5/15-min load averages at the start and end: the machine is shared, a busy one moves the figures. */
+    loadAvg: { start: loadAvgAtStart, end: loadAvgAtEnd },
+    /** Figures per proposer count: the median over rounds; every round's own figures in `…Rounds`. */
+    ...(swarmbus ? { swarmbus, swarmbusRounds: sbRounds } : {}),
+    ...(etcd
+      ? {
+          etcd: {
+            version: etcdVersion,
+            client:
+              etcdClient === "grpc"
+                ? "native gRPC etcdserverpb.KV/Put, one HTTP/2 connection (grpc-js)"
+                : "HTTP/JSON gateway POST /v3/kv/put, one keep-alive connection per writer",
+            results: etcd,
+            rounds: etRounds,
+          },
+          ...(ratios ? { ratios } : {}),
+        }
+      : {}),
+  };
+  mkdirSync(resultsDir, { recursive: true });
+  const file = join(resultsDir, `raft-commit-${new Date().toISOString().replace(/[:.]/g, "-")}.json`);
+  writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
+  const perRound =
+    ratios && rounds > 1
+      ? `\nratio per round: ${ratios.map((r) => `${r.proposers} proposer(s): ${r.perRound.map((x) => x ?? "n/a").join(", ")}`).join("; ")}`
+      : "";
   console.log(
-    JSON.stringify({ bench: "raft-commit", profile: prof.name, valueSize, durationMs, stateDir: dir, results }),
+    `\nRaft commit, 3 members on loopback, fsync, ${valueSize} B values, ${durationMs / 1000} s per case` +
+      `${rounds > 1 ? `, median of ${rounds} rounds` : ""}${etcd ? ` (etcd ${etcdVersion})` : ""}:\n` +
+      `${table(swarmbus, etcd)}${perRound}\nload average at end: ${fmtLoad(loadAvgAtEnd)}\n\nresults: ${file}`,
   );
 } finally {
-  for (const c of cluster) {
-    await c.node.stop();
-    await c.nc.close();
-  }
-  await nats.stop();
-  rmSync(dir, { recursive: true, force: true });
+  await cleanup();
 }
