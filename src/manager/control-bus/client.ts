@@ -14,7 +14,7 @@ import {
   raftJoinResponse,
 } from "./methods.ts";
 import { decodeNode } from "./node-codec.ts";
-import { controlSubject, TIMEOUT_HEADER } from "./subjects.ts";
+import { controlSubject, leaderSubject, TIMEOUT_HEADER } from "./subjects.ts";
 
 /** No manager of the swarm subscribes to the control API. */
 export const noManagerMessage = (clusterId: string) => `no manager of swarm ${clusterId} is serving the control API`;
@@ -26,12 +26,29 @@ export const noManagerMessage = (clusterId: string) => `no manager of swarm ${cl
  * it. Errors are the leader's RpcErrors; no reply in time → DeadlineExceeded
  * "context deadline exceeded".
  */
-export function controlClient(nc: NatsConnection, clusterId: string, opts: { timeoutMs: number }): ControlClient {
+export function controlClient(
+  nc: NatsConnection,
+  clusterId: string,
+  opts: {
+    timeoutMs: number;
+    /**
+     * The Raft ID of this daemon's own manager, when it runs one: calls then go to it
+     * (moby's local control socket), which serves them or forwards them to the leader.
+     * Through the queue group a call can land on a manager that just died and whose
+     * subscription the server still holds, and wait out its whole deadline.
+     */
+    via?: () => string | undefined;
+  },
+): ControlClient {
   const what = `the managers of swarm ${clusterId}`;
+  const subjectOf = (method: ControlMethod): string => {
+    const local = opts.via?.();
+    return local ? leaderSubject(clusterId, method, local) : controlSubject(clusterId, method);
+  };
   const call = async <T>(method: ControlMethod, body: unknown, schema: z.ZodType<T>): Promise<T> => {
     let result: unknown;
     try {
-      result = await envelopeRequest(nc, controlSubject(clusterId, method), JSON.stringify(body), {
+      result = await envelopeRequest(nc, subjectOf(method), JSON.stringify(body), {
         timeoutMs: opts.timeoutMs,
         headers: { [TIMEOUT_HEADER]: String(opts.timeoutMs) },
         what,
