@@ -54,6 +54,11 @@ export interface ManagerOptions {
   readonly nc?: NatsConnection;
   /** How this manager dials the leader when it relays a call (its own identity); insecure credentials by default. */
   readonly clientCredentials?: ClientSideCredentials;
+  /**
+   * `swarm init --force-new-cluster` on a node with Raft data (SK ForceNewCluster):
+   * the manager restarts as a one-member cluster that keeps the store.
+   */
+  readonly forceNewCluster?: boolean;
   /** This manager learned it was removed from the Raft group (demoted): the node stops it with clearData. */
   readonly onRemovedFromRaft?: () => void;
 }

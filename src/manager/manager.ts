@@ -222,6 +222,7 @@ export async function startManagerInternals(opts: ManagerOptions): Promise<Manag
       store,
       nc: opts.nc,
       mode,
+      ...(opts.forceNewCluster ? { forceNewCluster: true } : {}),
       onLeadership,
       onRemoved,
       onFatal: (e) => log.error({ err: e.message }, "manager: raft stopped on a fatal error"),
@@ -293,7 +294,22 @@ export async function startManagerInternals(opts: ManagerOptions): Promise<Manag
 
   const withManagerStatus = (n: Node__Output): Node__Output => {
     const m = raft?.members().find((s) => s.member.nodeId === n.id);
-    if (!m) return n.manager_status ? { ...n, manager_status: null } : n;
+    if (!m) {
+      // A manager whose Raft member is gone without a demotion (the others of a
+      // --force-new-cluster) and that is not up: listed as an unreachable manager.
+      if (n.role === "MANAGER" && n.status?.state !== "READY") {
+        return {
+          ...n,
+          manager_status: {
+            raft_id: "0",
+            addr: n.manager_status?.addr ?? "",
+            leader: false,
+            reachability: "UNREACHABLE",
+          },
+        };
+      }
+      return n.manager_status ? { ...n, manager_status: null } : n;
+    }
     return {
       ...n,
       manager_status: {

@@ -46,6 +46,8 @@ export interface RaftBackendOptions {
   readonly store: ReplicatedStore;
   readonly nc: NatsConnection | undefined;
   readonly mode: "bootstrap" | "restart" | "join";
+  /** SwarmKit ForceNewCluster on a restart: this member alone, the others removed (see RaftNode). */
+  readonly forceNewCluster?: boolean;
   readonly onLeadership: (leader: boolean) => void;
   readonly onRemoved: () => void;
   readonly onFatal: (e: Error) => void;
@@ -78,6 +80,7 @@ export async function startRaftMember(o: RaftBackendOptions): Promise<RaftNode> 
     transport,
     profile: o.profile,
     bootstrap: o.mode === "bootstrap",
+    forceNewCluster: o.mode === "restart" && (o.forceNewCluster ?? false),
     apply: (data) => o.store.apply(data),
     snapshotData: () => o.store.snapshotData(),
     restore: (data) => o.store.restore(data),

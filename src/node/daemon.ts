@@ -19,7 +19,7 @@ import {
   errSwarmJoinTimeoutReached,
   errSwarmNotManager,
 } from "./errors.ts";
-import { swarmInfo } from "./info.ts";
+import { controlFacts, managerStatsTimeoutMs, swarmInfo } from "./info.ts";
 import { managerLeaveMessage, managerStats } from "./leave-message.ts";
 import { daemonLogger } from "./log.ts";
 import { NodeRuntime } from "./node-runtime.ts";
@@ -99,8 +99,21 @@ export async function runDaemon(opts: DaemonOptions): Promise<DaemonHandle> {
     return controlClient(nc, clusterId, { timeoutMs: opts.profile.requestTimeoutMs });
   };
 
-  const info = (): SwarmInfo => {
+  /**
+   * moby Info: an active manager's cluster and nodes come through the control
+   * API (so a follower shows the leader's view and a manager without quorum
+   * shows the error), bounded by moby's managerStats timeout.
+   */
+  const info = async (): Promise<SwarmInfo> => {
     const m = rt.activeManager();
+    const clusterId = rt.identity?.clusterId;
+    const facts =
+      m && clusterId
+        ? await controlFacts(
+            controlClient(nc, clusterId, { timeoutMs: managerStatsTimeoutMs(opts.profile) }),
+            managerStatsTimeoutMs(opts.profile),
+          )
+        : null;
     const running = rt.hasSwarmNode();
     return swarmInfo({
       state: String(rt.clusterState.getSnapshot().value) as LocalNodeState,
@@ -110,14 +123,25 @@ export async function runDaemon(opts: DaemonOptions): Promise<DaemonHandle> {
       nodeAddr: rt.isInactive()
         ? ""
         : nodeAddrOf(m?.advertiseAddr ?? rt.startConfig.AdvertiseAddr, rt.startConfig.ListenAddr),
-      manager: m ? { cluster: () => m.clusterInfo(), nodes: () => m.listNodes() } : null,
+      manager: m ? facts : null,
     });
   };
 
   const handlers = {
     init: async (req: DaemonRequest<"init">): Promise<DaemonResults["init"]> => {
-      if (!rt.isInactive()) throw errSwarmExists();
-      if (req.forceNewCluster) throw rpcError("Unimplemented", "--force-new-cluster is not supported yet");
+      if (!rt.isInactive()) {
+        if (!req.forceNewCluster) throw errSwarmExists();
+        // moby Init with ForceNewCluster: only a manager; its node restarts as a one-member cluster.
+        if (!rt.isManager()) throw errSwarmNotManager();
+        await rt.forceNewCluster(STOP_TIMEOUT_MS);
+        const m = manager();
+        return {
+          nodeId: rt.identity?.nodeId ?? "",
+          workerToken: m.joinTokens().worker,
+          advertiseAddr: m.advertiseAddr,
+        };
+      }
+      // With no swarm, --force-new-cluster initializes a new one, as moby does.
       await rt.init({
         ...(req.listenAddr ? { listenAddr: req.listenAddr } : {}),
         ...(req.advertiseAddr ? { advertiseAddr: req.advertiseAddr } : {}),
@@ -155,12 +179,14 @@ export async function runDaemon(opts: DaemonOptions): Promise<DaemonHandle> {
       if (rt.isManager() && !req.force) {
         const m = rt.activeManager();
         let stats: ReturnType<typeof managerStats> | null = null;
-        if (m) {
-          try {
-            stats = managerStats(m.listNodes(), rt.identity?.nodeId ?? "");
-          } catch {
-            stats = null;
-          }
+        const clusterId = rt.identity?.clusterId;
+        if (m && clusterId) {
+          // moby managerStats: ListNodes through the control API (the leader's view), with its own timeout.
+          const c = controlClient(nc, clusterId, { timeoutMs: managerStatsTimeoutMs(opts.profile) });
+          stats = await c.listNodes().then(
+            (nodes) => managerStats(nodes, rt.identity?.nodeId ?? ""),
+            () => null,
+          );
         }
         throw rpcError("Unavailable", managerLeaveMessage(m !== null, stats), { plain: true });
       }
@@ -173,7 +199,7 @@ export async function runDaemon(opts: DaemonOptions): Promise<DaemonHandle> {
       const tokens = req.rotate ? await c.rotateJoinToken(req.role) : await c.joinTokens();
       return { role: req.role, token: tokens[req.role], advertiseAddr: m.advertiseAddr };
     },
-    info: async (): Promise<SwarmInfo> => info(),
+    info: (): Promise<SwarmInfo> => info(),
     "node.ls": async (): Promise<DaemonResults["node.ls"]> => {
       const nodes = await control().listNodes();
       return { self: rt.identity?.nodeId ?? "", nodes: nodes.map(nodeFromGrpc) };

@@ -1,5 +1,7 @@
+import type { TimingProfile } from "../config/profile.ts";
 import type { Node__Output } from "../gen/docker/swarmkit/v1/Node.ts";
 import type { ClusterInfo } from "../manager/api.ts";
+import { deadlineExceeded } from "../manager/proxy/leader-conn.ts";
 import type { ClusterInfoJson, LocalNodeState, PeerInfo, SwarmInfo } from "./daemon-api.ts";
 import { TWO_MANAGER_WARNING } from "./errors.ts";
 
@@ -22,6 +24,53 @@ export interface InfoFacts {
     /** ListNodes' answer or its error. */
     nodes: () => Node__Output[];
   } | null;
+}
+
+/** What Info asks the control API for (part of ControlClient). */
+export interface InfoControl {
+  clusterInfo(): Promise<ClusterInfo>;
+  listNodes(): Promise<Node__Output[]>;
+}
+
+/** moby managerStats' ListNodes timeout (5 s), scaled like every duration of the profile. */
+const MANAGER_STATS_TIMEOUT_SWARM_MS = 5_000;
+const SWARM_REQUEST_TIMEOUT_MS = 20_000;
+
+export function managerStatsTimeoutMs(p: Pick<TimingProfile, "requestTimeoutMs">): number {
+  return (MANAGER_STATS_TIMEOUT_SWARM_MS * p.requestTimeoutMs) / SWARM_REQUEST_TIMEOUT_MS;
+}
+
+/**
+ * moby Info's two control calls (inspect → ListClusters, then ListNodes), made
+ * together with one deadline: their answers or errors, as InfoFacts.manager.
+ * Never waits past `timeoutMs` (plus a grace for the reply), whatever the bus does.
+ */
+export async function controlFacts(c: InfoControl, timeoutMs: number): Promise<NonNullable<InfoFacts["manager"]>> {
+  const timers: NodeJS.Timeout[] = [];
+  const bound = <T>(p: Promise<T>): Promise<T> =>
+    Promise.race([
+      p,
+      new Promise<never>((_, reject) => {
+        timers.push(setTimeout(() => reject(deadlineExceeded()), timeoutMs + INFO_GRACE_MS));
+      }),
+    ]);
+  try {
+    const [cluster, nodes] = await Promise.allSettled([bound(c.clusterInfo()), bound(c.listNodes())]);
+    return {
+      cluster: () => settled(cluster),
+      nodes: () => settled(nodes),
+    };
+  } finally {
+    for (const t of timers) clearTimeout(t);
+  }
+}
+
+/** Extra time a control call's own deadline is given before Info stops waiting for it. */
+const INFO_GRACE_MS = 50;
+
+function settled<T>(r: PromiseSettledResult<T>): T {
+  if (r.status === "fulfilled") return r.value;
+  throw r.reason;
 }
 
 const ms = 1_000_000;

@@ -94,6 +94,10 @@ export class NodeRuntime {
   private readonly log: Logger;
   private join: JoinParams | null = null;
   private bootstrap = false;
+  /** The next manager start is a `swarm init --force-new-cluster` (SK ForceNewCluster). */
+  private forceNew = false;
+  /** Bumped by every manager stop: a manager whose start finishes after a stop is stopped at once, not leaked. */
+  private managerGen = 0;
   /** Bumped whenever the running node is torn down: callbacks of an older run are ignored. */
   private run = 0;
   /** The observed role (Node.Role) last seen in a SessionMessage: its edges move the manager. */
@@ -181,6 +185,19 @@ export class NodeRuntime {
     return this.startAndWait("join");
   }
 
+  /**
+   * moby Init with ForceNewCluster on a running manager: stop the node (its
+   * state dir kept), start it again from that state with ForceNewCluster, so
+   * its manager comes back as a one-member cluster that keeps the store;
+   * resolves once the node is ready again. `stopTimeoutMs` bounds the stop.
+   */
+  async forceNewCluster(stopTimeoutMs: number): Promise<void> {
+    await this.stopNodeKeepingState(stopTimeoutMs);
+    this.join = null;
+    this.forceNew = true;
+    return this.startAndWait("load");
+  }
+
   callerGaveUp(): void {
     this.startWaiter = null;
     this.node.send({ type: "CALLER_GAVE_UP" });
@@ -201,6 +218,15 @@ export class NodeRuntime {
 
   /** Daemon shutdown: stop agent and manager, keep the state dir. */
   async shutdown(timeoutMs: number): Promise<void> {
+    await this.stopNodeKeepingState(timeoutMs);
+    // A leave or start in flight is stopped with the actor; make sure nothing is left running.
+    await this.stopAll();
+    this.node.stop();
+    this.clusterState.stop();
+  }
+
+  /** SHUTDOWN to the node machine; resolves once it is inactive (or after `timeoutMs`). */
+  private async stopNodeKeepingState(timeoutMs: number): Promise<void> {
     this.node.send({ type: "SHUTDOWN" });
     await new Promise<void>((resolve) => {
       const done = () => {
@@ -214,10 +240,6 @@ export class NodeRuntime {
       });
       if (this.node.getSnapshot().matches("inactive")) done();
     });
-    // A leave or start in flight is stopped with the actor; make sure nothing is left running.
-    await this.stopAll();
-    this.node.stop();
-    this.clusterState.stop();
   }
 
   private startAndWait(mode: StartMode): Promise<void> {
@@ -337,6 +359,7 @@ export class NodeRuntime {
     const advertise = this.startConfig.AdvertiseAddr || this.opts.advertiseAddr || defaultAdvertiseAddr(listen);
     const ready = this.managerReady;
     const run = this.run;
+    const gen = this.managerGen;
     try {
       const handle = await startManager({
         nodeId: identity.nodeId,
@@ -348,6 +371,7 @@ export class NodeRuntime {
         profile: this.opts.profile,
         credentials: insecureServerCredentials(identity.clusterId),
         bootstrap: this.bootstrap,
+        ...(this.forceNew ? { forceNewCluster: true } : {}),
         onActor: this.opts.onActor,
         log: this.log,
         ...(this.opts.nc ? { nc: this.opts.nc } : {}),
@@ -356,7 +380,13 @@ export class NodeRuntime {
           if (run === this.run) this.node.send({ type: "ROLE_CHANGED", role: "worker" });
         },
       });
+      if (gen !== this.managerGen) {
+        // Stopped (demoted, left, shut down) while it was starting: it must not keep its listener.
+        await handle.stop();
+        throw new Error("manager stopped while starting");
+      }
       this.bootstrap = false;
+      this.forceNew = false;
       this.manager = handle;
       // A restarted manager comes back on the same address, even when port 0 picked it.
       this.startConfig = { ...this.startConfig, ListenAddr: withPortOf(listen, handle.listenAddr) };
@@ -372,6 +402,7 @@ export class NodeRuntime {
   }
 
   private async stopManager(clearData: boolean): Promise<void> {
+    this.managerGen++;
     const m = this.manager;
     this.manager = null;
     this.managerReady.reject(new Error("manager stopped"));

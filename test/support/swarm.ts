@@ -114,3 +114,115 @@ export function freePort(): Promise<number> {
     });
   });
 }
+
+/** One row of `node ls`, cut by the header's column positions. */
+export interface LsRow {
+  hostname: string;
+  status: string;
+  availability: string;
+  manager: string;
+}
+
+export function parseNodeLs(out: string): LsRow[] {
+  const [header, ...lines] = out.split("\n").filter((l) => l.trim() !== "");
+  if (!header) return [];
+  const cols = ["HOSTNAME", "STATUS", "AVAILABILITY", "MANAGER STATUS", "ENGINE VERSION"].map((c) => header.indexOf(c));
+  const cut = (l: string, i: number) => l.slice(cols[i], cols[i + 1]).trim();
+  return lines.map((l) => ({ hostname: cut(l, 0), status: cut(l, 1), availability: cut(l, 2), manager: cut(l, 3) }));
+}
+
+export const lsRow = (rows: readonly LsRow[], host: string): LsRow | undefined => rows.find((r) => r.hostname === host);
+export const lsLeaders = (rows: readonly LsRow[]): string[] =>
+  rows.filter((r) => r.manager === "Leader").map((r) => r.hostname);
+
+/**
+ * A swarm of manager daemons on fixed free ports: the first inits, the others
+ * join with the manager token. Add-on helpers for the multi-manager tests.
+ */
+export class ManagerSwarm {
+  readonly ports = new Map<string, number>();
+  managerToken = "";
+  constructor(readonly swarm: TestSwarm) {}
+
+  addr(name: string): string {
+    return `127.0.0.1:${this.port(name)}`;
+  }
+
+  port(name: string): number {
+    const p = this.ports.get(name);
+    if (p === undefined) throw new Error(`no port for ${name}`);
+    return p;
+  }
+
+  /** Daemons started here whose process has not exited. */
+  private readonly live = new Set<string>();
+
+  /** Starts (or restarts) the daemon of `name` on its port; a daemon already running is kept. */
+  async start(name: string): Promise<void> {
+    if (this.live.has(name)) return;
+    if (!this.ports.has(name)) this.ports.set(name, await freePort());
+    const d = await this.swarm.daemon(name, { listenPort: this.port(name) });
+    this.live.add(name);
+    void d.exited.then(() => {
+      if (this.swarm.daemons.get(name) === d) this.live.delete(name);
+    });
+  }
+
+  /** SIGTERM (the state dir kept), and wait until the process is gone. */
+  async stop(name: string): Promise<void> {
+    await this.swarm.daemons.get(name)?.stop(5_000);
+    this.live.delete(name);
+  }
+
+  /** `first` inits; each of `others` starts and joins as a manager through `first`. */
+  async form(first: string, others: readonly string[]): Promise<void> {
+    await this.start(first);
+    const init = await this.swarm.cli(first, "swarm", "init", "--listen-addr", this.addr(first));
+    if (init.code !== 0) throw new Error(`swarm init on ${first} failed: ${init.stderr}`);
+    this.managerToken = (await this.swarm.cli(first, "swarm", "join-token", "-q", "manager")).stdout.trim();
+    for (const m of others) await this.join(m, first);
+  }
+
+  /** Starts `name` and joins it as a manager through `via`. */
+  async join(name: string, via: string): Promise<void> {
+    await this.start(name);
+    const j = await this.swarm.cli(
+      name,
+      "swarm",
+      "join",
+      "--token",
+      this.managerToken,
+      this.addr(via),
+      "--listen-addr",
+      this.addr(name),
+    );
+    if (j.stdout !== "This node joined a swarm as a manager.\n") {
+      throw new Error(`${name} join failed (${j.code}): ${j.stdout}${j.stderr}`);
+    }
+  }
+
+  /** SIGKILL, and wait until the process is gone. */
+  async kill(name: string): Promise<void> {
+    const d = this.swarm.daemons.get(name);
+    if (!d) throw new Error(`no daemon ${name}`);
+    d.kill("SIGKILL");
+    await d.exited;
+    this.live.delete(name);
+  }
+
+  async ls(node: string): Promise<LsRow[] | undefined> {
+    const r = await this.swarm.cli(node, "node", "ls");
+    return r.code === 0 ? parseNodeLs(r.stdout) : undefined;
+  }
+
+  /** Waits until `node ls` on `node` satisfies `pred`; returns the rows. */
+  lsUntil(node: string, pred: (rows: LsRow[]) => boolean, what: string, timeoutMs = 20_000): Promise<LsRow[]> {
+    return waitFor(
+      async () => {
+        const rows = await this.ls(node);
+        return rows && pred(rows) ? rows : undefined;
+      },
+      { timeoutMs, what: `${what} (node ls on ${node})`, intervalMs: 150 },
+    );
+  }
+}

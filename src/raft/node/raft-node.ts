@@ -4,7 +4,7 @@ import { type RaftMachineRole, raftMachine } from "../../../machines/raft.machin
 import { type BusLog, defaultBusLog } from "../../bus/log.ts";
 import type { TimingProfile } from "../../config/profile.ts";
 import { rpcError } from "../../rpc/status.ts";
-import { decodeConfChange, decodeRaftMember, encodeRaftMember } from "../codec.ts";
+import { decodeConfChange, decodeRaftMember, encodeConfChange, encodeRaftMember } from "../codec.ts";
 import { ErrProposalDropped, MemoryStorage, RaftCore } from "../core/index.ts";
 import { RaftStorage } from "../storage/index.ts";
 import { MAX_TRANSACTION_BYTES, type RaftTransport, type TransportReport } from "../transport/index.ts";
@@ -12,6 +12,7 @@ import {
   type ConfChange,
   type ConfState,
   type Entry,
+  type HardState,
   isEmptySnapshot,
   type Message,
   NONE,
@@ -83,6 +84,13 @@ export interface RaftNodeStartOptions extends RaftNodeOptions {
    * Ignored when the storage holds a WAL: the member restarts from it.
    */
   readonly bootstrap?: boolean;
+  /**
+   * SwarmKit's ForceNewCluster: with a WAL, drop the uncommitted tail and
+   * commit, locally, the removal of every other member, so this member is the
+   * whole cluster (and leads at once); the old members' IDs become removed.
+   * Ignored without a WAL.
+   */
+  readonly forceNewCluster?: boolean;
 }
 
 interface Waiter {
@@ -101,6 +109,50 @@ interface StateWatcher {
 }
 
 type RaftActor = Actor<typeof raftMachine>;
+
+interface LoadedLog {
+  readonly hardState: HardState;
+  readonly snapshot?: Snapshot | null | undefined;
+  readonly entries: readonly Entry[];
+}
+
+/**
+ * SwarmKit's ForceNewCluster on a loaded WAL (etcd's createConfigChangeEnts):
+ * keeps the committed entries, and appends, at the current term, one
+ * committed removeNode entry per other voter (and an addNode for self if it is
+ * not a voter). Undefined when there is nothing to change (already alone).
+ */
+export function forceNewClusterLog(
+  log: LoadedLog,
+  self: RaftId,
+): { hardState: HardState; kept: Entry[]; appended: Entry[] } | undefined {
+  const commit = log.hardState.commit;
+  const kept = log.entries.filter((e) => e.index <= commit);
+  const voters = new Set<RaftId>(
+    log.snapshot && !isEmptySnapshot(log.snapshot) ? log.snapshot.metadata.confState.voters : [],
+  );
+  for (const e of kept) {
+    if (e.type !== "confChange") continue;
+    const cc = decodeConfChange(e.data);
+    if (cc.type === "addNode") voters.add(cc.nodeId);
+    else if (cc.type === "removeNode") voters.delete(cc.nodeId);
+  }
+  const changes: ConfChange[] = [...voters]
+    .filter((id) => id !== self)
+    .sort()
+    .map((id) => ({ type: "removeNode", nodeId: id, context: new Uint8Array(0) }));
+  if (!voters.has(self)) changes.push({ type: "addNode", nodeId: self, context: new Uint8Array(0) });
+  if (changes.length === 0) return undefined;
+  const last = kept.at(-1)?.index ?? Math.max(commit, log.snapshot?.metadata.index ?? 0);
+  const term = log.hardState.term;
+  const appended: Entry[] = changes.map((cc, i) => ({
+    term,
+    index: last + 1 + i,
+    type: "confChange",
+    data: encodeConfChange(cc),
+  }));
+  return { hardState: { ...log.hardState, commit: last + appended.length }, kept, appended };
+}
 
 /**
  * One Raft member (SwarmKit manager/state/raft/raft.go in etcd raftexample's
@@ -164,8 +216,12 @@ export class RaftNode {
     try {
       const mem = new MemoryStorage();
       if (state.snapshot && !isEmptySnapshot(state.snapshot)) mem.applySnapshot(state.snapshot);
-      mem.setHardState(state.hardState);
-      if (state.entries.length > 0) mem.append(state.entries);
+      const forced = opts.forceNewCluster && state.metadata ? forceNewClusterLog(state, opts.self.raftId) : undefined;
+      if (forced) await storage.save(forced.hardState, forced.appended);
+      const hardState = forced?.hardState ?? state.hardState;
+      const entries = forced ? [...forced.kept, ...forced.appended] : state.entries;
+      mem.setHardState(hardState);
+      if (entries.length > 0) mem.append(entries);
       if (state.metadata) {
         if (state.metadata.raftId !== opts.self.raftId || state.metadata.clusterId !== opts.clusterId) {
           throw new Error(
