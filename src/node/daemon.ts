@@ -88,16 +88,17 @@ export async function runDaemon(opts: DaemonOptions): Promise<DaemonHandle> {
     throw rt.isManager() ? errManagerNotReady() : errSwarmNotManager();
   };
   /**
-   * The control API as moby reaches it through the local manager's raft proxy:
-   * on the bus, to whichever manager takes the call, served by the leader,
-   * with moby's swarmRequestTimeout as the deadline.
+   * The control API as moby reaches it: through this node's own manager (its
+   * local control socket), which serves the call when it leads and forwards it
+   * to the leader otherwise; `timeoutMs` is the deadline (swarmRequestTimeout).
    */
-  const control = (): ControlClient => {
+  const controlVia = (timeoutMs: number): ControlClient => {
     manager();
     const clusterId = rt.identity?.clusterId;
     if (!clusterId) throw errManagerNotReady();
-    return controlClient(nc, clusterId, { timeoutMs: opts.profile.requestTimeoutMs });
+    return controlClient(nc, clusterId, { timeoutMs, via: () => rt.activeManager()?.raftId() });
   };
+  const control = (): ControlClient => controlVia(opts.profile.requestTimeoutMs);
 
   /**
    * moby Info: an active manager's cluster and nodes come through the control
@@ -109,10 +110,7 @@ export async function runDaemon(opts: DaemonOptions): Promise<DaemonHandle> {
     const clusterId = rt.identity?.clusterId;
     const facts =
       m && clusterId
-        ? await controlFacts(
-            controlClient(nc, clusterId, { timeoutMs: managerStatsTimeoutMs(opts.profile) }),
-            managerStatsTimeoutMs(opts.profile),
-          )
+        ? await controlFacts(controlVia(managerStatsTimeoutMs(opts.profile)), managerStatsTimeoutMs(opts.profile))
         : null;
     const running = rt.hasSwarmNode();
     return swarmInfo({
@@ -182,7 +180,7 @@ export async function runDaemon(opts: DaemonOptions): Promise<DaemonHandle> {
         const clusterId = rt.identity?.clusterId;
         if (m && clusterId) {
           // moby managerStats: ListNodes through the control API (the leader's view), with its own timeout.
-          const c = controlClient(nc, clusterId, { timeoutMs: managerStatsTimeoutMs(opts.profile) });
+          const c = controlVia(managerStatsTimeoutMs(opts.profile));
           stats = await c.listNodes().then(
             (nodes) => managerStats(nodes, rt.identity?.nodeId ?? ""),
             () => null,
