@@ -109,8 +109,11 @@ function appendEntry(out: WalReplay, e: Entry, at: (why: string) => RaftStorageE
 }
 
 function applyMarker(out: WalReplay, mk: { index: number; term: number }): void {
+  // Before any entry (a segment's preamble repeats the newest marker): the first entry sets the base,
+  // and whether a snapshot covers the gap below it is decided when the snapshot is chosen.
+  if (out.base === null) return;
   const last = lastIndexOf(out);
-  if (out.base === null || mk.index > last) {
+  if (mk.index > last) {
     out.base = mk.index + 1;
     out.entries = [];
     return;

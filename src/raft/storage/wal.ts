@@ -10,10 +10,9 @@ import { encodeRecord, type RecordOut, RecordType, type ScannedRecord, scanRecor
  * segment cut and release, torn-tail repair on open. It knows record types but
  * not what entries mean; replay.ts interprets the records.
  *
- * Every segment begins with a METADATA record, then (when there is one) the
- * latest STATE, so the segments left after a release replay on their own. The
- * newest snapshot's marker is never released: releases happen right after it is
- * written to the current segment, and the current segment is never released.
+ * Every segment begins with a METADATA record, then (when there are) the latest
+ * STATE and the newest snapshot's marker, so the segments left after a release
+ * replay on their own; the current segment is never released.
  */
 export interface WalOptions {
   /** A segment is cut once it grows past this many bytes (SwarmKit/etcd: 64 MiB). */
@@ -68,6 +67,7 @@ export class Wal {
     private position: number,
     private readonly metadata: Uint8Array,
     private lastState: Uint8Array | null,
+    private lastSnapshot: Uint8Array | null,
   ) {}
 
   /** Segment files present, oldest first. */
@@ -123,7 +123,7 @@ export class Wal {
       return null;
     };
     const meta = lastOf(RecordType.metadata)!;
-    const wal = new Wal(dir, opts, segments, fh, tailSize, meta, lastOf(RecordType.state));
+    const wal = new Wal(dir, opts, segments, fh, tailSize, meta, lastOf(RecordType.state), lastOf(RecordType.snapshot));
     return { wal, records };
   }
 
@@ -135,7 +135,7 @@ export class Wal {
     const { fh, size } = await writeSegment(dir, seg.path, [
       encodeRecord({ type: RecordType.metadata, payload: metadata }),
     ]);
-    return new Wal(dir, opts, [seg], fh, size, metadata, null);
+    return new Wal(dir, opts, [seg], fh, size, metadata, null, null);
   }
 
   /** The index the next segment's name starts after (the log's last index), known after replay. */
@@ -178,7 +178,10 @@ export class Wal {
           return;
         }
         for (const p of batch) {
-          for (const r of p.records) if (r.type === RecordType.state) this.lastState = r.payload;
+          for (const r of p.records) {
+            if (r.type === RecordType.state) this.lastState = r.payload;
+            else if (r.type === RecordType.snapshot) this.lastSnapshot = r.payload;
+          }
           if (p.lastIndex !== undefined) this.lastIndex = p.lastIndex;
           this.stats.appends++;
           p.resolve();
@@ -210,6 +213,9 @@ export class Wal {
     seg.path = `${this.dir}/${walSegmentName(seg.seq, seg.firstIndex)}`;
     const preamble = [encodeRecord({ type: RecordType.metadata, payload: this.metadata })];
     if (this.lastState) preamble.push(encodeRecord({ type: RecordType.state, payload: this.lastState }));
+    // The newest snapshot's marker travels too: the append that wrote it may be what filled the old
+    // segment, and releasing up to that snapshot removes the old segment (a SIGKILL test caught it).
+    if (this.lastSnapshot) preamble.push(encodeRecord({ type: RecordType.snapshot, payload: this.lastSnapshot }));
     const { fh, size } = await writeSegment(this.dir, seg.path, preamble);
     const old = this.fh;
     this.fh = fh;

@@ -69,4 +69,26 @@ test("after all older segments are released, the remaining ones still know the s
   }
 });
 
+test("a snapshot marker whose append fills the segment survives the release it triggers", async () => {
+  // Whatever the segment size, one of these makes the marker's own append the one that cuts the
+  // segment; releasing up to that snapshot then removes the segment the marker was written in.
+  for (let segmentBytes = 300; segmentBytes < 420; segmentBytes += 3) {
+    const { dir, cleanup } = tempRaftDir();
+    try {
+      const a = await RaftStorage.open(dir, { segmentBytes, log: warnings() });
+      await a.storage.create(META);
+      for (let i = 1; i <= 12; i++) await a.storage.save({ term: 1, vote: "0", commit: i }, entries(i, i));
+      await a.storage.saveSnapshot(snapshot(12, 1));
+      await a.storage.save({ term: 1, vote: "0", commit: 13 }, entries(13, 13));
+      await a.storage.close();
+      const b = await RaftStorage.open(dir, { segmentBytes, log: warnings() });
+      assert.is(b.state.snapshot?.metadata.index, 12, `segmentBytes ${segmentBytes}`);
+      assert.equal(plain(b.state.entries), plain(entries(13, 13)), `segmentBytes ${segmentBytes}`);
+      await b.storage.close();
+    } finally {
+      cleanup();
+    }
+  }
+});
+
 test.run();
