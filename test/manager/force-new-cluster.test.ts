@@ -1,88 +1,19 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import type { NatsConnection } from "@nats-io/transport-node";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { connectBus } from "../../src/bus/connection.ts";
-import type { BusLog } from "../../src/bus/log.ts";
-import { type NatsServerHandle, startNatsServer } from "../../src/bus/nats-server.ts";
-import { profiles, type TimingProfile } from "../../src/config/profile.ts";
 import { newNodeObject } from "../../src/manager/ca-server.ts";
-import { startRaftMember } from "../../src/manager/raft-backend.ts";
-import { ReplicatedStore } from "../../src/manager/store.ts";
-import type { RaftNode } from "../../src/raft/node/index.ts";
 import { waitFor } from "../support/wait-for.ts";
+import { type Manager, RaftManagers } from "./support/raft-managers.ts";
 
-const profile: TimingProfile = { ...profiles.fast, raftTickMs: 30 };
-const quiet: BusLog = { warn: () => {}, error: () => {} };
-
-interface Manager {
-  id: string;
-  store: ReplicatedStore;
-  raft: RaftNode;
-  nc: NatsConnection;
-}
-
-let nats: NatsServerHandle;
-let dir: string;
-const running: Manager[] = [];
-
-async function manager(
-  clusterId: string,
-  id: string,
-  mode: "bootstrap" | "join" | "restart",
-  forceNewCluster = false,
-): Promise<Manager> {
-  const nc = await connectBus(nats.url, `${clusterId}-${id}`);
-  const store = new ReplicatedStore();
-  const raft = await startRaftMember({
-    swarmDir: join(dir, clusterId, id, "swarm"),
-    clusterId,
-    self: { raftId: id, nodeId: `node-${id}`, addr: `127.0.0.1:${3000 + Number(id)}` },
-    profile,
-    store,
-    nc,
-    mode,
-    forceNewCluster,
-    onLeadership: () => {},
-    onRemoved: () => {},
-    onFatal: () => {},
-    log: quiet,
-  });
-  const m = { id, store, raft, nc };
-  running.push(m);
-  return m;
-}
-
-async function stop(m: Manager): Promise<void> {
-  running.splice(running.indexOf(m), 1);
-  await m.raft.stop();
-  await m.nc.close();
-}
-
-/** Three members of `clusterId`: 1 bootstraps and leads, 2 and 3 join. */
-async function threeMembers(clusterId: string): Promise<Manager[]> {
-  const m1 = await manager(clusterId, "1", "bootstrap");
-  await waitFor(() => m1.raft.isLeader(), { timeoutMs: 10_000, what: "member 1 to lead" });
-  const ms = [m1];
-  for (const id of ["2", "3"]) {
-    ms.push(await manager(clusterId, id, "join"));
-    await m1.raft.addMember({ raftId: id, nodeId: `node-${id}`, addr: `127.0.0.1:${3000 + Number(id)}` });
-  }
-  return ms;
-}
-
+let cluster: RaftManagers;
 test.before(async () => {
-  nats = await startNatsServer();
-  dir = mkdtempSync(join(tmpdir(), "swarmbus-quorum-"));
+  cluster = await RaftManagers.start();
 });
-
 test.after(async () => {
-  for (const m of [...running]) await stop(m);
-  await nats.stop();
-  rmSync(dir, { recursive: true, force: true });
+  await cluster.close();
 });
+const manager = (...args: Parameters<RaftManagers["manager"]>) => cluster.manager(...args);
+const stop = (m: Manager) => cluster.stop(m);
+const threeMembers = (clusterId: string) => cluster.threeMembers(clusterId);
 
 /**
  * SwarmKit's ForceNewCluster at the Raft member: restarted from its WAL with

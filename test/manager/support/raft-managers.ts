@@ -1,0 +1,89 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { NatsConnection } from "@nats-io/transport-node";
+import { connectBus } from "../../../src/bus/connection.ts";
+import type { BusLog } from "../../../src/bus/log.ts";
+import { type NatsServerHandle, startNatsServer } from "../../../src/bus/nats-server.ts";
+import { profiles, type TimingProfile } from "../../../src/config/profile.ts";
+import { startRaftMember } from "../../../src/manager/raft-backend.ts";
+import { ReplicatedStore } from "../../../src/manager/store.ts";
+import type { RaftNode } from "../../../src/raft/node/index.ts";
+import { waitFor } from "../../support/wait-for.ts";
+
+const profile: TimingProfile = { ...profiles.fast, raftTickMs: 30 };
+const quiet: BusLog = { warn: () => {}, error: () => {} };
+
+export interface Manager {
+  id: string;
+  store: ReplicatedStore;
+  raft: RaftNode;
+  nc: NatsConnection;
+}
+
+/**
+ * Raft members with replicated stores on a real nats-server and real storage,
+ * without the rest of the manager: for tests of what Raft does to the store.
+ */
+export class RaftManagers {
+  private readonly running: Manager[] = [];
+  private constructor(
+    private readonly nats: NatsServerHandle,
+    private readonly dir: string,
+  ) {}
+
+  static async start(): Promise<RaftManagers> {
+    return new RaftManagers(await startNatsServer(), mkdtempSync(join(tmpdir(), "swarmbus-quorum-")));
+  }
+
+  async manager(
+    clusterId: string,
+    id: string,
+    mode: "bootstrap" | "join" | "restart",
+    forceNewCluster = false,
+  ): Promise<Manager> {
+    const nc = await connectBus(this.nats.url, `${clusterId}-${id}`);
+    const store = new ReplicatedStore();
+    const raft = await startRaftMember({
+      swarmDir: join(this.dir, clusterId, id, "swarm"),
+      clusterId,
+      self: { raftId: id, nodeId: `node-${id}`, addr: `127.0.0.1:${3000 + Number(id)}` },
+      profile,
+      store,
+      nc,
+      mode,
+      forceNewCluster,
+      onLeadership: () => {},
+      onRemoved: () => {},
+      onFatal: () => {},
+      log: quiet,
+    });
+    const m = { id, store, raft, nc };
+    this.running.push(m);
+    return m;
+  }
+
+  async stop(m: Manager): Promise<void> {
+    this.running.splice(this.running.indexOf(m), 1);
+    await m.raft.stop();
+    await m.nc.close();
+  }
+
+  /** Three members of `clusterId`: 1 bootstraps and leads, 2 and 3 join. */
+  async threeMembers(clusterId: string): Promise<[Manager, Manager, Manager]> {
+    const m1 = await this.manager(clusterId, "1", "bootstrap");
+    await waitFor(() => m1.raft.isLeader(), { timeoutMs: 10_000, what: "member 1 to lead" });
+    const ms: Manager[] = [m1];
+    for (const id of ["2", "3"]) {
+      ms.push(await this.manager(clusterId, id, "join"));
+      await m1.raft.addMember({ raftId: id, nodeId: `node-${id}`, addr: `127.0.0.1:${3000 + Number(id)}` });
+    }
+    return ms as [Manager, Manager, Manager];
+  }
+
+  async close(): Promise<void> {
+    for (const m of [...this.running]) await this.stop(m);
+    await this.nats.stop();
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+}
