@@ -70,18 +70,7 @@ function scaled(p: TimingProfile, factor: number): TimingProfile {
   return out as unknown as TimingProfile;
 }
 
-/**
- * Raft's clock in `fast` is divided by twice FAST_FACTOR: an election waits 10–20 ticks after the
- * leader's last heartbeat, so at a 100 ms tick a failover cannot finish under 1 s, the failover goal
- * of the fast profile (bench/failover.bench.ts). Elections, heartbeats and the lost-quorum timeout
- * keep their tick counts; only the tick is shorter.
- */
-export const FAST_RAFT_FACTOR = FAST_FACTOR * 2;
-
-export const profiles: Record<ProfileName, TimingProfile> = {
-  swarm,
-  fast: { ...scaled(swarm, FAST_FACTOR), raftTickMs: swarm.raftTickMs / FAST_RAFT_FACTOR },
-};
+export const profiles: Record<ProfileName, TimingProfile> = { swarm, fast: scaled(swarm, FAST_FACTOR) };
 
 export function profile(name: string): TimingProfile {
   if (name === "swarm" || name === "fast") return profiles[name];
