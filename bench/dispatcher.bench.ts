@@ -9,7 +9,6 @@
  * See bench/README.md for what each figure means.
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { cpus, totalmem } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -25,6 +24,7 @@ import { autoChannels, type BenchArgs, parseBenchArgs, USAGE } from "./args.ts";
 import { LoadProcess } from "./load-process.ts";
 import type { WindowStats } from "./load-protocol.ts";
 import { ProcessSampler, type ProcessWindowStats } from "./proc-stats.ts";
+import { freePort, until } from "./support/wait.ts";
 
 const MANAGER = "bench-m1";
 const resultsDir = join(dirname(fileURLToPath(import.meta.url)), "results");
@@ -66,38 +66,6 @@ export interface RunResult {
 
 function log(msg: string): void {
   console.error(`[bench ${new Date().toISOString().slice(11, 19)}] ${msg}`);
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once("error", reject);
-    s.listen(0, "127.0.0.1", () => {
-      const addr = s.address();
-      const port = typeof addr === "object" && addr ? addr.port : 0;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-/** Bounded polling for something the benchmark needs before it goes on. */
-async function until<T>(check: () => Promise<T | undefined>, timeoutMs: number, what: string): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await check();
-      if (v !== undefined) return v;
-    } catch (e) {
-      last = e;
-    }
-    if (Date.now() >= deadline) {
-      throw new Error(
-        `timed out after ${timeoutMs} ms waiting for ${what}${last ? ` (last error: ${String(last)})` : ""}`,
-      );
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
 }
 
 const NodeLsRow = z.object({ ID: z.string(), Status: z.object({ State: z.string() }) });

@@ -10,7 +10,6 @@
  * See bench/README.md for what each figure means.
  */
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { cpus, loadavg, tmpdir, totalmem } from "node:os";
 import { dirname, join } from "node:path";
 import { performance } from "node:perf_hooks";
@@ -25,6 +24,7 @@ import { startNatsServer } from "../src/bus/nats-server.ts";
 import { type DaemonProcess, spawnDaemon } from "../src/cli/daemon-process.ts";
 import { type ProfileName, profile } from "../src/config/profile.ts";
 import { percentile } from "./percentile.ts";
+import { freePort, until } from "./support/wait.ts";
 
 const resultsDir = join(dirname(fileURLToPath(import.meta.url)), "results");
 const MANAGERS = ["fo-m1", "fo-m2", "fo-m3"] as const;
@@ -90,38 +90,6 @@ function log(msg: string): void {
 }
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once("error", reject);
-    s.listen(0, "127.0.0.1", () => {
-      const addr = s.address();
-      const port = typeof addr === "object" && addr ? addr.port : 0;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-/** Bounded polling for something the benchmark needs before it goes on. */
-async function until<T>(check: () => Promise<T | undefined>, timeoutMs: number, what: string): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await check();
-      if (v !== undefined) return v;
-    } catch (e) {
-      last = e;
-    }
-    if (Date.now() >= deadline) {
-      throw new Error(
-        `timed out after ${timeoutMs} ms waiting for ${what}${last ? ` (last error: ${msgOf(last)})` : ""}`,
-      );
-    }
-    await sleep(100);
-  }
-}
 
 const msgOf = (e: unknown): string => (e instanceof Error ? e.message : String(e));
 
