@@ -23,3 +23,15 @@ MSG
     exit 1
   fi
 fi
+
+# The dashboard's browser test drives Debian's Chromium through playwright-core
+# (playwright's own browser download cannot run here). Only `npm test` asks for it.
+if [ "${1:-}" = "--browser" ] && ! command -v chromium >/dev/null 2>&1; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "swarmbus: installing chromium for the dashboard test (apt-get install -y chromium)…" >&2
+    apt-get update -qq >&2
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >&2
+  else
+    echo "swarmbus: chromium is not installed; the dashboard browser test will fail (apt-get install -y chromium)" >&2
+  fi
+fi

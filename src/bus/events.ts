@@ -76,7 +76,7 @@ export function publishTransitions(
   nodeName: string,
   actorName: string,
   actor: AnyActorRef,
-  opts: { log?: BusLog; now?: () => Date } = {},
+  opts: { log?: BusLog; now?: () => Date; onPublish?: (t: ActorTransition) => void } = {},
 ): () => void {
   const log = opts.log ?? defaultBusLog();
   const now = opts.now ?? (() => new Date());
@@ -100,6 +100,7 @@ export function publishTransitions(
     const facts = plainFacts(snapshot.context);
     if (facts) payload.context = facts;
     last = state;
+    opts.onPublish?.(payload);
     try {
       nc.publish(subject, JSON.stringify(payload));
     } catch (e) {

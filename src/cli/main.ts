@@ -3,9 +3,12 @@ import { Command, Option } from "@commander-js/extra-typings";
 import { isRpcError, RpcError, toRpcError } from "../rpc/status.ts";
 import { VERSION } from "../version.ts";
 import { daemonCommand } from "./commands/daemon.ts";
+import { dashboardCommand } from "./commands/dashboard.ts";
 import { eventsCommand } from "./commands/events.ts";
 import { infoCommand } from "./commands/info.ts";
+import { machinesCommand } from "./commands/machines.ts";
 import { nodeCommand } from "./commands/node.ts";
+import { scenarioCommand } from "./commands/scenario.ts";
 import { swarmCommand } from "./commands/swarm.ts";
 import { upCommand } from "./commands/up.ts";
 
@@ -28,6 +31,9 @@ program.addCommand(nodeCommand());
 program.addCommand(infoCommand());
 program.addCommand(upCommand());
 program.addCommand(eventsCommand());
+program.addCommand(scenarioCommand());
+program.addCommand(dashboardCommand());
+program.addCommand(machinesCommand());
 
 try {
   await program.parseAsync(process.argv);

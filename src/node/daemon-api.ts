@@ -1,4 +1,5 @@
 import { z } from "zod";
+import type { ActorTransition } from "../bus/events.ts";
 
 /**
  * The CLI → daemon API on `swarmbus.daemon.<name>.<verb>` (request/reply, JSON).
@@ -25,6 +26,7 @@ export const daemonRequests = {
   leave: z.strictObject({ force: z.boolean().optional() }),
   "join-token": z.strictObject({ role: z.enum(["worker", "manager"]), rotate: z.boolean().optional() }),
   info: z.strictObject({}),
+  actors: z.strictObject({}),
   "node.ls": z.strictObject({}),
   "node.inspect": z.strictObject({ ref: z.string().min(1) }),
   "node.update": z.strictObject({
@@ -85,6 +87,8 @@ export interface DaemonResults {
   leave: Record<string, never>;
   "join-token": { role: "worker" | "manager"; token: string; advertiseAddr: string };
   info: SwarmInfo;
+  /** The latest published transition of each of this daemon's live actors (what a late watcher starts from). */
+  actors: { actors: ActorTransition[] };
   /** docker's node ls rows come from these (see src/cli/format.ts). */
   "node.ls": { self: string; nodes: unknown[] };
   "node.inspect": { node: unknown };

@@ -1,7 +1,7 @@
 import type { AnyActorRef } from "xstate";
 import { connectBus } from "../bus/connection.ts";
 import { serveDaemonApi } from "../bus/daemon-api.ts";
-import { publishTransitions } from "../bus/events.ts";
+import { type ActorTransition, publishTransitions } from "../bus/events.ts";
 import { serveActor } from "../bus/remote-actor.ts";
 import type { TimingProfile } from "../config/profile.ts";
 import type { ManagerHandle } from "../manager/api.ts";
@@ -57,9 +57,13 @@ export async function runDaemon(opts: DaemonOptions): Promise<DaemonHandle> {
   // Each announced actor: its transitions on the events stream, and events sent to it on its actor subject.
   // An actor announced again under the same name (a restarted session, a re-registered node) replaces the old one.
   const wired = new Map<string, () => void>();
+  const current = new Map<string, ActorTransition>();
   const onActor = (actorName: string, actor: AnyActorRef) => {
     wired.get(actorName)?.();
-    const unpublish = publishTransitions(nc, opts.name, actorName, actor, { log });
+    const unpublish = publishTransitions(nc, opts.name, actorName, actor, {
+      log,
+      onPublish: (t) => current.set(actorName, t),
+    });
     const served = serveActor(nc, opts.name, actorName, actor, { log });
     wired.set(actorName, () => {
       unpublish();
@@ -198,6 +202,7 @@ export async function runDaemon(opts: DaemonOptions): Promise<DaemonHandle> {
       return { role: req.role, token: tokens[req.role], advertiseAddr: m.advertiseAddr };
     },
     info: (): Promise<SwarmInfo> => info(),
+    actors: async (): Promise<DaemonResults["actors"]> => ({ actors: [...current.values()] }),
     "node.ls": async (): Promise<DaemonResults["node.ls"]> => {
       const nodes = await control().listNodes();
       return { self: rt.identity?.nodeId ?? "", nodes: nodes.map(nodeFromGrpc) };
