@@ -46,7 +46,7 @@ test("with no swarm, init --force-new-cluster initializes a new one", async () =
 });
 
 test("the last manager after the others stopped: --force-new-cluster → a one-member cluster with the store kept", async () => {
-  const drain = await swarm.cli("m1", "node", "update", "--availability", "drain", "m2");
+  const drain = await swarm.write("m1", "node", "update", "--availability", "drain", "m2");
   assert.is(drain.stdout, "m2\n", drain.stderr);
   await Promise.all(["m1", "m2"].map((m) => ms.stop(m)));
   await waitFor(async () => (await swarm.cli("m3", "node", "ls")).stderr.includes("does not have a leader"), {

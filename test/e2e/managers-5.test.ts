@@ -20,7 +20,7 @@ const alive = () => managers.filter((m) => !killed.includes(m));
 const acknowledged = new Map<string, string>();
 
 async function setAvailability(on: string, node: string, availability: "active" | "pause" | "drain") {
-  const r = await swarm.cli(on, "node", "update", "--availability", availability, node);
+  const r = await swarm.write(on, "node", "update", "--availability", availability, node);
   assert.is(r.stdout, `${node}\n`, r.stderr);
   acknowledged.set(node, availability[0]?.toUpperCase() + availability.slice(1));
 }

@@ -107,7 +107,7 @@ test("three managers: node ls on each shows one Leader and two Reachable", async
 });
 
 test("SIGKILL the leader: a new leader, node ls works on a survivor, the killed one is Unreachable, no acknowledged change lost", async () => {
-  const drain = await swarm.cli("m1", "node", "update", "--availability", "drain", "w1");
+  const drain = await swarm.write("m1", "node", "update", "--availability", "drain", "w1");
   assert.is(drain.stdout, "w1\n", drain.stderr);
   (swarm.daemons.get("m1") as NonNullable<ReturnType<typeof swarm.daemons.get>>).kill("SIGKILL");
   const rows = await lsUntil(
@@ -123,9 +123,9 @@ test("SIGKILL the leader: a new leader, node ls works on a survivor, the killed 
   assert.is(row(rows, other)?.manager, "Reachable");
   // The new leader takes writes.
   const leader = leaderOf(rows)[0] as string;
-  const active = await swarm.cli(leader, "node", "update", "--availability", "active", "w1");
+  const active = await swarm.write(leader, "node", "update", "--availability", "active", "w1");
   assert.is(active.stdout, "w1\n", active.stderr);
-  const pause = await swarm.cli(leader, "node", "update", "--availability", "pause", "w1");
+  const pause = await swarm.write(leader, "node", "update", "--availability", "pause", "w1");
   assert.is(pause.stdout, "w1\n", pause.stderr);
 });
 

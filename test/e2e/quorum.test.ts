@@ -48,7 +48,7 @@ test.after(async () => {
 });
 
 test("one manager down: demoting a reachable manager is refused, leave warns with the quorum numbers", async () => {
-  const drain = await swarm.cli("m1", "node", "update", "--availability", "drain", "m2");
+  const drain = await swarm.write("m1", "node", "update", "--availability", "drain", "m2");
   assert.is(drain.stdout, "m2\n", drain.stderr);
   await ms.kill("m2");
   await ms.lsUntil("m1", (r) => lsRow(r, "m2")?.manager === "Unreachable", "m2 Unreachable");

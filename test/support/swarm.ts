@@ -73,6 +73,20 @@ export class TestSwarm {
     });
   }
 
+  /**
+   * Runs an idempotent write (`node update …`) that must succeed, again while it
+   * fails only because leadership changed under it — what a Docker user does
+   * after "node lost leader status" when a loaded machine delays heartbeats past
+   * the election timeout. Any other failure is returned at once.
+   */
+  async write(node: string, ...args: string[]): Promise<CliResult> {
+    const deadline = Date.now() + 20_000;
+    for (;;) {
+      const r = await this.cli(node, ...args);
+      if (r.code === 0 || !LEADER_CHANGE.test(r.stderr) || Date.now() > deadline) return r;
+    }
+  }
+
   async json<T>(node: string, ...args: string[]): Promise<T> {
     const r = await this.cli(node, ...args);
     if (r.code !== 0) throw new Error(`swarmbus ${args.join(" ")} failed (${r.code}): ${r.stderr}`);
@@ -94,6 +108,9 @@ export class TestSwarm {
     if (!process.env.SWARMBUS_KEEP_TEST_DIRS) rmSync(this.dir, { recursive: true, force: true });
   }
 }
+
+/** The errors a write gets while the managers elect a new leader (swarmkit-notes §8). */
+const LEADER_CHANGE = /node lost leader status|context deadline exceeded|does not have a leader/;
 
 function cleanEnv(): NodeJS.ProcessEnv {
   const env = { ...process.env };

@@ -180,6 +180,7 @@ export class RaftNode {
   private appliedIndex: number;
   private appliedTerm = 0;
   private noLeaderTicks = 0;
+  private lastTickAt: number | undefined;
   private lastCore: { role: RaftMachineRole; term: number; lead: RaftId };
   private readonly unsubscribe: (() => void)[] = [];
   /** Removed members told so since the last tick. */
@@ -420,6 +421,9 @@ export class RaftNode {
 
   private tick(): void {
     if (this.stopped) return;
+    const now = performance.now();
+    if (this.lastTickAt !== undefined) this.warnIfSlow("tick", now - this.lastTickAt - this.opts.profile.raftTickMs, {});
+    this.lastTickAt = now;
     this.toldRemoved.clear();
     this.core.tick();
     this.noLeaderTicks = this.core.status().lead === NONE ? this.noLeaderTicks + 1 : 0;
@@ -465,6 +469,23 @@ export class RaftNode {
     this.kick();
   }
 
+  /**
+   * etcd's "leader failed to send out heartbeat on time": while a Ready is being
+   * persisted or a tick waits for a blocked event loop, no heartbeat leaves, and
+   * past the election timeout the followers elect someone else. Logged so a
+   * spurious election under load can be traced to its cause (slow disk or CPU).
+   */
+  private warnIfSlow(what: "ready" | "tick", ms: number, fields: Record<string, number>): void {
+    const budget = this.opts.profile.raftTickMs * this.opts.profile.raftHeartbeatTicks * 2;
+    if (ms <= budget) return;
+    this.log.warn(
+      { raftId: this.raftId, role: this.core.status().role, ms: Math.round(ms), budgetMs: budget, ...fields },
+      what === "ready"
+        ? "raft: persisting and applying a Ready took longer than two heartbeats (slow disk or apply)"
+        : "raft: a tick came late by more than two heartbeats (event loop blocked or CPU starved)",
+    );
+  }
+
   // --- the Ready loop -----------------------------------------------------------
 
   private kick(): void {
@@ -481,7 +502,12 @@ export class RaftNode {
   private async drain(): Promise<void> {
     while (!this.stopped && this.core.hasReady()) {
       const rd = this.core.ready();
+      const started = performance.now();
       await this.handleReady(rd);
+      this.warnIfSlow("ready", performance.now() - started, {
+        entries: rd.entries.length,
+        committed: rd.committedEntries.length,
+      });
       if (this.stopped) return;
       this.core.advance(rd);
       this.syncMachine();
