@@ -16,6 +16,8 @@ export interface RelayOptions {
   port?: number;
   /** Loopback by default: the events carry the actors' contexts. */
   host?: string;
+  /** The inspector UI the viewer page embeds; Stately's by default. */
+  inspectorUrl?: string;
 }
 
 export interface InspectorRelay {
@@ -44,7 +46,7 @@ export async function startInspectorRelay(opts: RelayOptions = {}): Promise<Insp
   const host = opts.host ?? "127.0.0.1";
   const candidates =
     opts.port !== undefined ? [opts.port] : Array.from({ length: PORT_ATTEMPTS }, (_, i) => DEFAULT_RELAY_PORT + i);
-  const page = viewerPage();
+  const page = viewerPage(opts.inspectorUrl);
   const http = createServer((req, res) => {
     if (req.method === "GET" && (req.url === "/" || req.url?.startsWith("/?"))) {
       res.writeHead(200, { "content-type": "text/html; charset=utf-8" });
