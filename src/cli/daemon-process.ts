@@ -14,6 +14,8 @@ export interface DaemonProcessOptions {
   listenAddr?: string;
   advertiseAddr?: string;
   profile?: "fast" | "swarm";
+  /** A Stately inspector relay's ws:// URL (passed as --inspect): the daemon streams its actors there. */
+  inspect?: string;
   /** Where the daemon's stdout/stderr go; default: inherited from this process. */
   logFile?: string;
   env?: Record<string, string>;
@@ -48,6 +50,7 @@ export function spawnDaemon(opts: DaemonProcessOptions): DaemonProcess {
   ];
   if (opts.listenAddr) args.push("--listen-addr", opts.listenAddr);
   if (opts.advertiseAddr) args.push("--advertise-addr", opts.advertiseAddr);
+  if (opts.inspect) args.push("--inspect", opts.inspect);
   let child: ChildProcess;
   const env = { ...process.env, ...opts.env };
   if (opts.logFile) {

@@ -4,6 +4,7 @@ import { fileURLToPath } from "node:url";
 import { connect, type NatsConnection } from "@nats-io/transport-node";
 import { callDaemon } from "../bus/daemon-client.ts";
 import { type NatsServerHandle, startNatsServer } from "../bus/nats-server.ts";
+import { type InspectorRelay, startInspectorRelay } from "../inspect/stately/relay.ts";
 import type { DaemonRequest, DaemonResults, DaemonVerb } from "../node/daemon-api.ts";
 import { isRpcError } from "../rpc/status.ts";
 import { type DaemonProcess, spawnDaemon } from "./daemon-process.ts";
@@ -18,12 +19,20 @@ export interface UpOptions {
   stateRoot: string;
   keepState: boolean;
   natsUrl: string;
+  /** Stream every daemon's actors to Stately's inspector: true starts a relay here, a ws:// URL uses that one. */
+  inspect?: true | string;
 }
 
 /** `npm start`: nats-server from nats.conf, one manager and N workers as daemon processes, until Ctrl-C. */
 export async function runUp(opts: UpOptions): Promise<void> {
   const stateRoot = resolve(opts.stateRoot);
   if (!opts.keepState) rmSync(stateRoot, { recursive: true, force: true });
+
+  // One relay for every daemon, started before them so their first events reach it.
+  let relay: InspectorRelay | undefined;
+  if (opts.inspect === true) relay = await startInspectorRelay();
+  const inspect = relay?.url ?? (typeof opts.inspect === "string" ? opts.inspect : undefined);
+  if (relay) say(`Stately inspector: open ${relay.viewerUrl}`);
 
   let server: NatsServerHandle | undefined;
   let nc = await tryConnect(opts.natsUrl);
@@ -45,6 +54,7 @@ export async function runUp(opts: UpOptions): Promise<void> {
       listenAddr: `127.0.0.1:${2377 + i}`,
       profile: opts.profile,
       logFile: join(stateRoot, `${name}.log`),
+      ...(inspect ? { inspect } : {}),
     }),
   );
   say(`started daemons ${names.join(", ")} (${opts.profile} profile; logs in ${stateRoot}/<name>.log)`);
@@ -57,6 +67,7 @@ export async function runUp(opts: UpOptions): Promise<void> {
     await Promise.all(daemons.map((d) => d.stop()));
     await nc?.close();
     await server?.stop();
+    await relay?.stop();
     say("stopped.");
   };
   const onSignal = () => {

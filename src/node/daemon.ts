@@ -4,6 +4,7 @@ import { serveDaemonApi } from "../bus/daemon-api.ts";
 import { type ActorTransition, publishTransitions } from "../bus/events.ts";
 import { serveActor } from "../bus/remote-actor.ts";
 import type { TimingProfile } from "../config/profile.ts";
+import { type ActorInspection, inspectActors } from "../inspect/stately/actor-inspector.ts";
 import type { ManagerHandle } from "../manager/api.ts";
 import { type ControlClient, controlClient } from "../manager/control-bus/index.ts";
 import { removeNodeByRef, setDesiredRole, updateNodeSpec } from "../manager/controlapi/index.ts";
@@ -33,6 +34,8 @@ export interface DaemonOptions {
   listenAddr?: string;
   advertiseAddr?: string;
   profile: TimingProfile;
+  /** A Stately inspector relay (ws://…): every actor's inspection events go there. */
+  inspect?: string;
 }
 
 export interface DaemonHandle {
@@ -58,8 +61,11 @@ export async function runDaemon(opts: DaemonOptions): Promise<DaemonHandle> {
   // An actor announced again under the same name (a restarted session, a re-registered node) replaces the old one.
   const wired = new Map<string, () => void>();
   const current = new Map<string, ActorTransition>();
+  // Off unless asked for: XState sends no inspection events to a system nobody inspects.
+  const inspection: ActorInspection | null = opts.inspect ? inspectActors(opts.inspect, opts.name) : null;
   const onActor = (actorName: string, actor: AnyActorRef) => {
     wired.get(actorName)?.();
+    inspection?.attach(actorName, actor);
     const unpublish = publishTransitions(nc, opts.name, actorName, actor, {
       log,
       onPublish: (t) => current.set(actorName, t),
@@ -240,7 +246,10 @@ export async function runDaemon(opts: DaemonOptions): Promise<DaemonHandle> {
   // The subscription is on the server before anyone is told the daemon runs.
   await nc.flush();
   if (hasSwarm) rt.resume();
-  log.info({ stateDir: opts.stateDir, resumed: hasSwarm }, "daemon started");
+  log.info(
+    { stateDir: opts.stateDir, resumed: hasSwarm, ...(opts.inspect ? { inspect: opts.inspect } : {}) },
+    "daemon started",
+  );
 
   let stopping: Promise<void> | null = null;
   const stop = (): Promise<void> => {
@@ -250,6 +259,7 @@ export async function runDaemon(opts: DaemonOptions): Promise<DaemonHandle> {
       await server.stop();
       await rt.shutdown(STOP_TIMEOUT_MS);
       for (const unwire of wired.values()) unwire();
+      inspection?.stop();
       try {
         await nc.drain();
       } catch {

@@ -1,5 +1,7 @@
 import { Command, Option } from "@commander-js/extra-typings";
 import { profile } from "../../config/profile.ts";
+import { parseInspectUrl } from "../../inspect/stately/inspect-url.ts";
+import { startInspectorRelay } from "../../inspect/stately/relay.ts";
 import { runDaemon } from "../../node/daemon.ts";
 import { globals } from "../context.ts";
 
@@ -11,9 +13,23 @@ export function daemonCommand() {
     .option("--listen-addr <addr>", "the manager's gRPC listen address (HOST:PORT)")
     .option("--advertise-addr <addr>", "the address other nodes dial (HOST:PORT)")
     .addOption(new Option("--profile <profile>", "timing profile").choices(["fast", "swarm"] as const).default("fast"))
+    .option(
+      "--inspect [url]",
+      "stream the actors to Stately's inspector: to this relay (ws://HOST:PORT), or to a relay started here on 127.0.0.1",
+    )
     .action(async (opts, cmd) => {
       // --nats is the program's global option (also read after the subcommand).
       const { nats } = globals(cmd);
+      let inspect: string | undefined;
+      if (typeof opts.inspect === "string") inspect = parseInspectUrl(opts.inspect);
+      else if (opts.inspect === true) {
+        // Lives as long as this process; other daemons can send to it with --inspect <url>.
+        const relay = await startInspectorRelay();
+        inspect = relay.url;
+        process.stderr.write(
+          `swarmbus daemon: Stately inspector: open ${relay.viewerUrl}  (other daemons: --inspect ${relay.url})\n`,
+        );
+      }
       await runDaemon({
         name: opts.name,
         stateDir: opts.stateDir,
@@ -21,6 +37,7 @@ export function daemonCommand() {
         ...(opts.listenAddr ? { listenAddr: opts.listenAddr } : {}),
         ...(opts.advertiseAddr ? { advertiseAddr: opts.advertiseAddr } : {}),
         profile: profile(opts.profile),
+        ...(inspect ? { inspect } : {}),
       });
     });
 }

@@ -22,6 +22,10 @@ export function eventsCommand() {
     .description("Tail the actors' transitions (swarmbus.events.<node>.<actor>); --node filters by node")
     .option("--actor <name>", "only this actor (node, clusterState, session, raft, liveness-<nodeId>, …)")
     .addOption(new Option("--format <format>", "output format").choices(["text", "json"] as const).default("text"))
+    .addHelpText(
+      "after",
+      "\nExamples:\n  swarmbus events                          every node, every actor\n  swarmbus events --node m1 --actor raft   one node's Raft role changes\n  swarmbus events --format json            one JSON object a line, for tools\n",
+    )
     .action(async (opts, cmd) => {
       const g = globals(cmd);
       // Only an explicit --node filters; SWARMBUS_NODE (meant for daemon commands) does not.

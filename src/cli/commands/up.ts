@@ -1,4 +1,5 @@
 import { Command, Option } from "@commander-js/extra-typings";
+import { parseInspectUrl } from "../../inspect/stately/inspect-url.ts";
 import { globals } from "../context.ts";
 import { runUp } from "../up.ts";
 
@@ -9,6 +10,10 @@ export function upCommand() {
     .addOption(new Option("--profile <profile>", "timing profile").choices(["fast", "swarm"] as const).default("fast"))
     .option("--state-root <dir>", "where the daemons' state dirs go", ".state/up")
     .option("--keep-state", "keep the state dirs of a previous run (the daemons rejoin their swarm)")
+    .option(
+      "--inspect [url]",
+      "stream every daemon's actors to Stately's inspector (a relay started here, or this ws:// one)",
+    )
     .action(async (opts, cmd) => {
       const g = globals(cmd);
       const workers = Number(opts.workers);
@@ -21,6 +26,8 @@ export function upCommand() {
         stateRoot: opts.stateRoot,
         keepState: opts.keepState ?? false,
         natsUrl: g.nats,
+        ...(opts.inspect === true ? { inspect: true as const } : {}),
+        ...(typeof opts.inspect === "string" ? { inspect: parseInspectUrl(opts.inspect) } : {}),
       });
     });
 }
