@@ -72,7 +72,11 @@ export class DashboardModel {
   applyTransition(t: ActorTransition): void {
     const k = key(t.node, t.actor);
     const known = this.actors.get(k);
-    const newer = !known || known.transition.time <= t.time;
+    // Same time, other state: two transitions within one millisecond, and the later one arrives last.
+    const newer =
+      !known ||
+      known.transition.time < t.time ||
+      (known.transition.time === t.time && known.transition.state !== t.state);
     const entry = this.timeline.add(t);
     this.learnDaemon(t.node);
     if (!newer && !entry) return;
