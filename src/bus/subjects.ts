@@ -10,6 +10,7 @@ import { rpcError } from "../rpc/status.ts";
  *   <p>.actor.<node>.<actor>                    an event sent to one actor (request/reply)
  *   <p>.cluster.<clusterId>.control.<method>    the control API (request/reply, managers' queue group)
  *   <p>.cluster.<clusterId>.raft.<raftId>       Raft messages to one member (publish)
+ *   <p>.daemons.discover                        every daemon answers with its name (request, many replies)
  */
 export const DEFAULT_PREFIX = "swarmbus";
 
@@ -68,6 +69,8 @@ export function subjectsFor(prefix: string) {
       const head = `${prefix}.daemon.${name}.`;
       return subject.startsWith(head) && subject.length > head.length ? subject.slice(head.length) : undefined;
     },
+    /** `<p>.daemons.discover` — every daemon replies `{ name }`: how a watcher finds the daemons. */
+    daemonsDiscover: () => `${prefix}.daemons.discover`,
     /** `<p>.events.<node>.<actor>` */
     events: (node: string, actor: string) =>
       `${prefix}.events.${assertToken(node, "node name")}.${assertToken(actor, "actor name")}`,

@@ -4,6 +4,7 @@ import { fileURLToPath } from "node:url";
 import { connect, type NatsConnection } from "@nats-io/transport-node";
 import { callDaemon } from "../bus/daemon-client.ts";
 import { type NatsServerHandle, startNatsServer } from "../bus/nats-server.ts";
+import { type Dashboard, startDashboard } from "../inspect/dashboard/index.ts";
 import { type InspectorRelay, startInspectorRelay } from "../inspect/stately/relay.ts";
 import type { DaemonRequest, DaemonResults, DaemonVerb } from "../node/daemon-api.ts";
 import { isRpcError } from "../rpc/status.ts";
@@ -60,10 +61,12 @@ export async function runUp(opts: UpOptions): Promise<void> {
   say(`started daemons ${names.join(", ")} (${opts.profile} profile; logs in ${stateRoot}/<name>.log)`);
 
   let stopping = false;
+  let dashboard: Dashboard | undefined;
   const stopAll = async () => {
     if (stopping) return;
     stopping = true;
     say("stopping the swarm…");
+    await dashboard?.close();
     await Promise.all(daemons.map((d) => d.stop()));
     await nc?.close();
     await server?.stop();
@@ -99,6 +102,8 @@ export async function runUp(opts: UpOptions): Promise<void> {
     const ls = await call(manager, "node.ls", {});
     const rows = ls.nodes.map((n) => NodeRow.parse(n));
     process.stdout.write(`\n$ swarmbus --node ${manager} node ls\n${formatNodeLs(rows, ls.self)}\n\n`);
+    dashboard = await startDashboard({ nc: conn, port: 8080, orFreePort: true });
+    say(`dashboard: ${dashboard.url}`);
     say(`the swarm is up. In another terminal: npx swarmbus --node ${manager} node ls   (Ctrl-C here stops it)`);
   } catch (e) {
     await stopAll();

@@ -1,8 +1,10 @@
 import type { AnyActorRef } from "xstate";
 import { connectBus } from "../bus/connection.ts";
 import { serveDaemonApi } from "../bus/daemon-api.ts";
+import { okReply } from "../bus/envelope.ts";
 import { type ActorTransition, publishTransitions } from "../bus/events.ts";
 import { serveActor } from "../bus/remote-actor.ts";
+import { subjects } from "../bus/subjects.ts";
 import type { TimingProfile } from "../config/profile.ts";
 import { type ActorInspection, inspectActors } from "../inspect/stately/actor-inspector.ts";
 import type { ManagerHandle } from "../manager/api.ts";
@@ -243,6 +245,17 @@ export async function runDaemon(opts: DaemonOptions): Promise<DaemonHandle> {
   };
 
   const server = serveDaemonApi(nc, opts.name, handlers, { log });
+  // Watchers (the dashboard) find the daemons by asking all of them at once.
+  const discovery = nc.subscribe(subjects().daemonsDiscover(), {
+    callback: (err, msg) => {
+      if (err) return;
+      try {
+        msg.respond(JSON.stringify(okReply({ name: opts.name })));
+      } catch (e) {
+        log.warn({ err: String(e) }, "could not answer a discovery request");
+      }
+    },
+  });
   // The subscription is on the server before anyone is told the daemon runs.
   await nc.flush();
   if (hasSwarm) rt.resume();
@@ -256,6 +269,7 @@ export async function runDaemon(opts: DaemonOptions): Promise<DaemonHandle> {
     stopping ??= (async () => {
       process.off("SIGTERM", onSignal);
       process.off("SIGINT", onSignal);
+      discovery.unsubscribe();
       await server.stop();
       await rt.shutdown(STOP_TIMEOUT_MS);
       for (const unwire of wired.values()) unwire();

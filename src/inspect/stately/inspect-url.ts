@@ -9,7 +9,7 @@ export function parseInspectUrl(value: string): string {
   if (!r.success) {
     throw rpcError(
       "InvalidArgument",
-      `--inspect takes the relay's ws:// URL (e.g. ws://127.0.0.1:8080/source), got "${value}"`,
+      `--inspect takes the relay's ws:// URL (e.g. ws://127.0.0.1:8090/source), got "${value}"`,
     );
   }
   return r.data;

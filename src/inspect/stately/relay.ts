@@ -3,8 +3,8 @@ import { type WebSocket, WebSocketServer } from "ws";
 import { isFinal, RelayedEvent, ReplayState } from "./replay.ts";
 import { viewerPage } from "./viewer-page.ts";
 
-/** @statelyai/inspect's default (createWebSocketInspector's url, createInspectorServer's port). */
-export const DEFAULT_RELAY_PORT = 8080;
+/** Not @statelyai/inspect's own 8080: that is the dashboard's default, and both run under `swarmbus up --inspect`. */
+export const DEFAULT_RELAY_PORT = 8090;
 /** How many ports after the default are tried when it is taken. */
 const PORT_ATTEMPTS = 20;
 const MAX_MESSAGE_BYTES = 1 << 20;

@@ -1,0 +1,196 @@
+// The dashboard page: machine layouts from /api/machines, then a snapshot and live updates from /api/events.
+import { createChart } from "./chart.js";
+import { activePaths, stringPaths } from "./states.js";
+import { nodeHeading, renderNodes, renderRaft, renderTimeline } from "./view.js";
+
+const TIMELINE_ROWS = 150;
+const ACTOR_ORDER = ["node", "clusterState", "session", "raft"];
+
+const state = {
+  layouts: new Map(),
+  actors: new Map(),
+  /** Oldest first, as the server's timeline; routine moves (heartbeats) apart so they cannot push the rest out. */
+  notable: [],
+  routine: [],
+  nodes: { source: null, error: null, time: null, nodes: [] },
+  daemons: [],
+  raft: { term: null, leader: null },
+};
+const sections = new Map();
+const charts = new Map();
+
+const actorKey = (node, actor) => `${node}/${actor}`;
+const natural = (a, b) => a.localeCompare(b, "en", { numeric: true });
+
+/** `liveness-<nodeId>` as `liveness <hostname>` once the nodes table names the node. */
+function actorLabel(actor) {
+  if (!actor.startsWith("liveness-")) return actor;
+  const id = actor.slice("liveness-".length);
+  const row = state.nodes.nodes.find((n) => n.id === id);
+  return `liveness ${row ? row.hostname : id.slice(0, 12)}`;
+}
+
+function actorRank(actor) {
+  const i = ACTOR_ORDER.indexOf(actor);
+  return i === -1 ? ACTOR_ORDER.length : i;
+}
+
+function section(node) {
+  let s = sections.get(node);
+  if (s) return s;
+  const heading = document.createElement("h3");
+  const box = document.createElement("div");
+  box.className = "charts";
+  const article = document.createElement("article");
+  article.className = "node";
+  article.dataset.node = node;
+  article.append(heading, box);
+  s = { article, heading, box };
+  sections.set(node, s);
+  const root = document.getElementById("actors");
+  root.append(...[...sections.keys()].sort(natural).map((n) => sections.get(n).article));
+  return s;
+}
+
+function chart(view) {
+  const key = actorKey(view.node, view.actor);
+  let c = charts.get(key);
+  if (c) return c;
+  const layout = view.machine ? state.layouts.get(view.machine) : undefined;
+  const figure = document.createElement("figure");
+  figure.className = "chart";
+  figure.dataset.chart = key;
+  figure.dataset.node = view.node;
+  figure.dataset.actor = view.actor;
+  const caption = document.createElement("figcaption");
+  const name = document.createElement("span");
+  const current = document.createElement("code");
+  current.dataset.field = "state";
+  const facts = document.createElement("small");
+  caption.append(name, " ", current, " ", facts);
+  figure.append(caption);
+  const drawn = layout ? createChart(layout) : null;
+  if (drawn) figure.append(drawn.svg);
+  c = { figure, name, current, facts, show: drawn ? drawn.show : () => {}, actor: view.actor };
+  charts.set(key, c);
+  const s = section(view.node);
+  const mine = [...charts.values()].filter((x) => x.figure.dataset.node === view.node);
+  mine.sort((a, b) => actorRank(a.actor) - actorRank(b.actor) || natural(a.actor, b.actor));
+  s.box.append(...mine.map((x) => x.figure));
+  return c;
+}
+
+function showActor(view, previous) {
+  const c = chart(view);
+  const t = view.transition;
+  c.name.textContent = actorLabel(view.actor);
+  c.current.textContent = t.state;
+  c.figure.dataset.state = t.state;
+  const ctx = t.context ?? {};
+  c.facts.textContent = view.actor === "raft" ? `term ${ctx.term ?? "?"}, lead ${ctx.lead ?? "?"}` : "";
+  const before = previous ? activePaths(previous) : t.from !== null ? stringPaths(t.from) : null;
+  c.show(activePaths(t), before);
+}
+
+function renderSections() {
+  const reachable = new Map(state.daemons.map((d) => [d.name, d.reachable]));
+  for (const [node, s] of sections) {
+    const row = state.nodes.nodes.find((n) => n.hostname === node);
+    s.heading.replaceChildren(...nodeHeading(node, row, reachable.get(node)));
+    s.article.dataset.reachable = String(reachable.get(node) !== false);
+  }
+  for (const c of charts.values()) c.name.textContent = actorLabel(c.actor);
+}
+
+let timer = null;
+/** Tables are rebuilt at most every 50 ms, however fast transitions come. */
+function schedule() {
+  if (timer !== null) return;
+  timer = setTimeout(() => {
+    timer = null;
+    renderNodes(state.nodes, state.daemons);
+    renderSections();
+    const showRoutine = document.getElementById("show-routine").checked;
+    const rows = showRoutine ? merge(state.notable, state.routine) : state.notable;
+    renderTimeline(rows, TIMELINE_ROWS, actorLabel);
+    renderRaft(state.raft);
+  }, 50);
+}
+
+const KEEP = { notable: 500, routine: 200 };
+
+function insertTimeline(entry) {
+  const list = entry.routine ? state.routine : state.notable;
+  let i = list.length;
+  while (i > 0 && list[i - 1].time > entry.time) i--;
+  list.splice(i, 0, entry);
+  const keep = entry.routine ? KEEP.routine : KEEP.notable;
+  if (list.length > keep) list.splice(0, list.length - keep);
+}
+
+/** Two time-ordered lists as one. */
+function merge(a, b) {
+  return [...a, ...b].sort((x, y) => (x.time < y.time ? -1 : x.time > y.time ? 1 : 0));
+}
+
+function onSnapshot(s) {
+  state.actors = new Map(s.actors.map((a) => [actorKey(a.node, a.actor), a]));
+  state.notable = s.timeline.filter((e) => !e.routine);
+  state.routine = s.timeline.filter((e) => e.routine);
+  state.nodes = s.nodes;
+  state.daemons = s.daemons;
+  state.raft = s.raft;
+  for (const a of state.actors.values()) showActor(a, null);
+  schedule();
+}
+
+function onTransition(u) {
+  const key = actorKey(u.actor.node, u.actor.actor);
+  const previous = state.actors.get(key);
+  state.actors.set(key, u.actor);
+  state.raft = u.raft;
+  if (u.entry) insertTimeline(u.entry);
+  const same = previous && previous.transition.time === u.actor.transition.time;
+  if (!same) showActor(u.actor, previous?.transition ?? null);
+  schedule();
+}
+
+function connect() {
+  const status = document.getElementById("connection");
+  const events = new EventSource("/api/events");
+  const on = (name, handle) => events.addEventListener(name, (e) => handle(JSON.parse(e.data)));
+  on("snapshot", onSnapshot);
+  on("transition", onTransition);
+  on("nodes", (u) => {
+    state.nodes = u.nodes;
+    schedule();
+  });
+  on("daemons", (u) => {
+    state.daemons = u.daemons;
+    schedule();
+  });
+  events.onopen = () => {
+    status.dataset.connected = "true";
+    status.textContent = "live";
+  };
+  // EventSource reconnects by itself; the next snapshot replaces everything.
+  events.onerror = () => {
+    status.dataset.connected = "false";
+    status.textContent = "reconnecting…";
+  };
+}
+
+async function main() {
+  const res = await fetch("/api/machines");
+  if (!res.ok) throw new Error(`GET /api/machines: ${res.status}`);
+  const { machines } = await res.json();
+  for (const m of machines) state.layouts.set(m.name, m);
+  document.getElementById("show-routine").addEventListener("change", schedule);
+  connect();
+}
+
+main().catch((e) => {
+  const status = document.getElementById("connection");
+  status.dataset.connected = "false";
+  status.textContent = `failed: ${e.message}`;
+});
