@@ -2,7 +2,7 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { machines } from "../../machines/index.ts";
 import { type Box, layoutMachines, type MachineLayout } from "../../src/inspect/dashboard/layout.ts";
-import { machineGraph } from "../../src/inspect/dashboard/machine-graph.ts";
+import { chartGraph } from "../../src/inspect/dashboard/machine-graph.ts";
 
 let layouts: MachineLayout[];
 test.before(async () => {
@@ -21,7 +21,7 @@ test("every machine of machines/index.ts is laid out", () => {
 
 test("every state of every machine has a box, inside its parent's box and inside the chart", () => {
   for (const l of layouts) {
-    const graph = machineGraph(machines[l.name as keyof typeof machines]);
+    const graph = chartGraph(machines[l.name as keyof typeof machines]);
     const boxes = new Map(l.states.map((s) => [s.id, s]));
     for (const s of graph.states) {
       const box = boxes.get(s.id);
@@ -50,7 +50,7 @@ test("sibling states do not overlap", () => {
 
 test("every transition with a target has a routed, labelled edge from its source to its target", () => {
   for (const l of layouts) {
-    const graph = machineGraph(machines[l.name as keyof typeof machines]);
+    const graph = chartGraph(machines[l.name as keyof typeof machines]);
     const edges = new Map(l.edges.filter((e) => e.kind === "transition").map((e) => [e.id, e]));
     assert.is(edges.size, graph.transitions.length, `${l.name}: edge count`);
     for (const t of graph.transitions) {
@@ -91,11 +91,17 @@ test("the node machine reads as its source: parallel regions, named invokes, del
     ["agent", "manager", "readiness"],
   );
   const labels = new Set(node.edges.map((e) => e.label));
-  for (const l of ["START", "done: startNode", "error: startNode", "after reconnectDelay", "always [roleIsManager]"]) {
+  for (const l of [
+    "START",
+    "onDone(startNode)",
+    "onError(startNode)",
+    "after(reconnectDelay)",
+    "always [roleIsManager]",
+  ]) {
     assert.ok(labels.has(l), `no edge labelled "${l}" in ${[...labels].join(", ")}`);
   }
   const raft = layouts.find((l) => l.name === "raft")!;
-  assert.ok(raft.edges.some((e) => e.label === "CORE_STATE [isRole leader]" && e.target === "raft.leader"));
+  assert.ok(raft.edges.some((e) => e.label === "CORE_STATE [isRole(role=leader)]" && e.target === "raft.leader"));
 });
 
 test.run();

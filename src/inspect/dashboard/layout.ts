@@ -1,6 +1,6 @@
 import ELK, { type ElkExtendedEdge, type ElkNode } from "elkjs/lib/elk.bundled.js";
 import type { AnyStateMachine } from "xstate";
-import { type ChartState, type ChartTransition, machineGraph } from "./machine-graph.ts";
+import { type ChartState, type ChartTransition, chartGraph } from "./machine-graph.ts";
 
 /**
  * A statechart laid out for drawing: every state as a box (compound states
@@ -99,7 +99,7 @@ export async function layoutMachineTowards(
   machine: AnyStateMachine,
   direction: "RIGHT" | "DOWN",
 ): Promise<MachineLayout> {
-  const graph = machineGraph(machine);
+  const graph = chartGraph(machine);
   const byId = new Map(graph.states.map((s) => [s.id, s]));
   const childrenOf = new Map<string, ChartState[]>();
   for (const s of graph.states) {

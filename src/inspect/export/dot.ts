@@ -1,4 +1,4 @@
-import type { GraphState, GraphTransition, MachineGraph } from "./graph.ts";
+import type { GraphState, GraphTransition, MachineGraph } from "../machine-graph.ts";
 
 const q = (s: string): string => `"${s.replace(/\\/g, "\\\\").replace(/"/g, '\\"')}"`;
 const isCluster = (s: GraphState): boolean => s.type === "compound" || s.type === "parallel";

@@ -1,8 +1,8 @@
 import type { AnyStateMachine } from "xstate";
 import { type MachineName, machines } from "../../../machines/index.ts";
 import { rpcError } from "../../rpc/status.ts";
+import { machineGraph } from "../machine-graph.ts";
 import { toDot } from "./dot.ts";
-import { machineGraph } from "./graph.ts";
 import { toMermaid } from "./mermaid.ts";
 
 export const exportFormats = ["json", "dot", "mermaid"] as const;

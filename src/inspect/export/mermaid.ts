@@ -1,5 +1,5 @@
+import type { GraphState, MachineGraph } from "../machine-graph.ts";
 import { edgeLabel } from "./dot.ts";
-import type { GraphState, MachineGraph } from "./graph.ts";
 
 /** Mermaid ids are word characters only: a state's path joined by "__" (`session__connecting__registered`). */
 export const mermaidId = (stateId: string): string =>

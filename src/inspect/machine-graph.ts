@@ -8,6 +8,8 @@ export interface GraphState {
   /** XState's id: `session.connecting.registered` (unique within the machine). */
   readonly id: string;
   readonly key: string;
+  /** The path in a state value: `connecting.registered`; "" for the root. */
+  readonly path: string;
   readonly type: "atomic" | "compound" | "parallel" | "final" | "history";
   /** The enclosing state's id; undefined for the machine's root. */
   readonly parent: string | undefined;
@@ -35,7 +37,11 @@ export interface MachineGraph {
   readonly transitions: readonly GraphTransition[];
 }
 
-/** Walks a machine's state nodes (not its JSON: that drops `always` transitions). */
+/**
+ * Every state and transition of a machine, read from its state node tree (not
+ * its JSON: that drops `always` transitions). What the exports and the
+ * dashboard's charts both draw.
+ */
 export function machineGraph(machine: AnyStateMachine): MachineGraph {
   const states: GraphState[] = [];
   const transitions: GraphTransition[] = [];
@@ -44,6 +50,7 @@ export function machineGraph(machine: AnyStateMachine): MachineGraph {
     states.push({
       id: node.id,
       key: node.key,
+      path: node.path.join("."),
       type: node.type,
       parent: node.parent?.id,
       children: children.map((c) => c.id),
