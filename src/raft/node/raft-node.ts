@@ -422,7 +422,8 @@ export class RaftNode {
   private tick(): void {
     if (this.stopped) return;
     const now = performance.now();
-    if (this.lastTickAt !== undefined) this.warnIfSlow("tick", now - this.lastTickAt - this.opts.profile.raftTickMs, {});
+    if (this.lastTickAt !== undefined)
+      this.warnIfSlow("tick", now - this.lastTickAt - this.opts.profile.raftTickMs, {});
     this.lastTickAt = now;
     this.toldRemoved.clear();
     this.core.tick();
