@@ -156,7 +156,7 @@ async function runCommandStep(step: Extract<Step, { kind: "run" }>, ctx: StepCon
       (!stdout || stdout.test(out.stdout)) &&
       (!stderr || stderr.test(out.stderr));
     if (holds) {
-      for (const line of `${out.stdout}${out.stderr}`.trimEnd().split("\n").slice(0, 30)) {
+      for (const line of clip(`${out.stdout}${out.stderr}`.trimEnd().split("\n"), 15)) {
         if (line) ctx.detail(`│ ${line}`);
       }
       return;
@@ -166,13 +166,16 @@ async function runCommandStep(step: Extract<Step, { kind: "run" }>, ctx: StepCon
   }
 }
 
+/** At most `max` lines, the rest counted: a report stays readable with a long `info --format json`. */
+function clip(lines: string[], max = 40): string[] {
+  return lines.length <= max ? lines : [...lines.slice(0, max), `… (${lines.length - max} more lines)`];
+}
+
 function describeOutcome(o: CliOutcome): string {
   const block = (name: string, s: string) =>
     s === ""
       ? `${name} empty`
-      : `${name}:\n${s
-          .trimEnd()
-          .split("\n")
+      : `${name}:\n${clip(s.trimEnd().split("\n"))
           .map((l) => `      | ${l}`)
           .join("\n")}`;
   return `exit code ${o.code}, ${block("stdout", o.stdout)}\n    ${block("stderr", o.stderr)}`;
