@@ -1,6 +1,7 @@
 import type { ActorTransition } from "../bus/events.ts";
 import type { Pattern } from "./pattern.ts";
 
+const on = (nodes: readonly string[] | undefined, t: ActorTransition) => nodes === undefined || nodes.includes(t.node);
 const key = (node: string, actor: string) => `${node}\u0000${actor}`;
 
 /**
@@ -39,16 +40,21 @@ export class ActorStates {
     }
   }
 
-  /** The first live actor matching; `node` undefined means any node. */
-  find(node: string | undefined, actor: string, state: Pattern): ActorTransition | undefined {
+  /** The first live actor matching; `node` undefined means any node, several: any of them. */
+  find(node: readonly string[] | undefined, actor: string, state: Pattern): ActorTransition | undefined {
     for (const t of this.latest.values()) {
-      if ((node === undefined || t.node === node) && t.actor === actor && state.test(t.state)) return t;
+      if (on(node, t) && t.actor === actor && state.test(t.state)) return t;
     }
     return undefined;
   }
 
   /** Resolves with the matching transition once there is one; rejects when `signal` aborts. */
-  waitFor(node: string | undefined, actor: string, state: Pattern, signal: AbortSignal): Promise<ActorTransition> {
+  waitFor(
+    node: readonly string[] | undefined,
+    actor: string,
+    state: Pattern,
+    signal: AbortSignal,
+  ): Promise<ActorTransition> {
     return new Promise((resolve, reject) => {
       const check = () => {
         const t = this.find(node, actor, state);
@@ -72,17 +78,16 @@ export class ActorStates {
   }
 
   /** What is known of that actor now: its live states, or what it was when its process ended. */
-  seen(node: string | undefined, actor: string): { live: ActorTransition[]; gone: ActorTransition[] } {
-    const pick = (m: Map<string, ActorTransition>) =>
-      [...m.values()].filter((t) => (node === undefined || t.node === node) && t.actor === actor);
+  seen(node: readonly string[] | undefined, actor: string): { live: ActorTransition[]; gone: ActorTransition[] } {
+    const pick = (m: Map<string, ActorTransition>) => [...m.values()].filter((t) => on(node, t) && t.actor === actor);
     return { live: pick(this.latest), gone: pick(this.before) };
   }
 
   /** Every actor name seen on `node` (for "no such actor" hints). */
-  actorsOf(node: string | undefined): string[] {
+  actorsOf(node: readonly string[] | undefined): string[] {
     const names = new Set<string>();
     for (const t of [...this.latest.values(), ...this.before.values()]) {
-      if (node === undefined || t.node === node) names.add(t.actor);
+      if (on(node, t)) names.add(t.actor);
     }
     return [...names].sort();
   }

@@ -22,7 +22,7 @@ export function describeStep(step: Step): string {
     case "call":
       return `call ${step.verb} on ${step.on}${Object.keys(step.args).length ? ` ${JSON.stringify(step.args)}` : ""}`;
     case "wait":
-      return `wait ${step.node ?? "any node"} ${step.actor} = ${step.state}`;
+      return `wait ${step.node ? step.node.join("|") : "any node"} ${step.actor} = ${step.state}`;
     case "run":
       return `run swarmbus${step.on ? ` --node ${step.on}` : ""} ${step.args.map(quoteArg).join(" ")}`;
     default:

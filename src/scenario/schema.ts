@@ -58,8 +58,16 @@ const expect = z
   .refine((e) => (e.error === undefined) !== (e.result === undefined), "give exactly one of error or result");
 
 function stepSchemas(nodeNames: readonly string[]) {
-  const node = z.enum(nodeNames as [string, ...string[]]);
-  const nodes = z.union([node.transform((n) => [n]), z.array(node).min(1)]);
+  const declared = (n: string) => nodeNames.includes(n);
+  const unknown = (n: string) => `unknown node "${n}" (the scenario's nodes: ${nodeNames.join(", ")})`;
+  const node = z.string().refine(declared, { error: (i) => unknown(String(i.input)) });
+  const nodes = z
+    .union([z.string(), z.array(z.string()).min(1)], { error: "expected a node name or a list of node names" })
+    .transform((v, ctx) => {
+      const list = typeof v === "string" ? [v] : v;
+      for (const n of list) if (!declared(n)) ctx.addIssue({ code: "custom", message: unknown(n) });
+      return list;
+    });
   const api = { ...common, expect: expect.optional(), until: z.boolean().optional() };
   const out = {} as Record<Verb, z.ZodType<Record<string, unknown>>>;
   for (const v of PROCESS_VERBS) out[v] = z.strictObject({ [v]: nodes, ...common });
@@ -77,7 +85,7 @@ function stepSchemas(nodeNames: readonly string[]) {
       ...api,
     }),
     wait: z.strictObject({
-      wait: z.strictObject({ node: node.optional(), actor: z.string().min(1), state }),
+      wait: z.strictObject({ node: nodes.optional(), actor: z.string().min(1), state }),
       ...common,
     }),
     run: z.strictObject({
@@ -213,7 +221,7 @@ function toStep(verb: Verb, d: Record<string, unknown>, index: number, defaultTi
         args: (d.args as Record<string, unknown> | undefined) ?? {},
       };
     case "wait": {
-      const w = d.wait as { node?: string; actor: string; state: string };
+      const w = d.wait as { node?: string[]; actor: string; state: string };
       return { ...base, kind: "wait", actor: w.actor, state: w.state, ...(w.node ? { node: w.node } : {}) };
     }
     case "run": {

@@ -106,7 +106,7 @@ function fillDeep(v: unknown, ctx: StepContext): unknown {
 async function waitStep(step: Extract<Step, { kind: "wait" }>, ctx: StepContext): Promise<void> {
   const actor = fill(step.actor, ctx);
   const pattern = statePattern(fill(step.state, ctx));
-  const who = `${step.node ?? "any node"} ${actor}`;
+  const who = `${step.node ? step.node.join(" or ") : "any node"} ${actor}`;
   ctx.progress = {
     expected: `${who} in state ${pattern.source} within ${formatDuration(step.timeoutMs)}`,
     seen: () => seenActor(ctx, step.node, actor),
@@ -114,7 +114,7 @@ async function waitStep(step: Extract<Step, { kind: "wait" }>, ctx: StepContext)
   await ctx.states.waitFor(step.node, actor, pattern, ctx.signal);
 }
 
-function seenActor(ctx: StepContext, node: string | undefined, actor: string): string {
+function seenActor(ctx: StepContext, node: readonly string[] | undefined, actor: string): string {
   const { live, gone } = ctx.states.seen(node, actor);
   const at = (t: ActorTransition) =>
     `since +${((Date.parse(t.time) - ctx.startedAt) / 1000).toFixed(3)}s, after ${t.event}`;
@@ -123,7 +123,7 @@ function seenActor(ctx: StepContext, node: string | undefined, actor: string): s
     return gone.map((t) => `${t.node} ${t.actor} was "${t.state}" when its process ended (${at(t)})`).join("; ");
   }
   const known = ctx.states.actorsOf(node);
-  return `no actor ${actor} on ${node ?? "any node"}${known.length ? ` (actors seen: ${known.join(", ")})` : ""}`;
+  return `no actor ${actor} on ${node ? node.join(" or ") : "any node"}${known.length ? ` (actors seen: ${known.join(", ")})` : ""}`;
 }
 
 // ---- run ------------------------------------------------------------------------------------

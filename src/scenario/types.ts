@@ -35,7 +35,8 @@ export type Step =
   | (ApiBase & { kind: "rm"; nodes: string[]; on?: string; force: boolean })
   | (ApiBase & { kind: "leave"; node: string; force: boolean })
   | (ApiBase & { kind: "call"; verb: string; on: string; args: Record<string, unknown> })
-  | (Base & { kind: "wait"; node?: string; actor: string; state: string })
+  /** `node` undefined: any node; several: any of them. */
+  | (Base & { kind: "wait"; node?: string[]; actor: string; state: string })
   | (Base & {
       kind: "run";
       on?: string;
