@@ -1,6 +1,6 @@
 import type { ActorTransition } from "../bus/events.ts";
 import { type DaemonVerb, daemonRequests } from "../node/daemon-api.ts";
-import { type RpcError, toRpcError } from "../rpc/status.ts";
+import { isRpcError, type RpcError, toRpcError } from "../rpc/status.ts";
 import type { ActorStates } from "./actor-states.ts";
 import { type CliOutcome, runCli } from "./cli-process.ts";
 import { formatDuration } from "./duration.ts";
@@ -249,18 +249,8 @@ async function callFor(step: ApiStep, ctx: StepContext): Promise<Outcome> {
         ctx.firstManager = step.node;
         return { ok: true, result: r, summary: `Swarm initialized: current node (${r.nodeId}) is now a manager.` };
       }
-      case "join": {
-        const tok = await swarm.call(step.via, "join-token", { role: step.role }, t());
-        const r = await swarm.call(
-          step.node,
-          "join",
-          { token: tok.token, remoteAddr: tok.advertiseAddr, listenAddr: swarm.addr(step.node) },
-          t(),
-        );
-        const info = await swarm.call(step.node, "info", {}, t()).catch(() => undefined);
-        if (info?.NodeID) swarm.setNodeId(step.node, info.NodeID);
-        return { ok: true, result: r, summary: `This node joined a swarm as a ${r.role}.` };
-      }
+      case "join":
+        return await joinStep(step, ctx);
       case "promote":
       case "demote": {
         const verb = step.kind === "promote" ? "node.promote" : "node.demote";
@@ -286,6 +276,53 @@ async function callFor(step: ApiStep, ctx: StepContext): Promise<Outcome> {
   } catch (e) {
     if (e instanceof StepFailure || ctx.signal.aborted) throw e;
     return { ok: false, error: toRpcError(e) };
+  }
+}
+
+const JOIN_IN_BACKGROUND = /^Timeout was reached before node joined\./;
+
+/**
+ * A join as an operator drives it: the token and address from `via`, the
+ * node's own listen address. Without an `expect`, it rides out what a loaded
+ * machine throws at a join: Swarm's join timeout (the join goes on in the
+ * background: wait until the node is active) and a transient gRPC error that
+ * left the node inactive (join again). Each is shown in the timeline.
+ */
+async function joinStep(step: Extract<ApiStep, { kind: "join" }>, ctx: StepContext): Promise<Outcome> {
+  const { swarm } = ctx;
+  const t = () => remaining(ctx);
+  for (;;) {
+    try {
+      const tok = await swarm.call(step.via, "join-token", { role: step.role }, t());
+      const r = await swarm.call(
+        step.node,
+        "join",
+        { token: tok.token, remoteAddr: tok.advertiseAddr, listenAddr: swarm.addr(step.node) },
+        t(),
+      );
+      const info = await swarm.call(step.node, "info", {}, t()).catch(() => undefined);
+      if (info?.NodeID) swarm.setNodeId(step.node, info.NodeID);
+      return { ok: true, result: r, summary: `This node joined a swarm as a ${r.role}.` };
+    } catch (e) {
+      const err = toRpcError(e);
+      if (step.expect || ctx.signal.aborted) throw e;
+      const transient = isRpcError(err, "DeadlineExceeded") || isRpcError(err, "Unavailable");
+      if (!JOIN_IN_BACKGROUND.test(err.message) && !transient) throw e;
+      ctx.detail(`│ ${err.dockerText}`);
+      for (;;) {
+        const info = await swarm.call(step.node, "info", {}, t());
+        if (info.LocalNodeState === "active") {
+          swarm.setNodeId(step.node, info.NodeID);
+          const role = info.ControlAvailable ? "manager" : "worker";
+          return { ok: true, result: { role }, summary: `This node joined a swarm as a ${role} (in the background).` };
+        }
+        if (info.LocalNodeState === "inactive") break;
+        await abortableDelay(RETRY_MS, ctx.signal);
+      }
+      if (!transient) throw e;
+      ctx.detail("the node is still inactive: joining again");
+      await abortableDelay(RETRY_MS, ctx.signal);
+    }
   }
 }
 
