@@ -114,6 +114,7 @@ export async function runScenario(scenario: Scenario, opts: RunOptions): Promise
     write(`  seen:     ${f.seen}`);
   }
   if (opts.keep) write(`state dir kept: ${swarm.dir} (daemon logs: <node>.log)`);
+  else if (!result.ok) write("  (run again with --keep to keep the daemons' state dirs and logs)");
   return result;
 }
 
