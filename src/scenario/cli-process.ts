@@ -1,0 +1,48 @@
+import { spawn } from "node:child_process";
+import { cliEntry } from "../cli/daemon-process.ts";
+
+export interface CliOutcome {
+  code: number | string;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * Runs `swarmbus --nats URL [--node NODE] ARGS…` as a real process, as a user
+ * would; the process is killed when `signal` aborts (the step's timeout).
+ */
+export function runCli(
+  natsUrl: string,
+  node: string | undefined,
+  args: string[],
+  signal: AbortSignal,
+): Promise<CliOutcome> {
+  const argv = ["--import", "tsx", cliEntry, "--nats", natsUrl, ...(node ? ["--node", node] : []), ...args];
+  const env = { ...process.env };
+  // The scenario names its nodes itself; a developer's shell settings must not leak in.
+  delete env.SWARMBUS_NODE;
+  delete env.SWARMBUS_NATS;
+  return new Promise((resolve, reject) => {
+    if (signal.aborted) return reject(signal.reason);
+    const child = spawn(process.execPath, argv, { stdio: ["ignore", "pipe", "pipe"], env });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d) => {
+      stdout += d;
+    });
+    child.stderr.on("data", (d) => {
+      stderr += d;
+    });
+    const onAbort = () => child.kill("SIGKILL");
+    signal.addEventListener("abort", onAbort, { once: true });
+    child.once("error", (e) => {
+      signal.removeEventListener("abort", onAbort);
+      reject(e);
+    });
+    child.once("close", (code, sig) => {
+      signal.removeEventListener("abort", onAbort);
+      if (signal.aborted) return reject(signal.reason);
+      resolve({ code: code ?? sig ?? -1, stdout, stderr });
+    });
+  });
+}
