@@ -21,6 +21,12 @@ export const ActorTransition = z.object({
   time: z.iso.datetime(),
   value: z.unknown().optional(),
   status: z.enum(["active", "done", "error", "stopped"]).optional(),
+  /**
+   * Sent again, unchanged otherwise, after the publisher's NATS connection came
+   * back: what it published while cut off may be lost, and a watcher that keeps
+   * each actor's latest state needs it to converge.
+   */
+  replayed: z.literal(true).optional(),
   /** The actor's context fields that are plain values (session ID, backoff, …), as of this transition. */
   context: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])).optional(),
 });
@@ -115,6 +121,37 @@ export function publishTransitions(
     publish(ev.snapshot as SnapshotLike, ev.event.type);
   });
   return () => sub.unsubscribe();
+}
+
+/**
+ * After each reconnect of `nc`, publishes again the latest transition of every
+ * live actor (`latest()`), marked `replayed`. Core NATS is at-most-once: what a
+ * daemon published while its connection was down or half-open can be lost, and
+ * without this a watcher could show a leader that stepped down long ago.
+ * Returns the function that stops it.
+ */
+export function republishOnReconnect(
+  nc: NatsConnection,
+  latest: () => Iterable<ActorTransition>,
+  log: BusLog = defaultBusLog(),
+): () => void {
+  let stopped = false;
+  void (async () => {
+    for await (const s of nc.status()) {
+      if (stopped) return;
+      if (s.type !== "reconnect") continue;
+      for (const t of latest()) {
+        try {
+          nc.publish(subjects().events(t.node, t.actor), JSON.stringify({ ...t, replayed: true }));
+        } catch (e) {
+          log.warn({ node: t.node, actor: t.actor, err: String(e) }, "cannot republish an actor's latest transition");
+        }
+      }
+    }
+  })();
+  return () => {
+    stopped = true;
+  };
 }
 
 const isStatus = (s: unknown): s is NonNullable<ActorTransition["status"]> =>

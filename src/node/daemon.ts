@@ -2,7 +2,7 @@ import type { AnyActorRef } from "xstate";
 import { connectBus } from "../bus/connection.ts";
 import { serveDaemonApi } from "../bus/daemon-api.ts";
 import { okReply } from "../bus/envelope.ts";
-import { type ActorTransition, publishTransitions } from "../bus/events.ts";
+import { type ActorTransition, publishTransitions, republishOnReconnect } from "../bus/events.ts";
 import { serveActor } from "../bus/remote-actor.ts";
 import { subjects } from "../bus/subjects.ts";
 import type { TimingProfile } from "../config/profile.ts";
@@ -63,6 +63,7 @@ export async function runDaemon(opts: DaemonOptions): Promise<DaemonHandle> {
   // An actor announced again under the same name (a restarted session, a re-registered node) replaces the old one.
   const wired = new Map<string, () => void>();
   const current = new Map<string, ActorTransition>();
+  const stopRepublishing = republishOnReconnect(nc, () => current.values(), log);
   // Off unless asked for: XState sends no inspection events to a system nobody inspects.
   const inspection: ActorInspection | null = opts.inspect ? inspectActors(opts.inspect, opts.name) : null;
   const onActor = (actorName: string, actor: AnyActorRef) => {
@@ -270,6 +271,7 @@ export async function runDaemon(opts: DaemonOptions): Promise<DaemonHandle> {
       process.off("SIGTERM", onSignal);
       process.off("SIGINT", onSignal);
       discovery.unsubscribe();
+      stopRepublishing();
       await server.stop();
       await rt.shutdown(STOP_TIMEOUT_MS);
       for (const unwire of wired.values()) unwire();

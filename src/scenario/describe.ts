@@ -43,7 +43,8 @@ export function formatTransitionLine(
   actorName: string,
 ): string {
   const move = t.from === null ? `→ ${t.state}` : `${t.from} → ${t.state}`;
-  return `${elapsed(startedAt, Date.parse(t.time)).padStart(9)}  ${t.node.padEnd(nodeWidth)}  ${actorName.padEnd(13)} ${move}  (${t.event})`;
+  const again = t.replayed ? "  [again: sent while the node was cut off]" : "";
+  return `${elapsed(startedAt, Date.parse(t.time)).padStart(9)}  ${t.node.padEnd(nodeWidth)}  ${actorName.padEnd(13)} ${move}  (${t.event})${again}`;
 }
 
 export function describeTimeout(ms: number): string {

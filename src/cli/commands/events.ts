@@ -14,7 +14,8 @@ export function formatTransition(e: ActorTransition): string {
         .join(" ")
     : "";
   const move = e.from === null ? e.state : `${e.from} → ${e.state}`;
-  return `${e.time}  ${e.node.padEnd(8)} ${e.actor.padEnd(12)} ${move}  (${e.event})${facts ? `  ${facts}` : ""}`;
+  const again = e.replayed ? "  [again, after the daemon reconnected]" : "";
+  return `${e.time}  ${e.node.padEnd(8)} ${e.actor.padEnd(12)} ${move}  (${e.event})${facts ? `  ${facts}` : ""}${again}`;
 }
 
 export function eventsCommand() {
