@@ -15,7 +15,7 @@ test("anything else is InvalidArgument, with an example of what fits", () => {
       assert.unreachable(`accepted "${bad}"`);
     } catch (e) {
       assert.ok(isRpcError(e, "InvalidArgument"), String(e));
-      assert.match((e as Error).message, "--inspect takes the relay's ws:// URL (e.g. ws://127.0.0.1:8080/source)");
+      assert.match((e as Error).message, "--inspect takes the relay's ws:// URL (e.g. ws://127.0.0.1:8090/source)");
     }
   }
 });
