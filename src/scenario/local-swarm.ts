@@ -28,6 +28,8 @@ interface NodeSlot {
 export interface LocalSwarmOptions {
   nodes: readonly string[];
   profile: "fast" | "swarm";
+  /** A Stately inspector relay (ws:// URL) every daemon streams its actors to. */
+  inspect?: string;
   onTransition: (t: ActorTransition) => void;
   onNodeExit: (node: string, code: number | string, expected: boolean) => void;
 }
@@ -118,6 +120,7 @@ export class LocalSwarm {
       listenAddr: this.addr(name),
       profile: this.opts.profile,
       logFile: s.logFile,
+      ...(this.opts.inspect ? { inspect: this.opts.inspect } : {}),
     });
     s.daemon = d;
     s.running = true;

@@ -13,6 +13,8 @@ export interface RunOptions {
   keep?: boolean;
   /** Also print the session's heartbeat cycle (hidden by default: two lines per node every period). */
   verbose?: boolean;
+  /** A Stately inspector relay (ws:// URL) every daemon streams its actors to (`--inspect`). */
+  inspect?: string;
   /** Aborting it (Ctrl-C) stops the current step; everything is cleaned up all the same. */
   signal?: AbortSignal;
 }
@@ -56,7 +58,13 @@ export async function runScenario(scenario: Scenario, opts: RunOptions): Promise
     `scenario: ${scenario.name}${scenario.description ? `\n  ${scenario.description.trim().replace(/\n/g, "\n  ")}` : ""}`,
   );
   try {
-    swarm = await LocalSwarm.start({ nodes: scenario.nodes, profile: scenario.profile, onTransition, onNodeExit });
+    swarm = await LocalSwarm.start({
+      nodes: scenario.nodes,
+      profile: scenario.profile,
+      ...(opts.inspect ? { inspect: opts.inspect } : {}),
+      onTransition,
+      onNodeExit,
+    });
   } catch (e) {
     write(`FAILED to start the local swarm: ${e instanceof Error ? e.message : String(e)}`);
     return { ok: false, interrupted: false, dir: "" };

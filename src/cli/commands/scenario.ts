@@ -1,4 +1,6 @@
 import { Command, Option } from "@commander-js/extra-typings";
+import { parseInspectUrl } from "../../inspect/stately/inspect-url.ts";
+import { type InspectorRelay, startInspectorRelay } from "../../inspect/stately/relay.ts";
 import { loadScenario } from "../../scenario/load.ts";
 import { runScenario } from "../../scenario/runner.ts";
 
@@ -13,9 +15,20 @@ export function scenarioCommand() {
     .addOption(
       new Option("--profile <profile>", "override the file's timing profile").choices(["fast", "swarm"] as const),
     )
+    .option(
+      "--inspect [url]",
+      "stream every daemon's actors to Stately's inspector (a relay started here, or this ws:// one)",
+    )
     .action(async (file, opts) => {
-      // A bad file is reported before anything starts, as the CLI reports any error.
+      // A bad file or URL is reported before anything starts, as the CLI reports any error.
+      const given = typeof opts.inspect === "string" ? parseInspectUrl(opts.inspect) : undefined;
       const parsed = await loadScenario(file);
+      let relay: InspectorRelay | undefined;
+      if (opts.inspect === true) {
+        relay = await startInspectorRelay();
+        process.stdout.write(`Stately inspector: open ${relay.viewerUrl}\n`);
+      }
+      const inspect = relay?.url ?? given;
       const abort = new AbortController();
       const onSignal = () => abort.abort(new Error("interrupted"));
       process.once("SIGINT", onSignal);
@@ -26,9 +39,11 @@ export function scenarioCommand() {
           keep: opts.keep === true,
           verbose: opts.verbose === true,
           signal: abort.signal,
+          ...(inspect ? { inspect } : {}),
         });
         process.exitCode = r.ok ? 0 : r.interrupted ? 130 : 1;
       } finally {
+        await relay?.stop();
         process.off("SIGINT", onSignal);
         process.off("SIGTERM", onSignal);
       }
