@@ -36,6 +36,7 @@ export class Timeline {
     const k = entryKey(t);
     if (this.keys.has(k)) return null;
     const entry: TimelineEntry = { ...t, routine: this.isRoutine(t) };
+    if (entry.routine) this.reclassify(moveKey(t));
     const ring = entry.routine ? this.routine : this.notable;
     const limit = entry.routine ? this.limits.routine : this.limits.notable;
     if (ring.length >= limit && t.time < ring[0]!.time) return null;
@@ -53,6 +54,20 @@ export class Timeline {
       .filter((e) => filter.node === undefined || e.node === filter.node)
       .sort((a, b) => (a.time < b.time ? -1 : a.time > b.time ? 1 : 0));
     return filter.last === undefined ? all : all.slice(Math.max(0, all.length - filter.last));
+  }
+
+  /** A move that turned routine was routine from its first time: its earlier entries leave the notable ring. */
+  private reclassify(move: string): void {
+    for (let i = this.notable.length - 1; i >= 0; i--) {
+      const e = this.notable[i]!;
+      if (moveKey(e) !== move) continue;
+      this.notable.splice(i, 1);
+      const ring = this.routine;
+      let j = ring.length;
+      while (j > 0 && ring[j - 1]!.time > e.time) j--;
+      ring.splice(j, 0, { ...e, routine: true });
+    }
+    while (this.routine.length > this.limits.routine) this.keys.delete(entryKey(this.routine.shift()!));
   }
 
   private isRoutine(t: ActorTransition): boolean {

@@ -119,7 +119,15 @@ function schedule() {
 
 const KEEP = { notable: 500, routine: 200 };
 
+/** Same actor, same from → to: a move that, once it repeats, is routine from its first time on. */
+const sameMove = (a, b) => a.node === b.node && a.actor === b.actor && a.from === b.from && a.state === b.state;
+
 function insertTimeline(entry) {
+  if (entry.routine && state.notable.some((e) => sameMove(e, entry))) {
+    const earlier = state.notable.filter((e) => sameMove(e, entry)).map((e) => ({ ...e, routine: true }));
+    state.notable = state.notable.filter((e) => !sameMove(e, entry));
+    state.routine = merge(state.routine, earlier);
+  }
   const list = entry.routine ? state.routine : state.notable;
   let i = list.length;
   while (i > 0 && list[i - 1].time > entry.time) i--;
