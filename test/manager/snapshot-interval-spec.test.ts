@@ -46,8 +46,12 @@ const setRaftSpec = (raft: Partial<ClusterObject["spec"]["raft"]>) =>
 
 let n = 0;
 const write = () => m.store.update((tx) => tx.putNode(newNodeObject(`spec-snap-${n++}`, "WORKER", "ACTIVE")));
-const snapshotAt = (index: number) =>
-  waitFor(() => snapshots().at(-1) === index, { timeoutMs: 3_000, what: `a snapshot at index ${index}` });
+/** Waits until the snapshot files are exactly `indexes` (a new file is written before old ones are purged). */
+const snapshotsAre = (indexes: number[]) =>
+  waitFor(() => snapshots().join() === indexes.join(), {
+    timeoutMs: 3_000,
+    what: `snapshot files at [${indexes.join()}]`,
+  });
 
 test("the default spec (10000) takes no snapshot; SnapshotInterval 5 snapshots every 5 entries", async () => {
   for (let i = 0; i < 6; i++) await write();
@@ -56,20 +60,19 @@ test("the default spec (10000) takes no snapshot; SnapshotInterval 5 snapshots e
   await setRaftSpec({ snapshotInterval: 5 });
   // More than 5 entries since the start: the entry that changed the spec triggers the first snapshot.
   const first = m.raft.appliedIndexNow();
-  await snapshotAt(first);
+  await snapshotsAre([first]);
   for (let i = 0; i < 4; i++) await write();
   assert.equal(snapshots(), [first], "4 entries later: still the one snapshot");
   await write();
-  await snapshotAt(first + 5);
-  assert.equal(snapshots(), [first + 5], "KeepOldSnapshots 0: only the newest file stays");
+  // KeepOldSnapshots 0: only the newest file stays.
+  await snapshotsAre([first + 5]);
 });
 
 test("KeepOldSnapshots from the spec keeps that many older snapshot files", async () => {
   await setRaftSpec({ keepOldSnapshots: 2 });
   const start = snapshots().at(-1) ?? 0;
   for (let i = 0; i < 14; i++) await write();
-  await snapshotAt(start + 15);
-  assert.equal(snapshots(), [start + 5, start + 10, start + 15]);
+  await snapshotsAre([start + 5, start + 10, start + 15]);
 });
 
 test.run();
