@@ -25,6 +25,8 @@ export interface TimingProfile {
   /** Moby: swarmRequestTimeout / swarmConnectTimeout. */
   readonly requestTimeoutMs: number;
   readonly joinTimeoutMs: number;
+  /** SK raft Join: the leader's health check of a joining manager's advertised address (5 s). */
+  readonly raftJoinHealthCheckTimeoutMs: number;
   /** Dispatcher batching (maxBatchInterval). */
   readonly batchIntervalMs: number;
   /** Raft: TickInterval; election and heartbeat are counted in ticks. */
@@ -52,6 +54,7 @@ const swarm: TimingProfile = {
   reconnectDelayMaxMs: 30000,
   requestTimeoutMs: 20000,
   joinTimeoutMs: 20000,
+  raftJoinHealthCheckTimeoutMs: 5000,
   batchIntervalMs: 100,
   raftTickMs: 1000,
   raftElectionTicks: 10,

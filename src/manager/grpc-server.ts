@@ -4,13 +4,15 @@ import { swarmkit } from "../rpc/proto.ts";
 import { tolerantService } from "./safe-service.ts";
 
 /**
- * The manager's gRPC server on its listen address: Dispatcher, NodeCA, RootCA,
- * each registered with a deserializer that never throws (safe-service.ts).
+ * The manager's gRPC server on its listen address: Dispatcher, NodeCA, RootCA
+ * and Health, each registered with a deserializer that never throws (safe-service.ts).
  */
 export interface ManagerServices {
   dispatcher: UntypedServiceImplementation;
   nodeCA: UntypedServiceImplementation;
   rootCA: UntypedServiceImplementation;
+  /** SwarmKit's Health service (health.ts); always this manager's own answer. */
+  health?: UntypedServiceImplementation;
 }
 
 export interface BoundServer {
@@ -36,6 +38,7 @@ export async function serveManager(
   server.addService(tolerantService(swarmkit.Dispatcher.service), services.dispatcher);
   server.addService(tolerantService(swarmkit.NodeCA.service), services.nodeCA);
   server.addService(tolerantService(swarmkit.RootCA.service), services.rootCA);
+  if (services.health) server.addService(tolerantService(swarmkit.Health.service), services.health);
   const { host } = splitHostPort(listenAddr);
   const port = await new Promise<number>((resolve, reject) => {
     server.bindAsync(listenAddr, credentials.serverCredentials(), (err, p) => (err ? reject(err) : resolve(p)));

@@ -3,18 +3,20 @@ import { insecureClientCredentials } from "../ca/insecure-credentials.ts";
 import { generateJoinToken } from "../ca/join-token.ts";
 import type { Node__Output } from "../gen/docker/swarmkit/v1/Node.ts";
 import type { RaftNode } from "../raft/node/index.ts";
-import { Code, type RpcError, rpcError, toRpcError } from "../rpc/status.ts";
+import { rpcError, toRpcError } from "../rpc/status.ts";
 import type { ClusterInfo, JoinTokens, ManagerHandle, ManagerOptions, StartManager } from "./api.ts";
 import { bootstrapCluster, newRaftId } from "./bootstrap.ts";
 import { CAServer } from "./ca-server.ts";
 import type { ClusterObject } from "./cluster-object.ts";
-import { type ControlBusServer, controlClient, type RaftJoinResponse, serveControlBus } from "./control-bus/index.ts";
+import { type ControlBusServer, type RaftJoinResponse, serveControlBus } from "./control-bus/index.ts";
 import { nodeControl, raftNodeMembership, refuseRemovedNodes } from "./controlapi/index.ts";
 import { Dispatcher } from "./dispatcher.ts";
 import { effectiveAdvertiseAddr, serveManager } from "./grpc-server.ts";
+import { HealthServer } from "./health.ts";
 import { findNode } from "./node-lookup.ts";
 import { type LeaderInfo, leaderProxy, raftLeaderInfo } from "./proxy/index.ts";
 import { savedRaftId, startRaftMember } from "./raft-backend.ts";
+import { answerJoin, joinRaft, raftInitError } from "./raft-join.ts";
 import { RoleManager } from "./role-manager.ts";
 import { ReplicatedStore } from "./store.ts";
 
@@ -104,14 +106,21 @@ export async function startManagerInternals(opts: ManagerOptions): Promise<Manag
     ticksWithNoLeader: () => leaderFacts?.ticksWithNoLeader() ?? 0,
     lostQuorum: () => leaderFacts?.lostQuorum() ?? false,
   };
+  const clientCredentials =
+    opts.clientCredentials ??
+    insecureClientCredentials({ nodeId: opts.nodeId, role: "swarm-manager", clusterId: opts.clusterId });
+  const health = new HealthServer();
   // Every manager serves the raft proxy: the leader its own handlers, a follower relays to the leader.
   const proxy = leaderProxy({
-    local: { dispatcher: dispatcher.handlers(), nodeCA: ca.nodeCAHandlers(), rootCA: ca.rootCAHandlers() },
+    local: {
+      dispatcher: dispatcher.handlers(),
+      nodeCA: ca.nodeCAHandlers(),
+      rootCA: ca.rootCAHandlers(),
+      health: health.handlers(refuseRemovedNodes(opts.credentials, store)),
+    },
     leader,
     profile,
-    clientCredentials:
-      opts.clientCredentials ??
-      insecureClientCredentials({ nodeId: opts.nodeId, role: "swarm-manager", clusterId: opts.clusterId }),
+    clientCredentials,
     serverCredentials: opts.credentials,
     clusterId,
   });
@@ -208,10 +217,14 @@ export async function startManagerInternals(opts: ManagerOptions): Promise<Manag
   let raftId = saved ?? newRaftId();
   let joined: RaftJoinResponse | undefined;
   let controlBus: ControlBusServer | undefined;
+  // SK manager.Run: "Raft" is SERVING before the join, so the leader's health check of this address passes.
+  health.setServingStatus("Raft", "SERVING");
   try {
     if (mode === "join") {
       if (!opts.nc) throw rpcError("FailedPrecondition", "manager: joining other managers needs the NATS connection");
-      joined = await joinRaft(opts, advertiseAddr);
+      joined = await joinRaft(opts, advertiseAddr).catch((e: unknown) => {
+        throw raftInitError(e);
+      });
       raftId = joined.raftId;
     }
     raft = await startRaftMember({
@@ -246,7 +259,16 @@ export async function startManagerInternals(opts: ManagerOptions): Promise<Manag
           joinTokens: () => handle.joinTokens(),
           rotateJoinToken: (role) => handle.rotateJoinToken(role),
           clusterInfo: () => handle.clusterInfo(),
-          raftJoin: (req) => answerJoin(member, store, req),
+          raftJoin: (req) =>
+            answerJoin(
+              {
+                raft: member,
+                store,
+                credentials: clientCredentials,
+                healthCheckTimeoutMs: profile.raftJoinHealthCheckTimeoutMs,
+              },
+              req,
+            ),
         },
         profile,
         log,
@@ -383,49 +405,6 @@ export async function startManagerInternals(opts: ManagerOptions): Promise<Manag
     },
   };
   return handle;
-}
-
-/** The joiner side (SK joinCluster): asks until a leader answers or the join timeout passes. */
-async function joinRaft(opts: ManagerOptions, addr: string): Promise<RaftJoinResponse> {
-  const nc = opts.nc;
-  if (!nc) throw rpcError("FailedPrecondition", "manager: joining other managers needs the NATS connection");
-  const deadline = Date.now() + opts.profile.joinTimeoutMs;
-  let last: RpcError = rpcError("DeadlineExceeded", "context deadline exceeded");
-  for (;;) {
-    try {
-      const timeoutMs = Math.max(1, Math.min(opts.profile.requestTimeoutMs, deadline - Date.now()));
-      return await controlClient(nc, opts.clusterId, { timeoutMs }).raftJoin({ nodeId: opts.nodeId, addr });
-    } catch (e) {
-      last = toRpcError(e);
-      // Refusals that waiting cannot fix end the join at once.
-      if (last.code === Code.PermissionDenied || last.code === Code.InvalidArgument) throw last;
-    }
-    if (Date.now() >= deadline) throw last;
-    await new Promise((r) => setTimeout(r, opts.profile.raftTickMs));
-  }
-}
-
-/** SK raft.Join on the leader: authorize, pick a fresh Raft ID, add the member; answer with the memberlist. */
-async function answerJoin(
-  raft: RaftNode,
-  store: ReplicatedStore,
-  req: { nodeId: string; addr: string },
-): Promise<RaftJoinResponse> {
-  if (!/^[^:\s]+:[0-9]{1,5}$/.test(req.addr) && !/^\[[0-9a-fA-F:.]+\]:[0-9]{1,5}$/.test(req.addr)) {
-    throw rpcError("InvalidArgument", `invalid address ${req.addr} in raft join request`);
-  }
-  const node = store.view((tx) => tx.node(req.nodeId));
-  if (node?.role !== "MANAGER") {
-    throw rpcError("PermissionDenied", "Permission denied: unauthorized peer role: swarm-worker");
-  }
-  const members = () => raft.members().map((s) => s.member);
-  const existing = members().find((m) => m.nodeId === req.nodeId);
-  if (existing) return { raftId: existing.raftId, members: members(), removedMembers: raft.removedIds() };
-  const used = new Set([...members().map((m) => m.raftId), ...raft.removedIds()]);
-  let id = newRaftId();
-  while (used.has(id)) id = newRaftId();
-  await raft.addMember({ raftId: id, nodeId: req.nodeId, addr: req.addr });
-  return { raftId: id, members: members(), removedMembers: raft.removedIds() };
 }
 
 export const startManager: StartManager = startManagerInternals;

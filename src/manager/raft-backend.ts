@@ -84,6 +84,8 @@ export async function startRaftMember(o: RaftBackendOptions): Promise<RaftNode> 
     apply: (data) => o.store.apply(data),
     snapshotData: () => o.store.snapshotData(),
     restore: (data) => o.store.restore(data),
+    // SwarmKit reads the snapshot settings from the cluster object at each decision.
+    raftConfig: () => o.store.view((tx) => tx.cluster()?.spec.raft),
     onLeadership: o.onLeadership,
     onRemoved: o.onRemoved,
     onFatal: o.onFatal,

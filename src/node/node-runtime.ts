@@ -394,9 +394,10 @@ export class NodeRuntime {
       ready.resolve(handle);
     } catch (e) {
       ready.reject(e);
-      // SK superviseManager: "manager stopped: …"; what a first-run init/join reports back.
+      // SK superviseManager: "manager stopped: …"; what a first-run init/join reports back. A plain
+      // cause (a raft join failure: "can't initialize raft node: rpc error: …") stays plain, as moby prints it.
       const err = toRpcError(e);
-      this.lastStartError = new RpcError(err.code, `manager stopped: ${err.message}`);
+      this.lastStartError = new RpcError(err.code, `manager stopped: ${err.message}`, { plain: err.plain });
       throw e;
     }
   }

@@ -15,4 +15,4 @@ export const loaderOptions = {
   oneofs: true,
 } as const satisfies Options;
 
-export const protoFiles = ["types.proto", "dispatcher.proto", "ca.proto"] as const;
+export const protoFiles = ["types.proto", "dispatcher.proto", "ca.proto", "health.proto"] as const;

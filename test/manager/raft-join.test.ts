@@ -13,12 +13,14 @@ import { controlClient } from "../../src/manager/control-bus/index.ts";
 import { type ManagerInternals, startManagerInternals } from "../../src/manager/manager.ts";
 import { type RpcError, toRpcError } from "../../src/rpc/status.ts";
 import { testProfile } from "./harness.ts";
+import { serveHealth } from "./support/join-managers.ts";
 
 /** SwarmKit's raft Join, answered by the leader on the control bus. */
 let nats: NatsServerHandle;
 let nc: NatsConnection;
 let dir: string;
 let m: ManagerInternals;
+const closers: (() => void)[] = [];
 const clusterId = newId();
 
 test.before(async () => {
@@ -40,6 +42,7 @@ test.before(async () => {
 });
 
 test.after(async () => {
+  for (const c of closers) c();
   await m.stop();
   await nc.close();
   await nats.stop();
@@ -80,14 +83,17 @@ test("a manager (manager token) gets a fresh Raft ID and the memberlist; asking 
     profile: testProfile,
   });
   const nodeId = mgr.identity.nodeId;
-  const r = await client().raftJoin({ nodeId, addr: "127.0.0.1:4001" });
+  // The leader health-checks the joiner's address first: something must answer there.
+  const joiner = await serveHealth(clusterId);
+  closers.push(joiner.close);
+  const r = await client().raftJoin({ nodeId, addr: joiner.addr });
   assert.match(r.raftId, /^[1-9][0-9]*$/);
   assert.is.not(r.raftId, m.raftId());
   assert.equal(
     r.members.map((x) => x.nodeId).sort(),
     [m.listNodes().find((n) => n.role === "MANAGER" && n.id !== nodeId)?.id, nodeId].sort(),
   );
-  const again = await client().raftJoin({ nodeId, addr: "127.0.0.1:4001" });
+  const again = await client().raftJoin({ nodeId, addr: joiner.addr });
   assert.is(again.raftId, r.raftId);
   assert.is(m.getNode(nodeId).manager_status?.raft_id, r.raftId);
 });

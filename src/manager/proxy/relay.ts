@@ -46,6 +46,8 @@ import {
  * Unary calls that fail on the connection to the leader are retried once after
  * polling for a new leader (every half tick, until its channel is ready).
  * Server streams (Session, Assignments) are relayed message by message.
+ * Health is never relayed: each manager answers for itself (SK registers it
+ * outside the raft proxy).
  */
 export interface LeaderProxyOptions {
   /** The real handlers of this manager (served when it leads). */
@@ -275,6 +277,7 @@ export function leaderProxy(opts: LeaderProxyOptions): LeaderProxy {
       dispatcher: proxyService(swarmkit.Dispatcher.service, opts.local.dispatcher, policy(true)),
       nodeCA: proxyService(swarmkit.NodeCA.service, opts.local.nodeCA, policy(false)),
       rootCA: opts.local.rootCA,
+      ...(opts.local.health ? { health: opts.local.health } : {}),
     },
     close: () => channels.close(),
   };

@@ -8,4 +8,5 @@ export {
   RaftNode,
   type RaftNodeOptions,
   type RaftNodeStartOptions,
+  type SnapshotConfig,
 } from "./raft-node.ts";

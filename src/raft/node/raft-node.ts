@@ -45,6 +45,16 @@ export const DEFAULT_LOG_ENTRIES_FOR_SLOW_FOLLOWERS = 500;
 export const MAX_SIZE_PER_MSG = 65_535;
 export const MAX_INFLIGHT_MSGS = 256;
 
+/** What a snapshot decision reads from the cluster spec (SwarmKit api.RaftConfig). */
+export interface SnapshotConfig {
+  /** Applied entries since the last snapshot that trigger the next; 0 never snapshots. */
+  readonly snapshotInterval: number;
+  /** Snapshot files kept besides the newest. */
+  readonly keepOldSnapshots: number;
+  /** Entries kept in the log behind a snapshot, for followers that lag. */
+  readonly logEntriesForSlowFollowers: number;
+}
+
 export interface RaftNodeOptions {
   readonly clusterId: string;
   /** This member: Raft ID (decimal string), node ID, address. */
@@ -60,9 +70,15 @@ export interface RaftNodeOptions {
   readonly snapshotData?: () => Uint8Array | Promise<Uint8Array>;
   /** Replaces the owner's state with a snapshot's (on restart, or a MsgSnap from the leader). */
   readonly restore?: (data: Uint8Array) => void | Promise<void>;
-  /** Applied entries between snapshots (SwarmKit SnapshotInterval, 10000). */
+  /**
+   * The cluster object's Spec.Raft, read at every snapshot decision (SwarmKit's
+   * getCurrentRaftConfig); undefined while there is no cluster object, and
+   * then the values below apply.
+   */
+  readonly raftConfig?: () => SnapshotConfig | undefined;
+  /** Applied entries between snapshots without a cluster spec (SwarmKit SnapshotInterval, 10000). */
   readonly snapshotInterval?: number;
-  /** Entries kept in the log behind a snapshot (SwarmKit LogEntriesForSlowFollowers, 500). */
+  /** Entries kept in the log behind a snapshot without a cluster spec (SwarmKit LogEntriesForSlowFollowers, 500). */
   readonly logEntriesForSlowFollowers?: number;
   /** The raft actor, for the bus and inspectors. */
   readonly onActor?: (name: string, actor: AnyActorRef) => void;
@@ -319,6 +335,19 @@ export class RaftNode {
     if (this.membership.isRemoved(member.raftId)) return Promise.reject(raftError(ErrIDRemoved));
     if (this.membership.has(member.raftId)) return Promise.reject(raftError(ErrIDExists));
     return this.changeConf({ type: "addNode", nodeId: member.raftId, context: encodeRaftMember(member) });
+  }
+
+  /**
+   * SwarmKit's updateNodeBlocking (leader only): a ConfChange updateNode that
+   * gives member `raftId` the address `addr`; resolves once it is applied here,
+   * and every member's membership then lists the new address.
+   */
+  updateMember(raftId: RaftId, addr: string): Promise<void> {
+    const refused = this.refuseMembershipChange();
+    if (refused) return Promise.reject(refused);
+    const m = this.membership.get(raftId);
+    if (!m) return Promise.reject(raftError(`member ${BigInt(raftId).toString(16)} is not found for update`));
+    return this.changeConf({ type: "updateNode", nodeId: raftId, context: encodeRaftMember({ ...m, addr }) });
   }
 
   /** Removes a member (leader only) if the rest keeps a reachable quorum (SwarmKit's CanRemoveMember). */
@@ -637,10 +666,25 @@ export class RaftNode {
     await this.opts.restore?.(payload.data);
   }
 
-  /** SwarmKit: appliedIndex - snapshot index >= SnapshotInterval → snapshot, compact keeping slow followers' entries. */
+  /** The cluster spec's Raft settings now, or this node's own when there is no cluster object yet. */
+  private snapshotConfig(): SnapshotConfig {
+    return (
+      this.opts.raftConfig?.() ?? {
+        snapshotInterval: this.opts.snapshotInterval ?? DEFAULT_SNAPSHOT_INTERVAL,
+        keepOldSnapshots: 0,
+        logEntriesForSlowFollowers: this.opts.logEntriesForSlowFollowers ?? DEFAULT_LOG_ENTRIES_FOR_SLOW_FOLLOWERS,
+      }
+    );
+  }
+
+  /**
+   * SwarmKit: SnapshotInterval > 0 and appliedIndex - snapshot index >= SnapshotInterval →
+   * snapshot (keeping KeepOldSnapshots older files), compact keeping slow followers' entries.
+   */
   private async maybeSnapshot(): Promise<void> {
-    const interval = this.opts.snapshotInterval ?? DEFAULT_SNAPSHOT_INTERVAL;
-    if (this.stopped || this.appliedIndex - this.snapshotIndex < interval) return;
+    const cfg = this.snapshotConfig();
+    const interval = cfg.snapshotInterval;
+    if (this.stopped || interval <= 0 || this.appliedIndex - this.snapshotIndex < interval) return;
     const owner = (await this.opts.snapshotData?.()) ?? new Uint8Array(0);
     const data = encodeSnapshotPayload({
       members: this.membership.list(),
@@ -648,9 +692,9 @@ export class RaftNode {
       data: owner,
     });
     const snap = this.mem.createSnapshot(this.appliedIndex, this.confState, data);
-    await this.storage.saveSnapshot(snap);
+    await this.storage.saveSnapshot(snap, cfg.keepOldSnapshots);
     this.snapshotIndex = snap.metadata.index;
-    const keep = this.opts.logEntriesForSlowFollowers ?? DEFAULT_LOG_ENTRIES_FOR_SLOW_FOLLOWERS;
+    const keep = cfg.logEntriesForSlowFollowers;
     const compactTo = this.appliedIndex - keep;
     if (compactTo > this.mem.firstIndex()) this.mem.compact(compactTo);
   }

@@ -140,18 +140,19 @@ export class RaftStorage {
 
   /**
    * Persists a snapshot: the file first (fsync'd, renamed into place), then a
-   * WAL marker; then removes older snapshot files beyond KeepOldSnapshots and
-   * the WAL segments wholly before the snapshot.
+   * WAL marker; then removes older snapshot files beyond KeepOldSnapshots (the
+   * cluster spec's at the time of this snapshot, when given) and the WAL
+   * segments wholly before the snapshot.
    */
-  saveSnapshot(s: Snapshot): Promise<void> {
-    const p = this.persistSnapshot(s);
+  saveSnapshot(s: Snapshot, keepOldSnapshots = this.keepOldSnapshots): Promise<void> {
+    const p = this.persistSnapshot(s, keepOldSnapshots);
     this.snapshotsInFlight.add(p);
     const done = () => this.snapshotsInFlight.delete(p);
     p.then(done, done);
     return p;
   }
 
-  private async persistSnapshot(s: Snapshot): Promise<void> {
+  private async persistSnapshot(s: Snapshot, keepOldSnapshots: number): Promise<void> {
     const wal = this.wal;
     if (!wal) throw new RaftStorageError(`raft storage ${this.dir}: no WAL yet (create it first)`);
     if (isEmptySnapshot(s)) return;
@@ -161,7 +162,7 @@ export class RaftStorage {
       [{ type: RecordType.snapshot, payload: encodeWalSnapshot(s.metadata) }],
       Math.max(this.lastIndex, s.metadata.index),
     );
-    await this.snapshotter.purge(this.keepOldSnapshots + 1);
+    await this.snapshotter.purge(keepOldSnapshots + 1);
     await wal.releaseTo(s.metadata.index);
   }
 

@@ -19,6 +19,8 @@ export interface Manager {
   store: ReplicatedStore;
   raft: RaftNode;
   nc: NatsConnection;
+  /** <state-dir>/swarm: its Raft data is in swarm/raft. */
+  swarmDir: string;
 }
 
 /**
@@ -44,8 +46,9 @@ export class RaftManagers {
   ): Promise<Manager> {
     const nc = await connectBus(this.nats.url, `${clusterId}-${id}`);
     const store = new ReplicatedStore();
+    const swarmDir = join(this.dir, clusterId, id, "swarm");
     const raft = await startRaftMember({
-      swarmDir: join(this.dir, clusterId, id, "swarm"),
+      swarmDir,
       clusterId,
       self: { raftId: id, nodeId: `node-${id}`, addr: `127.0.0.1:${3000 + Number(id)}` },
       profile,
@@ -58,7 +61,7 @@ export class RaftManagers {
       onFatal: () => {},
       log: quiet,
     });
-    const m = { id, store, raft, nc };
+    const m = { id, store, raft, nc, swarmDir };
     this.running.push(m);
     return m;
   }
