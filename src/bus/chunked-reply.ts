@@ -28,7 +28,7 @@ import { rpcError } from "../rpc/status.ts";
 export const REPLY_CHUNK_HEADER = "Swarmbus-Reply-Chunk";
 /** Set on a request whose requester reassembles chunked replies. */
 export const ACCEPT_CHUNKS_HEADER = "Swarmbus-Accept-Chunks";
-/** Largest reply either side handles (5,000 nodes in moby's JSON are about 10 MB). */
+/** Largest reply either side handles (listNodes of 5,000 nodes is about 8.5 MB). */
 export const MAX_REPLY_BYTES = 64 * 1024 * 1024;
 /** Longest silence between two chunks of one reply before it counts as cut short. */
 export const DEFAULT_STALL_MS = 5_000;
@@ -153,7 +153,7 @@ export function requestChunked(
       if (err) reject(err);
       else resolve(value as Uint8Array);
     };
-    const cutShort = (why: string) => rpcError("Unavailable", `${opts.what} did not send its whole reply: ${why}`);
+    const cutShort = (why: string) => rpcError("Unavailable", `the reply from ${opts.what} was cut short: ${why}`);
     const progress = () => (transfer ? `${transfer.parts.length} of ${transfer.count} chunks` : "");
 
     const onChunk = (tag: ChunkTag, data: Uint8Array): void => {
