@@ -56,7 +56,7 @@ export interface RunResult {
   /** liveness-* actors that went DOWN while every agent was alive (ramp-up, settle and window). */
   falseDown: { total: number; window: number; events: DownEvent[] };
   /** node ls at the end of the window, before agents stop: how many nodes are in each state. */
-  nodeLs: { byState: Record<string, number> } | { error: string };
+  nodeLs: ({ byState: Record<string, number> } | { error: string }) & { ms: number };
   /** liveness-* actors seen entering READY on the events stream (N + the manager's own node): the DOWN counter's feed works. */
   livenessReadySeen: number;
   /** After the window: all agents stopped, how many of their nodes the manager then marked DOWN (should be all). */
@@ -71,17 +71,19 @@ function log(msg: string): void {
 const NodeLsRow = z.object({ ID: z.string(), Status: z.object({ State: z.string() }) });
 
 async function nodeLsByState(nc: NatsConnection): Promise<RunResult["nodeLs"]> {
+  const started = performance.now();
   try {
     const res = await callDaemon(nc, MANAGER, "node.ls", {}, { timeoutMs: 30_000 });
+    const ms = performance.now() - started;
     const byState: Record<string, number> = {};
     for (const raw of res.nodes) {
       const row = NodeLsRow.safeParse(raw);
       const state = row.success ? row.data.Status.State : "unparsed";
       byState[state] = (byState[state] ?? 0) + 1;
     }
-    return { byState };
+    return { byState, ms };
   } catch (e) {
-    return { error: e instanceof Error ? e.message : String(e) };
+    return { error: e instanceof Error ? e.message : String(e), ms: performance.now() - started };
   }
 }
 
@@ -296,6 +298,7 @@ function table(results: RunResult[]): string {
     "session restarts",
     "false DOWN (window/all)",
     "not ready at end",
+    "node ls ms",
     "load CPU %",
     "ramp s",
     "ramp breaks",
@@ -313,6 +316,7 @@ function table(results: RunResult[]): string {
     String(r.window.sessionRestarts),
     `${r.falseDown.window}/${r.falseDown.total}`,
     notReady(r),
+    fmt(r.nodeLs.ms, 0),
     fmt(r.load.cpuPercent),
     fmt(r.rampSeconds),
     String(r.rampSessionEnds),

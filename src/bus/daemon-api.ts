@@ -1,7 +1,7 @@
 import type { Msg, NatsConnection } from "@nats-io/transport-node";
 import { type DaemonRequest, type DaemonResults, type DaemonVerb, daemonRequests } from "../node/daemon-api.ts";
 import { Code, rpcError } from "../rpc/status.ts";
-import { describeIssues, errorReply, okReply, parseJsonBody, type Reply } from "./envelope.ts";
+import { describeIssues, errorReply, okReply, parseJsonBody, type Reply, sendReply } from "./envelope.ts";
 import { type BusLog, defaultBusLog } from "./log.ts";
 import { subjects } from "./subjects.ts";
 
@@ -22,7 +22,8 @@ export const isDaemonVerb = (verb: string): verb is DaemonVerb => Object.hasOwn(
  * Unimplemented `unknown command <verb>`; not JSON → InvalidArgument
  * `invalid request payload: …`; schema mismatch → InvalidArgument naming the
  * field); a handler's error is sent back as an RpcError (`toRpcError`); nothing
- * a client sends takes the subscription down.
+ * a client sends takes the subscription down. A large result (`node.ls` of
+ * thousands of nodes) goes back in chunks (chunked-reply.ts).
  */
 export function serveDaemonApi(
   nc: NatsConnection,
@@ -45,12 +46,7 @@ export function serveDaemonApi(
         log.warn({ node: nodeName, verb, code: reply.error.code, err: reply.error.message }, "daemon command failed");
       }
     }
-    if (!msg.reply) return;
-    try {
-      msg.respond(JSON.stringify(reply));
-    } catch (e) {
-      log.warn({ node: nodeName, verb, err: String(e) }, "could not send the daemon reply");
-    }
+    sendReply(nc, msg, reply, { log, context: { node: nodeName, verb } });
   };
 
   const dispatch = async (verb: string, body: string): Promise<unknown> => {

@@ -1,10 +1,17 @@
-import type { NatsConnection } from "@nats-io/transport-node";
-import { errors } from "@nats-io/transport-node";
+import type { Msg, NatsConnection } from "@nats-io/transport-node";
 import { z } from "zod";
-import { fromWire, type RpcError, rpcError, toRpcError, type WireError } from "../rpc/status.ts";
+import { fromWire, isRpcError, type RpcError, rpcError, toRpcError, type WireError } from "../rpc/status.ts";
+import {
+  type ChunkedRequestOptions,
+  NoResponders,
+  type RespondOptions,
+  requestChunked,
+  respondChunked,
+} from "./chunked-reply.ts";
+import type { BusLog } from "./log.ts";
 
 /**
- * The reply to every request on the bus (daemon API, remote actors):
+ * The reply to every request on the bus (daemon API, control API, remote actors):
  * `{ ok: true, result }` or `{ ok: false, error: WireError }`.
  */
 export type Reply<T> = { ok: true; result: T } | { ok: false; error: WireError };
@@ -44,28 +51,23 @@ export function parseJsonBody(text: string): unknown {
 }
 
 /**
- * Sends `body` as JSON to `subject` and unwraps the reply envelope: the result,
- * or the RpcError the responder sent. No responder → `noResponders()`; no reply
- * in time → DeadlineExceeded `context deadline exceeded` (what Go prints);
- * a reply that is not an envelope → Internal.
+ * Sends `body` to `subject` and unwraps the reply envelope, which may come in
+ * chunks (chunked-reply.ts): the result, or the RpcError the responder sent.
+ * No responder → NoResponders; no reply in time → DeadlineExceeded
+ * `context deadline exceeded` (what Go prints); a reply that is not an
+ * envelope → Internal.
  */
-export async function requestReply(
+export async function requestEnvelope(
   nc: NatsConnection,
   subject: string,
-  body: unknown,
-  opts: { timeoutMs: number; noResponders: () => RpcError; what: string },
+  body: string,
+  opts: ChunkedRequestOptions,
 ): Promise<unknown> {
   let text: string;
   try {
-    const msg = await nc.request(subject, JSON.stringify(body), { timeout: opts.timeoutMs });
-    text = msg.string();
+    text = Buffer.from(await requestChunked(nc, subject, body, opts)).toString("utf8");
   } catch (e) {
-    if (e instanceof errors.RequestError && e.isNoResponders()) throw opts.noResponders();
-    if (e instanceof errors.NoRespondersError) throw opts.noResponders();
-    if (e instanceof errors.TimeoutError) throw rpcError("DeadlineExceeded", "context deadline exceeded");
-    if (e instanceof errors.ClosedConnectionError || e instanceof errors.DrainingConnectionError) {
-      throw rpcError("Unavailable", `the connection to the NATS server is closed: ${e.message}`);
-    }
+    if (e instanceof NoResponders || isRpcError(e)) throw e;
     throw toRpcError(e);
   }
   let json: unknown;
@@ -83,6 +85,46 @@ export async function requestReply(
   }
   if (!reply.data.ok) throw fromWire(reply.data.error);
   return reply.data.result;
+}
+
+/** requestEnvelope with a JSON body, and `noResponders()` as the error when nobody serves the subject. */
+export async function requestReply(
+  nc: NatsConnection,
+  subject: string,
+  body: unknown,
+  opts: { timeoutMs: number; noResponders: () => RpcError; what: string },
+): Promise<unknown> {
+  try {
+    return await requestEnvelope(nc, subject, JSON.stringify(body), { timeoutMs: opts.timeoutMs, what: opts.what });
+  } catch (e) {
+    if (e instanceof NoResponders) throw opts.noResponders();
+    throw e;
+  }
+}
+
+/**
+ * Answers `msg` with `reply`, in chunks if it is large. A reply that cannot be
+ * sent (over the size bound, or the caller takes no chunks) is replaced by its
+ * ResourceExhausted error, so the caller hears why instead of waiting out its
+ * deadline; a failure to send even that is logged.
+ */
+export function sendReply(
+  nc: NatsConnection,
+  msg: Msg,
+  reply: Reply<unknown>,
+  opts: RespondOptions & { log: BusLog; context: Record<string, unknown> },
+): void {
+  try {
+    try {
+      respondChunked(nc, msg, JSON.stringify(reply), opts);
+    } catch (e) {
+      if (!isRpcError(e, "ResourceExhausted")) throw e;
+      opts.log.warn({ ...opts.context, err: e.message }, "reply too large to send");
+      respondChunked(nc, msg, JSON.stringify(errorReply(e)), opts);
+    }
+  } catch (e) {
+    opts.log.warn({ ...opts.context, err: String(e) }, "could not send the reply");
+  }
 }
 
 function truncate(s: string, n = 200): string {

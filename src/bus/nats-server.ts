@@ -1,5 +1,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 
 export interface NatsServerHandle {
   readonly url: string;
@@ -14,6 +16,8 @@ export interface NatsServerOptions {
   port?: number;
   /** How long to wait for "Server is ready". */
   startTimeoutMs?: number;
+  /** The server's max_payload in bytes (default 1 MB), e.g. small to exercise chunked replies; not with `config`. */
+  maxPayload?: number;
 }
 
 /** Where nats-server lives: $NATS_SERVER, PATH, or Debian's /usr/sbin. */
@@ -32,7 +36,24 @@ export function natsServerBinary(): string {
  */
 export function startNatsServer(opts: NatsServerOptions = {}): Promise<NatsServerHandle> {
   const args = opts.config ? ["-c", opts.config] : ["-a", "127.0.0.1", "-p", String(opts.port ?? -1)];
+  let tempDir: string | undefined;
+  if (opts.maxPayload !== undefined) {
+    if (opts.config) return Promise.reject(new Error("maxPayload cannot be combined with a config file: set it there"));
+    if (!Number.isInteger(opts.maxPayload) || opts.maxPayload < 1) {
+      return Promise.reject(new RangeError(`maxPayload must be a positive integer, got ${opts.maxPayload}`));
+    }
+    // nats-server has no flag for it; the flags above still set address and port.
+    tempDir = mkdtempSync(join(tmpdir(), "swarmbus-nats-"));
+    writeFileSync(join(tempDir, "nats.conf"), `max_payload: ${opts.maxPayload}\n`);
+    args.push("-c", join(tempDir, "nats.conf"));
+  }
+  const removeTemp = () => {
+    if (tempDir) rmSync(tempDir, { recursive: true, force: true });
+  };
   const child = spawn(natsServerBinary(), args, { stdio: ["ignore", "pipe", "pipe"] });
+  // Kept while the server runs (a config reload reads it again).
+  child.once("exit", removeTemp);
+  child.once("error", removeTemp);
   const timeoutMs = opts.startTimeoutMs ?? 10_000;
   return new Promise((resolve, reject) => {
     let log = "";

@@ -3,7 +3,7 @@ import type { AnyActorRef, EventObject } from "xstate";
 import { z } from "zod";
 import { rpcError } from "../rpc/status.ts";
 import { serverUrl } from "./connection.ts";
-import { describeIssues, errorReply, okReply, parseJsonBody, type Reply, requestReply } from "./envelope.ts";
+import { describeIssues, errorReply, okReply, parseJsonBody, type Reply, requestReply, sendReply } from "./envelope.ts";
 import { stateString } from "./events.ts";
 import { type BusLog, defaultBusLog } from "./log.ts";
 import { subjects } from "./subjects.ts";
@@ -86,12 +86,7 @@ export function serveActor(
         );
       }
     }
-    if (!msg.reply) return;
-    try {
-      msg.respond(JSON.stringify(reply));
-    } catch (e) {
-      log.warn({ node: nodeName, actor: actorName, err: String(e) }, "could not answer a remote event");
-    }
+    sendReply(nc, msg, reply, { log, context: { node: nodeName, actor: actorName } });
   };
 
   const sub = nc.subscribe(subjects().actor(nodeName, actorName), {

@@ -11,8 +11,8 @@ export interface BusFixture {
   close(): Promise<void>;
 }
 
-export async function startBus(): Promise<BusFixture> {
-  const server = await startNatsServer();
+export async function startBus(opts: { maxPayload?: number } = {}): Promise<BusFixture> {
+  const server = await startNatsServer(opts);
   const daemon = await connectBus(server.url, "test-daemon");
   const cli = await connectBus(server.url, "test-cli");
   return {

@@ -1,5 +1,5 @@
 import type { Msg, NatsConnection, Subscription } from "@nats-io/transport-node";
-import { describeIssues, errorReply, okReply, parseJsonBody, type Reply } from "../../bus/envelope.ts";
+import { describeIssues, errorReply, okReply, parseJsonBody, type Reply, sendReply } from "../../bus/envelope.ts";
 import { type BusLog, defaultBusLog } from "../../bus/log.ts";
 import type { TimingProfile } from "../../config/profile.ts";
 import { Code, rpcError } from "../../rpc/status.ts";
@@ -38,7 +38,8 @@ import {
  * Unknown at once; otherwise wait for one until the caller's deadline →
  * DeadlineExceeded). If the leader goes away while a forwarded call waits (no
  * responder, or Raft reports another leader), the follower polls for the new
- * leader and retries once, as SwarmKit's proxy does for unary calls.
+ * leader and retries once, as SwarmKit's proxy does for unary calls. A reply over the
+ * server's max_payload (listNodes of thousands of nodes) goes in chunks on both hops.
  */
 export interface ControlBusOptions {
   readonly nc: NatsConnection;
@@ -206,11 +207,7 @@ export function serveControlBus(opts: ControlBusOptions): ControlBusServer {
         log.warn({ cluster: clusterId, method, err: reply.error.message }, "control call failed");
       }
     }
-    try {
-      msg.respond(JSON.stringify(reply));
-    } catch (e) {
-      log.warn({ cluster: clusterId, method, err: String(e) }, "could not send the control reply");
-    }
+    sendReply(nc, msg, reply, { log, context: { cluster: clusterId, method } });
   };
 
   const onMsg = (err: Error | null, msg: Msg) => {

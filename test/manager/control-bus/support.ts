@@ -67,12 +67,15 @@ export class FakeManager {
     return `m${this.raftId}`;
   }
 
+  /** What listNodes answers; the test may set a longer list. */
+  nodes: () => Node__Output[] = () => [nodeServedBy("n1", this.name), nodeServedBy("n2", this.name)];
+
   handlers(): ControlHandlers {
     const rec = (m: string) => this.calls.push(m);
     return {
       listNodes: () => {
         rec("listNodes");
-        return [nodeServedBy("n1", this.name), nodeServedBy("n2", this.name)];
+        return this.nodes();
       },
       getNode: (ref) => {
         rec("getNode");
@@ -131,8 +134,8 @@ export class BusCluster {
   client!: NatsConnection;
   private constructor(readonly nats: NatsServerHandle) {}
 
-  static async start(count = 3): Promise<BusCluster> {
-    const c = new BusCluster(await startNatsServer());
+  static async start(count = 3, opts: { maxPayload?: number } = {}): Promise<BusCluster> {
+    const c = new BusCluster(await startNatsServer(opts));
     for (let i = 1; i <= count; i++) await c.startManager(new FakeManager(String(i)));
     c.client = await connectBus(c.nats.url, "control-client");
     c.conns.push(c.client);
