@@ -46,10 +46,12 @@ export async function requestNodeIdentity(req: JoinRequest): Promise<JoinedIdent
   const channel = grpcCredentials.createInsecure();
   const rootCA = new swarmkit.RootCA(req.remoteAddr, channel);
   const nodeCA = new swarmkit.NodeCA(req.remoteAddr, channel);
-  const rpcTimeout = req.profile.dispatcherRpcTimeoutMs;
+  // SwarmKit makes these two calls under the join's own context (moby: swarmConnectTimeout), not
+  // under a per-call RPC timeout; only the status polls below have one of their own.
+  const joinDeadline = new Date(Date.now() + req.profile.joinTimeoutMs);
   try {
     const root = await unary<{ certificate: Buffer }>(
-      (cb) => rootCA.GetRootCACertificate({}, { deadline: deadline(rpcTimeout) }, cb),
+      (cb) => rootCA.GetRootCACertificate({}, { deadline: joinDeadline }, cb),
       "GetRootCACertificate",
     );
     if (rootCADigestHex(root.certificate) !== parsed.rootDigestHex) {
@@ -59,7 +61,7 @@ export async function requestNodeIdentity(req: JoinRequest): Promise<JoinedIdent
       (cb) =>
         nodeCA.IssueNodeCertificate(
           { token: req.token, availability: req.availability ?? "ACTIVE", csr: Buffer.alloc(0) },
-          { deadline: deadline(rpcTimeout) },
+          { deadline: joinDeadline },
           cb,
         ),
       "IssueNodeCertificate",
