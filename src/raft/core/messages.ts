@@ -12,11 +12,18 @@ export const LOCAL_TYPES: ReadonlySet<MessageType> = new Set<MessageType>([
   "MsgProp",
 ]);
 
+/** An empty payload: the entry a new leader appends, a member's missing context. */
+export const EMPTY = new Uint8Array(0);
+
 /** Context of a MsgVote sent after MsgTimeoutNow: bypasses the leader lease. */
 export const CAMPAIGN_TRANSFER = new TextEncoder().encode("CampaignTransfer");
 
 export const isCampaignTransfer = (ctx: Uint8Array | undefined): boolean =>
   !!ctx && ctx.byteLength === CAMPAIGN_TRANSFER.byteLength && ctx.every((b, i) => b === CAMPAIGN_TRANSFER[i]);
+
+/** Answers to our own messages: step() takes them only from current members. */
+export const isResponse = (t: MessageType): boolean =>
+  t === "MsgAppResp" || t === "MsgHeartbeatResp" || t === "MsgVoteResp" || t === "MsgPreVoteResp";
 
 export const voteRespType = (t: MessageType): MessageType => (t === "MsgVote" ? "MsgVoteResp" : "MsgPreVoteResp");
 
