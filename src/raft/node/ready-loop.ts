@@ -1,0 +1,95 @@
+import type { MemoryStorage, RaftCore } from "../core/index.ts";
+import type { RaftStorage } from "../storage/index.ts";
+import type { RaftTransport } from "../transport/index.ts";
+import { isEmptySnapshot, type Ready } from "../types.ts";
+import type { Applier } from "./applier.ts";
+import type { Membership } from "./membership.ts";
+import { type SlowWarningContext, warnIfSlow } from "./slow-warning.ts";
+
+/** What the Ready loop drives, and what it tells its node. */
+export interface ReadyLoopDeps {
+  readonly core: RaftCore;
+  readonly mem: MemoryStorage;
+  readonly storage: RaftStorage;
+  readonly transport: RaftTransport;
+  readonly membership: Membership;
+  readonly applier: Applier;
+  isStopped(): boolean;
+  isRemovedSelf(): boolean;
+  stop(): Promise<void>;
+  /** Persisting or applying failed: the node stops. */
+  fail(e: unknown): void;
+  /** The core advanced past a Ready: mirror its role, wake state watchers. */
+  advanced(): void;
+  readonly slow: SlowWarningContext;
+}
+
+/**
+ * Drains the core's Ready, one at a time: persist hard state, entries and
+ * snapshot (fdatasync) → send messages → apply committed entries → advance.
+ */
+export class ReadyLoop {
+  private draining: Promise<void> | undefined;
+
+  constructor(private readonly d: ReadyLoopDeps) {}
+
+  /** Starts draining unless a drain runs already or there is nothing ready. */
+  kick(): void {
+    const d = this.d;
+    if (this.draining || d.isStopped() || !d.core.hasReady()) return;
+    this.draining = this.drain()
+      .catch((e: unknown) => d.fail(e))
+      .finally(() => {
+        this.draining = undefined;
+        if (d.isRemovedSelf()) void d.stop();
+        else if (!d.isStopped() && d.core.hasReady()) this.kick();
+      });
+  }
+
+  /** The running drain, its failure swallowed (the node's stop waits on it); undefined when idle. */
+  settled(): Promise<void> | undefined {
+    return this.draining?.catch(() => {});
+  }
+
+  private async drain(): Promise<void> {
+    const d = this.d;
+    while (!d.isStopped() && d.core.hasReady()) {
+      const rd = d.core.ready();
+      const started = performance.now();
+      await this.handleReady(rd);
+      warnIfSlow(d.slow, "ready", performance.now() - started, {
+        entries: rd.entries.length,
+        committed: rd.committedEntries.length,
+      });
+      if (d.isStopped()) return;
+      d.core.advance(rd);
+      d.advanced();
+    }
+  }
+
+  private async handleReady(rd: Ready): Promise<void> {
+    const { core, mem, storage, transport, membership, applier } = this.d;
+    const snap = rd.snapshot && !isEmptySnapshot(rd.snapshot) ? rd.snapshot : undefined;
+    // A leader may send its appends while it writes them (Raft thesis §10.2.1, as etcd's
+    // server does): it counts itself toward commit only once they are on disk.
+    const leaderSendsFirst = core.status().role === "leader";
+    const outgoing = rd.messages.filter((m) => !membership.isRemoved(m.to));
+    if (leaderSendsFirst) transport.send(outgoing);
+    if (snap) await storage.saveSnapshot(snap);
+    if (rd.hardState || rd.entries.length > 0) await storage.save(rd.hardState, rd.entries);
+    if (this.d.isStopped()) return;
+    if (snap) mem.applySnapshot(snap);
+    if (rd.hardState) mem.setHardState(rd.hardState);
+    if (rd.entries.length > 0) mem.append(rd.entries);
+    if (!leaderSendsFirst) transport.send(outgoing);
+    if (snap) await applier.restoreSnapshot(snap);
+    for (const e of rd.committedEntries) {
+      if (this.d.isStopped()) return;
+      if (e.index <= applier.appliedIndex) continue;
+      if (e.type === "confChange") applier.applyConfEntry(e);
+      else await applier.applyNormal(e);
+      applier.markApplied(e);
+    }
+    await applier.maybeSnapshot();
+  }
+}
