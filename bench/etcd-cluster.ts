@@ -3,9 +3,9 @@
 // Started and stopped by the benchmark; never part of `npm test`.
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { freePort } from "../src/net/free-port.ts";
 
 export const ETCD_INSTALL_HINT =
   "etcd not found on PATH: install Debian's etcd (as root: apt-get update && apt-get install -y etcd-server etcd-client) or set ETCD=/path/to/etcd";
@@ -55,19 +55,6 @@ export interface EtcdClusterOptions {
   stateRoot?: string;
   /** How long to wait until every member reports healthy. */
   startTimeoutMs?: number;
-}
-
-/** A free TCP port on 127.0.0.1 (bound then released; etcd binds it right after). */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once("error", reject);
-    srv.listen(0, "127.0.0.1", () => {
-      const addr = srv.address();
-      const port = typeof addr === "object" && addr ? addr.port : 0;
-      srv.close(() => (port > 0 ? resolve(port) : reject(new Error("no free port"))));
-    });
-  });
 }
 
 /** Children still alive, killed on process exit so a crashed benchmark leaves no etcd behind. */

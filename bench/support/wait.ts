@@ -1,17 +1,4 @@
-import { createServer } from "node:net";
-
-/** A free TCP port on loopback, from the kernel. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once("error", reject);
-    s.listen(0, "127.0.0.1", () => {
-      const addr = s.address();
-      const port = typeof addr === "object" && addr ? addr.port : 0;
-      s.close(() => resolve(port));
-    });
-  });
-}
+export { freePort } from "../../src/net/free-port.ts";
 
 const msgOf = (e: unknown): string => (e instanceof Error ? e.message : String(e));
 

@@ -1,5 +1,4 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { NatsConnection } from "@nats-io/transport-node";
@@ -8,6 +7,7 @@ import { callDaemon } from "../bus/daemon-client.ts";
 import { type ActorTransition, type EventsSubscription, subscribeEvents } from "../bus/events.ts";
 import { type NatsServerHandle, startNatsServer } from "../bus/nats-server.ts";
 import { type DaemonProcess, spawnDaemon } from "../cli/daemon-process.ts";
+import { freePort } from "../net/free-port.ts";
 import type { DaemonRequest, DaemonResults, DaemonVerb } from "../node/daemon-api.ts";
 import { isRpcError } from "../rpc/status.ts";
 import { startTcpProxy, type TcpProxy } from "./tcp-proxy.ts";
@@ -228,17 +228,5 @@ export function abortableDelay(ms: number, signal: AbortSignal): Promise<void> {
       reject(signal.reason);
     };
     signal.addEventListener("abort", onAbort, { once: true });
-  });
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once("error", reject);
-    srv.listen(0, "127.0.0.1", () => {
-      const addr = srv.address();
-      const port = typeof addr === "object" && addr ? addr.port : 0;
-      srv.close(() => resolve(port));
-    });
   });
 }

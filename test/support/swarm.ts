@@ -1,11 +1,14 @@
 import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
+
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type NatsServerHandle, startNatsServer } from "../../src/bus/nats-server.ts";
 import { cliEntry, type DaemonProcess, spawnDaemon } from "../../src/cli/daemon-process.ts";
+import { freePort } from "../../src/net/free-port.ts";
 import { waitFor } from "./wait-for.ts";
+
+export { freePort };
 
 export interface CliResult {
   code: number;
@@ -117,19 +120,6 @@ function cleanEnv(): NodeJS.ProcessEnv {
   delete env.SWARMBUS_NODE;
   delete env.SWARMBUS_NATS;
   return env;
-}
-
-/** A free TCP port on loopback, from the kernel. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once("error", reject);
-    srv.listen(0, "127.0.0.1", () => {
-      const addr = srv.address();
-      const port = typeof addr === "object" && addr ? addr.port : 0;
-      srv.close(() => resolve(port));
-    });
-  });
 }
 
 /** One row of `node ls`, cut by the header's column positions. */
