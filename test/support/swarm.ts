@@ -1,6 +1,5 @@
 import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
-
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type NatsServerHandle, startNatsServer } from "../../src/bus/nats-server.ts";
