@@ -1,8 +1,8 @@
 import type { ActorTransition } from "../bus/events.ts";
+import { type CliOutcome, runCli } from "../cli/cli-process.ts";
 import { type DaemonVerb, daemonRequests } from "../node/daemon-api.ts";
 import { isRpcError, type RpcError, toRpcError } from "../rpc/status.ts";
 import type { ActorStates } from "./actor-states.ts";
-import { type CliOutcome, runCli } from "./cli-process.ts";
 import { formatDuration } from "./duration.ts";
 import { abortableDelay, type LocalSwarm } from "./local-swarm.ts";
 import { type Pattern, regexPattern, statePattern } from "./pattern.ts";

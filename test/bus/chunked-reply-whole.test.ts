@@ -5,8 +5,7 @@ import { REPLY_CHUNK_HEADER } from "../../src/bus/chunked-reply.ts";
 import { connectBus } from "../../src/bus/connection.ts";
 import { serveDaemonApi } from "../../src/bus/daemon-api.ts";
 import { callDaemon } from "../../src/bus/daemon-client.ts";
-import type { SwarmInfo } from "../../src/node/daemon-api.ts";
-import { type BusFixture, memoryLog, startBus } from "./support.ts";
+import { type BusFixture, inactiveInfo as info, memoryLog, startBus } from "./support.ts";
 
 const MAX_PAYLOAD = 64 * 1024;
 
@@ -24,19 +23,6 @@ let bus: BusFixture;
 let spy: NatsConnection;
 let stop: () => Promise<void>;
 const replies: Msg[] = [];
-
-const info: SwarmInfo = {
-  NodeID: "",
-  NodeAddr: "",
-  LocalNodeState: "inactive",
-  ControlAvailable: false,
-  Error: "",
-  RemoteManagers: null,
-  Nodes: 0,
-  Managers: 0,
-  Cluster: null,
-  Warnings: null,
-};
 
 test.before(async () => {
   bus = await startBus({ maxPayload: MAX_PAYLOAD });

@@ -5,27 +5,13 @@ import { serveDaemonApi } from "../../src/bus/daemon-api.ts";
 import { callDaemon } from "../../src/bus/daemon-client.ts";
 import { ReplySchema } from "../../src/bus/envelope.ts";
 import { daemon } from "../../src/bus/subjects.ts";
-import type { SwarmInfo } from "../../src/node/daemon-api.ts";
 import { Code, isRpcError, RpcError, rpcError } from "../../src/rpc/status.ts";
-import { type BusFixture, memoryLog, rejection, startBus } from "./support.ts";
+import { type BusFixture, inactiveInfo as info, memoryLog, rejection, startBus } from "./support.ts";
 
 let bus: BusFixture;
 let stop: () => Promise<void>;
 const log = memoryLog();
 const seen: unknown[] = [];
-
-const info: SwarmInfo = {
-  NodeID: "",
-  NodeAddr: "",
-  LocalNodeState: "inactive",
-  ControlAvailable: false,
-  Error: "",
-  RemoteManagers: null,
-  Nodes: 0,
-  Managers: 0,
-  Cluster: null,
-  Warnings: null,
-};
 
 test.before(async () => {
   bus = await startBus();

@@ -2,6 +2,7 @@ import type { NatsConnection } from "@nats-io/transport-node";
 import { connectBus } from "../../src/bus/connection.ts";
 import type { BusLog } from "../../src/bus/log.ts";
 import { type NatsServerHandle, startNatsServer } from "../../src/bus/nats-server.ts";
+import type { SwarmInfo } from "../../src/node/daemon-api.ts";
 
 /** A real nats-server with two clients on it: a "daemon" side and a "cli" side. */
 export interface BusFixture {
@@ -49,3 +50,17 @@ export async function rejection(f: () => Promise<unknown>): Promise<unknown> {
   }
   throw new Error("expected a rejection, but the call succeeded");
 }
+
+/** What `info` answers on a daemon that is in no swarm. */
+export const inactiveInfo: SwarmInfo = {
+  NodeID: "",
+  NodeAddr: "",
+  LocalNodeState: "inactive",
+  ControlAvailable: false,
+  Error: "",
+  RemoteManagers: null,
+  Nodes: 0,
+  Managers: 0,
+  Cluster: null,
+  Warnings: null,
+};

@@ -1,9 +1,9 @@
-import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type NatsServerHandle, startNatsServer } from "../../src/bus/nats-server.ts";
-import { cliEntry, type DaemonProcess, spawnDaemon } from "../../src/cli/daemon-process.ts";
+import { runCli } from "../../src/cli/cli-process.ts";
+import { type DaemonProcess, spawnDaemon } from "../../src/cli/daemon-process.ts";
 import { freePort } from "../../src/net/free-port.ts";
 import { waitFor } from "./wait-for.ts";
 
@@ -58,21 +58,9 @@ export class TestSwarm {
   }
 
   /** Runs `swarmbus --node NODE ARGS…` as a process. */
-  cli(node: string | undefined, ...args: string[]): Promise<CliResult> {
-    const argv = ["--import", "tsx", cliEntry, "--nats", this.nats.url, ...(node ? ["--node", node] : []), ...args];
-    return new Promise((resolve, reject) => {
-      const child = spawn(process.execPath, argv, { stdio: ["ignore", "pipe", "pipe"], env: cleanEnv() });
-      let stdout = "";
-      let stderr = "";
-      child.stdout.on("data", (d) => {
-        stdout += d;
-      });
-      child.stderr.on("data", (d) => {
-        stderr += d;
-      });
-      child.once("error", reject);
-      child.once("close", (code) => resolve({ code: code ?? -1, stdout, stderr }));
-    });
+  async cli(node: string | undefined, ...args: string[]): Promise<CliResult> {
+    const r = await runCli(this.nats.url, node, args);
+    return { ...r, code: typeof r.code === "number" ? r.code : -1 };
   }
 
   /**
@@ -113,13 +101,6 @@ export class TestSwarm {
 
 /** The errors a write gets while the managers elect a new leader (swarmkit-notes §8). */
 const LEADER_CHANGE = /node lost leader status|context deadline exceeded|does not have a leader/;
-
-function cleanEnv(): NodeJS.ProcessEnv {
-  const env = { ...process.env };
-  delete env.SWARMBUS_NODE;
-  delete env.SWARMBUS_NATS;
-  return env;
-}
 
 /** One row of `node ls`, cut by the header's column positions. */
 export interface LsRow {

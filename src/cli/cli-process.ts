@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { cliEntry } from "../cli/daemon-process.ts";
+import { cliEntry } from "./daemon-process.ts";
 
 export interface CliOutcome {
   code: number | string;
@@ -9,17 +9,18 @@ export interface CliOutcome {
 
 /**
  * Runs `swarmbus --nats URL [--node NODE] ARGS…` as a real process, as a user
- * would; the process is killed when `signal` aborts (the step's timeout).
+ * would (scenario steps, end-to-end tests); the process is killed when
+ * `signal` aborts (a step's timeout).
  */
 export function runCli(
   natsUrl: string,
   node: string | undefined,
   args: string[],
-  signal: AbortSignal,
+  signal: AbortSignal = new AbortController().signal,
 ): Promise<CliOutcome> {
   const argv = ["--import", "tsx", cliEntry, "--nats", natsUrl, ...(node ? ["--node", node] : []), ...args];
   const env = { ...process.env };
-  // The scenario names its nodes itself; a developer's shell settings must not leak in.
+  // The caller names the node and server itself; a developer's shell settings must not leak in.
   delete env.SWARMBUS_NODE;
   delete env.SWARMBUS_NATS;
   return new Promise((resolve, reject) => {
