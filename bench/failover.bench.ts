@@ -21,8 +21,8 @@ import { connectBus } from "../src/bus/connection.ts";
 import { callDaemon } from "../src/bus/daemon-client.ts";
 import { type ActorTransition, type EventsSubscription, subscribeEvents } from "../src/bus/events.ts";
 import { startNatsServer } from "../src/bus/nats-server.ts";
-import { type DaemonProcess, spawnDaemon } from "../src/cli/daemon-process.ts";
 import { type ProfileName, profile } from "../src/config/profile.ts";
+import { type DaemonProcess, spawnDaemon } from "../src/process/daemon-process.ts";
 import { percentile } from "./percentile.ts";
 import { freePort, until } from "./support/wait.ts";
 

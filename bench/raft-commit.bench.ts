@@ -16,9 +16,9 @@ import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import type { NatsConnection } from "@nats-io/transport-node";
 import { connectBus } from "../src/bus/connection.ts";
-import type { BusLog } from "../src/bus/log.ts";
 import { type NatsServerHandle, startNatsServer } from "../src/bus/nats-server.ts";
 import { profile as timingProfile } from "../src/config/profile.ts";
+import { silentLog } from "../src/log.ts";
 import { RaftNode } from "../src/raft/node/index.ts";
 import { natsTransport } from "../src/raft/transport/index.ts";
 import { ETCD_INSTALL_HINT, type EtcdCluster, etcdBinary, startEtcdCluster } from "./etcd-cluster.ts";
@@ -79,7 +79,6 @@ if (withEtcd && !etcdBinary()) {
   console.error(ETCD_INSTALL_HINT);
   process.exit(2);
 }
-const quiet: BusLog = { warn: () => {}, error: () => {} };
 const resultsDir = join(dirname(fileURLToPath(import.meta.url)), "results");
 
 /** A case's figures plus the CPU the system under test used in the window (% of one core). */
@@ -128,7 +127,7 @@ async function startRaftCluster(nats: NatsServerHandle, dir: string): Promise<Ru
       clusterId,
       raftId: id,
       inactiveAfterMs: prof.raftTickMs * prof.raftElectionTicks,
-      log: quiet,
+      log: silentLog,
     });
     const node = await RaftNode.start({
       clusterId,
@@ -137,7 +136,7 @@ async function startRaftCluster(nats: NatsServerHandle, dir: string): Promise<Ru
       transport,
       profile: prof,
       bootstrap,
-      log: quiet,
+      log: silentLog,
       apply: () => {},
     });
     out.push({ node, nc });

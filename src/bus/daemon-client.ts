@@ -1,7 +1,7 @@
 import type { NatsConnection } from "@nats-io/transport-node";
-import type { DaemonRequest, DaemonResults, DaemonVerb } from "../node/daemon-api.ts";
 import { rpcError } from "../rpc/status.ts";
 import { serverUrl } from "./connection.ts";
+import type { DaemonRequest, DaemonResults, DaemonVerb } from "./daemon-contract.ts";
 import { requestReply } from "./envelope.ts";
 import { subjects } from "./subjects.ts";
 

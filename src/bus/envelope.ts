@@ -1,5 +1,6 @@
 import type { Msg, NatsConnection } from "@nats-io/transport-node";
 import { z } from "zod";
+import type { Log } from "../log.ts";
 import { fromWire, isRpcError, type RpcError, rpcError, toRpcError, type WireError } from "../rpc/status.ts";
 import {
   type ChunkedRequestOptions,
@@ -8,7 +9,6 @@ import {
   requestChunked,
   respondChunked,
 } from "./chunked-reply.ts";
-import type { BusLog } from "./log.ts";
 
 /**
  * The reply to every request on the bus (daemon API, control API, remote actors):
@@ -112,7 +112,7 @@ export function sendReply(
   nc: NatsConnection,
   msg: Msg,
   reply: Reply<unknown>,
-  opts: RespondOptions & { log: BusLog; context: Record<string, unknown> },
+  opts: RespondOptions & { log: Log; context: Record<string, unknown> },
 ): void {
   try {
     try {

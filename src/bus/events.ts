@@ -1,8 +1,8 @@
 import type { NatsConnection } from "@nats-io/transport-node";
 import type { AnyActorRef, InspectionEvent, StateValue } from "xstate";
 import { z } from "zod";
+import { defaultLog, type Log } from "../log.ts";
 import { describeIssues } from "./envelope.ts";
-import { type BusLog, defaultBusLog } from "./log.ts";
 import { type EventFilter, subjects } from "./subjects.ts";
 
 /**
@@ -82,9 +82,9 @@ export function publishTransitions(
   nodeName: string,
   actorName: string,
   actor: AnyActorRef,
-  opts: { log?: BusLog; now?: () => Date; onPublish?: (t: ActorTransition) => void } = {},
+  opts: { log?: Log; now?: () => Date; onPublish?: (t: ActorTransition) => void } = {},
 ): () => void {
-  const log = opts.log ?? defaultBusLog();
+  const log = opts.log ?? defaultLog();
   const now = opts.now ?? (() => new Date());
   const subject = subjects().events(nodeName, actorName);
   let last: string | null = null;
@@ -133,7 +133,7 @@ export function publishTransitions(
 export function republishOnReconnect(
   nc: NatsConnection,
   latest: () => Iterable<ActorTransition>,
-  log: BusLog = defaultBusLog(),
+  log: Log = defaultLog(),
 ): () => void {
   let stopped = false;
   void (async () => {

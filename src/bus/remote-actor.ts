@@ -1,11 +1,11 @@
 import type { Msg, NatsConnection } from "@nats-io/transport-node";
 import type { AnyActorRef, EventObject } from "xstate";
 import { z } from "zod";
+import { defaultLog, type Log } from "../log.ts";
 import { rpcError } from "../rpc/status.ts";
 import { serverUrl } from "./connection.ts";
 import { describeIssues, errorReply, okReply, parseJsonBody, type Reply, requestReply, sendReply } from "./envelope.ts";
 import { stateString } from "./events.ts";
-import { type BusLog, defaultBusLog } from "./log.ts";
 import { subjects } from "./subjects.ts";
 
 /** What a remote actor answers to an accepted event: its state after the event. */
@@ -48,9 +48,9 @@ export function serveActor(
   nodeName: string,
   actorName: string,
   actor: AnyActorRef,
-  opts: { log?: BusLog } = {},
+  opts: { log?: Log } = {},
 ): RemoteActorServer {
-  const log = opts.log ?? defaultBusLog();
+  const log = opts.log ?? defaultLog();
   const accepted = acceptedEvents(actor);
 
   const deliver = (text: string): ActorDelivery => {

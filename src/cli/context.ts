@@ -1,8 +1,8 @@
 import type { NatsConnection } from "@nats-io/transport-node";
 import { connectBus } from "../bus/connection.ts";
 import { callDaemon } from "../bus/daemon-client.ts";
+import type { DaemonRequest, DaemonResults, DaemonVerb } from "../bus/daemon-contract.ts";
 import { assertToken } from "../bus/subjects.ts";
-import type { DaemonRequest, DaemonResults, DaemonVerb } from "../node/daemon-api.ts";
 import { rpcError } from "../rpc/status.ts";
 
 /** Longer than any wait a daemon does on a request (join waits joinTimeoutMs, 20 s in the swarm profile). */

@@ -3,12 +3,12 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { connect, type NatsConnection } from "@nats-io/transport-node";
 import { callDaemon } from "../bus/daemon-client.ts";
+import type { DaemonRequest, DaemonResults, DaemonVerb } from "../bus/daemon-contract.ts";
 import { type NatsServerHandle, startNatsServer } from "../bus/nats-server.ts";
 import { type Dashboard, startDashboard } from "../inspect/dashboard/index.ts";
 import { type InspectorRelay, startInspectorRelay } from "../inspect/stately/relay.ts";
-import type { DaemonRequest, DaemonResults, DaemonVerb } from "../node/daemon-api.ts";
+import { type DaemonProcess, spawnDaemon } from "../process/daemon-process.ts";
 import { isRpcError } from "../rpc/status.ts";
-import { type DaemonProcess, spawnDaemon } from "./daemon-process.ts";
 import { formatSwarmInfo } from "./format/info.ts";
 import { formatNodeLs, NodeRow } from "./format/node-ls.ts";
 

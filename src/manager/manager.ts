@@ -1,7 +1,7 @@
-import type { BusLog } from "../bus/log.ts";
 import { insecureClientCredentials } from "../ca/insecure-credentials.ts";
 import { generateJoinToken } from "../ca/join-token.ts";
 import type { Node__Output } from "../gen/docker/swarmkit/v1/Node.ts";
+import { type Log, silentLog } from "../log.ts";
 import type { RaftNode } from "../raft/node/index.ts";
 import { rpcError, toRpcError } from "../rpc/status.ts";
 import type { ClusterInfo, JoinTokens, ManagerHandle, ManagerOptions, StartManager } from "./api.ts";
@@ -53,8 +53,6 @@ function toClusterInfo(c: ClusterObject): ClusterInfo {
   };
 }
 
-const silentLog: BusLog = { warn: () => {}, error: () => {} };
-
 /** Resolves once `pred` holds, checking every `intervalMs`; rejects with `err()` after `timeoutMs`. */
 function until(pred: () => boolean, intervalMs: number, timeoutMs: number, err: () => Error): Promise<void> {
   if (pred()) return Promise.resolve();
@@ -73,7 +71,7 @@ function until(pred: () => boolean, intervalMs: number, timeoutMs: number, err: 
 }
 
 export async function startManagerInternals(opts: ManagerOptions): Promise<ManagerInternals> {
-  const log: BusLog = opts.log ?? silentLog;
+  const log: Log = opts.log ?? silentLog;
   const profile = opts.profile;
   const store = new ReplicatedStore();
   let raft: RaftNode | undefined;

@@ -1,8 +1,8 @@
 import { basename, dirname, join } from "node:path";
 import type { NatsConnection } from "@nats-io/transport-node";
 import type { AnyActorRef } from "xstate";
-import type { BusLog } from "../bus/log.ts";
 import type { TimingProfile } from "../config/profile.ts";
+import type { Log } from "../log.ts";
 import { RaftNode } from "../raft/node/index.ts";
 import { RaftStorage } from "../raft/storage/index.ts";
 import { MemoryNetwork, natsTransport, type RaftTransport } from "../raft/transport/index.ts";
@@ -52,7 +52,7 @@ export interface RaftBackendOptions {
   readonly onRemoved: () => void;
   readonly onFatal: (e: Error) => void;
   readonly onActor?: (name: string, actor: AnyActorRef) => void;
-  readonly log: BusLog;
+  readonly log: Log;
   readonly snapshotInterval?: number;
   readonly logEntriesForSlowFollowers?: number;
 }

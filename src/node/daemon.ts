@@ -1,19 +1,20 @@
 import type { AnyActorRef } from "xstate";
 import { connectBus } from "../bus/connection.ts";
-import { serveDaemonApi } from "../bus/daemon-api.ts";
+import type { DaemonRequest, DaemonResults, LocalNodeState, SwarmInfo } from "../bus/daemon-contract.ts";
+import { serveDaemonApi } from "../bus/daemon-server.ts";
 import { okReply } from "../bus/envelope.ts";
 import { type ActorTransition, publishTransitions, republishOnReconnect } from "../bus/events.ts";
 import { serveActor } from "../bus/remote-actor.ts";
 import { subjects } from "../bus/subjects.ts";
 import type { TimingProfile } from "../config/profile.ts";
 import { type ActorInspection, inspectActors } from "../inspect/stately/actor-inspector.ts";
+import { daemonLogger } from "../log.ts";
 import type { ManagerHandle } from "../manager/api.ts";
 import { type ControlClient, controlClient } from "../manager/control-bus/index.ts";
 import { removeNodeByRef, setDesiredRole, updateNodeSpec } from "../manager/controlapi/index.ts";
 import { rpcError } from "../rpc/status.ts";
 import { nodeAddrOf } from "./addresses.ts";
 import { nodeFromGrpc } from "./convert.ts";
-import type { DaemonRequest, DaemonResults, LocalNodeState, SwarmInfo } from "./daemon-api.ts";
 import {
   errManagerNotReady,
   errNoManagerNoNode,
@@ -24,7 +25,6 @@ import {
 } from "./errors.ts";
 import { controlFacts, managerStatsTimeoutMs, swarmInfo } from "./info.ts";
 import { managerLeaveMessage, managerStats } from "./leave-message.ts";
-import { daemonLogger } from "./log.ts";
 import { NodeRuntime } from "./node-runtime.ts";
 import { readStartConfig } from "./start-config-file.ts";
 import { readNodeCertificate, swarmDirOf } from "./state-dir.ts";

@@ -1,8 +1,8 @@
+import type { ClusterInfoJson, LocalNodeState, PeerInfo, SwarmInfo } from "../bus/daemon-contract.ts";
 import type { TimingProfile } from "../config/profile.ts";
 import type { Node__Output } from "../gen/docker/swarmkit/v1/Node.ts";
 import type { ClusterInfo } from "../manager/api.ts";
 import { deadlineExceeded } from "../manager/proxy/leader-conn.ts";
-import type { ClusterInfoJson, LocalNodeState, PeerInfo, SwarmInfo } from "./daemon-api.ts";
 import { TWO_MANAGER_WARNING } from "./errors.ts";
 
 /** Docker's default VXLAN data path port, shown in ClusterInfo. */

@@ -1,7 +1,7 @@
 import { join } from "node:path";
 import { z } from "zod";
+import type { PeerInfo } from "../bus/daemon-contract.ts";
 import { writeFileAtomic } from "./atomic-write.ts";
-import type { PeerInfo } from "./daemon-api.ts";
 import { ensureSwarmDir } from "./state-dir.ts";
 import { parseJsonFile, readTextOrNull, StateDirError } from "./state-dir-error.ts";
 

@@ -13,6 +13,7 @@ import {
 } from "../../machines/node.machine.ts";
 import { startAgent } from "../agent/agent.ts";
 import type { AgentHandle, Peer } from "../agent/api.ts";
+import type { PeerInfo } from "../bus/daemon-contract.ts";
 import type { NodeIdentity } from "../ca/credentials.ts";
 import { newId } from "../ca/ids.ts";
 import {
@@ -29,7 +30,6 @@ import { startManager } from "../manager/manager.ts";
 import { RaftStorage } from "../raft/storage/index.ts";
 import { RpcError, rpcError, toRpcError } from "../rpc/status.ts";
 import { DEFAULT_LISTEN_ADDR, defaultAdvertiseAddr, withPortOf } from "./addresses.ts";
-import type { PeerInfo } from "./daemon-api.ts";
 import { nodeDescription } from "./description.ts";
 import { ManagersFile } from "./managers-file.ts";
 import { type StartConfig, writeStartConfig } from "./start-config-file.ts";

@@ -4,11 +4,11 @@ import { join } from "node:path";
 import type { NatsConnection } from "@nats-io/transport-node";
 import { connectBus } from "../bus/connection.ts";
 import { callDaemon } from "../bus/daemon-client.ts";
+import type { DaemonRequest, DaemonResults, DaemonVerb } from "../bus/daemon-contract.ts";
 import { type ActorTransition, type EventsSubscription, subscribeEvents } from "../bus/events.ts";
 import { type NatsServerHandle, startNatsServer } from "../bus/nats-server.ts";
-import { type DaemonProcess, spawnDaemon } from "../cli/daemon-process.ts";
 import { freePort } from "../net/free-port.ts";
-import type { DaemonRequest, DaemonResults, DaemonVerb } from "../node/daemon-api.ts";
+import { type DaemonProcess, spawnDaemon } from "../process/daemon-process.ts";
 import { isRpcError } from "../rpc/status.ts";
 import { startTcpProxy, type TcpProxy } from "./tcp-proxy.ts";
 

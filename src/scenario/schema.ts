@@ -1,7 +1,7 @@
 import { parseDocument } from "yaml";
 import { z } from "zod";
+import { type DaemonVerb, daemonRequests } from "../bus/daemon-contract.ts";
 import { describeIssues } from "../bus/envelope.ts";
-import { type DaemonVerb, daemonRequests } from "../node/daemon-api.ts";
 import { rpcError } from "../rpc/status.ts";
 import { parseDuration } from "./duration.ts";
 import { regexPattern, statePattern } from "./pattern.ts";

@@ -1,6 +1,6 @@
+import { type DaemonVerb, daemonRequests } from "../bus/daemon-contract.ts";
 import type { ActorTransition } from "../bus/events.ts";
-import { type CliOutcome, runCli } from "../cli/cli-process.ts";
-import { type DaemonVerb, daemonRequests } from "../node/daemon-api.ts";
+import { type CliOutcome, runCli } from "../process/cli-process.ts";
 import { isRpcError, type RpcError, toRpcError } from "../rpc/status.ts";
 import type { ActorStates } from "./actor-states.ts";
 import { formatDuration } from "./duration.ts";

@@ -3,8 +3,8 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { REPLY_CHUNK_HEADER } from "../../src/bus/chunked-reply.ts";
 import { connectBus } from "../../src/bus/connection.ts";
-import { serveDaemonApi } from "../../src/bus/daemon-api.ts";
 import { callDaemon } from "../../src/bus/daemon-client.ts";
+import { serveDaemonApi } from "../../src/bus/daemon-server.ts";
 import { type BusFixture, inactiveInfo as info, memoryLog, startBus } from "./support.ts";
 
 const MAX_PAYLOAD = 64 * 1024;

@@ -1,8 +1,8 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { connectBus } from "../../src/bus/connection.ts";
-import { serveDaemonApi } from "../../src/bus/daemon-api.ts";
 import { callDaemon } from "../../src/bus/daemon-client.ts";
+import { serveDaemonApi } from "../../src/bus/daemon-server.ts";
 import { startNatsServer } from "../../src/bus/nats-server.ts";
 import { isRpcError } from "../../src/rpc/status.ts";
 import { waitFor } from "../support/wait-for.ts";

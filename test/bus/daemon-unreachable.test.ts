@@ -1,7 +1,7 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { serveDaemonApi } from "../../src/bus/daemon-api.ts";
 import { callDaemon } from "../../src/bus/daemon-client.ts";
+import { serveDaemonApi } from "../../src/bus/daemon-server.ts";
 import { daemonAll } from "../../src/bus/subjects.ts";
 import { isRpcError, type RpcError } from "../../src/rpc/status.ts";
 import { type BusFixture, memoryLog, rejection, startBus } from "./support.ts";

@@ -1,8 +1,8 @@
 import type { NatsConnection } from "@nats-io/transport-node";
 import { connectBus } from "../../src/bus/connection.ts";
-import type { BusLog } from "../../src/bus/log.ts";
+import type { SwarmInfo } from "../../src/bus/daemon-contract.ts";
 import { type NatsServerHandle, startNatsServer } from "../../src/bus/nats-server.ts";
-import type { SwarmInfo } from "../../src/node/daemon-api.ts";
+import type { Log } from "../../src/log.ts";
 
 /** A real nats-server with two clients on it: a "daemon" side and a "cli" side. */
 export interface BusFixture {
@@ -27,8 +27,8 @@ export async function startBus(opts: { maxPayload?: number } = {}): Promise<BusF
   };
 }
 
-/** A BusLog that keeps what it was told, for asserting that rejections are logged. */
-export function memoryLog(): BusLog & { lines: { level: string; msg: string; obj: Record<string, unknown> }[] } {
+/** A Log that keeps what it was told, for asserting that rejections are logged. */
+export function memoryLog(): Log & { lines: { level: string; msg: string; obj: Record<string, unknown> }[] } {
   const lines: { level: string; msg: string; obj: Record<string, unknown> }[] = [];
   return {
     lines,

@@ -1,9 +1,9 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
+import type { SwarmInfo } from "../../src/bus/daemon-contract.ts";
 import { humanDuration } from "../../src/cli/format/human-duration.ts";
 import { formatSwarmInfo } from "../../src/cli/format/info.ts";
 import { formatNodeLs, NodeRow } from "../../src/cli/format/node-ls.ts";
-import type { SwarmInfo } from "../../src/node/daemon-api.ts";
 
 const ns = (ms: number) => ms * 1e6;
 

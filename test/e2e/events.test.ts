@@ -1,7 +1,7 @@
 import { spawn } from "node:child_process";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { cliEntry } from "../../src/cli/daemon-process.ts";
+import { cliEntry } from "../../src/process/daemon-process.ts";
 import { freePort, TestSwarm } from "../support/swarm.ts";
 import { waitFor } from "../support/wait-for.ts";
 

@@ -1,8 +1,8 @@
 import { spawnSync } from "node:child_process";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { cliEntry } from "../../src/cli/daemon-process.ts";
 import { exportMachines } from "../../src/inspect/export/index.ts";
+import { cliEntry } from "../../src/process/daemon-process.ts";
 import { isRpcError } from "../../src/rpc/status.ts";
 
 const rejects = (opts: { format?: string; machine?: string }): Error => {

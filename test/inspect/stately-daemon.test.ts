@@ -1,8 +1,8 @@
 import { join } from "node:path";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { spawnDaemon } from "../../src/cli/daemon-process.ts";
 import { type InspectorRelay, startInspectorRelay } from "../../src/inspect/stately/relay.ts";
+import { spawnDaemon } from "../../src/process/daemon-process.ts";
 import { freePort, TestSwarm } from "../support/swarm.ts";
 import { waitFor } from "../support/wait-for.ts";
 import { viewer } from "./stately-viewer.ts";

@@ -5,9 +5,9 @@ import type { NatsConnection } from "@nats-io/transport-node";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { connectBus } from "../../src/bus/connection.ts";
-import type { BusLog } from "../../src/bus/log.ts";
 import { type NatsServerHandle, startNatsServer } from "../../src/bus/nats-server.ts";
 import { profiles, type TimingProfile } from "../../src/config/profile.ts";
+import { silentLog } from "../../src/log.ts";
 import { newNodeObject } from "../../src/manager/ca-server.ts";
 import { startRaftMember } from "../../src/manager/raft-backend.ts";
 import { ReplicatedStore } from "../../src/manager/store.ts";
@@ -16,7 +16,6 @@ import { waitFor } from "../support/wait-for.ts";
 
 /** The store on real Raft members (real WAL, real nats-server): three managers' stores. */
 const profile: TimingProfile = { ...profiles.fast, raftTickMs: 30 };
-const quiet: BusLog = { warn: () => {}, error: () => {} };
 const clusterId = `store${process.pid}`;
 
 interface Manager {
@@ -55,7 +54,7 @@ async function manager(id: string, mode: "bootstrap" | "join" | "restart", t: Tu
     onLeadership: () => {},
     onRemoved: () => {},
     onFatal: () => {},
-    log: quiet,
+    log: silentLog,
     ...(t.snapshotInterval !== undefined ? { snapshotInterval: t.snapshotInterval } : {}),
     ...(t.logEntriesForSlowFollowers !== undefined ? { logEntriesForSlowFollowers: t.logEntriesForSlowFollowers } : {}),
   });

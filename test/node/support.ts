@@ -4,10 +4,10 @@ import { join } from "node:path";
 import type { NatsConnection } from "@nats-io/transport-node";
 import { connectBus } from "../../src/bus/connection.ts";
 import { callDaemon } from "../../src/bus/daemon-client.ts";
+import type { DaemonRequest, DaemonResults, DaemonVerb } from "../../src/bus/daemon-contract.ts";
 import { type NatsServerHandle, startNatsServer } from "../../src/bus/nats-server.ts";
 import { profiles, type TimingProfile } from "../../src/config/profile.ts";
 import { type DaemonHandle, runDaemon } from "../../src/node/daemon.ts";
-import type { DaemonRequest, DaemonResults, DaemonVerb } from "../../src/node/daemon-api.ts";
 import type { RpcError } from "../../src/rpc/status.ts";
 
 /** A nats-server, a CLI-side connection and in-process daemons, all closed by stop(). */

@@ -1,7 +1,7 @@
 import { spawn } from "node:child_process";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { cliEntry } from "../../src/cli/daemon-process.ts";
+import { cliEntry } from "../../src/process/daemon-process.ts";
 
 export const scenariosDir = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "scenarios");
 

@@ -2,9 +2,9 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type NatsServerHandle, startNatsServer } from "../../src/bus/nats-server.ts";
-import { runCli } from "../../src/cli/cli-process.ts";
-import { type DaemonProcess, spawnDaemon } from "../../src/cli/daemon-process.ts";
 import { freePort } from "../../src/net/free-port.ts";
+import { runCli } from "../../src/process/cli-process.ts";
+import { type DaemonProcess, spawnDaemon } from "../../src/process/daemon-process.ts";
 import { waitFor } from "./wait-for.ts";
 
 export { freePort };

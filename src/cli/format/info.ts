@@ -1,4 +1,4 @@
-import type { SwarmInfo } from "../../node/daemon-api.ts";
+import type { SwarmInfo } from "../../bus/daemon-contract.ts";
 import { humanDuration } from "./human-duration.ts";
 
 /** The Swarm section of `docker info`, line for line as docker/cli's printSwarmInfo. */

@@ -1,7 +1,7 @@
 import type { Msg, NatsConnection, Subscription } from "@nats-io/transport-node";
 import { describeIssues, errorReply, okReply, parseJsonBody, type Reply, sendReply } from "../../bus/envelope.ts";
-import { type BusLog, defaultBusLog } from "../../bus/log.ts";
 import type { TimingProfile } from "../../config/profile.ts";
+import { defaultLog, type Log } from "../../log.ts";
 import { Code, rpcError } from "../../rpc/status.ts";
 import {
   deadlineExceeded,
@@ -50,7 +50,7 @@ export interface ControlBusOptions {
   readonly handlers: ControlHandlers;
   /** raftTickMs (polling) and requestTimeoutMs (a call that names no deadline). */
   readonly profile: TimingProfile;
-  readonly log?: BusLog;
+  readonly log?: Log;
 }
 
 export interface ControlBusServer {
@@ -73,7 +73,7 @@ class LeaderGone extends Error {
 
 export function serveControlBus(opts: ControlBusOptions): ControlBusServer {
   const { nc, clusterId, self, leader, handlers, profile } = opts;
-  const log = opts.log ?? defaultBusLog();
+  const log = opts.log ?? defaultLog();
   const tick = profile.raftTickMs;
   const inFlight = new Set<Promise<void>>();
   const pick = (i: LeaderInfo): string | undefined => {

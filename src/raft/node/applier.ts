@@ -1,4 +1,4 @@
-import type { BusLog } from "../../bus/log.ts";
+import type { Log } from "../../log.ts";
 import { decodeConfChange, decodeRaftMember } from "../codec.ts";
 import type { MemoryStorage, RaftCore } from "../core/index.ts";
 import type { RaftStorage } from "../storage/index.ts";
@@ -14,7 +14,7 @@ import { maybeSnapshot } from "./snapshot-policy.ts";
 /** What applying reads and changes around it. */
 export interface ApplierDeps {
   readonly opts: RaftNodeOptions;
-  readonly log: BusLog;
+  readonly log: Log;
   readonly storage: RaftStorage;
   readonly mem: MemoryStorage;
   readonly core: RaftCore;

@@ -1,5 +1,5 @@
-import type { BusLog } from "../../bus/log.ts";
 import type { TimingProfile } from "../../config/profile.ts";
+import type { Log } from "../../log.ts";
 import type { RaftCore } from "../core/index.ts";
 import type { TransportReport } from "../transport/index.ts";
 import { type Message, NONE, type RaftId } from "../types.ts";
@@ -8,7 +8,7 @@ import { type SlowWarningContext, warnIfSlow } from "./slow-warning.ts";
 
 export interface InputsDeps {
   readonly raftId: RaftId;
-  readonly log: BusLog;
+  readonly log: Log;
   readonly core: RaftCore;
   readonly profile: TimingProfile;
   readonly removal: Removal;

@@ -1,6 +1,6 @@
 import type { AnyActorRef } from "xstate";
-import type { BusLog } from "../../bus/log.ts";
 import type { TimingProfile } from "../../config/profile.ts";
+import type { Log } from "../../log.ts";
 import type { RaftTransport } from "../transport/index.ts";
 import type { RaftMember } from "../types.ts";
 
@@ -54,7 +54,7 @@ export interface RaftNodeOptions {
   readonly onRemoved?: () => void;
   /** Storage or apply failed: the node stopped. */
   readonly onFatal?: (e: Error) => void;
-  readonly log?: BusLog;
+  readonly log?: Log;
   /** [0,1) for the randomized election timeout; Math.random by default. */
   readonly random?: () => number;
 }

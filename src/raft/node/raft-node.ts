@@ -1,4 +1,4 @@
-import { type BusLog, defaultBusLog } from "../../bus/log.ts";
+import { defaultLog, type Log } from "../../log.ts";
 import type { MemoryStorage, RaftCore } from "../core/index.ts";
 import type { RaftStorage } from "../storage/index.ts";
 import { MAX_TRANSACTION_BYTES } from "../transport/index.ts";
@@ -38,7 +38,7 @@ export * from "./options.ts";
 export class RaftNode {
   readonly raftId: RaftId;
   readonly actor: RaftActor;
-  private readonly log: BusLog;
+  private readonly log: Log;
   private readonly membership = new Membership();
   private readonly proposals: Proposals;
   private readonly changes: MembershipChanges;
@@ -60,7 +60,7 @@ export class RaftNode {
     private readonly core: RaftCore,
   ) {
     this.raftId = opts.self.raftId;
-    this.log = opts.log ?? defaultBusLog();
+    this.log = opts.log ?? defaultLog();
     const parts = {
       opts,
       raftId: this.raftId,

@@ -1,4 +1,4 @@
-import type { BusLog } from "../../bus/log.ts";
+import type { Log } from "../../log.ts";
 import type { RaftTransport } from "../transport/index.ts";
 import type { Message, RaftId } from "../types.ts";
 import { ErrMemberRemoved, raftError } from "./errors.ts";
@@ -8,7 +8,7 @@ import type { RoleMirror } from "./role-mirror.ts";
 
 export interface RemovalDeps {
   readonly raftId: RaftId;
-  readonly log: BusLog;
+  readonly log: Log;
   readonly membership: Membership;
   readonly transport: RaftTransport;
   readonly proposals: Proposals;

@@ -1,10 +1,10 @@
-import type { BusLog } from "../../bus/log.ts";
 import type { TimingProfile } from "../../config/profile.ts";
+import type { Log } from "../../log.ts";
 import type { RaftCore } from "../core/index.ts";
 import type { RaftId } from "../types.ts";
 
 export interface SlowWarningContext {
-  readonly log: BusLog;
+  readonly log: Log;
   readonly profile: TimingProfile;
   readonly raftId: RaftId;
   readonly core: RaftCore;

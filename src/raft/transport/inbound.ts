@@ -1,4 +1,4 @@
-import type { BusLog } from "../../bus/log.ts";
+import type { Log } from "../../log.ts";
 import { decodeEnvelope } from "../codec.ts";
 import type { Message, RaftId } from "../types.ts";
 
@@ -10,7 +10,7 @@ import type { Message, RaftId } from "../types.ts";
 export function acceptInbound(
   payload: Uint8Array,
   self: { clusterId: string; raftId: RaftId },
-  log: BusLog,
+  log: Log,
 ): Message | undefined {
   let env: { clusterId: string; message: Message };
   try {

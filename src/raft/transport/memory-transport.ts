@@ -1,4 +1,4 @@
-import { type BusLog, defaultBusLog } from "../../bus/log.ts";
+import { defaultLog, type Log } from "../../log.ts";
 import { encodeEnvelope } from "../codec.ts";
 import type { Message, RaftId } from "../types.ts";
 import { acceptInbound } from "./inbound.ts";
@@ -17,7 +17,7 @@ export class MemoryNetwork {
   private readonly members = new Map<string, MemoryRaftTransport>();
   private readonly isolated = new Set<RaftId>();
 
-  constructor(private readonly opts: { now?: () => number; log?: BusLog } = {}) {}
+  constructor(private readonly opts: { now?: () => number; log?: Log } = {}) {}
 
   transport(clusterId: string, raftId: RaftId, opts: { inactiveAfterMs: number }): RaftTransport {
     const t = new MemoryRaftTransport(
@@ -26,7 +26,7 @@ export class MemoryNetwork {
       raftId,
       opts.inactiveAfterMs,
       this.opts.now ?? Date.now,
-      this.opts.log ?? defaultBusLog(),
+      this.opts.log ?? defaultLog(),
     );
     this.members.set(key(clusterId, raftId), t);
     return t;
@@ -80,7 +80,7 @@ class MemoryRaftTransport implements RaftTransport {
     readonly raftId: RaftId,
     inactiveAfterMs: number,
     now: () => number,
-    private readonly log: BusLog,
+    private readonly log: Log,
   ) {
     this.activity = new PeerActivity(inactiveAfterMs, now);
   }

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { headers, type Msg, type NatsConnection, type Subscription } from "@nats-io/transport-node";
-import { type BusLog, defaultBusLog } from "../../bus/log.ts";
 import { subjects } from "../../bus/subjects.ts";
+import { defaultLog, type Log } from "../../log.ts";
 import { encodeEnvelope } from "../codec.ts";
 import type { Message, RaftId } from "../types.ts";
 import { CHUNK_HEADER, formatChunkTag, parseChunkTag, Reassembler, splitPayload } from "./chunks.ts";
@@ -16,7 +16,7 @@ export interface NatsTransportOptions {
   readonly raftId: RaftId;
   /** A peer sent to and silent this long is inactive: the election timeout (ticks × tick). */
   readonly inactiveAfterMs: number;
-  readonly log?: BusLog;
+  readonly log?: Log;
   readonly now?: () => number;
   /** Overrides the server's max_payload (tests). */
   readonly maxPayload?: number;
@@ -42,7 +42,7 @@ export async function natsTransport(opts: NatsTransportOptions): Promise<RaftTra
 
 class NatsRaftTransport implements RaftTransport {
   readonly raftId: RaftId;
-  private readonly log: BusLog;
+  private readonly log: Log;
   private readonly now: () => number;
   private readonly activity: PeerActivity;
   private readonly reassembler: Reassembler;
@@ -66,7 +66,7 @@ class NatsRaftTransport implements RaftTransport {
 
   constructor(private readonly opts: NatsTransportOptions) {
     this.raftId = opts.raftId;
-    this.log = opts.log ?? defaultBusLog();
+    this.log = opts.log ?? defaultLog();
     this.now = opts.now ?? Date.now;
     this.activity = new PeerActivity(opts.inactiveAfterMs, this.now);
     this.reassembler = new Reassembler({

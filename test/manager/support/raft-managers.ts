@@ -3,16 +3,15 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { NatsConnection } from "@nats-io/transport-node";
 import { connectBus } from "../../../src/bus/connection.ts";
-import type { BusLog } from "../../../src/bus/log.ts";
 import { type NatsServerHandle, startNatsServer } from "../../../src/bus/nats-server.ts";
 import { profiles, type TimingProfile } from "../../../src/config/profile.ts";
+import { silentLog } from "../../../src/log.ts";
 import { startRaftMember } from "../../../src/manager/raft-backend.ts";
 import { ReplicatedStore } from "../../../src/manager/store.ts";
 import type { RaftNode } from "../../../src/raft/node/index.ts";
 import { waitFor } from "../../support/wait-for.ts";
 
 const profile: TimingProfile = { ...profiles.fast, raftTickMs: 30 };
-const quiet: BusLog = { warn: () => {}, error: () => {} };
 
 export interface Manager {
   id: string;
@@ -59,7 +58,7 @@ export class RaftManagers {
       onLeadership: () => {},
       onRemoved: () => {},
       onFatal: () => {},
-      log: quiet,
+      log: silentLog,
     });
     const m = { id, store, raft, nc, swarmDir };
     this.running.push(m);

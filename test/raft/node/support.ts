@@ -4,17 +4,15 @@ import { join } from "node:path";
 import type { NatsConnection } from "@nats-io/transport-node";
 import type { AnyActorRef } from "xstate";
 import { connectBus } from "../../../src/bus/connection.ts";
-import type { BusLog } from "../../../src/bus/log.ts";
 import { type NatsServerHandle, startNatsServer } from "../../../src/bus/nats-server.ts";
 import { profiles, type TimingProfile } from "../../../src/config/profile.ts";
+import { silentLog } from "../../../src/log.ts";
 import { RaftNode } from "../../../src/raft/node/index.ts";
 import { natsTransport } from "../../../src/raft/transport/index.ts";
 import { waitFor } from "../../support/wait-for.ts";
 
 /** The fast profile with a shorter Raft tick, so elections take well under a second. */
 export const testProfile: TimingProfile = { ...profiles.fast, raftTickMs: 30 };
-
-const quietLog: BusLog = { warn: () => {}, error: () => {} };
 
 /** One member as its owner sees it: the values it applied, in order, and what it restored. */
 export class Member {
@@ -59,7 +57,7 @@ export class RaftCluster {
       clusterId: this.clusterId,
       raftId: id,
       inactiveAfterMs: testProfile.raftTickMs * testProfile.raftElectionTicks,
-      log: quietLog,
+      log: silentLog,
     });
     const prev = this.members.get(id);
     const m = new Member(id, nc, prev?.restores ?? 0);
@@ -70,7 +68,7 @@ export class RaftCluster {
       transport,
       profile: testProfile,
       bootstrap: opts.bootstrap ?? false,
-      log: quietLog,
+      log: silentLog,
       apply: (data) => {
         m.values.push(new TextDecoder().decode(data));
       },

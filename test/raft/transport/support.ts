@@ -1,4 +1,4 @@
-import type { BusLog } from "../../../src/bus/log.ts";
+import type { Log } from "../../../src/log.ts";
 import type { Message, MessageType } from "../../../src/raft/types.ts";
 
 export function msg(type: MessageType, from: string, to: string, extra: Partial<Message> = {}): Message {
@@ -18,7 +18,7 @@ export function msg(type: MessageType, from: string, to: string, extra: Partial<
 }
 
 /** A logger that keeps what it was told, to assert on dropped input. */
-export function recordingLog(): BusLog & { lines: string[] } {
+export function recordingLog(): Log & { lines: string[] } {
   const lines: string[] = [];
   return {
     lines,

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { ActorTransition } from "../bus/events.ts";
+import type { ActorTransition } from "./events.ts";
 
 /**
  * The CLI → daemon API on `swarmbus.daemon.<name>.<verb>` (request/reply, JSON).

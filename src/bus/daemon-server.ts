@@ -1,8 +1,8 @@
 import type { Msg, NatsConnection } from "@nats-io/transport-node";
-import { type DaemonRequest, type DaemonResults, type DaemonVerb, daemonRequests } from "../node/daemon-api.ts";
+import { defaultLog, type Log } from "../log.ts";
 import { Code, rpcError } from "../rpc/status.ts";
+import { type DaemonRequest, type DaemonResults, type DaemonVerb, daemonRequests } from "./daemon-contract.ts";
 import { describeIssues, errorReply, okReply, parseJsonBody, type Reply, sendReply } from "./envelope.ts";
-import { type BusLog, defaultBusLog } from "./log.ts";
 import { subjects } from "./subjects.ts";
 
 export type DaemonHandlers = {
@@ -29,9 +29,9 @@ export function serveDaemonApi(
   nc: NatsConnection,
   nodeName: string,
   handlers: DaemonHandlers,
-  opts: { log?: BusLog } = {},
+  opts: { log?: Log } = {},
 ): DaemonApiServer {
-  const log = opts.log ?? defaultBusLog();
+  const log = opts.log ?? defaultLog();
   const s = subjects();
   const inFlight = new Set<Promise<void>>();
 

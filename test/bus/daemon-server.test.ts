@@ -1,8 +1,8 @@
 import fc from "fast-check";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { serveDaemonApi } from "../../src/bus/daemon-api.ts";
 import { callDaemon } from "../../src/bus/daemon-client.ts";
+import { serveDaemonApi } from "../../src/bus/daemon-server.ts";
 import { ReplySchema } from "../../src/bus/envelope.ts";
 import { daemon } from "../../src/bus/subjects.ts";
 import { Code, isRpcError, RpcError, rpcError } from "../../src/rpc/status.ts";
