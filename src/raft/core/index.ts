@@ -24,6 +24,6 @@ export {
   RaftInvariantError,
 } from "./errors.ts";
 export { emptySnapshot, MemoryStorage } from "./memory-storage.ts";
-export type { ProgressState } from "./progress.ts";
-export { type CoreStatus, RaftCore } from "./raft.ts";
+export { type CoreStatus, RaftCore } from "./raft-core.ts";
 export type { LogStorage } from "./storage.ts";
+export type { ProgressState } from "./tracker/progress.ts";
