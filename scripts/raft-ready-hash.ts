@@ -4,7 +4,7 @@
 // run's outcome, and the broken-core self-checks (test/raft/sim/self-check.test.ts).
 // A refactor of src/raft/core that changes no behaviour leaves it unchanged.
 //   node --import tsx scripts/raft-ready-hash.ts
-// Hash of the core before issue 8's cut by type (commit de08653):
+// The hash, on the core before issue 8's cut by type (de08653) and after it:
 //   36287fdbb58e62f53be4b5aceb71b0d8091f0fde5cdf88d624aec80a89b127df
 import { createHash, type Hash } from "node:crypto";
 import type { RaftCore } from "../src/raft/core/index.ts";
