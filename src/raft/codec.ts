@@ -178,6 +178,9 @@ export function decodeEnvelope(b: Uint8Array): { clusterId: string; message: Mes
 
 // --- ConfChange and RaftMember ----------------------------------------------
 
+// The pure core writes the same ConfChange bytes without protobufjs
+// (src/raft/core/confchange/wire.ts; test/raft/core/confchange-wire.test.ts compares).
+
 export const encodeConfChange = (c: ConfChange): Uint8Array =>
   types.ConfChange.encode({ type: confChangeTypes.indexOf(c.type), nodeId: c.nodeId, context: c.context }).finish();
 export function decodeConfChange(b: Uint8Array): ConfChange {

@@ -11,6 +11,13 @@
  *     apply rd.committedEntries (confChange entries: core.applyConfChange);
  *     core.advance(rd);
  *   }
+ *
+ * Inside, by type as in etcd/raft: raft-core.ts (RaftCore: the API, Ready
+ * batches), raft.ts (the Raft state, become*, the step dispatcher),
+ * step-leader/-follower/-candidate.ts (each role's step, functions over it),
+ * replication.ts, raft-log.ts and unstable.ts (the log), tracker/ (each
+ * member's progress and inflights, votes), quorum.ts, confchange/ (a
+ * ConfChange applied to the tracker, and its wire bytes).
  */
 export type { CoreConfig } from "./config.ts";
 export {
@@ -24,6 +31,6 @@ export {
   RaftInvariantError,
 } from "./errors.ts";
 export { emptySnapshot, MemoryStorage } from "./memory-storage.ts";
-export type { ProgressState } from "./progress.ts";
-export { type CoreStatus, RaftCore } from "./raft.ts";
+export { type CoreStatus, RaftCore } from "./raft-core.ts";
 export type { LogStorage } from "./storage.ts";
+export type { ProgressState } from "./tracker/progress.ts";

@@ -1,217 +1,339 @@
-import { encodeConfChange } from "../codec.ts";
 import {
   type ConfChange,
-  type Entry,
+  type ConfState,
   type HardState,
   type Message,
+  type MessageType,
   NONE,
   type RaftId,
   type RaftRole,
-  type Ready,
+  type Snapshot,
   type SoftState,
 } from "../types.ts";
+import { applyToTracker } from "./confchange/confchange.ts";
+import { decodeConfChange } from "./confchange/wire.ts";
 import type { CoreConfig } from "./config.ts";
-import { ErrStepLocalMsg, RaftInvariantError } from "./errors.ts";
-import type { MemoryStorage } from "./memory-storage.ts";
-import { EMPTY, isResponse, LOCAL_TYPES, msg, validatePeerMessage } from "./messages.ts";
-import { Progress } from "./progress.ts";
-import { Stepping } from "./step.ts";
+import { RaftInvariantError } from "./errors.ts";
+import { CAMPAIGN_TRANSFER, EMPTY, isCampaignTransfer, msg, voteRespType } from "./messages.ts";
+import { RaftLog } from "./raft-log.ts";
+import { appendEntry, bcastAppend, maybeCommit } from "./replication.ts";
+import { stepCandidate } from "./step-candidate.ts";
+import { stepFollower } from "./step-follower.ts";
+import { stepLeader } from "./step-leader.ts";
+import type { LogStorage } from "./storage.ts";
+import { ProgressTracker } from "./tracker/tracker.ts";
 
-export interface CoreStatus {
-  id: RaftId;
-  term: number;
-  lead: RaftId;
-  role: RaftRole;
-  commit: number;
-  applied: number;
-  voters: RaftId[];
-  progress: Record<RaftId, { match: number; next: number; recentActive: boolean }>;
-}
+export type CampaignKind = "preElection" | "election" | "transfer";
+
+/** A brand-new cluster's log: no conf state yet, its members named by committed addNode entries. */
+export const isBootstrapped = (s: LogStorage): boolean =>
+  s.initialState().confState.voters.length === 0 && s.snapshot().metadata.index === 0;
 
 /**
- * The Raft state machine in etcd/raft's way: no I/O, no clock, no randomness
- * of its own. Ticks and peer messages go in; a Ready batch comes out, which the
- * shell persists (hardState, entries, snapshot), then sends (messages), then
- * applies (committedEntries), then hands back through advance().
- *
- * This file holds the public API and the Ready batches; the rest of the core
- * sits in the layers below it, one concept each (see core-state.ts).
+ * The Raft state (etcd's raft.go): term, vote, role, the log, the tracker,
+ * the outbox; the role changes (become*), the ticks, and the step dispatcher
+ * that hands each message to its role's step (step-leader.ts,
+ * step-follower.ts, step-candidate.ts), plain functions over this state.
+ * Fields are open to those functions; outside the core only RaftCore is seen.
  */
-export class RaftCore extends Stepping {
-  /** SwarmKit's campaignWhenAble: after a restart, campaign as soon as the applied config is just us. */
-  private campaignWhenAble = false;
-  private prevSoft: SoftState;
-  private prevHard: HardState;
-
-  /**
-   * Writes a brand-new cluster's first state into empty storage (etcd's
-   * Bootstrap): one committed addNode entry per member, at term 1. The core
-   * built on it adds those members at once; the shell applies the entries too.
-   */
-  static bootstrap(storage: MemoryStorage, members: RaftId[], contexts?: Record<RaftId, Uint8Array>): void {
-    if (storage.lastIndex() !== 0) throw new RaftInvariantError("can't bootstrap a nonempty storage");
-    if (members.length === 0) throw new RaftInvariantError("must provide at least one member");
-    const ents: Entry[] = members.map((id, i) => ({
-      term: 1,
-      index: i + 1,
-      type: "confChange",
-      data: encodeConfChange({ type: "addNode", nodeId: id, context: contexts?.[id] ?? EMPTY }),
-    }));
-    storage.append(ents);
-    storage.setHardState({ term: 1, vote: NONE, commit: ents.length });
-  }
+export class Raft {
+  readonly id: RaftId;
+  readonly cfg: CoreConfig;
+  readonly raftLog: RaftLog;
+  readonly trk: ProgressTracker;
+  term = 0;
+  vote: RaftId = NONE;
+  role: RaftRole = "follower";
+  lead: RaftId = NONE;
+  /** Messages for the next Ready. */
+  msgs: Message[] = [];
+  leadTransferee: RaftId = NONE;
+  pendingConfIndex = 0;
+  electionElapsed = 0;
+  heartbeatElapsed = 0;
+  randomizedElectionTimeout = 0;
 
   constructor(cfg: CoreConfig) {
-    super(cfg);
+    if (cfg.id === NONE) throw new RaftInvariantError("cannot use none as id");
+    if (cfg.heartbeatTick <= 0) throw new RaftInvariantError("heartbeat tick must be greater than 0");
+    if (cfg.electionTick <= cfg.heartbeatTick) {
+      throw new RaftInvariantError("election tick must be greater than heartbeat tick");
+    }
+    if (cfg.maxInflightMsgs <= 0) throw new RaftInvariantError("max inflight messages must be greater than 0");
+    this.cfg = cfg;
+    this.id = cfg.id;
+    this.raftLog = new RaftLog(cfg.storage, cfg.maxSizePerMsg);
+    this.trk = new ProgressTracker(cfg.maxInflightMsgs);
     const { hardState, confState } = cfg.storage.initialState();
-    for (const v of confState.voters) this.prs.set(v, new Progress(1, cfg.maxInflightMsgs));
+    this.trk.resetProgress(confState.voters, 0, NONE);
     if (hardState.term !== 0 || hardState.commit !== 0 || hardState.vote !== NONE) this.loadState(hardState);
-    const bootstrapped = confState.voters.length === 0 && cfg.storage.snapshot().metadata.index === 0;
-    if (bootstrapped) this.adoptBootstrapMembers();
+    if (isBootstrapped(cfg.storage)) this.adoptBootstrapMembers();
     if (cfg.applied && cfg.applied > 0) this.raftLog.appliedTo(cfg.applied);
     this.becomeFollower(this.term, NONE);
-    this.prevSoft = this.softState();
-    this.prevHard = this.hardState();
-    // SwarmKit: a new single-member cluster campaigns at once. A restarted one
-    // too, once it has applied what it committed (the config may have grown).
-    if (bootstrapped && this.prs.size === 1 && this.prs.has(this.id)) {
-      this.campaignAs(this.cfg.preVote ? "preElection" : "election");
-    } else {
-      this.campaignWhenAble = true;
-      this.maybeCampaignWhenAble();
-    }
   }
 
-  // --- public API -----------------------------------------------------------
-  // (applyConfChange is in membership.ts)
+  /** A member that may campaign: a voter of the current configuration. */
+  promotable(): boolean {
+    return this.trk.has(this.id);
+  }
+
+  /** Queues m for the next Ready, from us; vote messages carry their own term, the others ours. */
+  send(m: Message): void {
+    let out: Message = m.from === this.id ? m : { ...m, from: this.id };
+    const isVote =
+      m.type === "MsgVote" || m.type === "MsgVoteResp" || m.type === "MsgPreVote" || m.type === "MsgPreVoteResp";
+    if (isVote) {
+      if (m.term === 0) throw new RaftInvariantError(`term should be set when sending ${m.type}`);
+    } else {
+      if (m.term !== 0) throw new RaftInvariantError(`term should not be set when sending ${m.type} (was ${m.term})`);
+      out = { ...out, term: this.term };
+    }
+    this.msgs.push(out);
+  }
+
+  // --- roles ----------------------------------------------------------------
+
+  private reset(term: number): void {
+    if (this.term !== term) {
+      this.term = term;
+      this.vote = NONE;
+    }
+    this.lead = NONE;
+    this.electionElapsed = 0;
+    this.heartbeatElapsed = 0;
+    this.randomizedElectionTimeout = this.cfg.electionTick + Math.floor(this.cfg.random() * this.cfg.electionTick);
+    this.leadTransferee = NONE;
+    this.trk.resetVotes();
+    this.trk.resetProgress([...this.trk.progress.keys()], this.raftLog.lastIndex(), this.id);
+    this.pendingConfIndex = 0;
+  }
+
+  becomeFollower(term: number, lead: RaftId): void {
+    this.reset(term);
+    this.lead = lead;
+    this.role = "follower";
+  }
+
+  becomeCandidate(): void {
+    if (this.role === "leader") throw new RaftInvariantError("invalid transition [leader -> candidate]");
+    this.reset(this.term + 1);
+    this.vote = this.id;
+    this.role = "candidate";
+  }
+
+  becomePreCandidate(): void {
+    if (this.role === "leader") throw new RaftInvariantError("invalid transition [leader -> pre-candidate]");
+    // Pre-vote does not change the term nor the vote.
+    this.trk.resetVotes();
+    this.lead = NONE;
+    this.role = "preCandidate";
+  }
+
+  becomeLeader(): void {
+    if (this.role === "follower") throw new RaftInvariantError("invalid transition [follower -> leader]");
+    this.reset(this.term);
+    this.lead = this.id;
+    this.role = "leader";
+    this.trk.get(this.id)?.becomeReplicate();
+    // Conservatively: a conf change may be pending in the uncommitted tail.
+    this.pendingConfIndex = this.raftLog.lastIndex();
+    appendEntry(this, [{ term: 0, index: 0, type: "normal", data: EMPTY }]);
+  }
+
+  // --- ticks ----------------------------------------------------------------
 
   tick(): void {
     if (this.role === "leader") this.tickHeartbeat();
     else this.tickElection();
   }
 
+  private tickElection(): void {
+    this.electionElapsed++;
+    if (this.promotable() && this.electionElapsed >= this.randomizedElectionTimeout) {
+      this.electionElapsed = 0;
+      this.step(msg({ type: "MsgHup", from: this.id, to: this.id }));
+    }
+  }
+
+  private tickHeartbeat(): void {
+    this.heartbeatElapsed++;
+    this.electionElapsed++;
+    if (this.electionElapsed >= this.cfg.electionTick) {
+      this.electionElapsed = 0;
+      if (this.cfg.checkQuorum) this.step(msg({ type: "MsgCheckQuorum", from: this.id, to: this.id }));
+      // A transfer that did not finish within an election timeout is abandoned.
+      if (this.role === "leader" && this.leadTransferee !== NONE) this.leadTransferee = NONE;
+    }
+    if (this.role !== "leader") return;
+    if (this.heartbeatElapsed >= this.cfg.heartbeatTick) {
+      this.heartbeatElapsed = 0;
+      this.step(msg({ type: "MsgBeat", from: this.id, to: this.id }));
+    }
+  }
+
+  // --- the step dispatcher --------------------------------------------------
+
   /**
-   * A message from a peer. Local-only types are refused (ErrStepLocalMsg),
-   * malformed ones too (ErrInvalidMessage); either leaves the core untouched.
+   * A message's term first (a newer one makes us follow, a stale one is
+   * answered or dropped), then votes, then the role's own step. Local
+   * messages (term 0) skip the term checks.
    */
   step(m: Message): void {
-    if (LOCAL_TYPES.has(m.type)) throw new ErrStepLocalMsg(m.type);
-    validatePeerMessage(m);
-    if (this.removed.has(m.from)) return;
-    if (isResponse(m.type) && !this.prs.has(m.from)) return;
-    this.stepInternal(m);
-  }
-
-  campaign(): void {
-    this.stepInternal(msg({ type: "MsgHup", from: this.id, to: this.id }));
-  }
-
-  propose(data: Uint8Array): void {
-    this.stepInternal(
-      msg({ type: "MsgProp", from: this.id, to: this.id, entries: [{ term: 0, index: 0, type: "normal", data }] }),
-    );
-  }
-
-  proposeConfChange(cc: ConfChange): void {
-    this.stepInternal(
-      msg({
-        type: "MsgProp",
-        from: this.id,
-        to: this.id,
-        entries: [{ term: 0, index: 0, type: "confChange", data: encodeConfChange(cc) }],
-      }),
-    );
-  }
-
-  transferLeadership(to: RaftId): void {
-    this.stepInternal(msg({ type: "MsgTransferLeader", from: to, to: this.id }));
-  }
-
-  reportUnreachable(id: RaftId): void {
-    this.stepInternal(msg({ type: "MsgUnreachable", from: id, to: this.id }));
-  }
-
-  reportSnapshot(id: RaftId, ok: boolean): void {
-    this.stepInternal(msg({ type: "MsgSnapStatus", from: id, to: this.id, reject: !ok }));
-  }
-
-  hasReady(): boolean {
-    if (!sameSoft(this.softState(), this.prevSoft)) return true;
-    const hs = this.hardState();
-    if (!isEmptyHardState(hs) && !sameHard(hs, this.prevHard)) return true;
-    if (this.raftLog.unstable.snapshot) return true;
-    if (this.msgs.length > 0 || this.raftLog.unstableEntries().length > 0) return true;
-    return this.raftLog.hasNextEnts();
-  }
-
-  ready(): Ready {
-    const soft = this.softState();
-    const hard = this.hardState();
-    const entries = this.raftLog.unstableEntries().slice();
-    const hardChanged = !sameHard(hard, this.prevHard);
-    const rd: Ready = {
-      entries,
-      committedEntries: this.raftLog.nextEnts(),
-      messages: this.msgs,
-      mustSync: entries.length > 0 || hard.vote !== this.prevHard.vote || hard.term !== this.prevHard.term,
-      ...(sameSoft(soft, this.prevSoft) ? {} : { softState: soft }),
-      ...(hardChanged && !isEmptyHardState(hard) ? { hardState: hard } : {}),
-      ...(this.raftLog.unstable.snapshot ? { snapshot: this.raftLog.unstable.snapshot } : {}),
-    };
-    this.prevSoft = soft;
-    this.msgs = [];
-    return rd;
-  }
-
-  advance(rd: Ready): void {
-    if (rd.hardState) this.prevHard = rd.hardState;
-    const lastCommitted = rd.committedEntries[rd.committedEntries.length - 1];
-    if (lastCommitted) this.raftLog.appliedTo(lastCommitted.index);
-    else if (rd.snapshot && rd.snapshot.metadata.index > this.raftLog.applied) {
-      this.raftLog.appliedTo(rd.snapshot.metadata.index);
+    if (m.term === 0) {
+      // local message
+    } else if (m.term > this.term) {
+      if (m.type === "MsgVote" || m.type === "MsgPreVote") {
+        const force = isCampaignTransfer(m.context);
+        const inLease = this.cfg.checkQuorum && this.lead !== NONE && this.electionElapsed < this.cfg.electionTick;
+        // Heard from a leader within the minimum election timeout: keep it (the lease).
+        if (!force && inLease) return;
+      }
+      if (m.type === "MsgPreVote") {
+        // never change the term for a pre-vote
+      } else if (m.type === "MsgPreVoteResp" && !m.reject) {
+        // the term is bumped when the pre-vote wins
+      } else if (m.type === "MsgApp" || m.type === "MsgHeartbeat" || m.type === "MsgSnap") {
+        this.becomeFollower(m.term, m.from);
+      } else {
+        this.becomeFollower(m.term, NONE);
+      }
+    } else if (m.term < this.term) {
+      if ((this.cfg.checkQuorum || this.cfg.preVote) && (m.type === "MsgHeartbeat" || m.type === "MsgApp")) {
+        // A stale leader cut off by a partition learns the new term and steps down.
+        this.send(msg({ type: "MsgAppResp", to: m.from }));
+      } else if (m.type === "MsgPreVote") {
+        this.send(msg({ type: "MsgPreVoteResp", to: m.from, term: this.term, reject: true }));
+      }
+      return;
     }
-    const last = rd.entries[rd.entries.length - 1];
-    if (last) this.raftLog.stableTo(last.index, last.term);
-    if (rd.snapshot) this.raftLog.stableSnapTo(rd.snapshot.metadata.index);
-    this.maybeCampaignWhenAble();
-  }
 
-  private maybeCampaignWhenAble(): void {
-    if (!this.campaignWhenAble || this.raftLog.applied < this.raftLog.committed) return;
-    if (this.prs.size === 0) return;
-    this.campaignWhenAble = false;
-    if (this.prs.size === 1 && this.prs.has(this.id) && this.role !== "leader") this.hup();
-  }
-
-  status(): CoreStatus {
-    const progress: CoreStatus["progress"] = {};
-    if (this.role === "leader") {
-      for (const [id, pr] of this.prs) progress[id] = { match: pr.match, next: pr.next, recentActive: pr.recentActive };
+    switch (m.type) {
+      case "MsgHup":
+        this.hup();
+        return;
+      case "MsgVote":
+      case "MsgPreVote":
+        this.answerVote(m);
+        return;
+      default:
+        if (this.role === "leader") stepLeader(this, m);
+        else if (this.role === "follower") stepFollower(this, m);
+        else stepCandidate(this, m);
     }
-    return {
-      id: this.id,
-      term: this.term,
-      lead: this.lead,
-      role: this.role,
-      commit: this.raftLog.committed,
-      applied: this.raftLog.applied,
-      voters: this.voters(),
-      progress,
-    };
   }
 
-  /** Index of the last entry the core holds (persisted or not). */
-  lastIndex(): number {
-    return this.raftLog.lastIndex();
+  private answerVote(m: Message): void {
+    const canVote =
+      this.vote === m.from ||
+      (this.vote === NONE && this.lead === NONE) ||
+      (m.type === "MsgPreVote" && m.term > this.term);
+    if (canVote && this.raftLog.isUpToDate(m.index, m.logTerm)) {
+      this.send(msg({ type: voteRespType(m.type), to: m.from, term: m.term }));
+      if (m.type === "MsgVote") {
+        this.electionElapsed = 0;
+        this.vote = m.from;
+      }
+    } else {
+      this.send(msg({ type: voteRespType(m.type), to: m.from, term: this.term, reject: true }));
+    }
+  }
+
+  // --- campaigns --------------------------------------------------------------
+
+  /** MsgHup: campaign, unless we lead already, are no voter, or a committed conf change awaits its apply. */
+  hup(): void {
+    if (this.role === "leader") return;
+    if (!this.promotable()) return;
+    // Cannot campaign while a committed conf change is not yet applied.
+    const from = Math.max(this.raftLog.applied + 1, this.raftLog.firstIndex());
+    if (this.raftLog.committed >= from) {
+      const ents = this.raftLog.slice(from, this.raftLog.committed + 1, Number.POSITIVE_INFINITY);
+      if (ents.some((e) => e.type === "confChange")) return;
+    }
+    this.campaign(this.cfg.preVote ? "preElection" : "election");
+  }
+
+  campaign(kind: CampaignKind): void {
+    if (!this.promotable()) return;
+    let voteMsg: MessageType;
+    let term: number;
+    if (kind === "preElection") {
+      this.becomePreCandidate();
+      voteMsg = "MsgPreVote";
+      term = this.term + 1;
+    } else {
+      this.becomeCandidate();
+      voteMsg = "MsgVote";
+      term = this.term;
+    }
+    if (this.trk.recordVote(this.id, true) === "won") {
+      if (kind === "preElection") this.campaign("election");
+      else this.becomeLeader();
+      return;
+    }
+    const lastIndex = this.raftLog.lastIndex();
+    const lastTerm = this.raftLog.lastTerm();
+    for (const id of this.trk.voters()) {
+      if (id === this.id) continue;
+      this.send(
+        msg({
+          type: voteMsg,
+          to: id,
+          term,
+          index: lastIndex,
+          logTerm: lastTerm,
+          ...(kind === "transfer" ? { context: CAMPAIGN_TRANSFER } : {}),
+        }),
+      );
+    }
+  }
+
+  // --- membership and snapshots ---------------------------------------------
+
+  /** A committed conf change the shell applied. */
+  applyConfChange(cc: ConfChange): ConfState {
+    this.changeConf(cc);
+    return { voters: this.trk.voters() };
+  }
+
+  private changeConf(cc: ConfChange): void {
+    const removed = applyToTracker(this.trk, cc, this.id, this.raftLog.lastIndex());
+    if (!removed || this.trk.size === 0 || this.role !== "leader") return;
+    // A smaller quorum may commit more; a transfer to the removed member is over.
+    if (maybeCommit(this)) bcastAppend(this);
+    if (this.leadTransferee === cc.nodeId) this.leadTransferee = NONE;
+  }
+
+  /** A bootstrapped cluster has no confState yet: its committed addNode entries say who is in it. */
+  private adoptBootstrapMembers(): void {
+    const first = this.raftLog.firstIndex();
+    if (this.raftLog.committed < first) return;
+    for (const e of this.raftLog.slice(first, this.raftLog.committed + 1, Number.POSITIVE_INFINITY)) {
+      if (e.type !== "confChange") continue;
+      this.changeConf(decodeConfChange(e.data));
+    }
+  }
+
+  /** Installs a leader's snapshot unless we already have (and committed) what it holds. */
+  restore(s: Snapshot): boolean {
+    if (s.metadata.index <= this.raftLog.committed) return false;
+    if (this.raftLog.matchTerm(s.metadata.index, s.metadata.term)) {
+      // We have the entries: just fast-forward the commit.
+      this.raftLog.commitTo(s.metadata.index);
+      return false;
+    }
+    this.raftLog.restore(s);
+    this.trk.resetProgress(s.metadata.confState.voters, this.raftLog.lastIndex(), this.id);
+    return true;
   }
 
   // --- state ----------------------------------------------------------------
 
-  private softState(): SoftState {
+  softState(): SoftState {
     return { lead: this.lead, role: this.role };
   }
 
-  private hardState(): HardState {
+  hardState(): HardState {
     return { term: this.term, vote: this.vote, commit: this.raftLog.committed };
   }
 
@@ -226,8 +348,3 @@ export class RaftCore extends Stepping {
     this.vote = hs.vote;
   }
 }
-
-const sameSoft = (a: SoftState, b: SoftState): boolean => a.lead === b.lead && a.role === b.role;
-const sameHard = (a: HardState, b: HardState): boolean =>
-  a.term === b.term && a.vote === b.vote && a.commit === b.commit;
-const isEmptyHardState = (h: HardState): boolean => h.term === 0 && h.vote === NONE && h.commit === 0;

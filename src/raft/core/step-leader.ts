@@ -1,99 +1,102 @@
 import { type Message, NONE } from "../types.ts";
 import { ErrProposalDropped } from "./errors.ts";
 import { msg } from "./messages.ts";
-import { FollowerSteps } from "./step-follower.ts";
+import type { Raft } from "./raft.ts";
+import { appendEntry, bcastAppend, bcastHeartbeat, maybeCommit, maybeSendAppend, sendAppend } from "./replication.ts";
 
 /**
  * A leader's answers: heartbeats and the check-quorum it steps itself,
  * proposals, each follower's acknowledgements and reports, and a leadership
  * transfer (caught up: MsgTimeoutNow; else entries first).
  */
-export abstract class LeaderSteps extends FollowerSteps {
-  protected stepLeader(m: Message): void {
-    switch (m.type) {
-      case "MsgBeat":
-        this.bcastHeartbeat();
-        return;
-      case "MsgCheckQuorum":
-        if (!this.quorumActive()) this.becomeFollower(this.term, NONE);
-        for (const [id, pr] of this.prs) if (id !== this.id) pr.recentActive = false;
-        return;
-      case "MsgProp": {
-        if (!this.prs.has(this.id)) throw new ErrProposalDropped("raft proposal dropped: removed from the cluster");
-        if (this.leadTransferee !== NONE) {
-          throw new ErrProposalDropped("raft proposal dropped: leadership transfer in progress");
-        }
-        for (const e of m.entries) {
-          if (e.type !== "confChange") continue;
-          if (this.pendingConfIndex > this.raftLog.applied) {
-            throw new ErrProposalDropped("raft proposal dropped: a configuration change is already pending");
-          }
-        }
-        const base = this.raftLog.lastIndex();
-        m.entries.forEach((e, i) => {
-          if (e.type === "confChange") this.pendingConfIndex = base + i + 1;
-        });
-        this.appendEntry([...m.entries]);
-        this.bcastAppend();
-        return;
-      }
-    }
+export function stepLeader(r: Raft, m: Message): void {
+  switch (m.type) {
+    case "MsgBeat":
+      bcastHeartbeat(r);
+      return;
+    case "MsgCheckQuorum":
+      if (!r.trk.quorumActive(r.id)) r.becomeFollower(r.term, NONE);
+      r.trk.resetRecentActive(r.id);
+      return;
+    case "MsgProp":
+      propose(r, m);
+      return;
+  }
 
-    const pr = this.prs.get(m.from);
-    if (!pr) return;
-    switch (m.type) {
-      case "MsgAppResp":
-        pr.recentActive = true;
-        if (m.reject) {
-          if (pr.maybeDecrTo(m.index, m.rejectHint)) {
-            if (pr.state === "replicate") pr.becomeProbe();
-            this.sendAppend(m.from);
-          }
-        } else {
-          const oldPaused = pr.isPaused();
-          if (pr.maybeUpdate(m.index)) {
-            if (pr.state === "probe") pr.becomeReplicate();
-            else if (pr.needSnapshotAbort()) pr.becomeProbe();
-            else if (pr.state === "replicate") pr.inflights.freeLE(m.index);
-            if (this.maybeCommit()) this.bcastAppend();
-            else if (oldPaused) this.sendAppend(m.from);
-            // Pipelining: keep sending while the window allows.
-            while (this.maybeSendAppend(m.from, false)) {}
-            if (m.from === this.leadTransferee && pr.match === this.raftLog.lastIndex()) {
-              this.send(msg({ type: "MsgTimeoutNow", to: m.from }));
-            }
+  const pr = r.trk.get(m.from);
+  if (!pr) return;
+  switch (m.type) {
+    case "MsgAppResp":
+      pr.recentActive = true;
+      if (m.reject) {
+        if (pr.maybeDecrTo(m.index, m.rejectHint)) {
+          if (pr.state === "replicate") pr.becomeProbe();
+          sendAppend(r, m.from);
+        }
+      } else {
+        const oldPaused = pr.isPaused();
+        if (pr.maybeUpdate(m.index)) {
+          if (pr.state === "probe") pr.becomeReplicate();
+          else if (pr.needSnapshotAbort()) pr.becomeProbe();
+          else if (pr.state === "replicate") pr.inflights.freeLE(m.index);
+          if (maybeCommit(r)) bcastAppend(r);
+          else if (oldPaused) sendAppend(r, m.from);
+          // Pipelining: keep sending while the window allows.
+          while (maybeSendAppend(r, m.from, false)) {}
+          if (m.from === r.leadTransferee && pr.match === r.raftLog.lastIndex()) {
+            r.send(msg({ type: "MsgTimeoutNow", to: m.from }));
           }
         }
-        return;
-      case "MsgHeartbeatResp":
-        pr.recentActive = true;
-        pr.paused = false;
-        if (pr.state === "replicate" && pr.inflights.full()) pr.inflights.freeFirstOne();
-        if (pr.match < this.raftLog.lastIndex()) this.sendAppend(m.from);
-        return;
-      case "MsgSnapStatus":
-        if (pr.state !== "snapshot") return;
-        if (m.reject) pr.pendingSnapshot = 0;
-        pr.becomeProbe();
-        // Wait for a MsgAppResp or heartbeat response before sending more.
-        pr.paused = true;
-        return;
-      case "MsgUnreachable":
-        if (pr.state === "replicate") pr.becomeProbe();
-        return;
-      case "MsgTransferLeader": {
-        const transferee = m.from;
-        if (this.leadTransferee !== NONE) {
-          if (this.leadTransferee === transferee) return;
-          this.leadTransferee = NONE;
-        }
-        if (transferee === this.id) return;
-        this.electionElapsed = 0;
-        this.leadTransferee = transferee;
-        if (pr.match === this.raftLog.lastIndex()) this.send(msg({ type: "MsgTimeoutNow", to: transferee }));
-        else this.sendAppend(transferee);
-        return;
       }
+      return;
+    case "MsgHeartbeatResp":
+      pr.recentActive = true;
+      pr.paused = false;
+      if (pr.state === "replicate" && pr.inflights.full()) pr.inflights.freeFirstOne();
+      if (pr.match < r.raftLog.lastIndex()) sendAppend(r, m.from);
+      return;
+    case "MsgSnapStatus":
+      if (pr.state !== "snapshot") return;
+      if (m.reject) pr.pendingSnapshot = 0;
+      pr.becomeProbe();
+      // Wait for a MsgAppResp or heartbeat response before sending more.
+      pr.paused = true;
+      return;
+    case "MsgUnreachable":
+      if (pr.state === "replicate") pr.becomeProbe();
+      return;
+    case "MsgTransferLeader": {
+      const transferee = m.from;
+      if (r.leadTransferee !== NONE) {
+        if (r.leadTransferee === transferee) return;
+        r.leadTransferee = NONE;
+      }
+      if (transferee === r.id) return;
+      r.electionElapsed = 0;
+      r.leadTransferee = transferee;
+      if (pr.match === r.raftLog.lastIndex()) r.send(msg({ type: "MsgTimeoutNow", to: transferee }));
+      else sendAppend(r, transferee);
+      return;
     }
   }
+}
+
+/** Appends a proposal, unless we left the cluster, hand leadership over, or a conf change is pending. */
+function propose(r: Raft, m: Message): void {
+  if (!r.trk.has(r.id)) throw new ErrProposalDropped("raft proposal dropped: removed from the cluster");
+  if (r.leadTransferee !== NONE) {
+    throw new ErrProposalDropped("raft proposal dropped: leadership transfer in progress");
+  }
+  for (const e of m.entries) {
+    if (e.type !== "confChange") continue;
+    if (r.pendingConfIndex > r.raftLog.applied) {
+      throw new ErrProposalDropped("raft proposal dropped: a configuration change is already pending");
+    }
+  }
+  const base = r.raftLog.lastIndex();
+  m.entries.forEach((e, i) => {
+    if (e.type === "confChange") r.pendingConfIndex = base + i + 1;
+  });
+  appendEntry(r, [...m.entries]);
+  bcastAppend(r);
 }

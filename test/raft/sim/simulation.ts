@@ -13,6 +13,8 @@ export interface SimOptions {
   steps?: number;
   /** Builds each member's core (a test swaps in a deliberately broken one). */
   makeCore?: CoreFactory;
+  /** Sees each Ready as it leaves a core (scripts/raft-ready-hash.ts); must not touch the core. */
+  observeReady?: (id: RaftId, rd: Ready, core: RaftCore) => void;
 }
 
 export interface SimStats {
@@ -312,6 +314,7 @@ export class Simulation {
       if (guard > 1000) throw new Violation(`${m.id} never stops having a Ready`);
       const core = m.core;
       const rd = core.ready();
+      this.opts.observeReady?.(m.id, rd, core);
       if (this.crashMidReady > 0 && this.rng.chance(this.crashMidReady)) {
         this.crash(m, "before persisting a Ready");
         return;
