@@ -19,7 +19,8 @@ import {
 /**
  * The "must show" of issue 8: no import points up the layer order written in
  * docs/architecture.md (its ```layers block), every src folder is placed in
- * it, the folders form no cycle, and machines/ stays pure.
+ * it, the folders form no cycle, machines/ stays pure, and the Raft core
+ * reaches nothing that does I/O.
  */
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const DOC = "docs/architecture.md";
@@ -79,6 +80,52 @@ test("the walk sees the house's imports (a wrong root or parser would pass vacuo
   assert.ok(has("src/node/", "src/manager/"));
   assert.ok(has("src/manager/", "src/raft/"));
   assert.ok(edges.length > 500, `only ${edges.length} imports found`);
+});
+
+/**
+ * The Raft core is pure (etcd/raft's design): what it imports, transitively,
+ * is the core itself and the Raft vocabulary (src/raft/types.ts, types and
+ * constants only). No Node built-in, no package, no other project file:
+ * nothing that could reach the disk or the network.
+ */
+const CORE = "src/raft/core/";
+const CORE_VOCABULARY = new Set(["src/raft/types.ts"]);
+
+/** Each import reachable from `starts` that leaves the pure set, as "from → what (why)". */
+function impureImports(starts: readonly string[]): string[] {
+  const byFile = new Map<string, typeof edges>();
+  for (const e of edges) byFile.set(e.from, [...(byFile.get(e.from) ?? []), e]);
+  const seen = new Set<string>();
+  const bad: string[] = [];
+  const todo = [...starts];
+  for (let file = todo.pop(); file !== undefined; file = todo.pop()) {
+    if (seen.has(file)) continue;
+    seen.add(file);
+    for (const e of byFile.get(file) ?? []) {
+      if (e.to === undefined) bad.push(`${file} → ${e.specifier} (a package, a built-in or unresolved)`);
+      else if (!e.to.startsWith(CORE) && !CORE_VOCABULARY.has(e.to)) bad.push(`${file} → ${e.to} (outside the core)`);
+      else todo.push(e.to);
+    }
+  }
+  return bad;
+}
+
+test("src/raft/core imports nothing that could touch the disk or the network", () => {
+  const files = codeFiles(root, CORE);
+  assert.ok(files.length > 10, `only ${files.length} files found under ${CORE}`);
+  assert.equal(impureImports(files), []);
+});
+
+test("the purity walk does find what is impure: codec.ts reaches protobufjs and src/rpc (the disk)", () => {
+  const bad = impureImports(["src/raft/codec.ts"]);
+  assert.ok(
+    bad.some((b) => b.includes("→ protobufjs")),
+    bad.join("\n"),
+  );
+  assert.ok(
+    bad.some((b) => b.includes("→ src/rpc/proto.ts (outside the core)")),
+    bad.join("\n"),
+  );
 });
 
 test.run();
