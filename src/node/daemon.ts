@@ -25,7 +25,7 @@ import {
 } from "./errors.ts";
 import { controlFacts, managerStatsTimeoutMs, swarmInfo } from "./info.ts";
 import { managerLeaveMessage, managerStats } from "./leave-message.ts";
-import { NodeRuntime } from "./node-runtime.ts";
+import { NodeRuntime } from "./runtime/node-runtime.ts";
 import { readStartConfig } from "./start-config-file.ts";
 import { readNodeCertificate, swarmDirOf } from "./state-dir.ts";
 
@@ -107,7 +107,7 @@ export async function runDaemon(opts: DaemonOptions): Promise<DaemonHandle> {
    */
   const controlVia = (timeoutMs: number): ControlClient => {
     manager();
-    const clusterId = rt.identity?.clusterId;
+    const clusterId = rt.state.identity?.clusterId;
     if (!clusterId) throw errManagerNotReady();
     return controlClient(nc, clusterId, { timeoutMs, via: () => rt.activeManager()?.raftId() });
   };
@@ -120,7 +120,7 @@ export async function runDaemon(opts: DaemonOptions): Promise<DaemonHandle> {
    */
   const info = async (): Promise<SwarmInfo> => {
     const m = rt.activeManager();
-    const clusterId = rt.identity?.clusterId;
+    const clusterId = rt.state.identity?.clusterId;
     const facts =
       m && clusterId
         ? await controlFacts(controlVia(managerStatsTimeoutMs(opts.profile)), managerStatsTimeoutMs(opts.profile))
@@ -129,11 +129,11 @@ export async function runDaemon(opts: DaemonOptions): Promise<DaemonHandle> {
     return swarmInfo({
       state: String(rt.clusterState.getSnapshot().value) as LocalNodeState,
       error: rt.clusterState.getSnapshot().context.error,
-      nodeId: running ? (rt.identity?.nodeId ?? "") : null,
+      nodeId: running ? (rt.state.identity?.nodeId ?? "") : null,
       remoteManagers: rt.remoteManagers(),
       nodeAddr: rt.isInactive()
         ? ""
-        : nodeAddrOf(m?.advertiseAddr ?? rt.startConfig.AdvertiseAddr, rt.startConfig.ListenAddr),
+        : nodeAddrOf(m?.advertiseAddr ?? rt.state.startConfig.AdvertiseAddr, rt.state.startConfig.ListenAddr),
       manager: m ? facts : null,
     });
   };
@@ -147,7 +147,7 @@ export async function runDaemon(opts: DaemonOptions): Promise<DaemonHandle> {
         await rt.forceNewCluster(STOP_TIMEOUT_MS);
         const m = manager();
         return {
-          nodeId: rt.identity?.nodeId ?? "",
+          nodeId: rt.state.identity?.nodeId ?? "",
           workerToken: m.joinTokens().worker,
           advertiseAddr: m.advertiseAddr,
         };
@@ -158,7 +158,11 @@ export async function runDaemon(opts: DaemonOptions): Promise<DaemonHandle> {
         ...(req.advertiseAddr ? { advertiseAddr: req.advertiseAddr } : {}),
       });
       const m = manager();
-      return { nodeId: rt.identity?.nodeId ?? "", workerToken: m.joinTokens().worker, advertiseAddr: m.advertiseAddr };
+      return {
+        nodeId: rt.state.identity?.nodeId ?? "",
+        workerToken: m.joinTokens().worker,
+        advertiseAddr: m.advertiseAddr,
+      };
     },
     join: async (req: DaemonRequest<"join">): Promise<DaemonResults["join"]> => {
       if (!rt.isInactive()) throw errSwarmExists();
@@ -190,12 +194,12 @@ export async function runDaemon(opts: DaemonOptions): Promise<DaemonHandle> {
       if (rt.isManager() && !req.force) {
         const m = rt.activeManager();
         let stats: ReturnType<typeof managerStats> | null = null;
-        const clusterId = rt.identity?.clusterId;
+        const clusterId = rt.state.identity?.clusterId;
         if (m && clusterId) {
           // moby managerStats: ListNodes through the control API (the leader's view), with its own timeout.
           const c = controlVia(managerStatsTimeoutMs(opts.profile));
           stats = await c.listNodes().then(
-            (nodes) => managerStats(nodes, rt.identity?.nodeId ?? ""),
+            (nodes) => managerStats(nodes, rt.state.identity?.nodeId ?? ""),
             () => null,
           );
         }
@@ -214,11 +218,11 @@ export async function runDaemon(opts: DaemonOptions): Promise<DaemonHandle> {
     actors: async (): Promise<DaemonResults["actors"]> => ({ actors: [...current.values()] }),
     "node.ls": async (): Promise<DaemonResults["node.ls"]> => {
       const nodes = await control().listNodes();
-      return { self: rt.identity?.nodeId ?? "", nodes: nodes.map(nodeFromGrpc) };
+      return { self: rt.state.identity?.nodeId ?? "", nodes: nodes.map(nodeFromGrpc) };
     },
     "node.inspect": async (req: DaemonRequest<"node.inspect">): Promise<DaemonResults["node.inspect"]> => {
       const c = control();
-      const ref = req.ref === "self" ? (rt.identity?.nodeId ?? req.ref) : req.ref;
+      const ref = req.ref === "self" ? (rt.state.identity?.nodeId ?? req.ref) : req.ref;
       return { node: nodeFromGrpc(await c.getNode(ref)) };
     },
     "node.update": async (req: DaemonRequest<"node.update">): Promise<DaemonResults["node.update"]> => {
