@@ -19,6 +19,7 @@ import { RoleChanges } from "./role-changes.ts";
 import { RunEpoch } from "./run-epoch.ts";
 import { NodeStart } from "./start-node.ts";
 import { StartOutcome } from "./start-outcome.ts";
+import { untilInactive } from "./until-inactive.ts";
 
 export interface NodeRuntimeOptions {
   readonly name: string;
@@ -35,8 +36,6 @@ export interface NodeRuntimeOptions {
   /** The daemon's NATS connection: the manager's Raft transport and raft join. */
   readonly nc?: NatsConnection;
 }
-
-export type { InitParams, JoinParams };
 
 /**
  * One node, assembled: the node machine, its units (state, start, manager
@@ -187,18 +186,7 @@ export class NodeRuntime {
   /** SHUTDOWN to the node machine; resolves once it is inactive (or after `timeoutMs`). */
   private async stopNodeKeepingState(timeoutMs: number): Promise<void> {
     this.node.send({ type: "SHUTDOWN" });
-    await new Promise<void>((resolve) => {
-      const done = () => {
-        clearTimeout(timer);
-        sub.unsubscribe();
-        resolve();
-      };
-      const timer = setTimeout(done, timeoutMs);
-      const sub = this.node.subscribe((s) => {
-        if (s.matches("inactive")) done();
-      });
-      if (this.node.getSnapshot().matches("inactive")) done();
-    });
+    await untilInactive(this.node, timeoutMs);
   }
 
   private startAndWait(mode: StartMode): Promise<void> {
