@@ -1,4 +1,5 @@
-import { type RpcError, rpcError } from "../rpc/status.ts";
+import { RpcError, rpcError, toRpcError } from "../rpc/status.ts";
+import { type ManagerStats, managerLeaveMessage } from "./leave-message.ts";
 
 /**
  * moby's daemon/cluster errors, printed by the CLI without the gRPC wrapper.
@@ -31,6 +32,45 @@ export const errSwarmJoinTimeoutReached = () =>
   plain(
     'Timeout was reached before node joined. The attempt to join the swarm will continue in the background. Use the "docker info" command to see the current swarm status of your node.',
   );
+
+/** `swarm leave` without --force on a manager; `stats` is null when they could not be read. */
+export const errLeaveManager = (active: boolean, stats: ManagerStats | null) =>
+  plain(managerLeaveMessage(active, stats));
+
+/*
+ * The node's own failures: what a first-run init/join reports back and what
+ * info's Error line shows. They have no moby counterpart with a code, so they
+ * are Unknown, which the CLI prints with the gRPC wrapper.
+ */
+const unknown = (message: string): RpcError => rpcError("Unknown", message);
+
+/** A state dir file that cannot be used: the message names the file and says why. */
+export const errInvalidStateFile = (file: string, reason: string) =>
+  unknown(`invalid swarm state file ${file}: ${reason}`);
+
+export const errNoNodeCertificate = (swarmDir: string) => unknown(`no swarm node certificate in ${swarmDir}`);
+
+export const errNoNodeIdentity = () => unknown("no node identity");
+
+/** The node start was cancelled (a leave or shutdown stopped it). */
+export const errNodeStartCancelled = () => unknown("node start cancelled");
+
+/** A manager stopped (demoted, left, shut down) while it was starting. */
+export const errManagerStoppedWhileStarting = () => unknown("manager stopped while starting");
+
+export const errLeaveFailed = () => unknown("could not leave the swarm: stopping the node failed");
+
+/**
+ * SK superviseManager: "manager stopped: …", what a first-run init/join reports
+ * back. A plain cause (a raft join failure: "can't initialize raft node: rpc
+ * error: …") stays plain, as moby prints it. With no cause: the manager was
+ * stopped, and whoever waited for it to serve gives up.
+ */
+export function errManagerStopped(cause?: unknown): RpcError {
+  if (cause === undefined) return unknown("manager stopped");
+  const err = toRpcError(cause);
+  return new RpcError(err.code, `manager stopped: ${err.message}`, { plain: err.plain });
+}
 
 export const TWO_MANAGER_WARNING =
   "WARNING: Running Swarm in a two-manager configuration. This configuration provides\n" +

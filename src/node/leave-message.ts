@@ -1,10 +1,13 @@
 import type { Node__Output } from "../gen/docker/swarmkit/v1/Node.ts";
 
 /** moby managerStats: this node reachable?, reachable and unreachable managers. */
-export function managerStats(
-  nodes: readonly Node__Output[],
-  selfId: string,
-): { current: boolean; reachable: number; unreachable: number } {
+export interface ManagerStats {
+  current: boolean;
+  reachable: number;
+  unreachable: number;
+}
+
+export function managerStats(nodes: readonly Node__Output[], selfId: string): ManagerStats {
   let current = false;
   let reachable = 0;
   let unreachable = 0;
@@ -25,10 +28,7 @@ export function managerStats(
  * Leave): always an error; `stats` is null when the manager is not active (or
  * its node list could not be read).
  */
-export function managerLeaveMessage(
-  active: boolean,
-  stats: { current: boolean; reachable: number; unreachable: number } | null,
-): string {
+export function managerLeaveMessage(active: boolean, stats: ManagerStats | null): string {
   let msg = "You are attempting to leave the swarm on a node that is participating as a manager. ";
   if (active) {
     if (stats?.current && stats.reachable - 2 <= stats.unreachable) {

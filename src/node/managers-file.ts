@@ -2,8 +2,9 @@ import { join } from "node:path";
 import { z } from "zod";
 import type { PeerInfo } from "../bus/daemon-contract.ts";
 import { writeFileAtomic } from "./atomic-write.ts";
+import { errInvalidStateFile } from "./errors.ts";
 import { ensureSwarmDir } from "./state-dir.ts";
-import { parseJsonFile, readTextOrNull, StateDirError } from "./state-dir-error.ts";
+import { parseJsonFile, readTextOrNull } from "./state-file.ts";
 
 /** SwarmKit's stateFilename: the known managers as [{"NodeID","Addr"}] sorted by NodeID. */
 export const STATE_FILE = "state.json";
@@ -29,7 +30,7 @@ export async function readManagers(swarmDir: string): Promise<PeerInfo[]> {
   if (text === null) return [];
   const parsed = peersSchema.safeParse(parseJsonFile(file, text));
   if (!parsed.success) {
-    throw new StateDirError(file, `expected [{"NodeID","Addr"}] (${parsed.error.issues[0]?.message ?? "invalid"})`);
+    throw errInvalidStateFile(file, `expected [{"NodeID","Addr"}] (${parsed.error.issues[0]?.message ?? "invalid"})`);
   }
   return normalize(parsed.data);
 }

@@ -1,8 +1,9 @@
 import { join } from "node:path";
 import { z } from "zod";
 import { writeFileAtomic } from "./atomic-write.ts";
+import { errInvalidStateFile } from "./errors.ts";
 import { ensureSwarmDir } from "./state-dir.ts";
-import { parseJsonFile, readTextOrNull, StateDirError } from "./state-dir-error.ts";
+import { parseJsonFile, readTextOrNull } from "./state-file.ts";
 
 /** moby's stateFile: the nodeStartConfig a restarted daemon starts its node with again. */
 export const START_CONFIG_FILE = "docker-state.json";
@@ -16,6 +17,16 @@ export interface StartConfig {
   DataPathAddr: string;
   JoinInProgress: boolean;
 }
+
+/** No swarm: every field empty. */
+export const emptyStartConfig = (): StartConfig => ({
+  LocalAddr: "",
+  RemoteAddr: "",
+  ListenAddr: "",
+  AdvertiseAddr: "",
+  DataPathAddr: "",
+  JoinInProgress: false,
+});
 
 const schema = z.object({
   LocalAddr: z.string().default(""),
@@ -37,7 +48,7 @@ export async function readStartConfig(swarmDir: string): Promise<StartConfig | n
   const parsed = schema.safeParse(parseJsonFile(file, text));
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new StateDirError(file, `${issue?.path.join(".") || "content"}: ${issue?.message ?? "invalid"}`);
+    throw errInvalidStateFile(file, `${issue?.path.join(".") || "content"}: ${issue?.message ?? "invalid"}`);
   }
   return parsed.data;
 }

@@ -2,7 +2,7 @@ import { mkdir, readdir, readFile, rm } from "node:fs/promises";
 import { join } from "node:path";
 import type { NodeIdentity } from "../ca/credentials.ts";
 import { writeFileAtomic } from "./atomic-write.ts";
-import { StateDirError } from "./state-dir-error.ts";
+import { errInvalidStateFile } from "./errors.ts";
 
 /**
  * `<state-dir>/swarm/`, laid out as dockerd's /var/lib/docker/swarm:
@@ -39,7 +39,7 @@ export async function readNodeCertificate(swarmDir: string): Promise<Buffer | nu
     return await readFile(file);
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === "ENOENT") return null;
-    throw new StateDirError(file, (e as Error).message);
+    throw errInvalidStateFile(file, (e as Error).message);
   }
 }
 
@@ -61,11 +61,11 @@ export async function readNodeIdentity(
   try {
     identity = decode(certificate);
   } catch (e) {
-    throw new StateDirError(file, (e as Error).message);
+    throw errInvalidStateFile(file, (e as Error).message);
   }
-  if (!ID.test(identity.nodeId)) throw new StateDirError(file, `invalid node ID "${identity.nodeId}"`);
+  if (!ID.test(identity.nodeId)) throw errInvalidStateFile(file, `invalid node ID "${identity.nodeId}"`);
   const cluster = identity.clusterId.replace(/^FIPS\./, "");
-  if (!ID.test(cluster)) throw new StateDirError(file, `invalid cluster ID "${identity.clusterId}"`);
+  if (!ID.test(cluster)) throw errInvalidStateFile(file, `invalid cluster ID "${identity.clusterId}"`);
   return { identity, certificate };
 }
 

@@ -37,7 +37,10 @@ test("a join that is not done in time answers moby's timeout text and goes on in
     e.message,
     'Timeout was reached before node joined. The attempt to join the swarm will continue in the background. Use the "docker info" command to see the current swarm status of your node.',
   );
-  assert.equal((await c.call("w1", "info", {})).LocalNodeState, "pending");
+  // The CA request is bounded by the same joinTimeoutMs, started a moment after the caller's timer:
+  // by the time info answers, the background join may still be pending or have just failed.
+  const after = (await c.call("w1", "info", {})).LocalNodeState;
+  assert.ok(after === "pending" || after === "error", `still part of a swarm after the timeout, got ${after}`);
   const again = await c.callError("w1", "join", { token, remoteAddr: silentAddr });
   assert.match(again.message, /^This node is already part of a swarm/);
   // Nobody waits any more: the first-run failure is kept as the node's error, not retried.

@@ -14,7 +14,7 @@ import {
   swarmDirOf,
   writeNodeCertificate,
 } from "../../src/node/state-dir.ts";
-import { StateDirError } from "../../src/node/state-dir-error.ts";
+import { isRpcError } from "../../src/rpc/status.ts";
 
 const dirs: string[] = [];
 async function freshSwarmDir(): Promise<string> {
@@ -53,8 +53,12 @@ test("a corrupt or invalid certificate is an error naming the file", async () =>
   const s = await freshSwarmDir();
   await writeNodeCertificate(s, Buffer.from("garbage"));
   await assert.rejects(readNodeIdentity(s, decodeJson), (e: unknown) => {
-    assert.ok(e instanceof StateDirError);
+    assert.ok(isRpcError(e, "Unknown"));
     assert.ok(e.message.includes(nodeCertPath(s)), e.message);
+    // What the CLI prints (the daemon's last line when it cannot start, or a failed init's answer).
+    assert.ok(
+      e.dockerText.startsWith("Error response from daemon: rpc error: code = Unknown desc = invalid swarm state file "),
+    );
     return true;
   });
   await writeNodeCertificate(s, Buffer.from(JSON.stringify({ ...ident, nodeId: "short" })));
@@ -93,7 +97,7 @@ test("a corrupt state.json is an error naming the file", async () => {
   await ensureSwarmDir(s);
   await writeFile(join(s, "state.json"), "{not json");
   await assert.rejects(readManagers(s), (e: unknown) => {
-    assert.ok(e instanceof StateDirError);
+    assert.ok(isRpcError(e, "Unknown"));
     assert.match(e.message, /state\.json: not valid JSON/);
     return true;
   });

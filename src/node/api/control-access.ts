@@ -1,0 +1,39 @@
+import type { NatsConnection } from "@nats-io/transport-node";
+import type { ManagerHandle } from "../../manager/api.ts";
+import { type ControlClient, controlClient } from "../../manager/control-bus/index.ts";
+import { errManagerNotReady, errNoManagerNoNode, errSwarmNotManager } from "../errors.ts";
+import type { NodeRuntime } from "../runtime/node-runtime.ts";
+
+/**
+ * moby lockedManagerAction: the control API as the daemon reaches it, through
+ * this node's own manager (its local control socket), which serves the call
+ * when it leads and forwards it to the leader otherwise.
+ */
+export class ControlAccess {
+  constructor(
+    private readonly rt: NodeRuntime,
+    private readonly nc: NatsConnection,
+    private readonly requestTimeoutMs: number,
+  ) {}
+
+  /** The active manager, or the errNoManager that fits why there is none. */
+  manager(): ManagerHandle {
+    const m = this.rt.activeManager();
+    if (m) return m;
+    if (!this.rt.hasSwarmNode()) throw errNoManagerNoNode();
+    throw this.rt.isManager() ? errManagerNotReady() : errSwarmNotManager();
+  }
+
+  /** The control API with `timeoutMs` as its deadline. */
+  within(timeoutMs: number): ControlClient {
+    this.manager();
+    const clusterId = this.rt.state.identity?.clusterId;
+    if (!clusterId) throw errManagerNotReady();
+    return controlClient(this.nc, clusterId, { timeoutMs, via: () => this.rt.activeManager()?.raftId() });
+  }
+
+  /** The control API with moby's swarmRequestTimeout. */
+  control(): ControlClient {
+    return this.within(this.requestTimeoutMs);
+  }
+}

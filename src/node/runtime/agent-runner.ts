@@ -1,0 +1,83 @@
+import type { AnyActorRef } from "xstate";
+import type { NodeEvent } from "../../../machines/node.machine.ts";
+import { startAgent } from "../../agent/agent.ts";
+import type { AgentHandle, Peer } from "../../agent/api.ts";
+import { insecureClientCredentials } from "../../ca/insecure-credentials.ts";
+import type { TimingProfile } from "../../config/profile.ts";
+import type { SessionMessage__Output } from "../../gen/docker/swarmkit/v1/SessionMessage.ts";
+import { toRpcError } from "../../rpc/status.ts";
+import { nodeDescription } from "../description.ts";
+import type { ManagerSupervisor } from "./manager-supervisor.ts";
+import type { NodeState } from "./node-state.ts";
+import type { RunEpoch } from "./run-epoch.ts";
+
+export interface AgentRunnerOptions {
+  readonly name: string;
+  readonly profile: TimingProfile;
+  readonly onActor: (name: string, actor: AnyActorRef) => void;
+  readonly state: NodeState;
+  readonly manager: ManagerSupervisor;
+  readonly epoch: RunEpoch;
+  /** To the node machine: AGENT_READY, NODE_EXITED. */
+  readonly send: (e: NodeEvent) => void;
+  readonly onSessionMessage: (msg: SessionMessage__Output) => void;
+}
+
+/**
+ * The agent of every run (SK node.go runAgent): dials the managers the node
+ * knows (its own manager first), tells the node machine when it registered,
+ * hands the session's messages on and keeps state.json current. Everything it
+ * reports after its run ended is dropped.
+ */
+export class AgentRunner {
+  private handle: AgentHandle | null = null;
+
+  constructor(private readonly opts: AgentRunnerOptions) {}
+
+  /** The managers the agent knows now, by node ID. */
+  managers(): Peer[] {
+    return this.handle?.managers() ?? [];
+  }
+
+  launch(startedAsManager: boolean): void {
+    const { state, send } = this.opts;
+    const run = this.opts.epoch.mark();
+    const identity = state.identity;
+    if (!identity) {
+      send({ type: "NODE_EXITED", error: "agent: no node identity" });
+      return;
+    }
+    const go = async () => {
+      let managers = await state.knownManagers();
+      if (startedAsManager) {
+        // The agent of a manager talks to its own manager first (SK prefers the local control socket).
+        const m = await this.opts.manager.whenReady();
+        if (!m) return;
+        managers = [
+          { nodeId: identity.nodeId, addr: m.advertiseAddr },
+          ...managers.filter((p) => p.addr !== m.advertiseAddr),
+        ];
+      }
+      if (!run.current()) return;
+      this.handle = startAgent({
+        credentials: insecureClientCredentials(identity),
+        description: nodeDescription(this.opts.name),
+        managers,
+        profile: this.opts.profile,
+        onRegistered: run.only(() => send({ type: "AGENT_READY" })),
+        onSessionMessage: run.only(this.opts.onSessionMessage),
+        onManagersChanged: run.only((peers: Peer[]) => state.saveManagers(peers)),
+        onActor: this.opts.onActor,
+      });
+    };
+    go().catch((e: unknown) => {
+      if (run.current()) send({ type: "NODE_EXITED", error: toRpcError(e).message });
+    });
+  }
+
+  async stop(): Promise<void> {
+    const a = this.handle;
+    this.handle = null;
+    await a?.stop();
+  }
+}

@@ -1,0 +1,41 @@
+import type { NodeIdentity } from "../../ca/credentials.ts";
+import { requestNodeIdentity } from "../../ca/join.ts";
+import type { TimingProfile } from "../../config/profile.ts";
+import { DEFAULT_LISTEN_ADDR } from "../addresses.ts";
+import { errNodeStartCancelled } from "../errors.ts";
+import { emptyStartConfig, type StartConfig } from "../start-config-file.ts";
+import { writeNodeCertificate } from "../state-dir.ts";
+import type { DaemonAddrs, InitParams } from "./init.ts";
+import type { NodeState } from "./node-state.ts";
+
+export interface JoinParams extends InitParams {
+  token: string;
+  remoteAddr: string;
+}
+
+/** The start config of `swarm join`: JoinInProgress until the node is ready. */
+export function joinStartConfig(p: JoinParams, daemon: DaemonAddrs): StartConfig {
+  return {
+    ...emptyStartConfig(),
+    RemoteAddr: p.remoteAddr,
+    ListenAddr: p.listenAddr ?? daemon.listenAddr ?? DEFAULT_LISTEN_ADDR,
+    AdvertiseAddr: p.advertiseAddr ?? daemon.advertiseAddr ?? "",
+    JoinInProgress: true,
+  };
+}
+
+/** The identity the cluster's CA issues for the join token, saved as the node certificate. */
+export async function joinIdentity(
+  state: NodeState,
+  join: JoinParams,
+  profile: TimingProfile,
+  signal: AbortSignal,
+): Promise<NodeIdentity> {
+  await state.saveStartConfig();
+  // SK: node.New observes the join address (with no node ID yet) and persists it.
+  await state.managersFile.save([{ NodeID: "", Addr: join.remoteAddr }]);
+  const issued = await requestNodeIdentity({ remoteAddr: join.remoteAddr, token: join.token, profile });
+  if (signal.aborted) throw errNodeStartCancelled();
+  await writeNodeCertificate(state.swarmDir, issued.certificate);
+  return issued.identity;
+}

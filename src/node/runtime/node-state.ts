@@ -1,0 +1,89 @@
+import type { Logger } from "pino";
+import type { NodeRole } from "../../../machines/node.machine.ts";
+import type { Peer } from "../../agent/api.ts";
+import type { NodeIdentity } from "../../ca/credentials.ts";
+import { encodeIdentityCertificate } from "../../ca/insecure-credentials.ts";
+import { ManagersFile } from "../managers-file.ts";
+import { emptyStartConfig, type StartConfig, writeStartConfig } from "../start-config-file.ts";
+import { clearSwarmDir, writeNodeCertificate } from "../state-dir.ts";
+
+/**
+ * What a node keeps about itself, in memory and in `<state-dir>/swarm`: its
+ * identity (swarm-node.crt), its start config (docker-state.json) and the
+ * managers it knows (state.json). Writes made on the way (a role change, a
+ * finished join, a new manager list) are tracked, so a leave waits for them
+ * before it clears the dir.
+ */
+export class NodeState {
+  identity: NodeIdentity | null = null;
+  startConfig: StartConfig;
+  readonly managersFile: ManagersFile;
+  private readonly writes = new Set<Promise<unknown>>();
+
+  constructor(
+    readonly swarmDir: string,
+    startConfig: StartConfig | null,
+    private readonly log: Logger,
+  ) {
+    this.startConfig = startConfig ?? emptyStartConfig();
+    this.managersFile = new ManagersFile(swarmDir);
+  }
+
+  /** docker-state.json as it is now. */
+  saveStartConfig(): Promise<void> {
+    return writeStartConfig(this.swarmDir, this.startConfig);
+  }
+
+  /** The managers in state.json, as the agent dials them. */
+  async knownManagers(): Promise<Peer[]> {
+    return (await this.managersFile.load()).map((p) => ({ nodeId: p.NodeID, addr: p.Addr }));
+  }
+
+  /** SwarmKit's persistentRemotes: the agent's manager list, rewritten when the set changes. */
+  saveManagers(peers: readonly Peer[]): void {
+    this.track(this.managersFile.save(peers.map((p) => ({ NodeID: p.nodeId, Addr: p.addr }))), "state.json");
+  }
+
+  /** The role is kept in the node certificate, so a restart comes back with it. */
+  saveRole(role: NodeRole): void {
+    const identity = this.identity;
+    if (!identity || roleOf(identity) === role) return;
+    this.identity = { ...identity, role: role === "manager" ? "swarm-manager" : "swarm-worker" };
+    this.track(writeNodeCertificate(this.swarmDir, encodeIdentityCertificate(this.identity)), "swarm-node.crt");
+  }
+
+  /** moby clears JoinInProgress once the joined node is ready. */
+  joinCompleted(): void {
+    if (!this.startConfig.JoinInProgress) return;
+    this.startConfig = { ...this.startConfig, JoinInProgress: false };
+    this.track(this.saveStartConfig(), "docker-state.json");
+  }
+
+  /** A leave: once every write in flight has settled, the swarm dir is emptied. */
+  async clear(): Promise<void> {
+    await Promise.allSettled([...this.writes]);
+    await clearSwarmDir(this.swarmDir);
+    this.managersFile.reset();
+    this.identity = null;
+    this.startConfig = emptyStartConfig();
+  }
+
+  /** A first start that failed: nothing of it is kept (moby clearPersistentState); never rejects. */
+  async discard(): Promise<void> {
+    this.identity = null;
+    this.startConfig = emptyStartConfig();
+    await clearSwarmDir(this.swarmDir)
+      .then(() => this.managersFile.reset())
+      .catch((e: unknown) => this.log.error({ err: String(e) }, "failed to clear the swarm state"));
+  }
+
+  private track(p: Promise<unknown>, file: string): void {
+    const t = p
+      .catch((e: unknown) => this.log.error({ err: String(e) }, `failed to save ${file}`))
+      .finally(() => this.writes.delete(t));
+    this.writes.add(t);
+  }
+}
+
+/** The role a node certificate carries (its OU). */
+export const roleOf = (identity: NodeIdentity): NodeRole => (identity.role === "swarm-manager" ? "manager" : "worker");

@@ -1,0 +1,52 @@
+import type { NodeRole, StartMode } from "../../../machines/node.machine.ts";
+import type { NodeIdentity } from "../../ca/credentials.ts";
+import { decodeIdentityCertificate } from "../../ca/insecure-credentials.ts";
+import type { TimingProfile } from "../../config/profile.ts";
+import { errNodeStartCancelled, errNoNodeCertificate } from "../errors.ts";
+import { readNodeIdentity } from "../state-dir.ts";
+import { bootstrapIdentity } from "./init.ts";
+import { type JoinParams, joinIdentity } from "./join.ts";
+import type { ManagerSupervisor } from "./manager-supervisor.ts";
+import { type NodeState, roleOf } from "./node-state.ts";
+
+/**
+ * The node machine's startNode (SK node.New + loadSecurityConfig): the
+ * identity of this run, by how the node starts: `init` creates a cluster,
+ * `join` asks the cluster's CA with a token, `load` (a restart, or a rejoin
+ * after the node exited) finds it in the state dir. Resolves with its role.
+ */
+export class NodeStart {
+  /** The join that a start in join mode makes (kept for the restarts of a join's first run). */
+  private join: JoinParams | null = null;
+
+  constructor(
+    private readonly state: NodeState,
+    private readonly manager: ManagerSupervisor,
+    private readonly profile: TimingProfile,
+  ) {}
+
+  /** The next starts join with `join`, or make no join (null). */
+  joinWith(join: JoinParams | null): void {
+    this.join = join;
+  }
+
+  async run(mode: StartMode, signal: AbortSignal): Promise<NodeRole> {
+    const identity = await this.identity(mode, signal);
+    if (signal.aborted) throw errNodeStartCancelled();
+    this.state.identity = identity;
+    await this.state.managersFile.load();
+    return roleOf(identity);
+  }
+
+  private async identity(mode: StartMode, signal: AbortSignal): Promise<NodeIdentity> {
+    const existing = await readNodeIdentity(this.state.swarmDir, decodeIdentityCertificate);
+    if (mode === "init") {
+      const identity = await bootstrapIdentity(this.state);
+      this.manager.bootstrapNext();
+      return identity;
+    }
+    if (existing) return existing.identity;
+    if (mode === "load" || !this.join) throw errNoNodeCertificate(this.state.swarmDir);
+    return joinIdentity(this.state, this.join, this.profile, signal);
+  }
+}
