@@ -1,18 +1,22 @@
 /**
  * How long a `swarmbus` command takes from exec to exit, before and after the
- * build: the TypeScript sources through tsx (SWARMBUS_TSX=1, as every command
- * ran before `npm run build`) against the JavaScript in dist/, each started as
- * `node bin/swarmbus.js …` and as `npx swarmbus …`. Commands: `--version` (no
+ * build: "before" is a checkout given with --before (its own bin/swarmbus.js,
+ * e.g. the commit before `npm run build` existed) or, without one, this
+ * checkout's sources through tsx (SWARMBUS_TSX=1); "after" is the JavaScript
+ * in dist/. Each is started as `node bin/swarmbus.js …` and as `npx swarmbus …`. Commands: `--version` (no
  * I/O) and `--node m1 info` against a real daemon (nats-server on a free port,
  * one `swarmbus daemon` with an initialized swarm). Variants are interleaved
  * round by round so a change in the machine's load hits them all alike.
  *
- *   npm run build && node --import tsx bench/cli-startup.bench.ts [--rounds 10]
+ *   npm run build && node --import tsx bench/cli-startup.bench.ts [--rounds 10] [--before DIR]
+ *
+ * A --before checkout without git metadata and with this one's node_modules:
+ *   mkdir /tmp/before && git archive COMMIT | tar -x -C /tmp/before && ln -s "$PWD/node_modules" /tmp/before/
  */
 import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, resolve as resolvePath } from "node:path";
 import { parseArgs } from "node:util";
 import { connectBus } from "../src/bus/connection.ts";
 import { callDaemon } from "../src/bus/daemon-client.ts";
@@ -22,7 +26,9 @@ import { spawnDaemon } from "../src/process/daemon-process.ts";
 import { percentile } from "./percentile.ts";
 import { freePort, until } from "./support/wait.ts";
 
-const { values } = parseArgs({ options: { rounds: { type: "string", default: "10" } } });
+const { values } = parseArgs({
+  options: { rounds: { type: "string", default: "10" }, before: { type: "string" } },
+});
 const rounds = Number(values.rounds);
 if (!Number.isInteger(rounds) || rounds <= 0) throw new Error(`--rounds: expected a positive integer`);
 
@@ -31,17 +37,20 @@ interface Variant {
   command: string;
   args: string[];
   env: NodeJS.ProcessEnv;
+  cwd: string;
 }
 
-const built = { ...process.env, SWARMBUS_TSX: undefined };
-const tsx = { ...process.env, SWARMBUS_TSX: "1" };
+const after = { ...process.env, SWARMBUS_TSX: undefined };
+const beforeEnv = values.before ? after : { ...process.env, SWARMBUS_TSX: "1" };
+const beforeDir = resolvePath(values.before ?? repoRoot);
 const node = cliCommand();
 const npx = { command: "npx", args: ["--no-install", "swarmbus"] };
+const beforeBin = join(beforeDir, "bin", "swarmbus.js");
 const variants: Variant[] = [
-  { name: "node bin/swarmbus.js, tsx (before)", ...node, env: tsx },
-  { name: "node bin/swarmbus.js, dist (after)", ...node, env: built },
-  { name: "npx swarmbus, tsx (before)", ...npx, env: tsx },
-  { name: "npx swarmbus, dist (after)", ...npx, env: built },
+  { name: "node bin/swarmbus.js  before", command: node.command, args: [beforeBin], env: beforeEnv, cwd: beforeDir },
+  { name: "node bin/swarmbus.js  after", ...node, env: after, cwd: repoRoot },
+  { name: "npx swarmbus          before", ...npx, env: beforeEnv, cwd: beforeDir },
+  { name: "npx swarmbus          after", ...npx, env: after, cwd: repoRoot },
 ];
 
 /** Wall-clock milliseconds from spawn to exit; a failed command stops the benchmark. */
@@ -49,7 +58,7 @@ function timeRun(v: Variant, cliArgs: string[]): Promise<number> {
   const started = performance.now();
   return new Promise((resolve, reject) => {
     const child = spawn(v.command, [...v.args, ...cliArgs], {
-      cwd: repoRoot,
+      cwd: v.cwd,
       env: v.env,
       stdio: ["ignore", "ignore", "pipe"],
     });
@@ -88,6 +97,7 @@ try {
   const commands = [["--version"], ["--nats", nats.url, "--node", "m1", "info"]];
   const samples = new Map<string, number[]>();
   const loadBefore = load();
+  console.log(`before: ${values.before ? beforeBin : "SWARMBUS_TSX=1 (these sources through tsx)"}`);
   // One untimed run of each, so the first timed one does not pay for cold file caches.
   for (const v of variants) for (const c of commands) await timeRun(v, c);
   for (let r = 0; r < rounds; r++) {
