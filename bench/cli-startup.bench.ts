@@ -103,7 +103,7 @@ try {
   for (let r = 0; r < rounds; r++) {
     for (const c of commands) {
       for (const v of variants) {
-        const key = `${v.name}  ${c.at(-1)}`;
+        const key = `${v.name.padEnd(29)} ${c.at(-1)}`;
         const ms = await timeRun(v, c);
         samples.set(key, [...(samples.get(key) ?? []), ms]);
       }
