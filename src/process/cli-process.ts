@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { cliEntry } from "./daemon-process.ts";
+import { cliCommand } from "./cli-command.ts";
 
 export interface CliOutcome {
   code: number | string;
@@ -18,14 +18,15 @@ export function runCli(
   args: string[],
   signal: AbortSignal = new AbortController().signal,
 ): Promise<CliOutcome> {
-  const argv = ["--import", "tsx", cliEntry, "--nats", natsUrl, ...(node ? ["--node", node] : []), ...args];
+  const cli = cliCommand();
+  const argv = [...cli.args, "--nats", natsUrl, ...(node ? ["--node", node] : []), ...args];
   const env = { ...process.env };
   // The caller names the node and server itself; a developer's shell settings must not leak in.
   delete env.SWARMBUS_NODE;
   delete env.SWARMBUS_NATS;
   return new Promise((resolve, reject) => {
     if (signal.aborted) return reject(signal.reason);
-    const child = spawn(process.execPath, argv, { stdio: ["ignore", "pipe", "pipe"], env });
+    const child = spawn(cli.command, argv, { stdio: ["ignore", "pipe", "pipe"], env });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (d) => {

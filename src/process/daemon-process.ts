@@ -1,11 +1,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { createWriteStream, mkdirSync } from "node:fs";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
-
-const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
-/** The CLI entry, run with tsx's loader so child daemons need no build step. */
-export const cliEntry = join(root, "src", "cli", "main.ts");
+import { dirname } from "node:path";
+import { cliCommand, repoRoot } from "./cli-command.ts";
 
 export interface DaemonProcessOptions {
   name: string;
@@ -34,10 +30,9 @@ export interface DaemonProcess {
 
 /** Starts `swarmbus daemon …` as a real child process, like starting dockerd. */
 export function spawnDaemon(opts: DaemonProcessOptions): DaemonProcess {
+  const cli = cliCommand();
   const args = [
-    "--import",
-    "tsx",
-    cliEntry,
+    ...cli.args,
     "daemon",
     "--name",
     opts.name,
@@ -56,11 +51,11 @@ export function spawnDaemon(opts: DaemonProcessOptions): DaemonProcess {
   if (opts.logFile) {
     mkdirSync(dirname(opts.logFile), { recursive: true });
     const log = createWriteStream(opts.logFile, { flags: "a" });
-    child = spawn(process.execPath, args, { cwd: root, env, stdio: ["ignore", "pipe", "pipe"] });
+    child = spawn(cli.command, args, { cwd: repoRoot, env, stdio: ["ignore", "pipe", "pipe"] });
     child.stdout?.pipe(log);
     child.stderr?.pipe(log);
   } else {
-    child = spawn(process.execPath, args, { cwd: root, env, stdio: ["ignore", "inherit", "inherit"] });
+    child = spawn(cli.command, args, { cwd: repoRoot, env, stdio: ["ignore", "inherit", "inherit"] });
   }
   const exited = new Promise<number | string>((resolve) => {
     child.once("exit", (code, signal) => resolve(code ?? signal ?? -1));

@@ -1,7 +1,7 @@
 import { spawn } from "node:child_process";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { cliEntry } from "../../src/process/daemon-process.ts";
+import { cliCommand } from "../../src/process/cli-command.ts";
 import { freePort, TestSwarm } from "../support/swarm.ts";
 import { waitFor } from "../support/wait-for.ts";
 
@@ -15,7 +15,8 @@ test.after(async () => {
 
 /** `swarmbus events …` as a user runs it, collecting its stdout lines. */
 function tail(...args: string[]) {
-  const child = spawn(process.execPath, ["--import", "tsx", cliEntry, "--nats", swarm.nats.url, ...args], {
+  const cli = cliCommand();
+  const child = spawn(cli.command, [...cli.args, "--nats", swarm.nats.url, ...args], {
     stdio: ["ignore", "pipe", "pipe"],
   });
   const lines: string[] = [];

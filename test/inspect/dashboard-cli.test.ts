@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { cliEntry } from "../../src/process/daemon-process.ts";
+import { cliCommand } from "../../src/process/cli-command.ts";
 import { TestSwarm } from "../support/swarm.ts";
 import { waitFor } from "../support/wait-for.ts";
 
@@ -20,13 +20,10 @@ test.after(async () => {
 });
 
 test("`swarmbus dashboard --port 0` prints its URL, serves the API, and stops on SIGTERM", async () => {
-  const proc = spawn(
-    process.execPath,
-    ["--import", "tsx", cliEntry, "--nats", swarm.nats.url, "dashboard", "--port", "0"],
-    {
-      stdio: ["ignore", "pipe", "pipe"],
-    },
-  );
+  const cli = cliCommand();
+  const proc = spawn(cli.command, [...cli.args, "--nats", swarm.nats.url, "dashboard", "--port", "0"], {
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   child = proc;
   let stdout = "";
   let stderr = "";

@@ -2,7 +2,7 @@ import { spawnSync } from "node:child_process";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { exportMachines } from "../../src/inspect/export/index.ts";
-import { cliEntry } from "../../src/process/daemon-process.ts";
+import { cliCommand } from "../../src/process/cli-command.ts";
 import { isRpcError } from "../../src/rpc/status.ts";
 
 const rejects = (opts: { format?: string; machine?: string }): Error => {
@@ -27,7 +27,8 @@ test("an unknown machine is InvalidArgument naming the machines", () => {
 });
 
 test("the CLI prints the error and exits 1, writing nothing to stdout", () => {
-  const r = spawnSync(process.execPath, ["--import", "tsx", cliEntry, "machines", "export", "--machine", "x"], {
+  const cli = cliCommand();
+  const r = spawnSync(cli.command, [...cli.args, "machines", "export", "--machine", "x"], {
     encoding: "utf8",
   });
   assert.is(r.status, 1);

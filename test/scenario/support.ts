@@ -1,7 +1,7 @@
 import { spawn } from "node:child_process";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { cliEntry } from "../../src/process/daemon-process.ts";
+import { cliCommand } from "../../src/process/cli-command.ts";
 
 export const scenariosDir = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "scenarios");
 
@@ -14,7 +14,8 @@ export interface ScenarioRun {
 /** `swarmbus scenario run FILE` as a real process, as a user runs it; killed after `timeoutMs`. */
 export function runScenarioCli(file: string, extra: string[] = [], timeoutMs = 120_000): Promise<ScenarioRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", cliEntry, "scenario", "run", file, ...extra], {
+    const cli = cliCommand();
+    const child = spawn(cli.command, [...cli.args, "scenario", "run", file, ...extra], {
       stdio: ["ignore", "pipe", "pipe"],
     });
     let stdout = "";

@@ -1,8 +1,6 @@
 import { Command, Option } from "@commander-js/extra-typings";
 import { profile } from "../../config/profile.ts";
 import { parseInspectUrl } from "../../inspect/stately/inspect-url.ts";
-import { startInspectorRelay } from "../../inspect/stately/relay.ts";
-import { runDaemon } from "../../node/daemon.ts";
 import { globals } from "../context.ts";
 
 export function daemonCommand() {
@@ -24,12 +22,15 @@ export function daemonCommand() {
       if (typeof opts.inspect === "string") inspect = parseInspectUrl(opts.inspect);
       else if (opts.inspect === true) {
         // Lives as long as this process; other daemons can send to it with --inspect <url>.
+        const { startInspectorRelay } = await import("../../inspect/stately/relay.ts");
         const relay = await startInspectorRelay();
         inspect = relay.url;
         process.stderr.write(
           `swarmbus daemon: Stately inspector: open ${relay.viewerUrl}  (other daemons: --inspect ${relay.url})\n`,
         );
       }
+      // Loaded here, not at the top: every other command starts without the daemon's modules.
+      const { runDaemon } = await import("../../node/daemon.ts");
       await runDaemon({
         name: opts.name,
         stateDir: opts.stateDir,

@@ -1,6 +1,6 @@
 import { Command, Option } from "@commander-js/extra-typings";
 import { connectBus } from "../../bus/connection.ts";
-import { startDashboard } from "../../inspect/dashboard/index.ts";
+import type { startDashboard } from "../../inspect/dashboard/index.ts";
 import { rpcError } from "../../rpc/status.ts";
 import { globals } from "../context.ts";
 
@@ -24,6 +24,8 @@ export function dashboardCommand() {
       const nc = await connectBus(g.nats, `swarmbus-dashboard-${process.pid}`);
       let dashboard: Awaited<ReturnType<typeof startDashboard>>;
       try {
+        // Loaded here, not at the top: every other command starts without the dashboard's modules.
+        const { startDashboard } = await import("../../inspect/dashboard/index.ts");
         dashboard = await startDashboard({ nc, host: opts.host, port });
       } catch (e) {
         await nc.close();

@@ -1,6 +1,6 @@
 import { Command, Option } from "@commander-js/extra-typings";
 import { connectBus } from "../../bus/connection.ts";
-import { type ActorTransition, subscribeEvents } from "../../bus/events.ts";
+import type { ActorTransition } from "../../bus/events.ts";
 import { assertToken } from "../../bus/subjects.ts";
 import { rpcError } from "../../rpc/status.ts";
 import { globals } from "../context.ts";
@@ -37,6 +37,8 @@ export function eventsCommand() {
       } catch (e) {
         throw rpcError("InvalidArgument", (e as Error).message, { plain: true });
       }
+      // Loaded here, not at the top: every other command starts without the event codec and its logger.
+      const { subscribeEvents } = await import("../../bus/events.ts");
       const nc = await connectBus(g.nats, `swarmbus-events-${process.pid}`);
       const sub = await subscribeEvents(
         nc,

@@ -1,8 +1,6 @@
 import { Command, Option } from "@commander-js/extra-typings";
 import { parseInspectUrl } from "../../inspect/stately/inspect-url.ts";
-import { type InspectorRelay, startInspectorRelay } from "../../inspect/stately/relay.ts";
-import { loadScenario } from "../../scenario/load.ts";
-import { runScenario } from "../../scenario/runner.ts";
+import type { InspectorRelay } from "../../inspect/stately/relay.ts";
 
 export function scenarioCommand() {
   const scenario = new Command("scenario").description("Scripted swarms: start, crash, cut, promote… and assert");
@@ -22,9 +20,13 @@ export function scenarioCommand() {
     .action(async (file, opts) => {
       // A bad file or URL is reported before anything starts, as the CLI reports any error.
       const given = typeof opts.inspect === "string" ? parseInspectUrl(opts.inspect) : undefined;
+      // Loaded here, not at the top: every other command starts without the scenario runner's modules.
+      const { loadScenario } = await import("../../scenario/load.ts");
+      const { runScenario } = await import("../../scenario/runner.ts");
       const parsed = await loadScenario(file);
       let relay: InspectorRelay | undefined;
       if (opts.inspect === true) {
+        const { startInspectorRelay } = await import("../../inspect/stately/relay.ts");
         relay = await startInspectorRelay();
         process.stdout.write(`Stately inspector: open ${relay.viewerUrl}\n`);
       }

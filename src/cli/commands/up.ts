@@ -1,7 +1,6 @@
 import { Command, Option } from "@commander-js/extra-typings";
 import { parseInspectUrl } from "../../inspect/stately/inspect-url.ts";
 import { globals } from "../context.ts";
-import { runUp } from "../up.ts";
 
 export function upCommand() {
   return new Command("up")
@@ -20,6 +19,8 @@ export function upCommand() {
       if (!Number.isInteger(workers) || workers < 0 || workers > 50) {
         throw new Error(`--workers must be a whole number from 0 to 50, got "${opts.workers}"`);
       }
+      // Loaded here, not at the top: every other command starts without the daemons' modules.
+      const { runUp } = await import("../up.ts");
       await runUp({
         workers,
         profile: opts.profile,
