@@ -2,17 +2,17 @@ import { insecureClientCredentials } from "../ca/insecure-credentials.ts";
 import { type Log, silentLog } from "../log.ts";
 import type { RaftNode } from "../raft/node/index.ts";
 import type { ManagerHandle, ManagerOptions, StartManager } from "./api.ts";
-import { bootstrapCluster } from "./bootstrap.ts";
+import { bootstrapStore } from "./bootstrap.ts";
 import { CAServer } from "./ca-server.ts";
 import { ClusterView } from "./cluster-view.ts";
-import type { ControlBusServer } from "./control-bus/index.ts";
 import { nodeControl, raftNodeMembership, refuseRemovedNodes } from "./controlapi/index.ts";
 import { Dispatcher } from "./dispatcher.ts";
 import { HealthServer } from "./health.ts";
 import { Leadership } from "./leadership.ts";
 import { serveManagerControlBus } from "./manager-control-bus.ts";
-import { type ManagerGrpc, serveManagerGrpc } from "./manager-grpc.ts";
+import { serveManagerGrpc } from "./manager-grpc.ts";
 import { ManagerListWatch } from "./manager-list.ts";
+import { type Running, stopRunning } from "./manager-stop.ts";
 import { NodeView } from "./node-view.ts";
 import { lateRaftLeaderInfo } from "./proxy/index.ts";
 import { onceRemoved } from "./raft-removal.ts";
@@ -35,33 +35,6 @@ export interface ManagerInternals extends ManagerHandle {
   readonly raft: RaftNode;
   /** The swarm's root CA certificate (what GetRootCACertificate serves; swarm-root-ca.crt). */
   rootCACertificate(): Buffer;
-}
-
-/** What a manager runs, as far as it got: stopped in this order. */
-interface Running {
-  readonly leadership: Leadership;
-  readonly grpc: ManagerGrpc;
-  readonly gracePeriodMs: number;
-  raft?: RaftNode;
-  controlBus?: ControlBusServer;
-  managerList?: ManagerListWatch;
-  unwatchDeletes?: () => void;
-}
-
-/**
- * Stops calls first (the control bus waits for the ones in flight), then the
- * leader-only components (after any start under way), the Raft member, the
- * channel to the leader and the gRPC listener.
- */
-async function stopRunning(r: Running): Promise<void> {
-  r.leadership.retire();
-  r.managerList?.stop();
-  r.unwatchDeletes?.();
-  await r.controlBus?.stop();
-  await r.leadership.stop();
-  await r.raft?.stop();
-  r.grpc.proxy.close();
-  await r.grpc.server.shutdown(r.gracePeriodMs);
 }
 
 export async function startManagerInternals(opts: ManagerOptions): Promise<ManagerInternals> {
@@ -92,19 +65,16 @@ export async function startManagerInternals(opts: ManagerOptions): Promise<Manag
   });
   const leadership = new Leadership({
     components: [dispatcher, ca, roleManager],
-    // `swarm init`: the first leader writes the cluster object and its own node.
-    beforeStart: async () => {
-      if (!opts.bootstrap || store.view((tx) => tx.cluster())) return;
-      await store.update((tx) =>
-        bootstrapCluster(tx, {
-          nodeId: opts.nodeId,
-          clusterId: opts.clusterId,
-          hostname: opts.hostname,
-          addr: advertiseAddr,
-          profile,
-        }),
-      );
-    },
+    beforeStart: () =>
+      opts.bootstrap
+        ? bootstrapStore(store, {
+            nodeId: opts.nodeId,
+            clusterId: opts.clusterId,
+            hostname: opts.hostname,
+            addr: advertiseAddr,
+            profile,
+          })
+        : Promise.resolve(),
     log,
     onStarted: () => opts.log?.info({ nodeId: opts.nodeId, raftId: raft?.raftId }, "manager: became leader"),
   });
