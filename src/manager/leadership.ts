@@ -77,31 +77,14 @@ export class Leadership {
   }
 
   /**
-   * The Raft member stops on its own (a fatal error, or it learned it was
-   * removed): it no longer leads. RaftNode reports either just before it
-   * stops, and its isLeader() turns false with the stop, so this checks once
-   * that call stack has returned.
+   * The Raft member may have stopped on its own: a fatal error, or a removal
+   * it learned from another member. RaftNode reports either (and the raft
+   * actor any role change) just before it stops, while isLeader() still
+   * holds; it turns false with the stop, so this checks again once that call
+   * stack has returned.
    */
   memberGone(): void {
     queueMicrotask(() => this.sync());
-  }
-
-  /** Becomes leader or follower as the member now is. */
-  sync(): void {
-    const now = !this.retired && (this.member?.isLeader() ?? false);
-    if (now === this.leading) return;
-    this.leading = now;
-    this.chain = this.chain.then(async () => {
-      if (this.leading && now) {
-        try {
-          await this.becomeLeader();
-        } catch (e) {
-          this.opts.log.warn({ err: toRpcError(e).message }, "manager: becoming leader failed");
-        }
-      } else if (!now) {
-        this.becomeFollower();
-      }
-    });
   }
 
   /** Calls `fn` each time the components have started; returns the unsubscribe. */
@@ -122,6 +105,24 @@ export class Leadership {
     this.becomeFollower();
     await this.chain.catch(() => {});
     this.becomeFollower();
+  }
+
+  /** Becomes leader or follower as the member now is. */
+  private sync(): void {
+    const now = !this.retired && (this.member?.isLeader() ?? false);
+    if (now === this.leading) return;
+    this.leading = now;
+    this.chain = this.chain.then(async () => {
+      if (this.leading && now) {
+        try {
+          await this.becomeLeader();
+        } catch (e) {
+          this.opts.log.warn({ err: toRpcError(e).message }, "manager: becoming leader failed");
+        }
+      } else if (!now) {
+        this.becomeFollower();
+      }
+    });
   }
 
   private async becomeLeader(): Promise<void> {
