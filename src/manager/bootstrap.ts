@@ -12,7 +12,7 @@ import {
   DEFAULT_SNAPSHOT_INTERVAL,
   DEFAULT_TASK_HISTORY_RETENTION_LIMIT,
 } from "./cluster-object.ts";
-import type { WriteTx } from "./store.ts";
+import type { ReplicatedStore, WriteTx } from "./store.ts";
 
 /**
  * What the first leader creates (SK: manager/manager.go defaultClusterObject
@@ -97,4 +97,13 @@ export function bootstrapCluster(
 ): void {
   if (!tx.cluster()) tx.putCluster(defaultClusterObject(opts.clusterId, opts.profile));
   if (!tx.node(opts.nodeId)) tx.putNode(managerNodeObject(opts));
+}
+
+/** `swarm init`: the first leader writes the cluster object and its own node, unless the store holds the cluster. */
+export async function bootstrapStore(
+  store: ReplicatedStore,
+  opts: { nodeId: string; clusterId: string; hostname: string; addr: string; profile: TimingProfile },
+): Promise<void> {
+  if (store.view((tx) => tx.cluster())) return;
+  await store.update((tx) => bootstrapCluster(tx, opts));
 }

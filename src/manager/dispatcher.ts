@@ -47,6 +47,8 @@ export interface DispatcherOptions {
 }
 
 type Req<T> = T | MalformedRequest;
+/** What authentication reads of a Dispatcher call (unary or stream). */
+type Call<T> = Pick<ServerUnaryCall<Req<T>, unknown>, "request" | "metadata" | "getPeer">;
 
 /** The IP of a grpc-js peer string ("127.0.0.1:5000", "[::1]:5000", "ipv4:…"). */
 export function peerIp(peer: string): string {
@@ -165,6 +167,25 @@ export class Dispatcher {
     return this.opts.store.view((tx) => tx.cluster()?.rootCA.caCert) ?? Buffer.alloc(0);
   }
 
+  /**
+   * What every Dispatcher call checks first, in SwarmKit's order: the
+   * dispatcher runs (isRunningLocked), the request decodes, the caller's
+   * certificate names a node (ca.AuthorizeNode). Throws the RpcError to answer.
+   */
+  private authCaller<T>(call: Call<T>): { req: T; nodeId: string } {
+    this.ensureRunning();
+    const req = decoded(call.request);
+    const { nodeId } = this.opts.credentials.authenticate(call.metadata, call.getPeer());
+    return { req, nodeId };
+  }
+
+  /** authCaller, and the request's session is the node's registered one (nodes.GetWithSession). */
+  private authSession<T extends { session_id: string }>(call: Call<T>): { req: T; nodeId: string; sessionId: string } {
+    const { req, nodeId } = this.authCaller(call);
+    const { sessionId } = this.registry.getWithSession(nodeId, req.session_id);
+    return { req, nodeId, sessionId };
+  }
+
   session(call: ServerWritableStream<Req<SessionRequest__Output>, SessionMessage>): void {
     void this.openSession(call);
   }
@@ -173,9 +194,9 @@ export class Dispatcher {
     let sessionId = "";
     let nodeId = "";
     try {
-      this.ensureRunning();
-      const req = decoded(call.request);
-      nodeId = this.opts.credentials.authenticate(call.metadata, call.getPeer()).nodeId;
+      const caller = this.authCaller(call);
+      const req = caller.req;
+      nodeId = caller.nodeId;
       const addr = peerIp(call.getPeer());
       const description = req.description as Node__Output["description"];
       let known: string | undefined;
@@ -226,10 +247,7 @@ export class Dispatcher {
     cb: sendUnaryData<HeartbeatResponse>,
   ) {
     try {
-      this.ensureRunning();
-      const req = decoded(call.request);
-      const { nodeId } = this.opts.credentials.authenticate(call.metadata, call.getPeer());
-      this.registry.getWithSession(nodeId, req.session_id);
+      const { nodeId } = this.authSession(call);
       const period = this.choosePeriod();
       this.liveness.of(nodeId).send({ type: "HEARTBEAT", graceMs: this.graceMs(period) });
       cb(null, { period: toDuration(period) });
@@ -243,10 +261,7 @@ export class Dispatcher {
     cb: sendUnaryData<UpdateTaskStatusResponse>,
   ) {
     try {
-      this.ensureRunning();
-      const req = decoded(call.request);
-      const { nodeId } = this.opts.credentials.authenticate(call.metadata, call.getPeer());
-      this.registry.getWithSession(nodeId, req.session_id);
+      const { req, nodeId } = this.authSession(call);
       for (const u of req.updates) {
         if (u.task_id === "") throw rpcError("InvalidArgument", "task status update without a task ID");
         if (!u.status) throw rpcError("InvalidArgument", `task status update for task ${u.task_id} without a status`);
@@ -290,10 +305,7 @@ export class Dispatcher {
     let nodeId = "";
     let sessionId = "";
     try {
-      this.ensureRunning();
-      const req = decoded(call.request);
-      nodeId = this.opts.credentials.authenticate(call.metadata, call.getPeer()).nodeId;
-      sessionId = this.registry.getWithSession(nodeId, req.session_id).sessionId;
+      ({ nodeId, sessionId } = this.authSession(call));
     } catch (e) {
       call.emit("error", toRpcError(e).toServiceError());
       return;

@@ -1,6 +1,7 @@
 import { Server, type UntypedServiceImplementation } from "@grpc/grpc-js";
 import type { ServerSideCredentials } from "../ca/credentials.ts";
 import { swarmkit } from "../rpc/proto.ts";
+import { rpcError } from "../rpc/status.ts";
 import { tolerantService } from "./safe-service.ts";
 
 /**
@@ -25,7 +26,7 @@ export interface BoundServer {
 
 function splitHostPort(addr: string): { host: string; port: string } {
   const i = addr.lastIndexOf(":");
-  if (i <= 0) throw new Error(`invalid listen address ${addr}: expected HOST:PORT`);
+  if (i <= 0) throw rpcError("InvalidArgument", `invalid listen address ${addr}: expected HOST:PORT`);
   return { host: addr.slice(0, i), port: addr.slice(i + 1) };
 }
 

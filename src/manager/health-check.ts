@@ -6,13 +6,14 @@ import type {
   _docker_swarmkit_v1_HealthCheckResponse_ServingStatus__Output as ServingStatus,
 } from "../gen/docker/swarmkit/v1/HealthCheckResponse.ts";
 import { swarmkit } from "../rpc/proto.ts";
-import { Code, codeName, RpcError } from "../rpc/status.ts";
+import { Code, codeName, RpcError, rpcError } from "../rpc/status.ts";
 
 /**
  * SK raft.go checkHealth's call: dial `addr`, ask Health.Check for `service`,
  * within `timeoutMs`. Resolves with the serving status; a call that fails
- * rejects with an Error whose text is what grpc-go's error prints for the same
- * failure, so the leader's Join error reads as SwarmKit's.
+ * rejects with an RpcError whose text is what grpc-go's error prints for the same
+ * failure (code Unknown, as a plain Go error travels), so the leader's Join
+ * error reads as SwarmKit's.
  */
 export function checkHealth(
   addr: string,
@@ -26,7 +27,7 @@ export function checkHealth(
       { deadline: Date.now() + opts.timeoutMs },
       (err: ServiceError | null, res?: HealthCheckResponse__Output) => {
         client.close();
-        if (err) reject(new Error(grpcGoText(err)));
+        if (err) reject(rpcError("Unknown", grpcGoText(err)));
         else resolve(res?.status ?? "UNKNOWN");
       },
     );

@@ -7,6 +7,7 @@ import { RaftNode } from "../raft/node/index.ts";
 import { RaftStorage } from "../raft/storage/index.ts";
 import { MemoryNetwork, natsTransport, type RaftTransport } from "../raft/transport/index.ts";
 import type { RaftMember } from "../raft/types.ts";
+import { rpcError } from "../rpc/status.ts";
 import type { ReplicatedStore } from "./store.ts";
 
 /**
@@ -70,7 +71,8 @@ export async function startRaftMember(o: RaftBackendOptions): Promise<RaftNode> 
       log: o.log,
     });
   } else {
-    if (o.mode === "join") throw new Error("manager: joining other managers needs the daemon's NATS connection");
+    if (o.mode === "join")
+      throw rpcError("FailedPrecondition", "manager: joining other managers needs the daemon's NATS connection");
     transport = new MemoryNetwork({ log: o.log }).transport(o.clusterId, o.self.raftId, { inactiveAfterMs });
   }
   const node = await RaftNode.start({

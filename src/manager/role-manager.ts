@@ -1,6 +1,7 @@
 import type { TimingProfile } from "../config/profile.ts";
 import type { Node__Output } from "../gen/docker/swarmkit/v1/Node.ts";
 import type { RaftMembership } from "./controlapi/raft-membership.ts";
+import { deadlineExceeded } from "./proxy/leader-conn.ts";
 import type { Store } from "./store.ts";
 
 /** What the role manager logs through (a pino Logger fits). */
@@ -203,7 +204,7 @@ function errorText(e: unknown): string {
 function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error("context deadline exceeded")), ms);
+    timer = setTimeout(() => reject(deadlineExceeded()), ms);
   });
   return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
 }

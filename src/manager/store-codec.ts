@@ -1,6 +1,7 @@
 import { z } from "zod";
 import type { Node__Output } from "../gen/docker/swarmkit/v1/Node.ts";
 import type { Task__Output } from "../gen/docker/swarmkit/v1/Task.ts";
+import { rpcError } from "../rpc/status.ts";
 import type { ClusterObject } from "./cluster-object.ts";
 
 /**
@@ -74,7 +75,7 @@ function parse(bytes: Uint8Array, what: string): unknown {
   try {
     return JSON.parse(dec.decode(bytes), reviver);
   } catch (e) {
-    throw new Error(`${what} is not JSON: ${e instanceof Error ? e.message : String(e)}`);
+    throw rpcError("Unknown", `${what} is not JSON: ${e instanceof Error ? e.message : String(e)}`);
   }
 }
 
@@ -84,7 +85,7 @@ export function encodeStoreEntry(e: StoreEntry): Uint8Array {
 
 export function decodeStoreEntry(bytes: Uint8Array): StoreEntry {
   const r = entrySchema.safeParse(parse(bytes, "store entry"));
-  if (!r.success) throw new Error(`not a store entry: ${r.error.message}`);
+  if (!r.success) throw rpcError("Unknown", `not a store entry: ${r.error.message}`);
   return { version: r.data.version, ops: r.data.ops as unknown as StoreOp[] };
 }
 
@@ -94,7 +95,7 @@ export function encodeStoreSnapshot(s: StoreSnapshot): Uint8Array {
 
 export function decodeStoreSnapshot(bytes: Uint8Array): StoreSnapshot {
   const r = snapshotSchema.safeParse(parse(bytes, "store snapshot"));
-  if (!r.success) throw new Error(`not a store snapshot: ${r.error.message}`);
+  if (!r.success) throw rpcError("Unknown", `not a store snapshot: ${r.error.message}`);
   const { format: _f, ...rest } = r.data;
   return rest as unknown as StoreSnapshot;
 }

@@ -195,6 +195,7 @@ export class ReplicatedStore implements Store {
   private readonly state: State = { nodes: new Map(), tasks: new Map(), cluster: null, version: 0 };
   private readonly live = new LiveView(this.state);
   private readonly watchers = new Set<(e: StoreEvent) => void>();
+  private readonly restoreWatchers = new Set<() => void>();
   private readonly pending: StoreEvent[] = [];
   private delivering = false;
   private queue: Promise<unknown> = Promise.resolve();
@@ -282,9 +283,16 @@ export class ReplicatedStore implements Store {
     return encodeStoreSnapshot(this.snapshot());
   }
 
-  /** Replaces the whole state with a snapshot's (restart, or MsgSnap from the leader); no events. */
+  /** Replaces the whole state with a snapshot's (restart, or MsgSnap from the leader); no store events. */
   restore(data: Uint8Array): void {
     this.load(decodeStoreSnapshot(data));
+    for (const fn of [...this.restoreWatchers]) fn();
+  }
+
+  /** Calls `fn` after each restore (which sends no store events); returns the unwatch. */
+  onRestore(fn: () => void): () => void {
+    this.restoreWatchers.add(fn);
+    return () => this.restoreWatchers.delete(fn);
   }
 
   private load(snap: StoreSnapshot): void {

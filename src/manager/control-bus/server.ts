@@ -3,14 +3,9 @@ import { describeIssues, errorReply, okReply, parseJsonBody, type Reply, sendRep
 import type { TimingProfile } from "../../config/profile.ts";
 import { defaultLog, type Log } from "../../log.ts";
 import { Code, rpcError } from "../../rpc/status.ts";
-import {
-  deadlineExceeded,
-  type LeaderChoice,
-  type LeaderInfo,
-  leaderConn,
-  moreThanOneRedirect,
-} from "../proxy/leader-conn.ts";
-import { envelopeRequest, NoResponders } from "./bus-request.ts";
+import type { LeaderInfo } from "../proxy/leader-conn.ts";
+import { LeaderRoute } from "./leader-route.ts";
+import { serveLocally } from "./local-calls.ts";
 import {
   type ControlHandlers,
   type ControlMethod,
@@ -18,12 +13,10 @@ import {
   controlRequests,
   isControlMethod,
 } from "./methods.ts";
-import { encodeNode } from "./node-codec.ts";
 import {
   addressedToSubject,
   CONTROL_QUEUE,
   controlQueueSubject,
-  leaderSubject,
   methodOf,
   REDIRECT_HEADER,
   TIMEOUT_HEADER,
@@ -61,173 +54,86 @@ export interface ControlBusServer {
 /** Longest deadline a caller may ask for (a bad header cannot park a call forever). */
 const MAX_TIMEOUT_MS = 10 * 60_000;
 
-/** The leader a call was forwarded to went away: no responder on its subject, or Raft moved on. */
-class LeaderGone extends Error {
-  constructor(
-    message: string,
-    readonly noResponder: boolean,
-  ) {
-    super(message);
-  }
+/** The method and the validated request of a control message; InvalidArgument / Unimplemented otherwise. */
+function parseCall(method: string, msg: Msg): { method: ControlMethod; req: unknown } {
+  if (!isControlMethod(method)) throw rpcError("Unimplemented", `unknown control method ${method}`);
+  const parsed = controlRequests[method].safeParse(parseJsonBody(msg.string()));
+  if (!parsed.success) throw rpcError("InvalidArgument", `invalid ${method} request: ${describeIssues(parsed.error)}`);
+  return { method, req: parsed.data };
 }
 
-export function serveControlBus(opts: ControlBusOptions): ControlBusServer {
-  const { nc, clusterId, self, leader, handlers, profile } = opts;
-  const log = opts.log ?? defaultLog();
-  const tick = profile.raftTickMs;
-  const inFlight = new Set<Promise<void>>();
-  const pick = (i: LeaderInfo): string | undefined => {
-    const id = i.leaderId();
-    return id && id !== self.raftId ? id : undefined;
-  };
+/** How long the caller waits: its timeout header, bounded; requestTimeoutMs when it names none. */
+function timeoutOf(msg: Msg, requestTimeoutMs: number): number {
+  const raw = msg.headers?.get(TIMEOUT_HEADER) ?? "";
+  const n = /^\d{1,9}$/.test(raw) ? Number(raw) : Number.NaN;
+  return n > 0 ? Math.min(n, MAX_TIMEOUT_MS) : requestTimeoutMs;
+}
 
-  const serveLocal = async <M extends ControlMethod>(method: M, req: ControlRequest<M>): Promise<unknown> => {
-    switch (method) {
-      case "listNodes":
-        return { nodes: (await handlers.listNodes()).map(encodeNode) };
-      case "getNode":
-        return { node: encodeNode(await handlers.getNode((req as ControlRequest<"getNode">).ref)) };
-      case "updateNode": {
-        const r = req as ControlRequest<"updateNode">;
-        return { node: encodeNode(await handlers.updateNode({ nodeId: r.nodeId, version: r.version, spec: r.spec })) };
-      }
-      case "removeNode":
-        await handlers.removeNode(req as ControlRequest<"removeNode">);
-        return {};
-      case "joinTokens":
-        return await handlers.joinTokens();
-      case "rotateJoinToken":
-        return await handlers.rotateJoinToken((req as ControlRequest<"rotateJoinToken">).role);
-      case "clusterInfo":
-        return await handlers.clusterInfo();
-      case "raftJoin":
-        if (!handlers.raftJoin) throw rpcError("Unimplemented", "raft join is not served by this manager");
-        return await handlers.raftJoin(req as ControlRequest<"raftJoin">);
-    }
-    throw rpcError("Unimplemented", `unknown control method ${String(method)}`);
-  };
+/** One manager's control bus: its two subscriptions, the calls it answers, and those still in flight. */
+class ControlBus implements ControlBusServer {
+  private readonly log: Log;
+  private readonly route: LeaderRoute;
+  private readonly inFlight = new Set<Promise<void>>();
+  private readonly subs: Subscription[];
 
-  const where = (deadline: number): Promise<LeaderChoice<string>> =>
-    leaderConn(leader, pick, { deadline, pollMs: tick });
-
-  /** Forwards to the leader; rejects LeaderGone when it has no responder or Raft moves on while waiting. */
-  const forward = (target: string, method: ControlMethod, req: unknown, deadline: number): Promise<unknown> =>
-    new Promise((resolve, reject) => {
-      const watch = setInterval(() => {
-        if (leader.isLeader() || pick(leader) !== target) {
-          clearInterval(watch);
-          reject(new LeaderGone(`the leader (raft ID ${target}) lost leadership`, false));
-        }
-      }, tick);
-      envelopeRequest(nc, leaderSubject(clusterId, method, target), JSON.stringify(req), {
-        timeoutMs: deadline - Date.now(),
-        headers: { [REDIRECT_HEADER]: self.addr, [TIMEOUT_HEADER]: String(Math.max(1, deadline - Date.now())) },
-        what: `the leader (raft ID ${target})`,
-      }).then(
-        (r) => {
-          clearInterval(watch);
-          resolve(r);
-        },
-        (e: unknown) => {
-          clearInterval(watch);
-          reject(
-            e instanceof NoResponders ? new LeaderGone(`the leader (raft ID ${target}) is not answering`, true) : e,
-          );
-        },
-      );
+  constructor(private readonly o: ControlBusOptions) {
+    this.log = o.log ?? defaultLog();
+    this.route = new LeaderRoute({
+      nc: o.nc,
+      clusterId: o.clusterId,
+      self: o.self,
+      leader: o.leader,
+      tickMs: o.profile.raftTickMs,
     });
+    const callback = (err: Error | null, msg: Msg) => this.onMsg(err, msg);
+    this.subs = [
+      o.nc.subscribe(controlQueueSubject(o.clusterId), { queue: CONTROL_QUEUE, callback }),
+      o.nc.subscribe(addressedToSubject(o.clusterId, o.self.raftId), { callback }),
+    ];
+  }
 
-  /**
-   * SwarmKit's pollNewLeaderConn: every half tick, LeaderConn, until a leader
-   * that can answer — one other than the gone one when it had no responder
-   * (the health check's part), any leader when Raft merely moved on.
-   */
-  const pollNewLeader = async (gone: LeaderGone, target: string, deadline: number): Promise<LeaderChoice<string>> => {
-    for (;;) {
-      await new Promise((r) => setTimeout(r, Math.max(0, Math.min(tick / 2, deadline - Date.now()))));
-      const choice = await where(deadline);
-      if (choice.local || !gone.noResponder || choice.leader !== target) return choice;
-      if (Date.now() >= deadline) throw deadlineExceeded();
+  async stop(): Promise<void> {
+    for (const s of this.subs) if (!s.isClosed()) s.unsubscribe();
+    // Once the server has the unsubscribe, no call can land here any more: without this round trip a
+    // call published right after stop() could still be routed to this manager, and be dropped unanswered.
+    if (!this.o.nc.isClosed()) await this.o.nc.flush().catch(() => {});
+    await Promise.allSettled([...this.inFlight]);
+  }
+
+  private onMsg(err: Error | null, msg: Msg): void {
+    if (err) {
+      this.log.error({ cluster: this.o.clusterId, err: err.message }, "control bus subscription error");
+      return;
     }
-  };
+    const p = this.answer(msg).finally(() => this.inFlight.delete(p));
+    this.inFlight.add(p);
+  }
 
-  const route = async <M extends ControlMethod>(
-    method: M,
-    req: ControlRequest<M>,
-    deadline: number,
-    redirects: string[],
-  ): Promise<unknown> => {
-    const choice = await where(deadline);
-    if (choice.local) return serveLocal(method, req);
-    if (redirects.length > 0) throw moreThanOneRedirect(redirects);
-    try {
-      return await forward(choice.leader, method, req, deadline);
-    } catch (e) {
-      if (!(e instanceof LeaderGone)) throw e;
-      const next = await pollNewLeader(e, choice.leader, deadline);
-      if (next.local) return serveLocal(method, req);
-      try {
-        return await forward(next.leader, method, req, deadline);
-      } catch (e2) {
-        if (e2 instanceof LeaderGone) throw rpcError("Unavailable", `connection error: ${e2.message}`);
-        throw e2;
-      }
-    }
-  };
-
-  const parse = (method: string, msg: Msg): { method: ControlMethod; req: unknown } => {
-    if (!isControlMethod(method)) throw rpcError("Unimplemented", `unknown control method ${method}`);
-    const parsed = controlRequests[method].safeParse(parseJsonBody(msg.string()));
-    if (!parsed.success)
-      throw rpcError("InvalidArgument", `invalid ${method} request: ${describeIssues(parsed.error)}`);
-    return { method, req: parsed.data };
-  };
-
-  const timeoutOf = (msg: Msg): number => {
-    const raw = msg.headers?.get(TIMEOUT_HEADER) ?? "";
-    const n = /^\d{1,9}$/.test(raw) ? Number(raw) : Number.NaN;
-    return n > 0 ? Math.min(n, MAX_TIMEOUT_MS) : profile.requestTimeoutMs;
-  };
-
-  const answer = async (msg: Msg): Promise<void> => {
+  private async answer(msg: Msg): Promise<void> {
+    const { nc, clusterId, handlers } = this.o;
     // A call nobody waits for (no reply subject) is not run: a write must have someone to tell.
     if (!msg.reply) return;
     const started = Date.now();
     const method = methodOf(clusterId, msg.subject) ?? "";
     let reply: Reply<unknown>;
     try {
-      const p = parse(method, msg);
+      const p = parseCall(method, msg);
+      const req = p.req as ControlRequest<ControlMethod>;
       const redirects = msg.headers?.values(REDIRECT_HEADER) ?? [];
+      const deadline = started + timeoutOf(msg, this.o.profile.requestTimeoutMs);
       reply = okReply(
-        await route(p.method, p.req as ControlRequest<ControlMethod>, started + timeoutOf(msg), redirects),
+        await this.route.route(p.method, req, deadline, redirects, () => serveLocally(handlers, p.method, req)),
       );
     } catch (e) {
       reply = errorReply(e);
       if (!reply.ok && reply.error.code === Code.Internal) {
-        log.warn({ cluster: clusterId, method, err: reply.error.message }, "control call failed");
+        this.log.warn({ cluster: clusterId, method, err: reply.error.message }, "control call failed");
       }
     }
-    sendReply(nc, msg, reply, { log, context: { cluster: clusterId, method } });
-  };
+    sendReply(nc, msg, reply, { log: this.log, context: { cluster: clusterId, method } });
+  }
+}
 
-  const onMsg = (err: Error | null, msg: Msg) => {
-    if (err) {
-      log.error({ cluster: clusterId, err: err.message }, "control bus subscription error");
-      return;
-    }
-    const p = answer(msg).finally(() => inFlight.delete(p));
-    inFlight.add(p);
-  };
-
-  const subs: Subscription[] = [
-    nc.subscribe(controlQueueSubject(clusterId), { queue: CONTROL_QUEUE, callback: onMsg }),
-    nc.subscribe(addressedToSubject(clusterId, self.raftId), { callback: onMsg }),
-  ];
-
-  return {
-    async stop() {
-      for (const s of subs) if (!s.isClosed()) s.unsubscribe();
-      await Promise.allSettled([...inFlight]);
-    },
-  };
+export function serveControlBus(opts: ControlBusOptions): ControlBusServer {
+  return new ControlBus(opts);
 }

@@ -1,3 +1,5 @@
+import { ErrCannotRemoveMember, ErrMemberUnknown, raftError } from "../../raft/node/errors.ts";
+
 /**
  * Every question the control API and the role manager ask Raft, behind one
  * small interface. The single-manager implementation below answers for a
@@ -24,9 +26,8 @@ export interface RaftMembership {
 }
 
 /** SK: manager/state/raft/raft.go. */
-export const ERR_CANNOT_REMOVE_MEMBER =
-  "raft: member cannot be removed, because removing it may result in loss of quorum";
-export const ERR_MEMBER_UNKNOWN = "raft: member unknown";
+export const ERR_CANNOT_REMOVE_MEMBER = ErrCannotRemoveMember;
+export const ERR_MEMBER_UNKNOWN = ErrMemberUnknown;
 
 /**
  * SK membership.Cluster.CanRemoveMember: `nreachable` counts the members other
@@ -50,8 +51,8 @@ export function singleManagerMembership(self: () => RaftMember): RaftMembership 
     members: () => [self()],
     canRemoveMember: (raftId) => canRemoveMember(list(), raftId),
     async removeMember(raftId) {
-      if (raftId !== self().raftId) throw new Error(ERR_MEMBER_UNKNOWN);
-      if (!canRemoveMember(list(), raftId)) throw new Error(ERR_CANNOT_REMOVE_MEMBER);
+      if (raftId !== self().raftId) throw raftError(ERR_MEMBER_UNKNOWN);
+      if (!canRemoveMember(list(), raftId)) throw raftError(ERR_CANNOT_REMOVE_MEMBER);
     },
     isLeader: () => true,
   };
@@ -79,15 +80,15 @@ export function raftNodeMembership(raft: () => RaftNodeLike | undefined): RaftMe
     canRemoveMember: (raftId) => raft()?.canRemoveMember(raftId) ?? false,
     async removeMember(raftId) {
       const r = raft();
-      if (!r) throw new Error(ERR_MEMBER_UNKNOWN);
+      if (!r) throw raftError(ERR_MEMBER_UNKNOWN);
       await r.removeMember(raftId);
     },
     /** SK TransferLeadership: to a reachable member other than self. */
     async transferLeadership() {
       const r = raft();
-      if (!r) throw new Error(ERR_MEMBER_UNKNOWN);
+      if (!r) throw raftError(ERR_MEMBER_UNKNOWN);
       const to = r.members().find((s) => s.member.raftId !== r.raftId && s.reachability === "REACHABLE");
-      if (!to) throw new Error("raft: no reachable member to transfer leadership to");
+      if (!to) throw raftError("raft: no reachable member to transfer leadership to");
       await r.transferLeadership(to.member.raftId);
     },
     isLeader: () => raft()?.isLeader() ?? false,

@@ -37,3 +37,24 @@ export function raftLeaderInfo(node: RaftLeadership): LeaderInfo {
     lostQuorum: () => node.lostQuorum(),
   };
 }
+
+/**
+ * LeaderInfo for a manager whose Raft member starts after its relays are
+ * built: no leader, and no lost quorum, until `member()` returns the member.
+ */
+export function lateRaftLeaderInfo(member: () => RaftLeadership | undefined): LeaderInfo {
+  let facts: LeaderInfo | undefined;
+  const of = (): LeaderInfo | undefined => {
+    if (facts) return facts;
+    const m = member();
+    if (m) facts = raftLeaderInfo(m);
+    return facts;
+  };
+  return {
+    isLeader: () => of()?.isLeader() ?? false,
+    leaderId: () => of()?.leaderId(),
+    leaderAddr: () => of()?.leaderAddr(),
+    ticksWithNoLeader: () => of()?.ticksWithNoLeader() ?? 0,
+    lostQuorum: () => of()?.lostQuorum() ?? false,
+  };
+}

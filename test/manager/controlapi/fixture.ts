@@ -10,6 +10,7 @@ import {
   type RaftMembership,
 } from "../../../src/manager/controlapi/index.ts";
 import { createMemoryStore, type Store } from "../../../src/manager/store.ts";
+import { raftError } from "../../../src/raft/node/errors.ts";
 import { type RpcError, toRpcError } from "../../../src/rpc/status.ts";
 
 /** A store holding a bootstrapped cluster: manager m1 (leader) and what the test adds. */
@@ -83,7 +84,7 @@ export class FakeRaft implements RaftMembership {
   async removeMember(raftId: string): Promise<void> {
     this.calls.push(`removeMember ${raftId}`);
     if (this.removeFails) throw this.removeFails;
-    if (!this.canRemoveMember(raftId)) throw new Error(ERR_CANNOT_REMOVE_MEMBER);
+    if (!this.canRemoveMember(raftId)) throw raftError(ERR_CANNOT_REMOVE_MEMBER);
     for (const [id, m] of this.members_) if (m.raftId === raftId) this.members_.delete(id);
   }
   isLeader(): boolean {

@@ -3,6 +3,7 @@ import * as assert from "uvu/assert";
 import type { Node__Output } from "../../../src/gen/docker/swarmkit/v1/Node.ts";
 import { RoleManager } from "../../../src/manager/role-manager.ts";
 import type { Store } from "../../../src/manager/store.ts";
+import { ErrLostLeadership, raftError } from "../../../src/raft/node/errors.ts";
 import { waitFor } from "../../support/wait-for.ts";
 import { addNode, clusterStore, FakeRaft, nodeOf } from "./fixture.ts";
 
@@ -86,7 +87,7 @@ test("a failing removal is retried on the next pass", async () => {
   const m3 = await addNode(store, { role: "MANAGER" });
   raft.add(m2.id);
   raft.add(m3.id);
-  raft.removeFails = new Error("raft: failed to process the request: node lost leader status");
+  raft.removeFails = raftError(ErrLostLeadership);
   rm.start();
   try {
     await setDesired(store, m2.id, "WORKER");

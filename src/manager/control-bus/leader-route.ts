@@ -1,0 +1,125 @@
+import type { NatsConnection } from "@nats-io/transport-node";
+import { Code, RpcError, rpcError } from "../../rpc/status.ts";
+import {
+  deadlineExceeded,
+  type LeaderChoice,
+  type LeaderInfo,
+  leaderConn,
+  moreThanOneRedirect,
+} from "../proxy/leader-conn.ts";
+import { envelopeRequest, NoResponders } from "./bus-request.ts";
+import type { ControlMethod } from "./methods.ts";
+import { leaderSubject, REDIRECT_HEADER, TIMEOUT_HEADER } from "./subjects.ts";
+
+/**
+ * The leader a call was forwarded to went away: no responder on its subject,
+ * or Raft moved on. Unavailable, as the connection error it becomes when the
+ * retry fails too.
+ */
+export class LeaderGone extends RpcError {
+  constructor(
+    message: string,
+    readonly noResponder: boolean,
+  ) {
+    super(Code.Unavailable, message);
+  }
+}
+
+export interface LeaderRouteOptions {
+  readonly nc: NatsConnection;
+  readonly clusterId: string;
+  /** This manager: its Raft ID, and its address (the redirect header). */
+  readonly self: { readonly raftId: string; readonly addr: string };
+  readonly leader: LeaderInfo;
+  /** One Raft tick: how often leadership is checked while a call waits. */
+  readonly tickMs: number;
+}
+
+/**
+ * Where a control call is served (SwarmKit's raft proxy for api.Control):
+ * here when this manager leads, else forwarded once to the leader's own
+ * subject. If that leader goes away while the call waits, the new one is
+ * polled for and the call retried there once.
+ */
+export class LeaderRoute {
+  constructor(private readonly o: LeaderRouteOptions) {}
+
+  /** Serves the call with `local` or at the leader; rejects as LeaderConn and the leader do. */
+  async route(
+    method: ControlMethod,
+    req: unknown,
+    deadline: number,
+    redirects: readonly string[],
+    local: () => Promise<unknown>,
+  ): Promise<unknown> {
+    const choice = await this.where(deadline);
+    if (choice.local) return local();
+    if (redirects.length > 0) throw moreThanOneRedirect(redirects);
+    try {
+      return await this.forward(choice.leader, method, req, deadline);
+    } catch (e) {
+      if (!(e instanceof LeaderGone)) throw e;
+      const next = await this.pollNewLeader(e, choice.leader, deadline);
+      if (next.local) return local();
+      try {
+        return await this.forward(next.leader, method, req, deadline);
+      } catch (e2) {
+        if (e2 instanceof LeaderGone) throw rpcError("Unavailable", `connection error: ${e2.message}`);
+        throw e2;
+      }
+    }
+  }
+
+  /** The leader's Raft ID, unless it is this manager (not yet caught up) or none is known. */
+  private pick(i: LeaderInfo): string | undefined {
+    const id = i.leaderId();
+    return id && id !== this.o.self.raftId ? id : undefined;
+  }
+
+  private where(deadline: number): Promise<LeaderChoice<string>> {
+    return leaderConn(this.o.leader, (i) => this.pick(i), { deadline, pollMs: this.o.tickMs });
+  }
+
+  /** Forwards to the leader; rejects LeaderGone when it has no responder or Raft moves on while waiting. */
+  private forward(target: string, method: ControlMethod, req: unknown, deadline: number): Promise<unknown> {
+    const { nc, clusterId, self, leader } = this.o;
+    return new Promise((resolve, reject) => {
+      const watch = setInterval(() => {
+        if (leader.isLeader() || this.pick(leader) !== target) {
+          clearInterval(watch);
+          reject(new LeaderGone(`the leader (raft ID ${target}) lost leadership`, false));
+        }
+      }, this.o.tickMs);
+      envelopeRequest(nc, leaderSubject(clusterId, method, target), JSON.stringify(req), {
+        timeoutMs: deadline - Date.now(),
+        headers: { [REDIRECT_HEADER]: self.addr, [TIMEOUT_HEADER]: String(Math.max(1, deadline - Date.now())) },
+        what: `the leader (raft ID ${target})`,
+      }).then(
+        (r) => {
+          clearInterval(watch);
+          resolve(r);
+        },
+        (e: unknown) => {
+          clearInterval(watch);
+          reject(
+            e instanceof NoResponders ? new LeaderGone(`the leader (raft ID ${target}) is not answering`, true) : e,
+          );
+        },
+      );
+    });
+  }
+
+  /**
+   * SwarmKit's pollNewLeaderConn: every half tick, LeaderConn, until a leader
+   * that can answer — one other than the gone one when it had no responder
+   * (the health check's part), any leader when Raft merely moved on.
+   */
+  private async pollNewLeader(gone: LeaderGone, target: string, deadline: number): Promise<LeaderChoice<string>> {
+    for (;;) {
+      await new Promise((r) => setTimeout(r, Math.max(0, Math.min(this.o.tickMs / 2, deadline - Date.now()))));
+      const choice = await this.where(deadline);
+      if (choice.local || !gone.noResponder || choice.leader !== target) return choice;
+      if (Date.now() >= deadline) throw deadlineExceeded();
+    }
+  }
+}

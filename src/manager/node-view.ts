@@ -1,0 +1,62 @@
+import type { Node__Output } from "../gen/docker/swarmkit/v1/Node.ts";
+import type { MemberStatus } from "../raft/node/index.ts";
+import { findNode } from "./node-lookup.ts";
+import type { ReplicatedStore } from "./store.ts";
+
+/**
+ * `node ls` / `node inspect` as the manager answers them: the store's nodes,
+ * each manager with its ManagerStatus from the raft memberlist (SwarmKit's
+ * controlapi fills it from raft's GetMemberlist).
+ */
+export class NodeView {
+  constructor(
+    private readonly store: ReplicatedStore,
+    private readonly memberlist: () => readonly MemberStatus[],
+  ) {}
+
+  list(): Node__Output[] {
+    return this.store
+      .view((tx) => tx.nodes())
+      .map((n) => this.withManagerStatus(n))
+      .sort((a, b) => a.id.localeCompare(b.id));
+  }
+
+  /** By full ID, unique ID prefix or hostname. */
+  get(ref: string): Node__Output {
+    return this.withManagerStatus(
+      findNode(
+        this.store.view((tx) => tx.nodes()),
+        ref,
+      ),
+    );
+  }
+
+  private withManagerStatus(n: Node__Output): Node__Output {
+    const m = this.memberlist().find((s) => s.member.nodeId === n.id);
+    if (!m) {
+      // A manager whose Raft member is gone without a demotion (the others of a
+      // --force-new-cluster) and that is not up: listed as an unreachable manager.
+      if (n.role === "MANAGER" && n.status?.state !== "READY") {
+        return {
+          ...n,
+          manager_status: {
+            raft_id: "0",
+            addr: n.manager_status?.addr ?? "",
+            leader: false,
+            reachability: "UNREACHABLE",
+          },
+        };
+      }
+      return n.manager_status ? { ...n, manager_status: null } : n;
+    }
+    return {
+      ...n,
+      manager_status: {
+        raft_id: m.member.raftId,
+        addr: m.member.addr,
+        leader: m.leader,
+        reachability: m.reachability,
+      },
+    };
+  }
+}
