@@ -1,4 +1,4 @@
-import { type status as grpcStatus, Metadata, type ServiceError } from "@grpc/grpc-js";
+import type { status as grpcStatus, ServiceError } from "@grpc/grpc-js";
 
 /** gRPC status codes with the names Go's `codes` package prints (the seed's table, 0..16). */
 export const Code = {
@@ -58,9 +58,13 @@ export class RpcError extends Error {
     return { code: this.code, message: this.message, ...(this.plain ? { plain: true } : {}) };
   }
 
-  /** For grpc-js handlers: a ServiceError the library sends as this status. */
+  /**
+   * For grpc-js handlers: a ServiceError the library sends as this status. No
+   * trailers of our own (grpc-js sends empty ones), so this module loads no
+   * grpc-js at run time and a CLI that only talks NATS starts without it.
+   */
   toServiceError(): Partial<ServiceError> {
-    return { code: this.code as grpcStatus, details: this.message, metadata: new Metadata() };
+    return { code: this.code as grpcStatus, details: this.message };
   }
 }
 
