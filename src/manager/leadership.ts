@@ -1,5 +1,5 @@
 import type { Log } from "../log.ts";
-import { toRpcError } from "../rpc/status.ts";
+import { isRpcError, toRpcError } from "../rpc/status.ts";
 
 /** What leadership reads of the Raft member (RaftNode). */
 export interface LeadershipSource {
@@ -8,6 +8,8 @@ export interface LeadershipSource {
   isLeader(): boolean;
   /** "0" when no leader is known. */
   leaderId(): string;
+  /** Resolves once isLeader() holds, checked after every change the member makes; rejects past `timeoutMs`. */
+  untilLeader(timeoutMs: number): Promise<void>;
 }
 
 /** A component that runs only while this manager leads (dispatcher, CA signer, role manager). */
@@ -27,8 +29,11 @@ export interface LeadershipOptions {
   readonly onStarted?: () => void;
 }
 
-/** A leader whose term's first entry is not applied yet is checked this often (see `awaitApplied`). */
-const APPLIED_POLL_MS = 5;
+/**
+ * How long one wait for the term's first entry lasts (see `awaitApplied`); a
+ * member still leading past it waits again, so this only bounds a wait.
+ */
+const APPLIED_WAIT_MS = 10_000;
 
 /**
  * The manager's side of SwarmKit's becomeLeader / becomeFollower: the
@@ -49,7 +54,8 @@ export class Leadership {
   private running = false;
   private retired = false;
   private chain: Promise<void> = Promise.resolve();
-  private appliedPoll: NodeJS.Timeout | undefined;
+  /** Bumped to abandon a wait for the term's first entry (a role change, retire). */
+  private appliedWait = 0;
   private readonly readyListeners = new Set<() => void>();
 
   constructor(private readonly opts: LeadershipOptions) {}
@@ -74,6 +80,7 @@ export class Leadership {
   attach(member: LeadershipSource): void {
     this.member = member;
     this.sync();
+    if (!this.leading && member.leaderId() === member.raftId) this.awaitApplied();
   }
 
   /**
@@ -141,21 +148,27 @@ export class Leadership {
 
   /**
    * RaftNode announces leader when the raft actor enters `leader`, but reports
-   * isLeader() only once the member has applied its term's first entry, and
-   * publishes no event for that; until it does, check every few ms. Bounded:
-   * it ends with leadership, with the next role change or on retire.
+   * isLeader() only once the member has applied its term's first entry
+   * (SwarmKit's signalledLeadership); the member settles that wait after the
+   * ready batch that applies it. Before RaftNode.start returns there is no
+   * member yet: `attach` waits then.
    */
   private awaitApplied(): void {
-    this.appliedPoll = setInterval(() => {
+    const m = this.member;
+    if (!m) return;
+    const wait = ++this.appliedWait;
+    const settled = (timedOut: boolean) => {
+      if (wait !== this.appliedWait || this.retired) return;
       this.sync();
-      // (Before RaftNode.start returns there is no member yet: keep checking.)
-      const m = this.member;
-      if (this.leading || this.retired || (m && m.leaderId() !== m.raftId)) this.stopAwaitingApplied();
-    }, APPLIED_POLL_MS);
+      if (timedOut && !this.leading && m.leaderId() === m.raftId) this.awaitApplied();
+    };
+    m.untilLeader(APPLIED_WAIT_MS).then(
+      () => settled(false),
+      (e: unknown) => settled(isRpcError(e, "DeadlineExceeded")),
+    );
   }
 
   private stopAwaitingApplied(): void {
-    clearInterval(this.appliedPoll);
-    this.appliedPoll = undefined;
+    this.appliedWait++;
   }
 }

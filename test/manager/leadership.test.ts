@@ -4,12 +4,21 @@ import { silentLog } from "../../src/log.ts";
 import { Leadership, type LeadershipSource } from "../../src/manager/leadership.ts";
 import { waitFor } from "../support/wait-for.ts";
 
-/** A Raft member whose leadership the test sets. */
+/** A Raft member whose leadership the test sets; setting it settles the waits, as a ready batch does. */
 class Member implements LeadershipSource {
   readonly raftId = "1";
-  leads = false;
-  isLeader = () => this.leads;
-  leaderId = () => (this.leads ? this.raftId : "2");
+  private leading = false;
+  private waits: (() => void)[] = [];
+  get leads(): boolean {
+    return this.leading;
+  }
+  set leads(v: boolean) {
+    this.leading = v;
+    if (v) for (const settle of this.waits.splice(0)) settle();
+  }
+  isLeader = () => this.leading;
+  leaderId = () => (this.leading ? this.raftId : "2");
+  untilLeader = () => (this.leading ? Promise.resolve() : new Promise<void>((settle) => this.waits.push(settle)));
 }
 
 /** Leadership over two recording components, with a `beforeStart` the test settles by hand. */

@@ -195,6 +195,15 @@ export class RaftNode {
     return this.watchers.waitUntil(() => this.mirror.current.lead === to, timeoutMs);
   }
 
+  /**
+   * Resolves once isLeader() holds, checked after every ready batch and role
+   * change; DeadlineExceeded past `timeoutMs`, ErrStopped when the node stops.
+   */
+  untilLeader(timeoutMs: number): Promise<void> {
+    if (this.stopped) return Promise.reject(raftError(ErrStopped));
+    return this.watchers.waitUntil(() => this.isLeader(), timeoutMs);
+  }
+
   leaderId(): RaftId {
     return this.mirror.current.lead;
   }
