@@ -13,7 +13,7 @@ let managerAddr = "";
 
 test.before(async () => {
   managerAddr = (await swarm.initManager("m1", await freePort())).addr;
-  nc = await swarm.connect("e2e-bad-input");
+  nc = await swarm.nats.connect("e2e-bad-input");
 });
 
 async function stillServes(): Promise<void> {

@@ -56,7 +56,7 @@ test("two managers down: DeadlineExceeded while the survivor waits, then the los
   // over the bus at once, not through a CLI process that takes a second to start. It fails with the
   // RpcError whose dockerText is the CLI's stderr line (the CLI's own formatting is tested elsewhere).
   await ms.kill("m1");
-  const nc = await swarm.connect("quorum-test");
+  const nc = await swarm.nats.connect("quorum-test");
   const early = await callDaemon(nc, "m3", "node.ls", {}, { timeoutMs: 30_000 }).then(
     () => undefined,
     (e: unknown) => e,

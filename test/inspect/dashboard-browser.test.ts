@@ -26,7 +26,7 @@ test.before(async () => {
   const join = await swarm.cli("w1", "swarm", "join", "--token", token, addr);
   assert.is(join.code, 0, join.stderr);
   // Started after the swarm: what it shows of m1's raft actor comes from the daemons' `actors` answers.
-  const nc = await swarm.connect("dashboard-browser-test");
+  const nc = await swarm.nats.connect("dashboard-browser-test");
   dashboard = await startDashboard({ nc, port: 0, warn: (m) => warnings.push(m) });
   browser = await chromium.launchPersistentContext(profileDir, {
     executablePath: "/usr/bin/chromium",

@@ -12,7 +12,7 @@ let nc: NatsConnection;
 let dashboard: Dashboard | undefined;
 
 test.before(async () => {
-  nc = await swarm.connect("dashboard-discovery-test");
+  nc = await swarm.nats.connect("dashboard-discovery-test");
 });
 onTeardown(test, () => dashboard?.close());
 

@@ -4,12 +4,12 @@ import { join } from "node:path";
 import type { NatsConnection } from "@nats-io/transport-node";
 import type { AnyActorRef } from "xstate";
 import { connectBus } from "../../src/bus/connection.ts";
-import { type NatsServerHandle, startNatsServer } from "../../src/bus/nats-server.ts";
 import { profiles, type TimingProfile } from "../../src/config/profile.ts";
 import { silentLog } from "../../src/log.ts";
 import { RaftNode } from "../../src/raft/node/index.ts";
 import { natsTransport } from "../../src/raft/transport/index.ts";
 import { onTeardown, type Suite } from "./fixture.ts";
+import { TestNats } from "./nats-server.ts";
 import { waitFor } from "./wait-for.ts";
 
 /** The fast profile with a shorter Raft tick, so elections take well under a second. */
@@ -55,7 +55,7 @@ export function useRaftCluster(suite: Suite): RaftCluster {
 export class RaftCluster {
   readonly members = new Map<string, Member>();
   readonly clusterId = `c${process.pid}`;
-  private server: NatsServerHandle | undefined;
+  readonly nats = new TestNats();
   private tmp: string | undefined;
 
   /** A started cluster, for a file that manages the lifecycle itself (useRaftCluster does it for you). */
@@ -67,13 +67,8 @@ export class RaftCluster {
 
   /** Starts the nats-server and makes the temp dir the members' state dirs go in. */
   async open(): Promise<void> {
-    this.server = await startNatsServer();
+    await this.nats.start();
     this.tmp = mkdtempSync(join(tmpdir(), "swarmbus-raft-"));
-  }
-
-  get nats(): NatsServerHandle {
-    if (!this.server) throw new Error("the cluster is not open (useRaftCluster opens it in a before hook)");
-    return this.server;
   }
 
   get dir(): string {
@@ -156,6 +151,11 @@ export class RaftCluster {
       await this.start(id, opts);
       await m1.node.addMember({ raftId: id, nodeId: `node-${id}`, addr: `127.0.0.1:${2000 + Number(id)}` });
     }
+    // A member hears the leader before it applies the change that adds it: wait until each knows all three.
+    await waitFor(() => this.running().every((m) => m.node.isMember() && m.node.members().length === 3), {
+      timeoutMs: 10_000,
+      what: "every member to apply the three-member configuration",
+    });
     return this.leader();
   }
 
@@ -175,7 +175,7 @@ export class RaftCluster {
         await m.nc.close();
       }
     }
-    await this.server?.stop();
+    await this.nats.stop();
     if (this.tmp !== undefined) rmSync(this.tmp, { recursive: true, force: true });
   }
 }

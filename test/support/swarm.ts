@@ -1,14 +1,12 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { NatsConnection } from "@nats-io/transport-node";
-import { connectBus } from "../../src/bus/connection.ts";
 import { type ActorTransition, type EventsSubscription, subscribeEvents } from "../../src/bus/events.ts";
-import { type NatsServerHandle, startNatsServer } from "../../src/bus/nats-server.ts";
 import { freePort } from "../../src/net/free-port.ts";
 import { runCli } from "../../src/process/cli-process.ts";
 import { type DaemonProcess, spawnDaemon } from "../../src/process/daemon-process.ts";
 import { onTeardown, type Suite } from "./fixture.ts";
+import { TestNats } from "./nats-server.ts";
 import { type Collector, collector, waitFor } from "./wait-for.ts";
 
 /** Kept for test/manager/raft-join-unreachable.test.ts; new code imports src/net/free-port.ts. */
@@ -39,15 +37,10 @@ export function useSwarm(suite: Suite): TestSwarm {
  */
 export class TestSwarm {
   readonly daemons = new Map<string, DaemonProcess>();
-  private server: NatsServerHandle | undefined;
+  /** The swarm's nats-server; `nats.connect(name)` gives a bus connection closed when the swarm stops. */
+  readonly nats = new TestNats();
   private tmp: string | undefined;
-  private readonly connections: NatsConnection[] = [];
   private readonly subscriptions: EventsSubscription[] = [];
-
-  get nats(): NatsServerHandle {
-    if (!this.server) throw new Error("the swarm is not started (useSwarm starts it in a before hook)");
-    return this.server;
-  }
 
   /** The temp dir holding each daemon's state dir and log. */
   get dir(): string {
@@ -56,7 +49,7 @@ export class TestSwarm {
   }
 
   async start(): Promise<void> {
-    this.server = await startNatsServer();
+    await this.nats.start();
     this.tmp = mkdtempSync(join(tmpdir(), "swarmbus-e2e-"));
   }
 
@@ -120,25 +113,17 @@ export class TestSwarm {
     return { token, addr: `127.0.0.1:${port}` };
   }
 
-  /** A connection to the swarm's bus, as a tool beside the CLI has; closed by stop(). */
-  async connect(name: string): Promise<NatsConnection> {
-    const nc = await connectBus(this.nats.url, name);
-    this.connections.push(nc);
-    return nc;
-  }
-
   /** Every actor transition the daemons publish from now on, collected until stop(). */
   async events(name: string): Promise<Collector<ActorTransition>> {
     const events = collector<ActorTransition>();
-    this.subscriptions.push(await subscribeEvents(await this.connect(name), {}, events.push));
+    this.subscriptions.push(await subscribeEvents(await this.nats.connect(name), {}, events.push));
     return events;
   }
 
   async stop(): Promise<void> {
     await Promise.allSettled(this.subscriptions.map((s) => s.stop()));
-    await Promise.allSettled(this.connections.map((nc) => nc.close()));
     await Promise.all([...this.daemons.values()].map((d) => d.stop(3000)));
-    await this.server?.stop();
+    await this.nats.stop();
     if (this.tmp !== undefined && !process.env.SWARMBUS_KEEP_TEST_DIRS) {
       rmSync(this.tmp, { recursive: true, force: true });
     }
