@@ -6,7 +6,7 @@ import { callDaemon } from "../../src/bus/daemon-client.ts";
 import { requestEnvelope } from "../../src/bus/envelope.ts";
 import { daemon } from "../../src/bus/subjects.ts";
 import { isRpcError } from "../../src/rpc/status.ts";
-import { rejection } from "../support/rejection.ts";
+import { rejection } from "../support/caught.ts";
 import { useBus } from "./support/bus.ts";
 
 const bus = useBus(test, { maxPayload: 64 * 1024 });

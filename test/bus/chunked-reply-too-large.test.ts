@@ -3,8 +3,8 @@ import * as assert from "uvu/assert";
 import { respondChunked } from "../../src/bus/chunked-reply.ts";
 import { okReply, requestEnvelope, sendReply } from "../../src/bus/envelope.ts";
 import { isRpcError } from "../../src/rpc/status.ts";
+import { rejection } from "../support/caught.ts";
 import { memoryLog } from "../support/memory-log.ts";
-import { rejection } from "../support/rejection.ts";
 import { useBus } from "./support/bus.ts";
 
 const KB = 1024;

@@ -4,7 +4,7 @@ import * as assert from "uvu/assert";
 import { parseChunkTag, REPLY_CHUNK_HEADER } from "../../src/bus/chunked-reply.ts";
 import { requestEnvelope } from "../../src/bus/envelope.ts";
 import { isRpcError } from "../../src/rpc/status.ts";
-import { rejection } from "../support/rejection.ts";
+import { rejection } from "../support/caught.ts";
 import { useBus } from "./support/bus.ts";
 
 const bus = useBus(test);

@@ -6,9 +6,9 @@ import { serveDaemonApi } from "../../src/bus/daemon-server.ts";
 import { ReplySchema } from "../../src/bus/envelope.ts";
 import { daemon } from "../../src/bus/subjects.ts";
 import { Code, isRpcError, RpcError, rpcError } from "../../src/rpc/status.ts";
+import { rejection } from "../support/caught.ts";
 import { onTeardown } from "../support/fixture.ts";
 import { memoryLog } from "../support/memory-log.ts";
-import { rejection } from "../support/rejection.ts";
 import { useBus } from "./support/bus.ts";
 import { inactiveInfo as info } from "./support/inactive-info.ts";
 

@@ -4,8 +4,8 @@ import { callDaemon } from "../../src/bus/daemon-client.ts";
 import { serveDaemonApi } from "../../src/bus/daemon-server.ts";
 import { daemonAll } from "../../src/bus/subjects.ts";
 import { isRpcError, type RpcError } from "../../src/rpc/status.ts";
+import { rejection } from "../support/caught.ts";
 import { memoryLog } from "../support/memory-log.ts";
-import { rejection } from "../support/rejection.ts";
 import { useBus } from "./support/bus.ts";
 
 const bus = useBus(test);

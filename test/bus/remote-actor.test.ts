@@ -4,9 +4,9 @@ import { createActor, fromCallback, setup } from "xstate";
 import { acceptedEvents, sendToActor, serveActor } from "../../src/bus/remote-actor.ts";
 import { actor as actorSubject } from "../../src/bus/subjects.ts";
 import { Code, isRpcError } from "../../src/rpc/status.ts";
+import { rejection } from "../support/caught.ts";
 import { onTeardown } from "../support/fixture.ts";
 import { memoryLog } from "../support/memory-log.ts";
-import { rejection } from "../support/rejection.ts";
 import { waitFor } from "../support/wait-for.ts";
 import { useBus } from "./support/bus.ts";
 
