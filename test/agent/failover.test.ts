@@ -2,8 +2,8 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { rpcError } from "../../src/rpc/status.ts";
 import { waitFor } from "../support/wait-for.ts";
-import { startTestAgent } from "./support/agent-fixture.ts";
 import { type FakeDispatcher, startFakeDispatcher } from "./support/fake-dispatcher.ts";
+import { startTestAgent } from "./support/test-agent.ts";
 
 const fakes: FakeDispatcher[] = [];
 let t: ReturnType<typeof startTestAgent> | undefined;

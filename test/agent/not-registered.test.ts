@@ -1,8 +1,8 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { waitFor } from "../support/wait-for.ts";
-import { startTestAgent } from "./support/agent-fixture.ts";
 import { type FakeDispatcher, startFakeDispatcher } from "./support/fake-dispatcher.ts";
+import { startTestAgent } from "./support/test-agent.ts";
 
 let m1: FakeDispatcher | undefined;
 let t: ReturnType<typeof startTestAgent> | undefined;

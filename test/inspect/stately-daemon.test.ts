@@ -5,9 +5,9 @@ import { type InspectorRelay, startInspectorRelay } from "../../src/inspect/stat
 import { freePort } from "../../src/net/free-port.ts";
 import { spawnDaemon } from "../../src/process/daemon-process.ts";
 import { onTeardown } from "../support/fixture.ts";
+import { viewer } from "../support/stately-viewer.ts";
 import { useSwarm } from "../support/swarm.ts";
 import { waitFor } from "../support/wait-for.ts";
-import { viewer } from "./stately-viewer.ts";
 
 let relay: InspectorRelay;
 let watcher: Awaited<ReturnType<typeof viewer>>;

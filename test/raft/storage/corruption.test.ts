@@ -5,7 +5,7 @@ import { encodeEntry, encodeHardState } from "../../../src/raft/codec.ts";
 import { RaftStorage, RaftStorageError } from "../../../src/raft/storage/index.ts";
 import { encodeRecord } from "../../../src/raft/storage/record.ts";
 import { rejection } from "../../support/caught.ts";
-import { entries, entry, META, tempRaftDir } from "./support/fixtures.ts";
+import { entries, entry, META, tempRaftDir } from "./support/raft-data.ts";
 
 async function openError(dir: string): Promise<Error> {
   const e = await rejection(async () => {

@@ -4,7 +4,7 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { RaftStorage } from "../../../src/raft/storage/index.ts";
 import { waitFor } from "../../support/wait-for.ts";
-import { entry, plain, tempRaftDir, warnings } from "./support/fixtures.ts";
+import { entry, plain, tempRaftDir, warnings } from "./support/raft-data.ts";
 
 const script = join(import.meta.dirname, "support", "append-loop.ts");
 

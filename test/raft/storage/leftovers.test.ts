@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { RaftStorage } from "../../../src/raft/storage/index.ts";
-import { entries, META, plain, tempRaftDir, warnings } from "./support/fixtures.ts";
+import { entries, META, plain, tempRaftDir, warnings } from "./support/raft-data.ts";
 
 test("files a crash left half written (a segment being cut, a snapshot being written) are removed on open", async () => {
   const { dir, cleanup } = tempRaftDir();

@@ -1,7 +1,7 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { RaftStorage } from "../../../src/raft/storage/index.ts";
-import { entries, META, plain, snapshot, tempRaftDir, warnings } from "./support/fixtures.ts";
+import { entries, META, plain, snapshot, tempRaftDir, warnings } from "./support/raft-data.ts";
 
 test("a new member has no WAL; after create, entries, state and a snapshot come back on reopen", async () => {
   const { dir, cleanup } = tempRaftDir();

@@ -2,7 +2,7 @@ import { basename } from "node:path";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { RaftStorage } from "../../../src/raft/storage/index.ts";
-import { entries, META, plain, snapshot, tempRaftDir, warnings } from "./support/fixtures.ts";
+import { entries, META, plain, snapshot, tempRaftDir, warnings } from "./support/raft-data.ts";
 
 test("the WAL is cut into segments named <seq>-<firstIndex>, and a snapshot releases the ones it covers", async () => {
   const { dir, cleanup } = tempRaftDir();

@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { RaftStorage, RaftStorageError } from "../../../src/raft/storage/index.ts";
-import { entries, META, plain, snapshot, tempRaftDir, warnings } from "./support/fixtures.ts";
+import { entries, META, plain, snapshot, tempRaftDir, warnings } from "./support/raft-data.ts";
 
 const snapFiles = (dir: string) => readdirSync(join(dir, "snap")).sort();
 

@@ -3,7 +3,7 @@ import { basename, join } from "node:path";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { RaftStorage } from "../../../src/raft/storage/index.ts";
-import { entries, META, plain, tempRaftDir, warnings } from "./support/fixtures.ts";
+import { entries, META, plain, tempRaftDir, warnings } from "./support/raft-data.ts";
 
 /** A WAL with entries 1..4 and a last record holding entry 5; returns its bytes and where the last record starts. */
 async function walWithLastRecord(dir: string): Promise<{ name: string; bytes: Buffer; lastStart: number }> {

@@ -1,7 +1,7 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { RaftStorage, RaftStorageError } from "../../../src/raft/storage/index.ts";
-import { entries, entry, META, plain, tempRaftDir } from "./support/fixtures.ts";
+import { entries, entry, META, plain, tempRaftDir } from "./support/raft-data.ts";
 
 test("what would corrupt the log is refused before it is written", async () => {
   const { dir, cleanup } = tempRaftDir();
