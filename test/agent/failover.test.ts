@@ -2,21 +2,13 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { rpcError } from "../../src/rpc/status.ts";
 import { waitFor } from "../support/wait-for.ts";
-import { startTestAgent } from "./support/agent-fixture.ts";
-import { type FakeDispatcher, startFakeDispatcher } from "./support/fake-dispatcher.ts";
+import { useAgentBench } from "./support/agent-bench.ts";
 
-const fakes: FakeDispatcher[] = [];
-let t: ReturnType<typeof startTestAgent> | undefined;
-
-test.after.each(async () => {
-  await t?.agent.stop();
-  await Promise.all(fakes.map((f) => f.stop()));
-});
+const bench = useAgentBench(test);
 
 test("when its manager dies the agent backs off and reconnects to another manager from the list", async () => {
-  const m1 = await startFakeDispatcher({ nodeId: "m1", heartbeatPeriodMs: 30 });
-  const m2 = await startFakeDispatcher({ nodeId: "m2", heartbeatPeriodMs: 30 });
-  fakes.push(m1, m2);
+  const m1 = await bench.dispatcher("m1");
+  const m2 = await bench.dispatcher("m2");
   const managers = [
     { nodeId: "m1", addr: m1.addr },
     { nodeId: "m2", addr: m2.addr },
@@ -25,7 +17,7 @@ test("when its manager dies the agent backs off and reconnects to another manage
   m2.managers = managers;
 
   // Only the join address is known at first; m2 is learnt from the session.
-  t = startTestAgent([{ nodeId: "", addr: m1.addr }]);
+  const t = bench.agent([{ nodeId: "", addr: m1.addr }]);
   await t.agent.ready;
   assert.equal(t.agent.managers(), managers);
   const first = t.agent.sessionId();
@@ -45,9 +37,8 @@ test("when its manager dies the agent backs off and reconnects to another manage
 });
 
 test("a session ended with Aborted 'node must disconnect' is re-established", async () => {
-  const m1 = await startFakeDispatcher({ nodeId: "m1", heartbeatPeriodMs: 30 });
-  fakes.push(m1);
-  t = startTestAgent([{ nodeId: "m1", addr: m1.addr }]);
+  const m1 = await bench.dispatcher("m1");
+  const t = bench.agent([{ nodeId: "m1", addr: m1.addr }]);
   await t.agent.ready;
   m1.endSessions(rpcError("Aborted", "node must disconnect"));
   const agent = t;
@@ -57,16 +48,15 @@ test("a session ended with Aborted 'node must disconnect' is re-established", as
 });
 
 test("a node running a manager always opens its session to the local one (connectionbroker's local conn)", async () => {
-  const m1 = await startFakeDispatcher({ nodeId: "m1", heartbeatPeriodMs: 30 });
-  const m2 = await startFakeDispatcher({ nodeId: "m2", heartbeatPeriodMs: 30 });
-  fakes.push(m1, m2);
+  const m1 = await bench.dispatcher("m1");
+  const m2 = await bench.dispatcher("m2");
   const managers = [
     { nodeId: "m1", addr: m1.addr },
     { nodeId: "m2", addr: m2.addr },
   ];
   m1.managers = managers;
   m2.managers = managers;
-  t = startTestAgent(managers, { localManager: () => ({ nodeId: "m2", addr: m2.addr }) });
+  const t = bench.agent(managers, { localManager: () => ({ nodeId: "m2", addr: m2.addr }) });
   await t.agent.ready;
   m2.endSessions(rpcError("Unavailable", "transport is closing"));
   const agent = t;

@@ -1,21 +1,13 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { waitFor } from "../support/wait-for.ts";
-import { startTestAgent } from "./support/agent-fixture.ts";
-import { type FakeDispatcher, startFakeDispatcher } from "./support/fake-dispatcher.ts";
+import { useAgentBench } from "./support/agent-bench.ts";
 
-let m1: FakeDispatcher | undefined;
-let t: ReturnType<typeof startTestAgent> | undefined;
-
-test.after.each(async () => {
-  await t?.agent.stop();
-  await m1?.stop();
-});
+const bench = useAgentBench(test);
 
 test("a NotFound heartbeat ('node not registered') makes the agent re-register and adopt a new session ID", async () => {
-  m1 = await startFakeDispatcher({ nodeId: "m1", heartbeatPeriodMs: 30 });
-  const fake = m1;
-  t = startTestAgent([{ nodeId: "", addr: fake.addr }]);
+  const fake = await bench.dispatcher("m1");
+  const t = bench.agent([{ nodeId: "", addr: fake.addr }]);
   await t.agent.ready;
   const first = t.agent.sessionId();
   await waitFor(() => fake.heartbeats.length >= 2, { timeoutMs: 5000, what: "two heartbeats" });

@@ -1,6 +1,3 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { startAgent } from "../../src/agent/agent.ts";
@@ -9,16 +6,17 @@ import { insecureClientCredentials, insecureServerCredentials } from "../../src/
 import { profiles } from "../../src/config/profile.ts";
 import type { ManagerHandle } from "../../src/manager/api.ts";
 import { startManager } from "../../src/manager/manager.ts";
+import { onTeardown } from "../support/fixture.ts";
+import { useTempDir } from "../support/temp-dir.ts";
 import { waitFor } from "../support/wait-for.ts";
 
 const CLUSTER = "c0000000000000000000000001";
 const NODE = "m0000000000000000000000001";
-let dir = "";
+const dir = useTempDir(test, "swarmbus-agent-");
 let manager: ManagerHandle | undefined;
 let agent: AgentHandle | undefined;
 
 test.before(async () => {
-  dir = mkdtempSync(join(tmpdir(), "swarmbus-agent-"));
   manager = await startManager({
     nodeId: NODE,
     clusterId: CLUSTER,
@@ -32,10 +30,9 @@ test.before(async () => {
   });
 });
 
-test.after(async () => {
+onTeardown(test, async () => {
   await agent?.stop();
   await manager?.stop();
-  rmSync(dir, { recursive: true, force: true });
 });
 
 test("the first manager's own agent registers with its dispatcher: the node goes READY and keeps heartbeating", async () => {

@@ -1,23 +1,19 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
+import { rejection } from "../support/caught.ts";
 import { waitFor } from "../support/wait-for.ts";
-import { startTestAgent } from "./support/agent-fixture.ts";
-import { type FakeDispatcher, startFakeDispatcher } from "./support/fake-dispatcher.ts";
+import { useAgentBench } from "./support/agent-bench.ts";
+import type { FakeDispatcher } from "./support/fake-dispatcher.ts";
 
+const bench = useAgentBench(test);
 let m1: FakeDispatcher;
-let t: ReturnType<typeof startTestAgent> | undefined;
 
 test.before.each(async () => {
-  m1 = await startFakeDispatcher({ nodeId: "m1", heartbeatPeriodMs: 30 });
-});
-test.after.each(async () => {
-  await t?.agent.stop();
-  t = undefined;
-  await m1.stop();
+  m1 = await bench.dispatcher("m1");
 });
 
 test("registers with the join address, becomes ready, then heartbeats its session at the returned period", async () => {
-  t = startTestAgent([{ nodeId: "", addr: m1.addr }]);
+  const t = bench.agent([{ nodeId: "", addr: m1.addr }]);
   await t.agent.ready;
   const sessionId = t.agent.sessionId();
   assert.is(m1.sessions.length, 1);
@@ -35,14 +31,14 @@ test("registers with the join address, becomes ready, then heartbeats its sessio
 });
 
 test("the managers of the SessionMessage replace the join address (state.json)", async () => {
-  t = startTestAgent([{ nodeId: "", addr: m1.addr }]);
+  const t = bench.agent([{ nodeId: "", addr: m1.addr }]);
   await t.agent.ready;
   assert.equal(t.agent.managers(), [{ nodeId: "m1", addr: m1.addr }]);
   assert.equal(t.managerChanges, [[{ nodeId: "m1", addr: m1.addr }]]);
 });
 
 test("stop closes the session: no heartbeats after it, and the manager sees the stream go", async () => {
-  t = startTestAgent([{ nodeId: "", addr: m1.addr }]);
+  const t = bench.agent([{ nodeId: "", addr: m1.addr }]);
   await t.agent.ready;
   await waitFor(() => m1.heartbeats.length >= 1, { timeoutMs: 5000, what: "a heartbeat" });
   await t.agent.stop();
@@ -52,15 +48,11 @@ test("stop closes the session: no heartbeats after it, and the manager sees the 
 
 test("ready rejects with 'agent: closed' when stopped before it ever registered", async () => {
   m1.silent = true;
-  t = startTestAgent([{ nodeId: "", addr: m1.addr }]);
+  const t = bench.agent([{ nodeId: "", addr: m1.addr }]);
   await waitFor(() => m1.sessions.length >= 1, { timeoutMs: 5000, what: "a session call" });
   await t.agent.stop();
-  try {
-    await t.agent.ready;
-    assert.unreachable("ready resolved");
-  } catch (e) {
-    assert.is((e as Error).message, "agent: closed");
-  }
+  const e = await rejection(() => t.agent.ready, "ready resolved");
+  assert.is((e as Error).message, "agent: closed");
 });
 
 test.run();

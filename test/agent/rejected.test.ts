@@ -2,23 +2,14 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { rpcError } from "../../src/rpc/status.ts";
 import { waitFor } from "../support/wait-for.ts";
-import { startTestAgent } from "./support/agent-fixture.ts";
-import { type FakeDispatcher, startFakeDispatcher } from "./support/fake-dispatcher.ts";
+import { useAgentBench } from "./support/agent-bench.ts";
 
-let m1: FakeDispatcher | undefined;
-let t: ReturnType<typeof startTestAgent> | undefined;
-
-test.after.each(async () => {
-  await t?.agent.stop();
-  await m1?.stop();
-});
+const bench = useAgentBench(test);
 
 test("a node removed from the swarm reads as 'rejected' with Swarm's PermissionDenied, and keeps retrying", async () => {
-  m1 = await startFakeDispatcher({ nodeId: "m1", heartbeatPeriodMs: 30 });
-  const fake = m1;
+  const fake = await bench.dispatcher("m1");
   fake.refuseWith = rpcError("PermissionDenied", "Permission denied: node w1 was removed from swarm");
-  const agent = startTestAgent([{ nodeId: "m1", addr: fake.addr }]);
-  t = agent;
+  const agent = bench.agent([{ nodeId: "m1", addr: fake.addr }]);
   await waitFor(() => agent.snapshot().value === "rejected", { timeoutMs: 5000, what: "the rejected state" });
   assert.equal(agent.snapshot().context.lastError, {
     code: 7,
@@ -29,10 +20,8 @@ test("a node removed from the swarm reads as 'rejected' with Swarm's PermissionD
 });
 
 test("a manager without the Assignments stream (Unimplemented) is tolerated", async () => {
-  m1 = await startFakeDispatcher({ nodeId: "m1", heartbeatPeriodMs: 30, assignmentsUnimplemented: true });
-  const fake = m1;
-  const agent = startTestAgent([{ nodeId: "m1", addr: fake.addr }]);
-  t = agent;
+  const fake = await bench.dispatcher("m1", { assignmentsUnimplemented: true });
+  const agent = bench.agent([{ nodeId: "m1", addr: fake.addr }]);
   await agent.agent.ready;
   await waitFor(() => fake.heartbeats.length >= 5, { timeoutMs: 5000, what: "five heartbeats" });
   assert.is(fake.sessions.length, 1);

@@ -1,23 +1,14 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { waitFor } from "../support/wait-for.ts";
-import { startTestAgent } from "./support/agent-fixture.ts";
-import { type FakeDispatcher, startFakeDispatcher } from "./support/fake-dispatcher.ts";
+import { useAgentBench } from "./support/agent-bench.ts";
 
-let m1: FakeDispatcher | undefined;
-let t: ReturnType<typeof startTestAgent> | undefined;
-
-test.after.each(async () => {
-  await t?.agent.stop();
-  await m1?.stop();
-});
+const bench = useAgentBench(test);
 
 test("a manager that never sends the first message: 'session initiation timed out', then a retry registers", async () => {
-  m1 = await startFakeDispatcher({ nodeId: "m1", heartbeatPeriodMs: 30 });
-  const fake = m1;
+  const fake = await bench.dispatcher("m1");
   fake.silent = true;
-  const agent = startTestAgent([{ nodeId: "m1", addr: fake.addr }]);
-  t = agent;
+  const agent = bench.agent([{ nodeId: "m1", addr: fake.addr }]);
   const err = await waitFor(() => agent.snapshot().context.lastError, {
     timeoutMs: 5000,
     what: "the session to fail",

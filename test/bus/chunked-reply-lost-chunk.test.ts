@@ -6,15 +6,10 @@ import { callDaemon } from "../../src/bus/daemon-client.ts";
 import { requestEnvelope } from "../../src/bus/envelope.ts";
 import { daemon } from "../../src/bus/subjects.ts";
 import { isRpcError } from "../../src/rpc/status.ts";
-import { type BusFixture, rejection, startBus } from "./support.ts";
+import { rejection } from "../support/caught.ts";
+import { useBus } from "./support/bus.ts";
 
-let bus: BusFixture;
-test.before(async () => {
-  bus = await startBus({ maxPayload: 64 * 1024 });
-});
-test.after(async () => {
-  await bus.close();
-});
+const bus = useBus(test, { maxPayload: 64 * 1024 });
 
 /** A daemon that answers node.ls in 4 chunks and "loses" the ones in `drop`, as a lossy network would. */
 function lossyDaemon(name: string, drop: number[]) {

@@ -3,16 +3,17 @@ import * as assert from "uvu/assert";
 import { respondChunked } from "../../src/bus/chunked-reply.ts";
 import { okReply, requestEnvelope, sendReply } from "../../src/bus/envelope.ts";
 import { isRpcError } from "../../src/rpc/status.ts";
-import { type BusFixture, memoryLog, rejection, startBus } from "./support.ts";
+import { rejection } from "../support/caught.ts";
+import { memoryLog } from "../support/memory-log.ts";
+import { useBus } from "./support/bus.ts";
 
 const KB = 1024;
-let bus: BusFixture;
+const bus = useBus(test, { maxPayload: 64 * KB });
 const log = memoryLog();
 /** About 600 KB of JSON. */
 const big = okReply({ nodes: Array.from({ length: 6_000 }, (_, i) => `node-${i}-${"x".repeat(90)}`) });
 
 test.before(async () => {
-  bus = await startBus({ maxPayload: 64 * KB });
   // One responder that bounds its replies at 256 KB (as every daemon does at 64 MB), one that does not.
   bus.daemon.subscribe("big.bounded", {
     callback: (_e, msg) => sendReply(bus.daemon, msg, big, { log, context: {}, maxReplyBytes: 256 * KB }),
@@ -24,9 +25,6 @@ test.before(async () => {
     callback: (_e, msg) => sendReply(bus.daemon, msg, big, { log, context: {} }),
   });
   await bus.daemon.flush();
-});
-test.after(async () => {
-  await bus.close();
 });
 
 test("a reply over the responder's bound is answered ResourceExhausted instead of being sent", async () => {

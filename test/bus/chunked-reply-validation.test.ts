@@ -4,15 +4,10 @@ import * as assert from "uvu/assert";
 import { parseChunkTag, REPLY_CHUNK_HEADER } from "../../src/bus/chunked-reply.ts";
 import { requestEnvelope } from "../../src/bus/envelope.ts";
 import { isRpcError } from "../../src/rpc/status.ts";
-import { type BusFixture, rejection, startBus } from "./support.ts";
+import { rejection } from "../support/caught.ts";
+import { useBus } from "./support/bus.ts";
 
-let bus: BusFixture;
-test.before(async () => {
-  bus = await startBus();
-});
-test.after(async () => {
-  await bus.close();
-});
+const bus = useBus(test);
 
 /** A responder that answers `subject` with exactly these (tag, text) messages, in order. */
 async function scripted(subject: string, parts: [string | undefined, string][]) {

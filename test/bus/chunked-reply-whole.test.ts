@@ -2,10 +2,12 @@ import type { Msg, NatsConnection } from "@nats-io/transport-node";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { REPLY_CHUNK_HEADER } from "../../src/bus/chunked-reply.ts";
-import { connectBus } from "../../src/bus/connection.ts";
 import { callDaemon } from "../../src/bus/daemon-client.ts";
 import { serveDaemonApi } from "../../src/bus/daemon-server.ts";
-import { type BusFixture, inactiveInfo as info, memoryLog, startBus } from "./support.ts";
+import { onTeardown } from "../support/fixture.ts";
+import { memoryLog } from "../support/memory-log.ts";
+import { useBus } from "./support/bus.ts";
+import { inactiveInfo as info } from "./support/inactive-info.ts";
 
 const MAX_PAYLOAD = 64 * 1024;
 
@@ -19,14 +21,13 @@ const row = (i: number) => ({
 });
 const NODES = Array.from({ length: 2_000 }, (_, i) => row(i));
 
-let bus: BusFixture;
+const bus = useBus(test, { maxPayload: MAX_PAYLOAD });
 let spy: NatsConnection;
 let stop: () => Promise<void>;
 const replies: Msg[] = [];
 
 test.before(async () => {
-  bus = await startBus({ maxPayload: MAX_PAYLOAD });
-  spy = await connectBus(bus.server.url, "reply-spy");
+  spy = await bus.nats.connect("reply-spy");
   // Every reply to a request goes to an inbox: counting them shows how a reply travelled.
   spy.subscribe("_INBOX.>", {
     callback: (_e, m) => {
@@ -44,11 +45,7 @@ test.before(async () => {
   await bus.daemon.flush();
 });
 
-test.after(async () => {
-  await stop();
-  await spy.close();
-  await bus.close();
-});
+onTeardown(test, () => stop());
 
 test("node.ls of several hundred KB through a server with a 64 KB max_payload comes back whole and equal", async () => {
   assert.ok(JSON.stringify(NODES).length > 500_000, "the reply is several hundred KB");

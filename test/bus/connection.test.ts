@@ -5,8 +5,9 @@ import { callDaemon } from "../../src/bus/daemon-client.ts";
 import { serveDaemonApi } from "../../src/bus/daemon-server.ts";
 import { startNatsServer } from "../../src/bus/nats-server.ts";
 import { isRpcError } from "../../src/rpc/status.ts";
+import { rejection } from "../support/caught.ts";
+import { memoryLog } from "../support/memory-log.ts";
 import { waitFor } from "../support/wait-for.ts";
-import { memoryLog, rejection } from "./support.ts";
 
 test("no server at the URL → Unavailable naming the URL and the reason", async () => {
   const e = await rejection(() => connectBus("nats://127.0.0.1:1", "lonely"));

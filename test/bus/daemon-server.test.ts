@@ -6,15 +6,18 @@ import { serveDaemonApi } from "../../src/bus/daemon-server.ts";
 import { ReplySchema } from "../../src/bus/envelope.ts";
 import { daemon } from "../../src/bus/subjects.ts";
 import { Code, isRpcError, RpcError, rpcError } from "../../src/rpc/status.ts";
-import { type BusFixture, inactiveInfo as info, memoryLog, rejection, startBus } from "./support.ts";
+import { rejection } from "../support/caught.ts";
+import { onTeardown } from "../support/fixture.ts";
+import { memoryLog } from "../support/memory-log.ts";
+import { useBus } from "./support/bus.ts";
+import { inactiveInfo as info } from "./support/inactive-info.ts";
 
-let bus: BusFixture;
+const bus = useBus(test);
 let stop: () => Promise<void>;
 const log = memoryLog();
 const seen: unknown[] = [];
 
 test.before(async () => {
-  bus = await startBus();
   const server = serveDaemonApi(
     bus.daemon,
     "m1",
@@ -38,9 +41,8 @@ test.before(async () => {
   await bus.daemon.flush();
 });
 
-test.after(async () => {
+onTeardown(test, async () => {
   await stop();
-  await bus.close();
 });
 
 /** A raw request, as a misbehaving client would send it; returns the parsed reply. */

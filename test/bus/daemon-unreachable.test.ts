@@ -4,24 +4,18 @@ import { callDaemon } from "../../src/bus/daemon-client.ts";
 import { serveDaemonApi } from "../../src/bus/daemon-server.ts";
 import { daemonAll } from "../../src/bus/subjects.ts";
 import { isRpcError, type RpcError } from "../../src/rpc/status.ts";
-import { type BusFixture, memoryLog, rejection, startBus } from "./support.ts";
+import { rejection } from "../support/caught.ts";
+import { memoryLog } from "../support/memory-log.ts";
+import { useBus } from "./support/bus.ts";
 
-let bus: BusFixture;
-
-test.before(async () => {
-  bus = await startBus();
-});
-
-test.after(async () => {
-  await bus.close();
-});
+const bus = useBus(test);
 
 test("no daemon listening → Unavailable, in docker's words", async () => {
   const e = await rejection(() => callDaemon(bus.cli, "m7", "info", {}, { timeoutMs: 5000 }));
   assert.ok(isRpcError(e, "Unavailable"), String(e));
   assert.is(
     (e as RpcError).dockerText,
-    `Error response from daemon: Cannot connect to the swarmbus daemon "m7" on ${bus.server.url}. Is the daemon running?`,
+    `Error response from daemon: Cannot connect to the swarmbus daemon "m7" on ${bus.nats.url}. Is the daemon running?`,
   );
 });
 

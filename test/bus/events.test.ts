@@ -4,8 +4,9 @@ import { assign, createActor, sendTo, setup } from "xstate";
 import { connectBus } from "../../src/bus/connection.ts";
 import { type ActorTransition, publishTransitions, stateString, subscribeEvents } from "../../src/bus/events.ts";
 import { events } from "../../src/bus/subjects.ts";
+import { memoryLog } from "../support/memory-log.ts";
 import { collector } from "../support/wait-for.ts";
-import { type BusFixture, memoryLog, startBus } from "./support.ts";
+import { useBus } from "./support/bus.ts";
 
 /** A lamp: off ⇄ on, and while on, dim ⇄ bright; TICK only counts (no state change); BREAK ends it. */
 const lamp = setup({
@@ -39,16 +40,8 @@ const console2 = setup({ types: { events: {} as { type: "A" } | { type: "B" } } 
   },
 });
 
-let bus: BusFixture;
+const bus = useBus(test);
 const log = memoryLog();
-
-test.before(async () => {
-  bus = await startBus();
-});
-
-test.after(async () => {
-  await bus.close();
-});
 
 const view = (e: ActorTransition) => [e.from, e.state, e.event];
 const timeouts = { timeoutMs: 5000 };
@@ -196,7 +189,7 @@ test("invalid messages on the stream go to onInvalid, never thrown, and valid on
 });
 
 test("publishing on a closed connection never throws into the actor", async () => {
-  const nc = await connectBus(bus.server.url, "short-lived");
+  const nc = await connectBus(bus.nats.url, "short-lived");
   const actor = createActor(lamp).start();
   const quiet = memoryLog();
   const stop = publishTransitions(nc, "m4", "lamp", actor, { log: quiet });

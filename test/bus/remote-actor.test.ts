@@ -4,8 +4,11 @@ import { createActor, fromCallback, setup } from "xstate";
 import { acceptedEvents, sendToActor, serveActor } from "../../src/bus/remote-actor.ts";
 import { actor as actorSubject } from "../../src/bus/subjects.ts";
 import { Code, isRpcError } from "../../src/rpc/status.ts";
+import { rejection } from "../support/caught.ts";
+import { onTeardown } from "../support/fixture.ts";
+import { memoryLog } from "../support/memory-log.ts";
 import { waitFor } from "../support/wait-for.ts";
-import { type BusFixture, memoryLog, rejection, startBus } from "./support.ts";
+import { useBus } from "./support/bus.ts";
 
 /** A door: closed ⇄ open, closed → locked (with a code) → closed. */
 const door = setup({
@@ -22,23 +25,21 @@ const door = setup({
   },
 });
 
-let bus: BusFixture;
+const bus = useBus(test);
 const log = memoryLog();
 const doorActor = createActor(door);
 let stopServing: () => Promise<void>;
 const opts = { timeoutMs: 5000 };
 
 test.before(async () => {
-  bus = await startBus();
   doorActor.start();
   stopServing = serveActor(bus.daemon, "m1", "door", doorActor, { log }).stop;
   await bus.daemon.flush();
 });
 
-test.after(async () => {
+onTeardown(test, async () => {
   await stopServing();
   doorActor.stop();
-  await bus.close();
 });
 
 test("the events a machine accepts are the ones its transitions name", () => {

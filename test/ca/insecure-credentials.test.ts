@@ -11,17 +11,14 @@ import {
   insecureServerCredentials,
 } from "../../src/ca/insecure-credentials.ts";
 import { isRpcError, type RpcError } from "../../src/rpc/status.ts";
+import { thrown } from "../support/caught.ts";
 
 const me: NodeIdentity = { nodeId: "abc", role: "swarm-worker", clusterId: "c1" };
 
 function denied(fn: () => unknown): RpcError {
-  try {
-    fn();
-  } catch (e) {
-    assert.ok(isRpcError(e, "PermissionDenied"), String(e));
-    return e as RpcError;
-  }
-  throw new Error("expected PermissionDenied");
+  const e = thrown(fn, "expected PermissionDenied");
+  assert.ok(isRpcError(e, "PermissionDenied"), String(e));
+  return e;
 }
 
 test("the identity certificate round-trips, and client credentials from it present the same identity", () => {

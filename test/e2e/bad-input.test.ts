@@ -2,23 +2,18 @@ import { Client, credentials, Metadata, type ServiceError } from "@grpc/grpc-js"
 import type { NatsConnection } from "@nats-io/transport-node";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { connectBus } from "../../src/bus/connection.ts";
 import { subjects } from "../../src/bus/subjects.ts";
+import { freePort } from "../../src/net/free-port.ts";
 import { Code } from "../../src/rpc/status.ts";
-import { freePort, TestSwarm } from "../support/swarm.ts";
+import { useSwarm } from "../support/swarm.ts";
 
-let swarm: TestSwarm;
+const swarm = useSwarm(test);
 let nc: NatsConnection;
 let managerAddr = "";
 
 test.before(async () => {
-  swarm = await TestSwarm.start();
   managerAddr = (await swarm.initManager("m1", await freePort())).addr;
-  nc = await connectBus(swarm.nats.url, "e2e-bad-input");
-});
-test.after(async () => {
-  await nc.close();
-  await swarm.stop();
+  nc = await swarm.nats.connect("e2e-bad-input");
 });
 
 async function stillServes(): Promise<void> {

@@ -1,14 +1,11 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { freePort, TestSwarm } from "../support/swarm.ts";
+import { freePort } from "../../src/net/free-port.ts";
+import { useSwarm } from "../support/swarm.ts";
 
-let swarm: TestSwarm;
+const swarm = useSwarm(test);
 test.before(async () => {
-  swarm = await TestSwarm.start();
   await swarm.daemon("lone");
-});
-test.after(async () => {
-  await swarm.stop();
 });
 
 const err = (text: string) => `Error response from daemon: ${text}`;

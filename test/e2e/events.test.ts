@@ -1,17 +1,12 @@
 import { spawn } from "node:child_process";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
+import { freePort } from "../../src/net/free-port.ts";
 import { cliCommand } from "../../src/process/cli-command.ts";
-import { freePort, TestSwarm } from "../support/swarm.ts";
+import { useSwarm } from "../support/swarm.ts";
 import { waitFor } from "../support/wait-for.ts";
 
-let swarm: TestSwarm;
-test.before(async () => {
-  swarm = await TestSwarm.start();
-});
-test.after(async () => {
-  await swarm.stop();
-});
+const swarm = useSwarm(test);
 
 /** `swarmbus events …` as a user runs it, collecting its stdout lines. */
 function tail(...args: string[]) {

@@ -2,7 +2,8 @@ import { readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { lsLeaders, lsRow, ManagerSwarm, TestSwarm } from "../support/swarm.ts";
+import { useManagerSwarm } from "../support/manager-swarm.ts";
+import { lsLeaders, lsRow } from "../support/node-ls.ts";
 import { waitFor } from "../support/wait-for.ts";
 
 /**
@@ -12,8 +13,8 @@ import { waitFor } from "../support/wait-for.ts";
  * restart, and shuts out the old members' Raft IDs; an old manager comes back
  * by leaving (its old state cleared) and joining again.
  */
-let swarm: TestSwarm;
-let ms: ManagerSwarm;
+const ms = useManagerSwarm(test, ["m1", "m2", "m3"]);
+const swarm = ms.swarm;
 const ids = new Map<string, string>();
 
 async function nodeId(name: string): Promise<string> {
@@ -21,19 +22,7 @@ async function nodeId(name: string): Promise<string> {
 }
 
 test.before(async () => {
-  swarm = await TestSwarm.start();
-  ms = new ManagerSwarm(swarm);
-  await ms.form("m1", ["m2", "m3"]);
-  await ms.lsUntil(
-    "m1",
-    (r) => lsLeaders(r).length === 1 && r.filter((x) => x.manager === "Reachable").length === 2,
-    "one Leader, two Reachable",
-  );
   for (const m of ["m1", "m2", "m3"]) ids.set(m, await nodeId(m));
-});
-
-test.after(async () => {
-  await swarm.stop();
 });
 
 test("with no swarm, init --force-new-cluster initializes a new one", async () => {

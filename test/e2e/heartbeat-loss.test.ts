@@ -1,30 +1,20 @@
-import type { NatsConnection } from "@nats-io/transport-node";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { connectBus } from "../../src/bus/connection.ts";
-import { type ActorTransition, type EventsSubscription, subscribeEvents } from "../../src/bus/events.ts";
-import { freePort, TestSwarm } from "../support/swarm.ts";
-import { collector, waitFor } from "../support/wait-for.ts";
+import type { ActorTransition } from "../../src/bus/events.ts";
+import { freePort } from "../../src/net/free-port.ts";
+import { useSwarm } from "../support/swarm.ts";
+import { type Collector, waitFor } from "../support/wait-for.ts";
 
 interface InspectedNode {
   ID: string;
   Status: { State: string; Message?: string };
 }
 
-let swarm: TestSwarm;
-let nc: NatsConnection;
-let sub: EventsSubscription;
-const events = collector<ActorTransition>();
+const swarm = useSwarm(test);
+let events: Collector<ActorTransition>;
 
 test.before(async () => {
-  swarm = await TestSwarm.start();
-  nc = await connectBus(swarm.nats.url, "e2e-heartbeat-loss");
-  sub = await subscribeEvents(nc, {}, events.push);
-});
-test.after(async () => {
-  await sub.stop();
-  await nc.close();
-  await swarm.stop();
+  events = await swarm.events("e2e-heartbeat-loss");
 });
 
 const sessionIdOf = (e: ActorTransition) => (typeof e.context?.sessionId === "string" ? e.context.sessionId : "");

@@ -1,6 +1,7 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { freePort, TestSwarm } from "../support/swarm.ts";
+import { freePort } from "../../src/net/free-port.ts";
+import { useSwarm } from "../support/swarm.ts";
 import { waitFor } from "../support/wait-for.ts";
 
 interface Info {
@@ -11,13 +12,7 @@ interface Info {
   Managers: number;
 }
 
-let swarm: TestSwarm;
-test.before(async () => {
-  swarm = await TestSwarm.start();
-});
-test.after(async () => {
-  await swarm.stop();
-});
+const swarm = useSwarm(test);
 
 test("a fresh daemon is inactive", async () => {
   await swarm.daemon("m1");

@@ -1,18 +1,14 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { freePort, lsLeaders, parseNodeLs, TestSwarm } from "../support/swarm.ts";
+import { freePort } from "../../src/net/free-port.ts";
+import { lsLeaders, parseNodeLs } from "../support/node-ls.ts";
+import { useSwarm } from "../support/swarm.ts";
 
 /**
  * `swarm join` of a manager whose --advertise-addr nobody answers: the leader's
  * health check refuses it, and the CLI prints moby's whole chain.
  */
-let swarm: TestSwarm;
-test.before(async () => {
-  swarm = await TestSwarm.start();
-});
-test.after(async () => {
-  await swarm.stop();
-});
+const swarm = useSwarm(test);
 
 test("a manager join with a bad --advertise-addr fails as moby reports it; the swarm keeps one manager", async () => {
   const { addr } = await swarm.initManager("m1", await freePort());

@@ -1,6 +1,7 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { type LsRow, lsLeaders, lsRow, ManagerSwarm, TestSwarm } from "../support/swarm.ts";
+import { useManagerSwarm } from "../support/manager-swarm.ts";
+import { type LsRow, lsLeaders, lsReachable, lsRow } from "../support/node-ls.ts";
 import { waitFor } from "../support/wait-for.ts";
 
 /**
@@ -11,11 +12,11 @@ import { waitFor } from "../support/wait-for.ts";
 const LOST_QUORUM =
   "Error response from daemon: rpc error: code = Unknown desc = The swarm does not have a leader. It's possible that too few managers are online. Make sure more than half of the managers are online.\n";
 
-let swarm: TestSwarm;
-let ms: ManagerSwarm;
-const managers = ["m1", "m2", "m3", "m4", "m5"];
+const managers = ["m1", "m2", "m3", "m4", "m5"] as const;
+const ms = useManagerSwarm(test, managers);
+const swarm = ms.swarm;
 const killed: string[] = [];
-const alive = () => managers.filter((m) => !killed.includes(m));
+const alive = (): string[] => managers.filter((m) => !killed.includes(m));
 /** Availability each node was set to, acknowledged by the CLI. */
 const acknowledged = new Map<string, string>();
 
@@ -53,21 +54,6 @@ async function killLeader(): Promise<string> {
   return leader;
 }
 
-test.before(async () => {
-  swarm = await TestSwarm.start();
-  ms = new ManagerSwarm(swarm);
-  await ms.form("m1", managers.slice(1));
-  await ms.lsUntil(
-    "m1",
-    (r) => lsLeaders(r).length === 1 && r.filter((x) => x.manager === "Reachable").length === 4,
-    "one Leader, four Reachable",
-  );
-});
-
-test.after(async () => {
-  await swarm.stop();
-});
-
 test("SIGKILL the leader of five: a new leader, node ls and writes work", async () => {
   await setAvailability("m1", "m5", "drain");
   await killLeader();
@@ -81,7 +67,7 @@ test("SIGKILL the new leader too: three of five still have quorum", async () => 
   const survivor = alive()[0] as string;
   const { rows } = await liveLeader(survivor);
   assertAcknowledged(rows);
-  assert.is(rows.filter((r) => r.manager === "Reachable").length, 2);
+  assert.is(lsReachable(rows), 2);
   await setAvailability(survivor, "m5", "active");
   await setAvailability(survivor, "m3", "drain");
 });
@@ -105,7 +91,7 @@ test("restart two of the killed managers: quorum back, a leader, no acknowledged
   for (const m of alive()) {
     const { rows } = await liveLeader(m);
     assertAcknowledged(rows);
-    assert.is(rows.filter((r) => r.manager === "Reachable").length, 3);
+    assert.is(lsReachable(rows), 3);
   }
   const { leader } = await liveLeader(alive()[0] as string);
   await setAvailability(leader, "m2", "pause");

@@ -1,10 +1,9 @@
-import type { NatsConnection } from "@nats-io/transport-node";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { connectBus } from "../../src/bus/connection.ts";
-import { type ActorTransition, type EventsSubscription, subscribeEvents } from "../../src/bus/events.ts";
-import { freePort, TestSwarm } from "../support/swarm.ts";
-import { collector, waitFor } from "../support/wait-for.ts";
+import type { ActorTransition } from "../../src/bus/events.ts";
+import { freePort } from "../../src/net/free-port.ts";
+import { useSwarm } from "../support/swarm.ts";
+import { type Collector, waitFor } from "../support/wait-for.ts";
 
 interface InspectedNode {
   ID: string;
@@ -18,10 +17,8 @@ interface Info {
   Error: string;
 }
 
-let swarm: TestSwarm;
-let nc: NatsConnection;
-let sub: EventsSubscription;
-const events = collector<ActorTransition>();
+const swarm = useSwarm(test);
+let events: Collector<ActorTransition>;
 const ids = new Map<string, string>();
 
 const err = (text: string) => `Error response from daemon: ${text}\n`;
@@ -29,9 +26,7 @@ const ls = async () => (await swarm.cli("m1", "node", "ls")).stdout;
 const inspect = async (ref: string) => (await swarm.json<InspectedNode[]>("m1", "node", "inspect", ref))[0]!;
 
 test.before(async () => {
-  swarm = await TestSwarm.start();
-  nc = await connectBus(swarm.nats.url, "e2e-node-commands");
-  sub = await subscribeEvents(nc, {}, events.push);
+  events = await swarm.events("e2e-node-commands");
   const { token, addr } = await swarm.initManager("m1", await freePort());
   for (const w of ["w1", "w2"]) {
     await swarm.daemon(w);
@@ -45,7 +40,7 @@ test.before(async () => {
       "--listen-addr",
       `127.0.0.1:${await freePort()}`,
     );
-    if (j.code !== 0) throw new Error(`${w} join failed: ${j.stderr}`);
+    assert.is(j.code, 0, `${w} join failed: ${j.stderr}`);
   }
   await waitFor(
     async () => {
@@ -59,11 +54,6 @@ test.before(async () => {
     },
   );
   for (const n of ["m1", "w1", "w2"]) ids.set(n, (await inspect(n)).ID);
-});
-test.after(async () => {
-  await sub.stop();
-  await nc.close();
-  await swarm.stop();
 });
 
 test("node update --availability drain shows Drain in node ls, and back to active", async () => {

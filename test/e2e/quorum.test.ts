@@ -1,9 +1,9 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { connectBus } from "../../src/bus/connection.ts";
 import { callDaemon } from "../../src/bus/daemon-client.ts";
 import { isRpcError } from "../../src/rpc/status.ts";
-import { type LsRow, lsLeaders, lsRow, ManagerSwarm, TestSwarm } from "../support/swarm.ts";
+import { useManagerSwarm } from "../support/manager-swarm.ts";
+import { lsLeaders, lsRow } from "../support/node-ls.ts";
 import { waitFor } from "../support/wait-for.ts";
 
 /**
@@ -17,34 +17,11 @@ const err = (text: string) => `Error response from daemon: ${text}\n`;
 const LOST_QUORUM =
   "rpc error: code = Unknown desc = The swarm does not have a leader. It's possible that too few managers are online. Make sure more than half of the managers are online.";
 
-let swarm: TestSwarm;
-let ms: ManagerSwarm;
-
-const oneLeaderTwoReachable = (rows: LsRow[]) =>
-  lsLeaders(rows).length === 1 && rows.filter((r) => r.manager === "Reachable").length === 2;
+const ms = useManagerSwarm(test, ["m1", "m2", "m3"]);
+const swarm = ms.swarm;
 
 test.before(async () => {
-  swarm = await TestSwarm.start();
-  ms = new ManagerSwarm(swarm);
-  await ms.form("m1", ["m2", "m3"]);
-  await ms.start("w1");
-  const workerToken = (await swarm.cli("m1", "swarm", "join-token", "-q", "worker")).stdout.trim();
-  const w = await swarm.cli(
-    "w1",
-    "swarm",
-    "join",
-    "--token",
-    workerToken,
-    ms.addr("m1"),
-    "--listen-addr",
-    ms.addr("w1"),
-  );
-  assert.is(w.stdout, "This node joined a swarm as a worker.\n", w.stderr);
-  await ms.lsUntil("m1", oneLeaderTwoReachable, "one Leader, two Reachable");
-});
-
-test.after(async () => {
-  await swarm.stop();
+  await ms.joinWorker("w1", "m1");
 });
 
 test("one manager down: demoting a reachable manager is refused, leave warns with the quorum numbers", async () => {
@@ -79,17 +56,13 @@ test("two managers down: DeadlineExceeded while the survivor waits, then the los
   // over the bus at once, not through a CLI process that takes a second to start. It fails with the
   // RpcError whose dockerText is the CLI's stderr line (the CLI's own formatting is tested elsewhere).
   await ms.kill("m1");
-  const nc = await connectBus(swarm.nats.url, "quorum-test");
-  try {
-    const early = await callDaemon(nc, "m3", "node.ls", {}, { timeoutMs: 30_000 }).then(
-      () => undefined,
-      (e: unknown) => e,
-    );
-    assert.ok(isRpcError(early), String(early));
-    assert.is(`${early.dockerText}\n`, err("rpc error: code = DeadlineExceeded desc = context deadline exceeded"));
-  } finally {
-    await nc.close();
-  }
+  const nc = await swarm.nats.connect("quorum-test");
+  const early = await callDaemon(nc, "m3", "node.ls", {}, { timeoutMs: 30_000 }).then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  assert.ok(isRpcError(early), String(early));
+  assert.is(`${early.dockerText}\n`, err("rpc error: code = DeadlineExceeded desc = context deadline exceeded"));
 
   const late = await waitFor(
     async () => {

@@ -1,36 +1,32 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import type { NatsConnection } from "@nats-io/transport-node";
 import { type BrowserContext, chromium, type Page } from "playwright-core";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { connectBus } from "../../src/bus/connection.ts";
 import { profiles } from "../../src/config/profile.ts";
 import { type Dashboard, startDashboard } from "../../src/inspect/dashboard/index.ts";
-import { freePort, TestSwarm } from "../support/swarm.ts";
+import { freePort } from "../../src/net/free-port.ts";
+import { onTeardown } from "../support/fixture.ts";
+import { useSwarm } from "../support/swarm.ts";
+import { useTempDir } from "../support/temp-dir.ts";
 
 /** The manager marks a silent node down after the grace period (period × 3, plus epsilon); the rest is margin for a busy machine. */
 const fast = profiles.fast;
 const DOWN_BOUND_MS = fast.heartbeatPeriodMs * fast.gracePeriodMultiplier + fast.heartbeatEpsilonMs + 13_000;
 
-let swarm: TestSwarm;
-let nc: NatsConnection;
+const swarm = useSwarm(test);
+const profileDir = useTempDir(test, "swarmbus-chromium-");
 let dashboard: Dashboard;
 let browser: BrowserContext;
 let page: Page;
-const profileDir = mkdtempSync(join(tmpdir(), "swarmbus-chromium-"));
 const warnings: string[] = [];
 const pageErrors: string[] = [];
 
 test.before(async () => {
-  swarm = await TestSwarm.start();
   const { token, addr } = await swarm.initManager("m1", await freePort());
   await swarm.daemon("w1");
   const join = await swarm.cli("w1", "swarm", "join", "--token", token, addr);
   assert.is(join.code, 0, join.stderr);
   // Started after the swarm: what it shows of m1's raft actor comes from the daemons' `actors` answers.
-  nc = await connectBus(swarm.nats.url, "dashboard-browser-test");
+  const nc = await swarm.nats.connect("dashboard-browser-test");
   dashboard = await startDashboard({ nc, port: 0, warn: (m) => warnings.push(m) });
   browser = await chromium.launchPersistentContext(profileDir, {
     executablePath: "/usr/bin/chromium",
@@ -48,12 +44,9 @@ test.before(async () => {
   page = browser.pages()[0] ?? (await browser.newPage());
   page.on("pageerror", (e) => pageErrors.push(e.message));
 });
-test.after(async () => {
+onTeardown(test, async () => {
   await browser?.close();
   await dashboard?.close();
-  await nc?.close();
-  await swarm?.stop();
-  rmSync(profileDir, { recursive: true, force: true });
 });
 
 test("the page shows a killed worker turn Down within the grace bound, and m1's raft actor as leader", async () => {

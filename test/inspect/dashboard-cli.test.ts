@@ -2,21 +2,18 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { cliCommand } from "../../src/process/cli-command.ts";
-import { TestSwarm } from "../support/swarm.ts";
+import { onTeardown } from "../support/fixture.ts";
+import { useSwarm } from "../support/swarm.ts";
 import { waitFor } from "../support/wait-for.ts";
 
-let swarm: TestSwarm;
+const swarm = useSwarm(test);
 let child: ChildProcess | undefined;
 
-test.before(async () => {
-  swarm = await TestSwarm.start();
-});
-test.after(async () => {
+onTeardown(test, async () => {
   if (child && child.exitCode === null) {
     child.kill("SIGKILL");
     await new Promise((r) => child?.once("exit", r));
   }
-  await swarm.stop();
 });
 
 test("`swarmbus dashboard --port 0` prints its URL, serves the API, and stops on SIGTERM", async () => {

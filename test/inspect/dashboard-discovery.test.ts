@@ -1,25 +1,20 @@
 import type { NatsConnection } from "@nats-io/transport-node";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { connectBus } from "../../src/bus/connection.ts";
 import { discoverDaemons } from "../../src/inspect/dashboard/discover.ts";
 import { type Dashboard, startDashboard } from "../../src/inspect/dashboard/index.ts";
-import { TestSwarm } from "../support/swarm.ts";
+import { onTeardown } from "../support/fixture.ts";
+import { useSwarm } from "../support/swarm.ts";
 import { waitFor } from "../support/wait-for.ts";
 
-let swarm: TestSwarm;
+const swarm = useSwarm(test);
 let nc: NatsConnection;
 let dashboard: Dashboard | undefined;
 
 test.before(async () => {
-  swarm = await TestSwarm.start();
-  nc = await connectBus(swarm.nats.url, "dashboard-discovery-test");
+  nc = await swarm.nats.connect("dashboard-discovery-test");
 });
-test.after(async () => {
-  await dashboard?.close();
-  await nc.close();
-  await swarm.stop();
-});
+onTeardown(test, () => dashboard?.close());
 
 test("a dashboard started late finds idle daemons and starts from their actors' current states", async () => {
   assert.equal(await discoverDaemons(nc, 300), [], "no daemon yet: an empty list, not an error");

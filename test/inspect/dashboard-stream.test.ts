@@ -3,6 +3,7 @@ import * as assert from "uvu/assert";
 import { machineLayouts } from "../../src/inspect/dashboard/index.ts";
 import { DashboardModel } from "../../src/inspect/dashboard/model.ts";
 import { type DashboardServer, startDashboardServer } from "../../src/inspect/dashboard/server.ts";
+import { nextMatching } from "../support/wait-for.ts";
 
 let server: DashboardServer;
 const model = new DashboardModel();
@@ -34,19 +35,7 @@ async function* events(body: ReadableStream<Uint8Array>): AsyncGenerator<{ event
   }
 }
 
-async function next<T>(it: AsyncIterator<T>, what: string, timeoutMs = 5000): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`timed out after ${timeoutMs} ms waiting for ${what}`)), timeoutMs);
-  });
-  try {
-    const r = await Promise.race([it.next(), timeout]);
-    if (r.done) throw new Error(`the stream ended before ${what}`);
-    return r.value;
-  } finally {
-    clearTimeout(timer);
-  }
-}
+const next = <T>(stream: AsyncIterable<T>, what: string) => nextMatching(stream, () => true, { timeoutMs: 5000, what });
 
 test("/api/events sends the snapshot first, then each transition, nodes and daemons change as it happens", async () => {
   model.applyTransition({
@@ -60,7 +49,7 @@ test("/api/events sends the snapshot first, then each transition, nodes and daem
   const res = await fetch(new URL("/api/events", server.url), { signal: reader.signal });
   assert.is(res.status, 200);
   assert.match(res.headers.get("content-type") ?? "", /^text\/event-stream/);
-  const it = events(res.body!)[Symbol.asyncIterator]();
+  const it = events(res.body!);
 
   const first = await next(it, "the snapshot");
   assert.is(first.event, "snapshot");

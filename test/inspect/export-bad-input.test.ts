@@ -4,15 +4,10 @@ import * as assert from "uvu/assert";
 import { exportMachines } from "../../src/inspect/export/index.ts";
 import { cliCommand } from "../../src/process/cli-command.ts";
 import { isRpcError } from "../../src/rpc/status.ts";
+import { thrown } from "../support/caught.ts";
 
-const rejects = (opts: { format?: string; machine?: string }): Error => {
-  try {
-    exportMachines(opts);
-  } catch (e) {
-    return e as Error;
-  }
-  throw new Error(`exportMachines(${JSON.stringify(opts)}) did not fail`);
-};
+const rejects = (opts: { format?: string; machine?: string }): Error =>
+  thrown(() => exportMachines(opts), `exportMachines(${JSON.stringify(opts)}) did not fail`) as Error;
 
 test("an unknown format is InvalidArgument naming the formats", () => {
   const e = rejects({ format: "svg" });

@@ -2,7 +2,7 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { machines } from "../../machines/index.ts";
 import { exportMachines } from "../../src/inspect/export/index.ts";
-import { expected } from "./export-expected.ts";
+import { expected } from "./support/export-expected.ts";
 
 /** The dot text read back: each node's enclosing cluster, each edge (anchors resolved to their state). */
 function parseDot(text: string) {

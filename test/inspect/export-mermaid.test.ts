@@ -3,7 +3,7 @@ import * as assert from "uvu/assert";
 import { machines } from "../../machines/index.ts";
 import { exportMachines } from "../../src/inspect/export/index.ts";
 import { mermaidId } from "../../src/inspect/export/mermaid.ts";
-import { expected } from "./export-expected.ts";
+import { expected } from "./support/export-expected.ts";
 
 /** The diagram read back: each state's enclosing composite, region splits, initial marks and transitions. */
 function parseMermaid(text: string) {

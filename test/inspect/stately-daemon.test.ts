@@ -2,25 +2,24 @@ import { join } from "node:path";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { type InspectorRelay, startInspectorRelay } from "../../src/inspect/stately/relay.ts";
+import { freePort } from "../../src/net/free-port.ts";
 import { spawnDaemon } from "../../src/process/daemon-process.ts";
-import { freePort, TestSwarm } from "../support/swarm.ts";
+import { onTeardown } from "../support/fixture.ts";
+import { viewer } from "../support/stately-viewer.ts";
+import { useSwarm } from "../support/swarm.ts";
 import { waitFor } from "../support/wait-for.ts";
-import { viewer } from "./stately-viewer.ts";
 
-let swarm: TestSwarm;
 let relay: InspectorRelay;
 let watcher: Awaited<ReturnType<typeof viewer>>;
+// Stops last: the daemon streams to the relay until the swarm stops it.
+onTeardown(test, () => relay?.stop());
+const swarm = useSwarm(test);
 
 test.before(async () => {
-  swarm = await TestSwarm.start();
   relay = await startInspectorRelay({ port: await freePort() });
   watcher = await viewer(relay.viewerSocketUrl);
 });
-test.after(async () => {
-  await watcher?.close();
-  await swarm?.stop();
-  await relay?.stop();
-});
+onTeardown(test, () => watcher?.close());
 
 test("a daemon started with --inspect streams its actors, by name, to a viewer on the relay", async () => {
   const d = spawnDaemon({

@@ -3,8 +3,8 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import WebSocket from "ws";
 import { type InspectorRelay, startInspectorRelay } from "../../src/inspect/stately/relay.ts";
-import { freePort } from "../support/swarm.ts";
-import { viewer } from "./stately-viewer.ts";
+import { freePort } from "../../src/net/free-port.ts";
+import { viewer } from "../support/stately-viewer.ts";
 
 let relay: InspectorRelay;
 const open: WebSocket[] = [];

@@ -4,7 +4,7 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import WebSocket from "ws";
 import { type InspectorRelay, startInspectorRelay } from "../../src/inspect/stately/relay.ts";
-import { freePort } from "../support/swarm.ts";
+import { freePort } from "../../src/net/free-port.ts";
 
 // Stately's inspector needs the internet; a stand-in speaks its browser-receiver handshake:
 // it tells its parent `@statelyai.connected`, then keeps every inspection event it is posted.

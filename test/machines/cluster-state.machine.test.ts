@@ -1,5 +1,5 @@
-import * as assert from "node:assert/strict";
 import { test } from "uvu";
+import * as assert from "uvu/assert";
 import { createActor } from "xstate";
 import { clusterStateMachine } from "../../machines/cluster-state.machine.ts";
 
@@ -14,27 +14,27 @@ function start() {
 
 test("no node: inactive with no error", () => {
   const s = start();
-  assert.equal(s.value(), "inactive");
-  assert.equal(s.error(), "");
+  assert.is(s.value(), "inactive");
+  assert.is(s.error(), "");
 });
 
 test("a running node that is not ready is pending; ready makes it active", () => {
   const s = start();
   s.actor.send({ type: "NODE_STARTED", error: null });
-  assert.equal(s.value(), "pending");
+  assert.is(s.value(), "pending");
   s.actor.send({ type: "NODE_READY" });
-  assert.equal(s.value(), "active");
+  assert.is(s.value(), "active");
 });
 
 test("an exit with an error shows error and its text; no node again is inactive", () => {
   const s = start();
   s.actor.send({ type: "NODE_STARTED", error: null });
   s.actor.send({ type: "NODE_EXITED", error: "A valid join token is necessary to join this cluster" });
-  assert.equal(s.value(), "error");
-  assert.equal(s.error(), "A valid join token is necessary to join this cluster");
+  assert.is(s.value(), "error");
+  assert.is(s.error(), "A valid join token is necessary to join this cluster");
   s.actor.send({ type: "NODE_REMOVED" });
-  assert.equal(s.value(), "inactive");
-  assert.equal(s.error(), "");
+  assert.is(s.value(), "inactive");
+  assert.is(s.error(), "");
 });
 
 test("a pending restart is error even with no error text; the restarted run keeps the error until ready", () => {
@@ -42,30 +42,30 @@ test("a pending restart is error even with no error text; the restarted run keep
   s.actor.send({ type: "NODE_STARTED", error: null });
   s.actor.send({ type: "NODE_READY" });
   s.actor.send({ type: "NODE_EXITED", error: null });
-  assert.equal(s.value(), "active", "ready stays closed after an exit without error");
+  assert.is(s.value(), "active", "ready stays closed after an exit without error");
   s.actor.send({ type: "RECONNECT_SCHEDULED", delayMs: 200 });
-  assert.equal(s.value(), "error");
-  assert.equal(s.error(), "");
+  assert.is(s.value(), "error");
+  assert.is(s.error(), "");
   s.actor.send({ type: "NODE_STARTED", error: null });
-  assert.equal(s.value(), "pending");
+  assert.is(s.value(), "pending");
 
   s.actor.send({ type: "NODE_EXITED", error: "manager stopped: boom" });
   s.actor.send({ type: "RECONNECT_SCHEDULED", delayMs: 400 });
   s.actor.send({ type: "NODE_STARTED", error: "manager stopped: boom" });
-  assert.equal(s.value(), "error");
-  assert.equal(s.error(), "manager stopped: boom");
+  assert.is(s.value(), "error");
+  assert.is(s.error(), "manager stopped: boom");
   s.actor.send({ type: "NODE_READY" });
-  assert.equal(s.value(), "active");
-  assert.equal(s.error(), "");
+  assert.is(s.value(), "active");
+  assert.is(s.error(), "");
 });
 
 test("a locked swarm reads locked", () => {
   const s = start();
   s.actor.send({ type: "NODE_STARTED", error: null });
   s.actor.send({ type: "NODE_EXITED", error: "node is locked, and needs a valid unlock key", locked: true });
-  assert.equal(s.value(), "locked");
+  assert.is(s.value(), "locked");
   s.actor.send({ type: "NODE_REMOVED" });
-  assert.equal(s.value(), "inactive");
+  assert.is(s.value(), "inactive");
 });
 
 test("every state was reached", () => {

@@ -1,5 +1,5 @@
-import * as assert from "node:assert/strict";
 import { test } from "uvu";
+import * as assert from "uvu/assert";
 import { type AnyActorLogic, createActor, fromPromise, SimulatedClock, type StateValue } from "xstate";
 import { nodeMachine } from "../../machines/node.machine.ts";
 
@@ -95,31 +95,31 @@ async function readyManager() {
 
 test("a new node is inactive", () => {
   const h = harness();
-  assert.equal(h.state().value, "inactive");
-  assert.deepEqual(h.calls, ["announceInactive"]);
+  assert.is(h.state().value, "inactive");
+  assert.equal(h.calls, ["announceInactive"]);
 });
 
 test("init: starts the node, the agent and the manager; ready only once both are", async () => {
   const h = harness();
   h.actor.send({ type: "START", mode: "init" });
-  assert.equal(h.state().value, "starting");
+  assert.is(h.state().value, "starting");
   assert.ok(h.calls.includes('startNode({"mode":"init"})'));
   await h.resolve("startNode", { role: "manager" });
-  assert.deepEqual(h.state().value, {
+  assert.equal(h.state().value, {
     running: { agent: "connecting", manager: "starting", readiness: "waiting" },
   });
   assert.ok(h.calls.includes("startAgent"));
   h.actor.send({ type: "AGENT_READY" });
   assert.ok(h.state().matches({ running: { readiness: "waiting" } }), "a manager start waits for its manager");
   await h.resolve("startManager");
-  assert.deepEqual(h.state().value, { running: { agent: "ready", manager: "ready", readiness: "ready" } });
-  assert.equal(h.calls.filter((c) => c === "announceReady").length, 1);
-  assert.equal(h.state().context.callerWaiting, false);
+  assert.equal(h.state().value, { running: { agent: "ready", manager: "ready", readiness: "ready" } });
+  assert.is(h.calls.filter((c) => c === "announceReady").length, 1);
+  assert.is(h.state().context.callerWaiting, false);
 });
 
 test("join as worker: ready when the agent registers; no manager", async () => {
   const h = await readyWorker();
-  assert.deepEqual(h.state().value, { running: { agent: "ready", manager: "off", readiness: "ready" } });
+  assert.equal(h.state().value, { running: { agent: "ready", manager: "off", readiness: "ready" } });
   assert.ok(!h.calls.includes("startManager"));
 });
 
@@ -135,7 +135,7 @@ test("promotion starts the manager without restarting the agent; demotion stops 
   assert.ok(h.calls.includes("logManagerStopping"));
   await h.resolve("stopManager");
   assert.ok(h.state().matches({ running: { agent: "ready", manager: "off", readiness: "ready" } }));
-  assert.equal(h.calls.filter((c) => c === "startAgent").length, 1);
+  assert.is(h.calls.filter((c) => c === "startAgent").length, 1);
 });
 
 test("a manager started while demoted stops again as soon as it is up", async () => {
@@ -160,11 +160,11 @@ test("first-run failure of init is reported back, not retried", async () => {
   const h = harness();
   h.actor.send({ type: "START", mode: "init" });
   await h.reject("startNode", "bind: address already in use");
-  assert.equal(h.state().value, "inactive");
+  assert.is(h.state().value, "inactive");
   assert.ok(h.calls.includes("reportStartFailure"));
-  assert.equal(h.state().context.error, "bind: address already in use");
+  assert.is(h.state().context.error, "bind: address already in use");
   h.clock.increment(60_000);
-  assert.equal(h.state().value, "inactive");
+  assert.is(h.state().value, "inactive");
 });
 
 test("a node that never became ready and exits on its first run, with the caller waiting, is reported", async () => {
@@ -172,10 +172,10 @@ test("a node that never became ready and exits on its first run, with the caller
   h.actor.send({ type: "START", mode: "join" });
   await h.resolve("startNode", { role: "worker" });
   h.actor.send({ type: "NODE_EXITED", error: "agent: session failed" });
-  assert.equal(h.state().value, "exiting");
+  assert.is(h.state().value, "exiting");
   await h.resolve("stopNode");
   assert.ok(h.calls.includes("announceExit"));
-  assert.equal(h.state().value, "inactive");
+  assert.is(h.state().value, "inactive");
   assert.ok(h.calls.includes("reportStartFailure"));
 });
 
@@ -184,14 +184,14 @@ test("after a join timeout (caller gone) a first-run failure leaves the node fai
   h.actor.send({ type: "START", mode: "join" });
   h.actor.send({ type: "CALLER_GAVE_UP" });
   await h.reject("startNode", "A valid join token is necessary to join this cluster");
-  assert.equal(h.state().value, "failed");
+  assert.is(h.state().value, "failed");
   assert.ok(!h.calls.includes("reportStartFailure"));
   h.clock.increment(60_000);
-  assert.equal(h.state().value, "failed");
+  assert.is(h.state().value, "failed");
   h.actor.send({ type: "LEAVE" });
-  assert.equal(h.state().value, "leaving");
+  assert.is(h.state().value, "leaving");
   await h.resolve("leaveSwarm");
-  assert.equal(h.state().value, "inactive");
+  assert.is(h.state().value, "inactive");
   assert.ok(h.calls.includes("leftSwarm"));
 });
 
@@ -200,50 +200,50 @@ test("caller gives up while the node is running but not ready", async () => {
   h.actor.send({ type: "START", mode: "join" });
   await h.resolve("startNode", { role: "worker" });
   h.actor.send({ type: "CALLER_GAVE_UP" });
-  assert.equal(h.state().context.callerWaiting, false);
+  assert.is(h.state().context.callerWaiting, false);
   h.actor.send({ type: "NODE_EXITED", error: "x" });
   await h.resolve("stopNode");
-  assert.equal(h.state().value, "failed");
+  assert.is(h.state().value, "failed");
 });
 
 test("a state-dir load that fails on its first run is failed (error), not retried", async () => {
   const h = harness();
   h.actor.send({ type: "START", mode: "load" });
   await h.reject("startNode", "certificates missing");
-  assert.equal(h.state().value, "failed");
+  assert.is(h.state().value, "failed");
   h.actor.send({ type: "SHUTDOWN" });
-  assert.equal(h.state().value, "stopping");
+  assert.is(h.state().value, "stopping");
   await h.resolve("stopNode");
-  assert.equal(h.state().value, "inactive");
+  assert.is(h.state().value, "inactive");
 });
 
 test("a node that exits after ready restarts from its state dir after 200 ms, then 400 ms, … capped at 30 s", async () => {
   const h = await readyManager();
   h.actor.send({ type: "NODE_EXITED", error: "manager stopped: boom" });
   await h.resolve("stopNode");
-  assert.equal(h.state().value, "restarting");
-  assert.equal(h.state().context.reconnectDelayMs, 200);
-  assert.equal(h.state().context.error, "manager stopped: boom");
+  assert.is(h.state().value, "restarting");
+  assert.is(h.state().context.reconnectDelayMs, 200);
+  assert.is(h.state().context.error, "manager stopped: boom");
   assert.ok(h.calls.includes("announceRestart"));
   h.clock.increment(199);
-  assert.equal(h.state().value, "restarting");
+  assert.is(h.state().value, "restarting");
   h.clock.increment(1);
-  assert.equal(h.state().value, "starting");
-  assert.equal(h.state().context.mode, "load", "a restart does not rejoin the join address");
-  assert.equal(h.state().context.error, "manager stopped: boom", "the error stays until ready");
+  assert.is(h.state().value, "starting");
+  assert.is(h.state().context.mode, "load", "a restart does not rejoin the join address");
+  assert.is(h.state().context.error, "manager stopped: boom", "the error stays until ready");
   const delays = [];
   for (let i = 0; i < 9; i++) {
     await h.reject("startNode", "still broken");
-    assert.equal(h.state().value, "restarting");
+    assert.is(h.state().value, "restarting");
     delays.push(h.state().context.reconnectDelayMs);
     h.clock.increment(h.state().context.reconnectDelayMs);
-    assert.equal(h.state().value, "starting");
+    assert.is(h.state().value, "starting");
   }
-  assert.deepEqual(delays, [400, 800, 1600, 3200, 6400, 12800, 25600, 30000, 30000]);
+  assert.equal(delays, [400, 800, 1600, 3200, 6400, 12800, 25600, 30000, 30000]);
   await h.resolve("startNode", { role: "worker" });
   h.actor.send({ type: "AGENT_READY" });
   assert.ok(h.state().matches({ running: { readiness: "ready" } }));
-  assert.equal(h.state().context.error, null);
+  assert.is(h.state().context.error, null);
 });
 
 test("a join that never became ready is retried with the join address on repeated runs", async () => {
@@ -254,10 +254,10 @@ test("a join that never became ready is retried with the join address on repeate
   h.actor.send({ type: "NODE_EXITED", error: "e1" });
   await h.resolve("stopNode");
   h.clock.increment(200);
-  assert.equal(h.state().value, "starting");
+  assert.is(h.state().value, "starting");
   await h.reject("startNode", "e2");
-  assert.equal(h.state().value, "restarting", "repeated run: retried even though never ready");
-  assert.equal(h.state().context.reconnectDelayMs, 400);
+  assert.is(h.state().value, "restarting", "repeated run: retried even though never ready");
+  assert.is(h.state().context.reconnectDelayMs, 400);
 });
 
 test("a manager that fails to start makes the node exit with 'manager stopped: …'", async () => {
@@ -265,37 +265,37 @@ test("a manager that fails to start makes the node exit with 'manager stopped: �
   h.actor.send({ type: "START", mode: "load" });
   await h.resolve("startNode", { role: "manager" });
   await h.reject("startManager", "listen EADDRINUSE");
-  assert.equal(h.state().value, "exiting");
-  assert.equal(h.state().context.error, "manager stopped: listen EADDRINUSE");
+  assert.is(h.state().value, "exiting");
+  assert.is(h.state().context.error, "manager stopped: listen EADDRINUSE");
 });
 
 test("a manager that fails to stop makes the node exit", async () => {
   const h = await readyManager();
   h.actor.send({ type: "ROLE_CHANGED", role: "worker" });
   await h.reject("stopManager", "stuck");
-  assert.equal(h.state().value, "exiting");
-  assert.equal(h.state().context.error, "manager stopped: stuck");
+  assert.is(h.state().value, "exiting");
+  assert.is(h.state().context.error, "manager stopped: stuck");
 });
 
 test("a stopNode failure while exiting still decides what comes next", async () => {
   const h = await readyWorker();
   h.actor.send({ type: "NODE_EXITED", error: "x" });
   await h.reject("stopNode", "y");
-  assert.equal(h.state().value, "restarting");
+  assert.is(h.state().value, "restarting");
 });
 
 test("leave from running stops everything and goes inactive; a failed leave is reported", async () => {
   const h = await readyManager();
   h.actor.send({ type: "LEAVE" });
-  assert.equal(h.state().value, "leaving");
+  assert.is(h.state().value, "leaving");
   await h.resolve("leaveSwarm");
-  assert.equal(h.state().value, "inactive");
+  assert.is(h.state().value, "inactive");
   assert.ok(h.calls.includes("leftSwarm"));
 
   const h2 = await readyWorker();
   h2.actor.send({ type: "LEAVE" });
   await h2.reject("leaveSwarm", "disk full");
-  assert.equal(h2.state().value, "inactive");
+  assert.is(h2.state().value, "inactive");
   assert.ok(h2.calls.includes("reportLeaveFailure"));
 });
 
@@ -305,22 +305,22 @@ test("leave and shutdown are accepted while starting, exiting and restarting", a
     const a = harness();
     a.actor.send({ type: "START", mode: "init" });
     a.actor.send({ type });
-    assert.equal(a.state().value, target);
+    assert.is(a.state().value, target);
 
     const b = await readyWorker();
     b.actor.send({ type: "NODE_EXITED", error: "x" });
     b.actor.send({ type });
-    assert.equal(b.state().value, target);
+    assert.is(b.state().value, target);
 
     const c = await readyWorker();
     c.actor.send({ type: "NODE_EXITED", error: "x" });
     await c.resolve("stopNode");
     c.actor.send({ type });
-    assert.equal(c.state().value, target);
+    assert.is(c.state().value, target);
 
     const d = await readyWorker();
     d.actor.send({ type });
-    assert.equal(d.state().value, target);
+    assert.is(d.state().value, target);
   }
 });
 
@@ -328,7 +328,7 @@ test("shutdown of a running node stops it without leaving", async () => {
   const h = await readyManager();
   h.actor.send({ type: "SHUTDOWN" });
   await h.reject("stopNode", "already stopped");
-  assert.equal(h.state().value, "inactive");
+  assert.is(h.state().value, "inactive");
   assert.ok(!h.calls.includes("leftSwarm"));
 });
 

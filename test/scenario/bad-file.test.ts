@@ -2,18 +2,15 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { isRpcError } from "../../src/rpc/status.ts";
 import { parseScenario } from "../../src/scenario/schema.ts";
+import { thrown } from "../support/caught.ts";
 
 /** A bad scenario file is refused before anything starts, with InvalidArgument naming the step and the field. */
 const head = "name: t\nnodes: [m1, w1]\nsteps:\n";
 
 function refusal(text: string): string {
-  try {
-    parseScenario(text, "bad.yaml");
-  } catch (e) {
-    assert.ok(isRpcError(e, "InvalidArgument"), String(e));
-    return e.message;
-  }
-  throw new Error("the file was accepted");
+  const e = thrown(() => parseScenario(text, "bad.yaml"), "the file was accepted");
+  assert.ok(isRpcError(e, "InvalidArgument"), String(e));
+  return e.message;
 }
 
 test("a field of the wrong type: the step number, its verb and the field", () => {

@@ -1,16 +1,15 @@
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
+import { useTempDir } from "../support/temp-dir.ts";
 import { runScenarioCli, tail } from "./support.ts";
 
 /**
  * A failed step: exit code 1, and a report naming the step (number and text),
  * what was expected and what was seen; the steps after it do not run.
  */
-const dir = mkdtempSync(join(tmpdir(), "swarmbus-scenario-test-"));
-test.after(() => rmSync(dir, { recursive: true, force: true }));
+const dir = useTempDir(test, "swarmbus-scenario-test-");
 
 function file(name: string, text: string): string {
   const p = join(dir, name);

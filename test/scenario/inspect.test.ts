@@ -1,13 +1,15 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { type InspectorRelay, startInspectorRelay } from "../../src/inspect/stately/relay.ts";
-import { viewer } from "../inspect/stately-viewer.ts";
-import { freePort } from "../support/swarm.ts";
+import { freePort } from "../../src/net/free-port.ts";
+import { viewer } from "../support/stately-viewer.ts";
+import { useTempDir } from "../support/temp-dir.ts";
 import { runScenarioCli, tail } from "./support.ts";
 
+const dir = useTempDir(test, "swarmbus-scn-");
 let relay: InspectorRelay;
 test.before(async () => {
   relay = await startInspectorRelay({ port: await freePort() });
@@ -17,7 +19,7 @@ test.after(async () => {
 });
 
 test("scenario run --inspect URL: every daemon of the scenario streams its actors to that relay", async () => {
-  const file = join(mkdtempSync(join(tmpdir(), "swarmbus-scn-")), "inspect.yaml");
+  const file = join(dir, "inspect.yaml");
   writeFileSync(
     file,
     [

@@ -89,3 +89,5 @@ export function collector<T>() {
       waitFor(() => items.length >= n && items.slice(0, n), opts),
   };
 }
+
+export type Collector<T> = ReturnType<typeof collector<T>>;

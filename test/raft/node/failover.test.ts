@@ -1,15 +1,9 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
+import { enc, sameList, useRaftCluster } from "../../support/raft-cluster.ts";
 import { waitFor } from "../../support/wait-for.ts";
-import { enc, RaftCluster, sameList } from "./support.ts";
 
-let cluster: RaftCluster;
-test.before(async () => {
-  cluster = await RaftCluster.start();
-});
-test.after(async () => {
-  await cluster.stop();
-});
+const cluster = useRaftCluster(test);
 
 test("the leader stops → a new leader takes proposals; the old one restarts from its storage and catches up", async () => {
   const first = await cluster.three();

@@ -1,15 +1,9 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
+import { enc, testProfile, useRaftCluster } from "../../support/raft-cluster.ts";
 import { waitFor } from "../../support/wait-for.ts";
-import { enc, RaftCluster, testProfile } from "./support.ts";
 
-let cluster: RaftCluster;
-test.before(async () => {
-  cluster = await RaftCluster.start();
-});
-test.after(async () => {
-  await cluster.stop();
-});
+const cluster = useRaftCluster(test);
 
 test("a leader that loses quorum steps down; its pending proposal fails with ErrLostLeadership", async () => {
   const leader = await cluster.three();

@@ -1,15 +1,9 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
+import { useRaftCluster } from "../../support/raft-cluster.ts";
 import { waitFor } from "../../support/wait-for.ts";
-import { RaftCluster } from "./support.ts";
 
-let cluster: RaftCluster;
-test.before(async () => {
-  cluster = await RaftCluster.start();
-});
-test.after(async () => {
-  await cluster.stop();
-});
+const cluster = useRaftCluster(test);
 
 const message = (p: Promise<unknown>) =>
   p.then(
@@ -20,7 +14,7 @@ const message = (p: Promise<unknown>) =>
 test("removing a live member while another is down is refused with ErrCannotRemoveMember", async () => {
   const leader = await cluster.three();
   const [down, live] = cluster.running().filter((m) => m.id !== leader.id);
-  if (!down || !live) throw new Error("need two followers");
+  assert.ok(down && live, "need two followers");
   await cluster.stopMember(down.id);
   await waitFor(() => leader.node.members().find((s) => s.member.raftId === down.id)?.reachability === "UNREACHABLE", {
     timeoutMs: 5000,

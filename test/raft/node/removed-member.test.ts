@@ -1,20 +1,14 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
+import { enc, useRaftCluster } from "../../support/raft-cluster.ts";
 import { waitFor } from "../../support/wait-for.ts";
-import { enc, RaftCluster } from "./support.ts";
 
-let cluster: RaftCluster;
-test.before(async () => {
-  cluster = await RaftCluster.start();
-});
-test.after(async () => {
-  await cluster.stop();
-});
+const cluster = useRaftCluster(test);
 
 test("a removed member leaves the membership everywhere; the other two keep committing", async () => {
   const leader = await cluster.three();
   const [gone, stays] = cluster.running().filter((m) => m.id !== leader.id);
-  if (!gone || !stays) throw new Error("need two followers");
+  assert.ok(gone && stays, "need two followers");
   await leader.node.removeMember(gone.id);
   await waitFor(() => stays.node.removedIds().includes(gone.id), { timeoutMs: 5000, what: "the removal applied" });
   assert.equal(

@@ -1,14 +1,8 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { enc, RaftCluster } from "./support.ts";
+import { enc, useRaftCluster } from "../../support/raft-cluster.ts";
 
-let cluster: RaftCluster;
-test.before(async () => {
-  cluster = await RaftCluster.start();
-});
-test.after(async () => {
-  await cluster.stop();
-});
+const cluster = useRaftCluster(test);
 
 test("three members elect one leader and apply 100 proposals in the same order", async () => {
   const leader = await cluster.three();

@@ -1,21 +1,15 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
+import { enc, sameList, useRaftCluster } from "../../support/raft-cluster.ts";
 import { waitFor } from "../../support/wait-for.ts";
-import { enc, RaftCluster, sameList } from "./support.ts";
 
-let cluster: RaftCluster;
-test.before(async () => {
-  cluster = await RaftCluster.start();
-});
-test.after(async () => {
-  await cluster.stop();
-});
+const cluster = useRaftCluster(test);
 
 test("a member restarted after the log was compacted catches up through a snapshot", async () => {
   const opts = { snapshotInterval: 10, logEntriesForSlowFollowers: 2 };
   const leader = await cluster.three(opts);
   const lagging = cluster.running().find((m) => m.id !== leader.id);
-  if (!lagging) throw new Error("need a follower");
+  assert.ok(lagging, "need a follower");
   await leader.node.propose(enc("first"));
   await cluster.converged([...leader.values]);
   await cluster.stopMember(lagging.id);
@@ -40,7 +34,7 @@ test("a member restarted after the log was compacted catches up through a snapsh
 test("a member restarts from its own snapshot and log", async () => {
   const leader = await cluster.leader();
   const follower = cluster.running().find((m) => m.id !== leader.id);
-  if (!follower) throw new Error("need a follower");
+  assert.ok(follower, "need a follower");
   const values = [...leader.values];
   await cluster.converged(values);
   await cluster.stopMember(follower.id);

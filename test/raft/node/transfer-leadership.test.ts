@@ -1,19 +1,13 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { enc, RaftCluster } from "./support.ts";
+import { enc, useRaftCluster } from "../../support/raft-cluster.ts";
 
-let cluster: RaftCluster;
-test.before(async () => {
-  cluster = await RaftCluster.start();
-});
-test.after(async () => {
-  await cluster.stop();
-});
+const cluster = useRaftCluster(test);
 
 test("the leader hands leadership to a follower, which then takes proposals", async () => {
   const leader = await cluster.three();
   const target = cluster.running().find((m) => m.id !== leader.id);
-  if (!target) throw new Error("need a follower");
+  assert.ok(target, "need a follower");
   const leadership: boolean[] = [];
   leader.actor?.subscribe((s) => leadership.push(s.value === "leader"));
   await leader.node.transferLeadership(target.id);

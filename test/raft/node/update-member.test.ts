@@ -1,22 +1,16 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { toRpcError } from "../../../src/rpc/status.ts";
+import { useRaftCluster } from "../../support/raft-cluster.ts";
 import { waitFor } from "../../support/wait-for.ts";
-import { RaftCluster } from "./support.ts";
 
 /** SwarmKit's updateNodeBlocking: a ConfChange updateNode moves a member's address on every member. */
-let cluster: RaftCluster;
-test.before(async () => {
-  cluster = await RaftCluster.start();
-});
-test.after(async () => {
-  await cluster.stop();
-});
+const cluster = useRaftCluster(test);
 
 test("updateMember gives a member a new address everywhere, same Raft ID; an unknown member is refused", async () => {
   const leader = await cluster.three();
   const other = cluster.running().find((m) => m.id !== leader.id);
-  if (!other) throw new Error("need a follower");
+  assert.ok(other, "need a follower");
   await leader.node.updateMember(other.id, "10.1.2.3:2377");
   for (const m of cluster.running()) {
     await waitFor(() => m.node.members().find((s) => s.member.raftId === other.id)?.member.addr === "10.1.2.3:2377", {

@@ -4,17 +4,16 @@ import * as assert from "uvu/assert";
 import { encodeEntry, encodeHardState } from "../../../src/raft/codec.ts";
 import { RaftStorage, RaftStorageError } from "../../../src/raft/storage/index.ts";
 import { encodeRecord } from "../../../src/raft/storage/record.ts";
-import { entries, entry, META, tempRaftDir } from "./support/fixtures.ts";
+import { rejection } from "../../support/caught.ts";
+import { entries, entry, META, tempRaftDir } from "./support/raft-data.ts";
 
 async function openError(dir: string): Promise<Error> {
-  try {
+  const e = await rejection(async () => {
     const { storage } = await RaftStorage.open(dir);
     await storage.close();
-  } catch (e) {
-    assert.instance(e, RaftStorageError);
-    return e as Error;
-  }
-  throw new Error("open succeeded on a corrupt WAL");
+  }, "open succeeded on a corrupt WAL");
+  assert.instance(e, RaftStorageError);
+  return e as Error;
 }
 
 test("a damaged record in the middle of the WAL stops the open, naming the file and the offset", async () => {

@@ -3,8 +3,9 @@ import { join } from "node:path";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { RaftStorage } from "../../../src/raft/storage/index.ts";
+import { memoryLog } from "../../support/memory-log.ts";
 import { waitFor } from "../../support/wait-for.ts";
-import { entry, plain, tempRaftDir, warnings } from "./support/fixtures.ts";
+import { entry, plain, tempRaftDir } from "./support/raft-data.ts";
 
 const script = join(import.meta.dirname, "support", "append-loop.ts");
 
@@ -46,7 +47,7 @@ test("SIGKILL at a random moment loses no acknowledged save", async () => {
     try {
       const killAfter = 1 + Math.floor(Math.random() * 600);
       const acked = await appendThenKill(dir, killAfter);
-      const { storage, state } = await RaftStorage.open(dir, { log: warnings() });
+      const { storage, state } = await RaftStorage.open(dir, { log: memoryLog() });
       const snapIndex = state.snapshot?.metadata.index ?? 0;
       const byIndex = new Map(state.entries.map((e) => [e.index, e]));
       for (const i of acked) {

@@ -1,7 +1,7 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { RaftStorage } from "../../../src/raft/storage/index.ts";
-import { entries, META, plain, tempRaftDir } from "./support/fixtures.ts";
+import { entries, META, plain, tempRaftDir } from "./support/raft-data.ts";
 
 test("concurrent saves share writes and fdatasyncs, and every one is acknowledged and on disk", async () => {
   const { dir, cleanup } = tempRaftDir();

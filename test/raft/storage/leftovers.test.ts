@@ -3,7 +3,8 @@ import { join } from "node:path";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { RaftStorage } from "../../../src/raft/storage/index.ts";
-import { entries, META, plain, tempRaftDir, warnings } from "./support/fixtures.ts";
+import { memoryLog } from "../../support/memory-log.ts";
+import { entries, META, plain, tempRaftDir } from "./support/raft-data.ts";
 
 test("files a crash left half written (a segment being cut, a snapshot being written) are removed on open", async () => {
   const { dir, cleanup } = tempRaftDir();
@@ -16,13 +17,13 @@ test("files a crash left half written (a segment being cut, a snapshot being wri
     const snapTmp = join(dir, "snap", "0000000000000001-0000000000000003.snap.tmp");
     writeFileSync(segTmp, Buffer.from([1, 2, 3]));
     writeFileSync(snapTmp, Buffer.from([4, 5]));
-    const log = warnings();
+    const log = memoryLog();
     const b = await RaftStorage.open(dir, { log });
     assert.equal(plain(b.state.entries), plain(entries(1, 3)));
     assert.is(b.state.snapshot, null);
     assert.is(existsSync(segTmp), false);
     assert.is(existsSync(snapTmp), false);
-    assert.equal(log.seen.map((w) => w.msg).sort(), [
+    assert.equal(log.lines.map((w) => w.msg).sort(), [
       "raft WAL: removing an unfinished segment",
       "raft snapshot: removing an unfinished snapshot file",
     ]);

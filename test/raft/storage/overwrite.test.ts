@@ -1,7 +1,7 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { RaftStorage } from "../../../src/raft/storage/index.ts";
-import { entries, META, plain, snapshot, tempRaftDir } from "./support/fixtures.ts";
+import { entries, META, plain, snapshot, tempRaftDir } from "./support/raft-data.ts";
 
 test("a new leader's entries overwrite the suffix from their first index on", async () => {
   const { dir, cleanup } = tempRaftDir();

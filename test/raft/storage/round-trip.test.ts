@@ -1,13 +1,14 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { RaftStorage } from "../../../src/raft/storage/index.ts";
-import { entries, META, plain, snapshot, tempRaftDir, warnings } from "./support/fixtures.ts";
+import { memoryLog } from "../../support/memory-log.ts";
+import { entries, META, plain, snapshot, tempRaftDir } from "./support/raft-data.ts";
 
 test("a new member has no WAL; after create, entries, state and a snapshot come back on reopen", async () => {
   const { dir, cleanup } = tempRaftDir();
   try {
     assert.is(RaftStorage.exists(dir), false);
-    const log = warnings();
+    const log = memoryLog();
     const first = await RaftStorage.open(dir, { log });
     assert.is(first.state.metadata, null);
     assert.equal(first.state.entries, []);
@@ -26,7 +27,7 @@ test("a new member has no WAL; after create, entries, state and a snapshot come 
     assert.equal(state.snapshot?.metadata.confState.voters, ["1", "2", "3"]);
     assert.is(new TextDecoder().decode(state.snapshot?.data), "applied up to 3");
     assert.equal(plain(state.entries), plain(entries(4, 7, 2)), "the log after the snapshot");
-    assert.equal(log.seen, [], "a clean shutdown leaves nothing to warn about");
+    assert.equal(log.lines, [], "a clean shutdown leaves nothing to warn about");
     await storage.close();
   } finally {
     cleanup();

@@ -2,12 +2,13 @@ import { basename } from "node:path";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { RaftStorage } from "../../../src/raft/storage/index.ts";
-import { entries, META, plain, snapshot, tempRaftDir, warnings } from "./support/fixtures.ts";
+import { memoryLog } from "../../support/memory-log.ts";
+import { entries, META, plain, snapshot, tempRaftDir } from "./support/raft-data.ts";
 
 test("the WAL is cut into segments named <seq>-<firstIndex>, and a snapshot releases the ones it covers", async () => {
   const { dir, cleanup } = tempRaftDir();
   try {
-    const log = warnings();
+    const log = memoryLog();
     const a = await RaftStorage.open(dir, { segmentBytes: 1024, log });
     await a.storage.create(META);
     for (let i = 1; i <= 200; i++) await a.storage.save({ term: 1, vote: "0", commit: i }, entries(i, i));
@@ -38,7 +39,7 @@ test("the WAL is cut into segments named <seq>-<firstIndex>, and a snapshot rele
     assert.is(c.state.snapshot?.metadata.index, 150);
     assert.equal(plain(c.state.entries), plain(entries(151, 201)));
     assert.equal(c.state.hardState, { term: 1, vote: "0", commit: 201 });
-    assert.equal(log.seen, []);
+    assert.equal(log.lines, []);
     await c.storage.close();
   } finally {
     cleanup();
@@ -75,13 +76,13 @@ test("a snapshot marker whose append fills the segment survives the release it t
   for (let segmentBytes = 300; segmentBytes < 420; segmentBytes += 3) {
     const { dir, cleanup } = tempRaftDir();
     try {
-      const a = await RaftStorage.open(dir, { segmentBytes, log: warnings() });
+      const a = await RaftStorage.open(dir, { segmentBytes, log: memoryLog() });
       await a.storage.create(META);
       for (let i = 1; i <= 12; i++) await a.storage.save({ term: 1, vote: "0", commit: i }, entries(i, i));
       await a.storage.saveSnapshot(snapshot(12, 1));
       await a.storage.save({ term: 1, vote: "0", commit: 13 }, entries(13, 13));
       await a.storage.close();
-      const b = await RaftStorage.open(dir, { segmentBytes, log: warnings() });
+      const b = await RaftStorage.open(dir, { segmentBytes, log: memoryLog() });
       assert.is(b.state.snapshot?.metadata.index, 12, `segmentBytes ${segmentBytes}`);
       assert.equal(plain(b.state.entries), plain(entries(13, 13)), `segmentBytes ${segmentBytes}`);
       await b.storage.close();

@@ -3,7 +3,8 @@ import { join } from "node:path";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { RaftStorage, RaftStorageError } from "../../../src/raft/storage/index.ts";
-import { entries, META, plain, snapshot, tempRaftDir, warnings } from "./support/fixtures.ts";
+import { memoryLog } from "../../support/memory-log.ts";
+import { entries, META, plain, snapshot, tempRaftDir } from "./support/raft-data.ts";
 
 const snapFiles = (dir: string) => readdirSync(join(dir, "snap")).sort();
 
@@ -39,12 +40,13 @@ test("a corrupt newest snapshot falls back to an older one the WAL still covers"
     await a.storage.close();
     const newest = join(dir, "snap", "0000000000000002-0000000000000014.snap");
     damage(newest);
-    const log = warnings();
+    const log = memoryLog();
     const b = await RaftStorage.open(dir, { log });
     assert.is(b.state.snapshot?.metadata.index, 10);
     assert.is(new TextDecoder().decode(b.state.snapshot?.data), "at 10");
     assert.equal(plain(b.state.entries), plain(entries(11, 25, 2)), "the WAL replays the rest");
-    assert.equal(log.seen[0], {
+    assert.equal(log.lines[0], {
+      level: "warn",
       obj: { file: newest, err: `raft snapshot ${newest}: checksum mismatch` },
       msg: "raft snapshot: unreadable snapshot skipped",
     });
@@ -65,7 +67,7 @@ test("a corrupt snapshot with nothing to fall back on is a clear error", async (
     const file = join(dir, "snap", "0000000000000001-0000000000000032.snap");
     damage(file);
     try {
-      const b = await RaftStorage.open(dir, { log: warnings() });
+      const b = await RaftStorage.open(dir, { log: memoryLog() });
       await b.storage.close();
       assert.unreachable("open succeeded without a usable snapshot");
     } catch (e) {
@@ -93,11 +95,11 @@ test("a snapshot file written just before a crash, before its WAL record, is ign
     await b0.storage.close();
     const stray = "0000000000000001-0000000000000005.snap";
     writeFileSync(join(dir, "snap", stray), readFileSync(join(dir, "..", "elsewhere", "snap", stray)));
-    const log = warnings();
+    const log = memoryLog();
     const b = await RaftStorage.open(dir, { log });
     assert.is(b.state.snapshot, null);
     assert.equal(plain(b.state.entries), plain(entries(1, 5)));
-    assert.match(log.seen[0]?.msg ?? "", /no WAL record of this snapshot/);
+    assert.match(log.lines[0]?.msg ?? "", /no WAL record of this snapshot/);
     await b.storage.close();
   } finally {
     cleanup();

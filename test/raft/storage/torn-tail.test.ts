@@ -3,7 +3,8 @@ import { basename, join } from "node:path";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { RaftStorage } from "../../../src/raft/storage/index.ts";
-import { entries, META, plain, tempRaftDir, warnings } from "./support/fixtures.ts";
+import { memoryLog } from "../../support/memory-log.ts";
+import { entries, META, plain, tempRaftDir } from "./support/raft-data.ts";
 
 /** A WAL with entries 1..4 and a last record holding entry 5; returns its bytes and where the last record starts. */
 async function walWithLastRecord(dir: string): Promise<{ name: string; bytes: Buffer; lastStart: number }> {
@@ -31,14 +32,14 @@ test("a crash in the middle of the last record: for every cut inside it, reopen 
       const t = tempRaftDir();
       try {
         writeWal(t.dir, name, bytes.subarray(0, cut));
-        const log = warnings();
+        const log = memoryLog();
         const { storage, state } = await RaftStorage.open(t.dir, { log });
         assert.equal(plain(state.entries), plain(entries(1, 4)), `cut at ${cut}`);
         assert.equal(state.hardState, { term: 1, vote: "0", commit: 2 });
         if (cut > lastStart) {
-          assert.is(log.seen.length, 1, `one warning for the cut at ${cut}`);
-          assert.is(log.seen[0]!.msg, "raft WAL: torn tail truncated");
-          assert.equal((log.seen[0]!.obj as { offset: number }).offset, lastStart);
+          assert.is(log.lines.length, 1, `one warning for the cut at ${cut}`);
+          assert.is(log.lines[0]!.msg, "raft WAL: torn tail truncated");
+          assert.equal((log.lines[0]!.obj as { offset: number }).offset, lastStart);
         }
         // the repaired WAL takes new writes where the torn record was
         await storage.save(undefined, entries(5, 6, 2));
@@ -63,10 +64,10 @@ test("a bad checksum in the final record is a torn write: dropped with a warning
     const damaged = Buffer.from(bytes);
     damaged[damaged.length - 1]! ^= 0xff;
     writeWal(t.dir, name, damaged);
-    const log = warnings();
+    const log = memoryLog();
     const { storage, state } = await RaftStorage.open(t.dir, { log });
     assert.equal(plain(state.entries), plain(entries(1, 4)));
-    assert.equal(log.seen[0]?.obj, {
+    assert.equal(log.lines[0]?.obj, {
       file: join(t.dir, "wal", name),
       offset: lastStart,
       droppedBytes: bytes.length - lastStart,
@@ -85,10 +86,10 @@ test("trailing zeros (a preallocated or half-flushed tail) are cut off", async (
   try {
     const { name, bytes } = await walWithLastRecord(src.dir);
     writeWal(t.dir, name, Buffer.concat([bytes, Buffer.alloc(4096)]));
-    const log = warnings();
+    const log = memoryLog();
     const { storage, state } = await RaftStorage.open(t.dir, { log });
     assert.equal(plain(state.entries), plain(entries(1, 5)));
-    assert.is((log.seen[0]!.obj as { why: string }).why, "trailing zeros");
+    assert.is((log.lines[0]!.obj as { why: string }).why, "trailing zeros");
     assert.is(statSync(join(t.dir, "wal", name)).size, bytes.length, "the file is truncated on disk");
     await storage.close();
   } finally {

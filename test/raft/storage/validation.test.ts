@@ -1,21 +1,17 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { RaftStorage, RaftStorageError } from "../../../src/raft/storage/index.ts";
-import { entries, entry, META, plain, tempRaftDir } from "./support/fixtures.ts";
+import { rejection } from "../../support/caught.ts";
+import { entries, entry, META, plain, tempRaftDir } from "./support/raft-data.ts";
 
 test("what would corrupt the log is refused before it is written", async () => {
   const { dir, cleanup } = tempRaftDir();
   try {
     const { storage } = await RaftStorage.open(dir);
     const rejects = async (p: Promise<unknown>, re: RegExp) => {
-      try {
-        await p;
-      } catch (e) {
-        assert.instance(e, RaftStorageError);
-        assert.match((e as Error).message, re);
-        return;
-      }
-      assert.unreachable(`expected ${re}`);
+      const e = await rejection(() => p, `expected ${re}`);
+      assert.instance(e, RaftStorageError);
+      assert.match((e as Error).message, re);
     };
     await rejects(storage.save(undefined, entries(1, 1)), /no WAL yet/);
     await rejects(storage.create({ ...META, raftId: "0" }), /invalid raft ID "0"/);

@@ -1,26 +1,23 @@
 import type { NatsConnection } from "@nats-io/transport-node";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { connectBus } from "../../../src/bus/connection.ts";
-import { type NatsServerHandle, startNatsServer } from "../../../src/bus/nats-server.ts";
 import { natsTransport, type RaftTransport, type TransportReport } from "../../../src/raft/transport/index.ts";
+import { onTeardown } from "../../support/fixture.ts";
+import { useNatsServer } from "../../support/nats-server.ts";
 import { waitFor } from "../../support/wait-for.ts";
-import { msg } from "./support.ts";
+import { msg } from "./support/messages.ts";
 
-let server: NatsServerHandle;
+const nats = useNatsServer(test);
 let nc: NatsConnection;
 const open: RaftTransport[] = [];
 let now = 1_000;
 const clock = () => now;
 
 test.before(async () => {
-  server = await startNatsServer();
-  nc = await connectBus(server.url, "raft-active-test");
+  nc = await nats.connect("raft-active-test");
 });
-test.after(async () => {
+onTeardown(test, async () => {
   for (const t of open) await t.close();
-  if (!nc.isClosed()) await nc.close();
-  await server.stop();
 });
 
 test("unknown peers are inactive; a new peer is active until it fails to answer for an election timeout", async () => {
@@ -55,7 +52,7 @@ test("hearing from a silent peer makes it active again", async () => {
 });
 
 test("a failed send makes the peer inactive and is reported as unreachable", async () => {
-  const nc2 = await connectBus(server.url, "raft-active-test-2");
+  const nc2 = await nats.connect("raft-active-test-2");
   const a = await natsTransport({ nc: nc2, clusterId: "c3", raftId: "1", inactiveAfterMs: 1000, now: clock });
   const reports: TransportReport[] = [];
   a.onReport((r) => reports.push(r));

@@ -2,11 +2,12 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { MemoryNetwork } from "../../../src/raft/transport/index.ts";
 import type { Message } from "../../../src/raft/types.ts";
+import { memoryLog } from "../../support/memory-log.ts";
 import { waitFor } from "../../support/wait-for.ts";
-import { msg, recordingLog } from "./support.ts";
+import { msg } from "./support/messages.ts";
 
 test("the in-memory twin delivers through the same envelope checks, and isolate cuts a member off", async () => {
-  const log = recordingLog();
+  const log = memoryLog();
   const net = new MemoryNetwork({ log });
   const a = net.transport("c1", "1", { inactiveAfterMs: 1000 });
   const b = net.transport("c1", "2", { inactiveAfterMs: 1000 });
@@ -24,7 +25,7 @@ test("the in-memory twin delivers through the same envelope checks, and isolate 
     got.map((m) => m.term),
     [1, 3],
   );
-  assert.equal(log.lines, ["raft transport: dropped a payload that is not a raft envelope"]);
+  assert.equal(log.messages(), ["raft transport: dropped a payload that is not a raft envelope"]);
   await a.close();
   await b.close();
 });

@@ -1,25 +1,22 @@
 import type { NatsConnection } from "@nats-io/transport-node";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { connectBus } from "../../../src/bus/connection.ts";
-import { type NatsServerHandle, startNatsServer } from "../../../src/bus/nats-server.ts";
 import { natsTransport, type RaftTransport, type TransportReport } from "../../../src/raft/transport/index.ts";
 import type { Message } from "../../../src/raft/types.ts";
+import { onTeardown } from "../../support/fixture.ts";
+import { useNatsServer } from "../../support/nats-server.ts";
 import { waitFor } from "../../support/wait-for.ts";
-import { msg } from "./support.ts";
+import { msg } from "./support/messages.ts";
 
-let server: NatsServerHandle;
+const nats = useNatsServer(test);
 let nc: NatsConnection;
 const open: RaftTransport[] = [];
 
 test.before(async () => {
-  server = await startNatsServer();
-  nc = await connectBus(server.url, "raft-transport-test");
+  nc = await nats.connect("raft-transport-test");
 });
-test.after(async () => {
+onTeardown(test, async () => {
   for (const t of open) await t.close();
-  await nc.close();
-  await server.stop();
 });
 
 async function pair(clusterId: string, opts: { maxPayload?: number } = {}) {

@@ -1,35 +1,31 @@
 import { headers, type NatsConnection } from "@nats-io/transport-node";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { connectBus } from "../../../src/bus/connection.ts";
-import { type NatsServerHandle, startNatsServer } from "../../../src/bus/nats-server.ts";
 import { subjects } from "../../../src/bus/subjects.ts";
 import { encodeEnvelope } from "../../../src/raft/codec.ts";
 import { CHUNK_HEADER } from "../../../src/raft/transport/chunks.ts";
 import { natsTransport, type RaftTransport } from "../../../src/raft/transport/index.ts";
 import { REMOVED_HEADER } from "../../../src/raft/transport/removed-notice.ts";
 import type { Message } from "../../../src/raft/types.ts";
+import { onTeardown } from "../../support/fixture.ts";
+import { memoryLog } from "../../support/memory-log.ts";
+import { useNatsServer } from "../../support/nats-server.ts";
 import { waitFor } from "../../support/wait-for.ts";
-import { msg, recordingLog } from "./support.ts";
+import { msg } from "./support/messages.ts";
 
-let server: NatsServerHandle;
+const nats = useNatsServer(test);
 let nc: NatsConnection;
 let t: RaftTransport;
-const log = recordingLog();
+const log = memoryLog();
 const got: Message[] = [];
 const subject = () => subjects().raft("c1", "2");
 
 test.before(async () => {
-  server = await startNatsServer();
-  nc = await connectBus(server.url, "raft-garbage-test");
+  nc = await nats.connect("raft-garbage-test");
   t = await natsTransport({ nc, clusterId: "c1", raftId: "2", inactiveAfterMs: 1000, log });
   t.onMessage((m) => got.push(m));
 });
-test.after(async () => {
-  await t.close();
-  await nc.close();
-  await server.stop();
-});
+onTeardown(test, () => t?.close());
 
 /** Publishes `bad`, then a good message; once the good one is in, the bad one was handled. */
 async function dropsThenStillWorks(bad: () => void, expectedLog: string) {
@@ -38,7 +34,7 @@ async function dropsThenStillWorks(bad: () => void, expectedLog: string) {
   nc.publish(subject(), encodeEnvelope("c1", msg("MsgHeartbeat", "1", "2", { term: 9 })));
   await waitFor(() => got.length === before + 1, { timeoutMs: 5000, what: "the good message after the bad one" });
   assert.is(got[before]?.term, 9, "only the good message was delivered");
-  assert.ok(log.lines.includes(expectedLog), `log has "${expectedLog}": ${JSON.stringify(log.lines)}`);
+  assert.ok(log.messages().includes(expectedLog), `log has "${expectedLog}": ${JSON.stringify(log.messages())}`);
 }
 
 test("bytes that are not a raft envelope are dropped with a log line", async () => {

@@ -4,7 +4,7 @@
 // Every 100 acks it also saves a snapshot at the highest acknowledged index.
 // Usage: append-loop.ts <dir> <count> <writers> <segmentBytes>
 import { RaftStorage } from "../../../../src/raft/storage/index.ts";
-import { entry, META, snapshot } from "./fixtures.ts";
+import { entry, META, snapshot } from "./raft-data.ts";
 
 const [dir, countArg, writersArg, segArg] = process.argv.slice(2);
 if (!dir) throw new Error("usage: append-loop.ts <dir> <count> <writers> <segmentBytes>");

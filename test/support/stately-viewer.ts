@@ -1,5 +1,5 @@
 import WebSocket from "ws";
-import { waitFor } from "../support/wait-for.ts";
+import { waitFor } from "./wait-for.ts";
 
 /** A Stately inspection event as a viewer receives it from the relay. */
 export interface Seen {

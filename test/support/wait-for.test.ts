@@ -1,6 +1,6 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { collector, nextMatching, waitFor } from "../support/wait-for.ts";
+import { collector, nextMatching, waitFor } from "./wait-for.ts";
 
 test("waitFor resolves with the first truthy value", async () => {
   let n = 0;

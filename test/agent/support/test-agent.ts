@@ -1,3 +1,4 @@
+import * as assert from "uvu/assert";
 import type { AnyActorRef } from "xstate";
 import { startAgent } from "../../../src/agent/agent.ts";
 import type { AgentHandle, AgentOptions, Peer } from "../../../src/agent/api.ts";
@@ -5,6 +6,8 @@ import { insecureClientCredentials } from "../../../src/ca/insecure-credentials.
 import { profiles } from "../../../src/config/profile.ts";
 import type { SessionMessage__Output } from "../../../src/gen/docker/swarmkit/v1/SessionMessage.ts";
 import { TEST_CLUSTER_ID } from "./fake-dispatcher.ts";
+
+export type TestAgent = ReturnType<typeof startTestAgent>;
 
 /** A worker agent "w1" on the fast profile, recording everything it reports. */
 export function startTestAgent(managers: Peer[], extra: Partial<AgentOptions> = {}) {
@@ -32,7 +35,7 @@ export function startTestAgent(managers: Peer[], extra: Partial<AgentOptions> = 
     managerChanges,
     /** The session actor's snapshot (state value and context). */
     snapshot: () => {
-      if (!session) throw new Error("the agent did not announce its session actor");
+      assert.ok(session, "the agent did not announce its session actor");
       return session.getSnapshot() as {
         value: unknown;
         context: { lastError: { code: number; message: string } | null; sessionId: string; backoffMs: number };

@@ -1,16 +1,14 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { WalMetadata } from "../../../../src/raft/codec.ts";
-import type { WarnLog } from "../../../../src/raft/storage/index.ts";
 import type { Entry, Snapshot } from "../../../../src/raft/types.ts";
+import { tempDir } from "../../../support/temp-dir.ts";
 
 export const META: WalMetadata = { raftId: "9223372036854775807", clusterId: "c1", nodeId: "n1" };
 
 /** A fresh temp dir standing for `<state-dir>/swarm/raft`; `cleanup()` removes it. */
 export function tempRaftDir(): { dir: string; cleanup(): void } {
-  const root = mkdtempSync(join(tmpdir(), "swarmbus-raft-storage-"));
-  return { dir: join(root, "swarm", "raft"), cleanup: () => rmSync(root, { recursive: true, force: true }) };
+  const root = tempDir("swarmbus-raft-storage-");
+  return { dir: join(root.path, "swarm", "raft"), cleanup: root.remove };
 }
 
 export const entry = (index: number, term = 1, fill = index): Entry => ({
@@ -33,9 +31,3 @@ export const snapshot = (index: number, term: number, data = "state"): Snapshot 
 
 /** Entries as comparable plain values (data as arrays). */
 export const plain = (es: readonly Entry[]) => es.map((e) => ({ ...e, data: [...e.data] }));
-
-/** A WarnLog that keeps what was logged. */
-export function warnings(): WarnLog & { seen: { obj: object; msg: string }[] } {
-  const seen: { obj: object; msg: string }[] = [];
-  return { seen, warn: (obj, msg) => void seen.push({ obj, msg }) };
-}
