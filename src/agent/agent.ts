@@ -10,7 +10,7 @@ import {
 } from "../../machines/session.machine.ts";
 import type { TimingProfile } from "../config/profile.ts";
 import type { SessionMessage__Output } from "../gen/docker/swarmkit/v1/SessionMessage.ts";
-import { RpcError, toRpcError } from "../rpc/status.ts";
+import { RpcError, rpcError, toRpcError } from "../rpc/status.ts";
 import type { AgentHandle, AgentOptions, Peer, StartAgent } from "./api.ts";
 import { DispatcherConnection } from "./dispatcher-connection.ts";
 import { DEFAULT_OBSERVATION_WEIGHT, type RemotePeer, Remotes } from "./remotes.ts";
@@ -188,7 +188,7 @@ export const startAgent: StartAgent = (opts: AgentOptions): AgentHandle => {
         actor.stop();
         conn?.close();
         conn = undefined;
-        if (!registeredOnce) rejectReady(new Error(ERR_AGENT_CLOSED));
+        if (!registeredOnce) rejectReady(rpcError("Unavailable", ERR_AGENT_CLOSED));
       })();
       return stopped;
     },

@@ -1,3 +1,4 @@
+import { rpcError } from "../rpc/status.ts";
 /**
  * Swarm's weighted remotes (SK: remotes/remotes.go): the managers an agent
  * knows, each with a weight moved by observations, and a weighted-random
@@ -86,7 +87,7 @@ export class Remotes {
       cdf.push(cum);
       candidates.push(peer);
     }
-    if (candidates.length === 0) throw new Error(ERR_REMOTES_UNAVAILABLE);
+    if (candidates.length === 0) throw rpcError("Unavailable", ERR_REMOTES_UNAVAILABLE);
     const r = cum * this.rng();
     // sort.SearchFloat64s: the first index whose cdf value is >= r.
     let i = cdf.findIndex((c) => c >= r);

@@ -7,7 +7,7 @@ import {
   type NatsConnection,
   type Subscription,
 } from "@nats-io/transport-node";
-import { rpcError } from "../rpc/status.ts";
+import { Code, RpcError, rpcError } from "../rpc/status.ts";
 
 /**
  * Replies of any size on core NATS, whatever the server's max_payload.
@@ -38,9 +38,10 @@ const CHUNK_OVERHEAD = 1024;
 const DEFAULT_MAX_PAYLOAD = 1024 * 1024;
 
 /** Nobody subscribes to the subject (the server answered 503): the NATS analogue of a refused connection. */
-export class NoResponders extends Error {
+export class NoResponders extends RpcError {
   constructor(readonly subject: string) {
-    super(`no responders on ${subject}`);
+    super(Code.Unavailable, `no responders on ${subject}`);
+    this.name = "NoResponders";
   }
 }
 

@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { rpcError } from "../rpc/status.ts";
 
 export interface NatsServerHandle {
   readonly url: string;
@@ -27,7 +28,10 @@ export function natsServerBinary(): string {
     if (dir && existsSync(`${dir}/nats-server`)) return `${dir}/nats-server`;
   }
   if (existsSync("/usr/sbin/nats-server")) return "/usr/sbin/nats-server";
-  throw new Error("nats-server not found: install it (apt-get install -y nats-server) or set NATS_SERVER");
+  throw rpcError(
+    "FailedPrecondition",
+    "nats-server not found: install it (apt-get install -y nats-server) or set NATS_SERVER",
+  );
 }
 
 /**
@@ -38,7 +42,10 @@ export function startNatsServer(opts: NatsServerOptions = {}): Promise<NatsServe
   const args = opts.config ? ["-c", opts.config] : ["-a", "127.0.0.1", "-p", String(opts.port ?? -1)];
   let tempDir: string | undefined;
   if (opts.maxPayload !== undefined) {
-    if (opts.config) return Promise.reject(new Error("maxPayload cannot be combined with a config file: set it there"));
+    if (opts.config)
+      return Promise.reject(
+        rpcError("InvalidArgument", "maxPayload cannot be combined with a config file: set it there"),
+      );
     if (!Number.isInteger(opts.maxPayload) || opts.maxPayload < 1) {
       return Promise.reject(new RangeError(`maxPayload must be a positive integer, got ${opts.maxPayload}`));
     }
@@ -60,7 +67,7 @@ export function startNatsServer(opts: NatsServerOptions = {}): Promise<NatsServe
     let url: string | undefined;
     const timer = setTimeout(() => {
       child.kill("SIGKILL");
-      reject(new Error(`nats-server did not become ready within ${timeoutMs} ms:\n${log}`));
+      reject(rpcError("DeadlineExceeded", `nats-server did not become ready within ${timeoutMs} ms:\n${log}`));
     }, timeoutMs);
     const onData = (d: Buffer) => {
       log += d.toString();
@@ -80,7 +87,7 @@ export function startNatsServer(opts: NatsServerOptions = {}): Promise<NatsServe
     child.stderr?.on("data", onData);
     child.once("exit", (code) => {
       clearTimeout(timer);
-      if (!url) reject(new Error(`nats-server exited with code ${code} before it was ready:\n${log}`));
+      if (!url) reject(rpcError("Unavailable", `nats-server exited with code ${code} before it was ready:\n${log}`));
     });
     child.once("error", (e) => {
       clearTimeout(timer);

@@ -8,7 +8,7 @@ import { type NatsServerHandle, startNatsServer } from "../bus/nats-server.ts";
 import { type Dashboard, startDashboard } from "../inspect/dashboard/index.ts";
 import { type InspectorRelay, startInspectorRelay } from "../inspect/stately/relay.ts";
 import { type DaemonProcess, spawnDaemon } from "../process/daemon-process.ts";
-import { isRpcError } from "../rpc/status.ts";
+import { isRpcError, rpcError } from "../rpc/status.ts";
 import { formatSwarmInfo } from "./format/info.ts";
 import { formatNodeLs, NodeRow } from "./format/node-ls.ts";
 
@@ -138,12 +138,13 @@ async function waitAnswering(probe: () => Promise<unknown>, d: DaemonProcess, ti
     dead = true;
   });
   for (;;) {
-    if (dead) throw new Error(`daemon ${d.name} exited during start-up; see ${d.options.logFile}`);
+    if (dead) throw rpcError("Unavailable", `daemon ${d.name} exited during start-up; see ${d.options.logFile}`);
     try {
       await probe();
       return;
     } catch (e) {
-      if (Date.now() > deadline) throw new Error(`daemon ${d.name} did not answer within ${timeoutMs} ms: ${e}`);
+      if (Date.now() > deadline)
+        throw rpcError("DeadlineExceeded", `daemon ${d.name} did not answer within ${timeoutMs} ms: ${e}`);
       if (!isRpcError(e, "Unavailable")) throw e;
     }
     await new Promise((r) => setTimeout(r, 100));
@@ -156,7 +157,8 @@ async function waitAllReady(list: () => Promise<{ nodes: unknown[] }>, count: nu
     const { nodes } = await list();
     const ready = nodes.map((n) => NodeRow.parse(n)).filter((n) => n.Status.State === "ready").length;
     if (ready >= count) return;
-    if (Date.now() > deadline) throw new Error(`only ${ready} of ${count} nodes became Ready within ${timeoutMs} ms`);
+    if (Date.now() > deadline)
+      throw rpcError("DeadlineExceeded", `only ${ready} of ${count} nodes became Ready within ${timeoutMs} ms`);
     await new Promise((r) => setTimeout(r, 100));
   }
 }

@@ -1,5 +1,6 @@
 import protobuf from "protobufjs";
 import { protoDir } from "../rpc/proto.ts";
+import { Code, RpcError } from "../rpc/status.ts";
 import type {
   ConfChange,
   ConfChangeType,
@@ -31,9 +32,10 @@ const types = {
   WalSnapshot: T("WalSnapshot"),
 };
 
-export class CodecError extends Error {
+/** Bytes that are not the message they claim to be; code Unknown, as a plain Go decode error travels. */
+export class CodecError extends RpcError {
   constructor(message: string) {
-    super(message);
+    super(Code.Unknown, message);
     this.name = "CodecError";
   }
 }

@@ -9,7 +9,7 @@ import { type ActorTransition, type EventsSubscription, subscribeEvents } from "
 import { type NatsServerHandle, startNatsServer } from "../bus/nats-server.ts";
 import { freePort } from "../net/free-port.ts";
 import { type DaemonProcess, spawnDaemon } from "../process/daemon-process.ts";
-import { isRpcError } from "../rpc/status.ts";
+import { isRpcError, rpcError } from "../rpc/status.ts";
 import { startTcpProxy, type TcpProxy } from "./tcp-proxy.ts";
 
 interface NodeSlot {
@@ -86,7 +86,7 @@ export class LocalSwarm {
 
   private slot(name: string): NodeSlot {
     const s = this.slots.get(name);
-    if (!s) throw new Error(`no node ${name} in this scenario`);
+    if (!s) throw rpcError("InvalidArgument", `no node ${name} in this scenario`);
     return s;
   }
 
@@ -112,7 +112,7 @@ export class LocalSwarm {
   /** Starts the daemon (its state dir kept from any earlier run) and resolves once it answers `info`. */
   async startNode(name: string, signal: AbortSignal): Promise<void> {
     const s = this.slot(name);
-    if (s.running) throw new Error(`${name} is already running`);
+    if (s.running) throw rpcError("FailedPrecondition", `${name} is already running`);
     const d = spawnDaemon({
       name,
       stateDir: s.stateDir,
@@ -131,7 +131,7 @@ export class LocalSwarm {
     });
     for (;;) {
       if (!s.running || s.daemon !== d) {
-        throw new Error(`daemon ${name} exited during start-up; its log ends:\n${this.logTail(name)}`);
+        throw rpcError("Unavailable", `daemon ${name} exited during start-up; its log ends:\n${this.logTail(name)}`);
       }
       signal.throwIfAborted();
       try {
@@ -166,7 +166,7 @@ export class LocalSwarm {
   /** SIGSTOP / SIGCONT: the whole node frozen, its timers and sockets with it. */
   freeze(name: string, frozen: boolean): void {
     const s = this.slot(name);
-    if (!s.daemon || !s.running) throw new Error(`${name} is not running`);
+    if (!s.daemon || !s.running) throw rpcError("FailedPrecondition", `${name} is not running`);
     s.daemon.kill(frozen ? "SIGSTOP" : "SIGCONT");
     s.paused = frozen;
   }

@@ -1,5 +1,6 @@
 import { Command, Option } from "@commander-js/extra-typings";
 import { parseInspectUrl } from "../../inspect/stately/inspect-url.ts";
+import { rpcError } from "../../rpc/status.ts";
 import { globals } from "../context.ts";
 
 export function upCommand() {
@@ -17,7 +18,7 @@ export function upCommand() {
       const g = globals(cmd);
       const workers = Number(opts.workers);
       if (!Number.isInteger(workers) || workers < 0 || workers > 50) {
-        throw new Error(`--workers must be a whole number from 0 to 50, got "${opts.workers}"`);
+        throw rpcError("InvalidArgument", `--workers must be a whole number from 0 to 50, got "${opts.workers}"`);
       }
       // Loaded here, not at the top: every other command starts without the daemons' modules.
       const { runUp } = await import("../up.ts");

@@ -1,5 +1,6 @@
 import { createServer, type Server } from "node:http";
 import { type WebSocket, WebSocketServer } from "ws";
+import { rpcError } from "../../rpc/status.ts";
 import { isFinal, RelayedEvent, ReplayState } from "./replay.ts";
 import { viewerPage } from "./viewer-page.ts";
 
@@ -134,5 +135,5 @@ async function listenOnFirstFree(server: Server, host: string, ports: number[]):
     }
   }
   const range = ports.length === 1 ? `port ${ports[0]}` : `ports ${ports[0]}-${ports.at(-1)}`;
-  throw new Error(`cannot start the inspector relay on ${host} ${range}: ${(last as Error).message}`);
+  throw rpcError("Unavailable", `cannot start the inspector relay on ${host} ${range}: ${(last as Error).message}`);
 }

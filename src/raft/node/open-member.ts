@@ -1,3 +1,4 @@
+import { rpcError } from "../../rpc/status.ts";
 import { encodeRaftMember } from "../codec.ts";
 import { MemoryStorage, RaftCore } from "../core/index.ts";
 import { RaftStorage } from "../storage/index.ts";
@@ -31,7 +32,8 @@ export async function openMember(opts: RaftNodeStartOptions): Promise<OpenedMemb
     if (entries.length > 0) mem.append(entries);
     if (state.metadata) {
       if (state.metadata.raftId !== opts.self.raftId || state.metadata.clusterId !== opts.clusterId) {
-        throw new Error(
+        throw rpcError(
+          "FailedPrecondition",
           `raft storage ${dir} belongs to member ${state.metadata.raftId} of cluster ${state.metadata.clusterId}, not ${opts.self.raftId} of ${opts.clusterId}`,
         );
       }

@@ -1,3 +1,5 @@
+import { rpcError } from "../../rpc/status.ts";
+
 /**
  * A normal entry's data as the node shell writes it: a version byte, the
  * proposing node's request ID (so the proposer can find its waiter when the
@@ -24,7 +26,10 @@ export function frameProposal(requestId: bigint, data: Uint8Array): Uint8Array {
 export function unframeProposal(entryData: Uint8Array): FramedProposal | undefined {
   if (entryData.length === 0) return undefined;
   if (entryData.length < HEADER || entryData[0] !== VERSION)
-    throw new Error(`raft entry of ${entryData.length} bytes is not a swarmbus proposal (version ${entryData[0]})`);
+    throw rpcError(
+      "DataLoss",
+      `raft entry of ${entryData.length} bytes is not a swarmbus proposal (version ${entryData[0]})`,
+    );
   const view = new DataView(entryData.buffer, entryData.byteOffset, entryData.byteLength);
   return { requestId: view.getBigUint64(1).toString(), data: entryData.subarray(HEADER) };
 }

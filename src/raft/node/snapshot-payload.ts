@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { rpcError } from "../../rpc/status.ts";
 import type { RaftMember } from "../types.ts";
 
 /**
@@ -31,14 +32,18 @@ export function encodeSnapshotPayload(p: SnapshotPayload): Uint8Array {
 
 /** Throws an Error naming what is wrong when `b` is not a snapshot payload. */
 export function decodeSnapshotPayload(b: Uint8Array): SnapshotPayload {
-  if (b.length < 8 || MAGIC.some((v, i) => b[i] !== v)) throw new Error("raft snapshot data has no membership header");
+  if (b.length < 8 || MAGIC.some((v, i) => b[i] !== v))
+    throw rpcError("DataLoss", "raft snapshot data has no membership header");
   const len = new DataView(b.buffer, b.byteOffset, b.byteLength).getUint32(4);
-  if (8 + len > b.length) throw new Error("raft snapshot membership header is truncated");
+  if (8 + len > b.length) throw rpcError("DataLoss", "raft snapshot membership header is truncated");
   let parsed: unknown;
   try {
     parsed = JSON.parse(new TextDecoder().decode(b.subarray(8, 8 + len)));
   } catch (e) {
-    throw new Error(`raft snapshot membership header is not JSON: ${e instanceof Error ? e.message : String(e)}`);
+    throw rpcError(
+      "DataLoss",
+      `raft snapshot membership header is not JSON: ${e instanceof Error ? e.message : String(e)}`,
+    );
   }
   const h = header.parse(parsed);
   return { members: h.members, removed: h.removed, data: b.subarray(8 + len) };

@@ -1,10 +1,13 @@
+import { Code, RpcError } from "../../rpc/status.ts";
 /**
  * What goes wrong with the Raft data on disk. The message always names the
  * file (and, for a WAL record, the byte offset) so an operator can look at it.
+ * The project's one error type, code Unknown: what SwarmKit's plain storage
+ * errors become on the wire.
  */
-export class RaftStorageError extends Error {
+export class RaftStorageError extends RpcError {
   constructor(message: string) {
-    super(message);
+    super(Code.Unknown, message);
     this.name = "RaftStorageError";
   }
 }

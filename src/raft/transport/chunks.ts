@@ -1,3 +1,4 @@
+import { rpcError } from "../../rpc/status.ts";
 /**
  * Splitting a payload larger than the server's max_payload into numbered
  * chunks, and putting them back together on the other side. A chunk carries
@@ -61,7 +62,10 @@ export class Reassembler {
     }
     if (p.parts.length !== tag.count) {
       this.transfers.delete(tag.transferId);
-      throw new Error(`chunk ${tag.transferId} says ${tag.count} parts, the transfer has ${p.parts.length}`);
+      throw rpcError(
+        "InvalidArgument",
+        `chunk ${tag.transferId} says ${tag.count} parts, the transfer has ${p.parts.length}`,
+      );
     }
     if (p.parts[tag.index] !== undefined) return undefined;
     p.parts[tag.index] = data.slice();
@@ -69,7 +73,7 @@ export class Reassembler {
     p.bytes += data.length;
     if (p.bytes > this.opts.maxBytes) {
       this.transfers.delete(tag.transferId);
-      throw new Error(`chunked transfer ${tag.transferId} exceeds ${this.opts.maxBytes} bytes`);
+      throw rpcError("ResourceExhausted", `chunked transfer ${tag.transferId} exceeds ${this.opts.maxBytes} bytes`);
     }
     if (p.received < tag.count) return undefined;
     this.transfers.delete(tag.transferId);
