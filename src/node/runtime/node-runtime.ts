@@ -74,9 +74,8 @@ export class NodeRuntime {
       send,
       onSessionMessage: (msg) => roles.observe(msg),
     });
-    const stopRun = runStopper(this.epoch, this.agent, this.manager);
-    this.stopRun = stopRun;
-    this.leaving = new Leave(this.state, stopRun, send);
+    this.stopRun = runStopper(this.epoch, this.agent, this.manager);
+    this.leaving = new Leave(this.state, this.stopRun, send);
     this.clusterState = createActor(clusterStateMachine);
     const machine = nodeWithEffects({
       state: this.state,
@@ -89,7 +88,7 @@ export class NodeRuntime {
       epoch: this.epoch,
       mirror: clusterStateMirror(this.clusterState, opts.log),
       log: opts.log,
-      stopRun,
+      stopRun: this.stopRun,
       send,
     });
     this.node = createActor(machine, {
