@@ -19,6 +19,7 @@ import { RoleChanges } from "./role-changes.ts";
 import { RunEpoch } from "./run-epoch.ts";
 import { NodeStart } from "./start-node.ts";
 import { StartOutcome } from "./start-outcome.ts";
+import { runStopper } from "./stop-run.ts";
 import { untilInactive } from "./until-inactive.ts";
 
 export interface NodeRuntimeOptions {
@@ -55,11 +56,12 @@ export class NodeRuntime {
   private readonly agent: AgentRunner;
   private readonly nodeStart: NodeStart;
   private readonly leaving: Leave;
+  /** The run ends: its agent and manager stop, the state dir stays. */
+  private readonly stopRun: () => Promise<void>;
 
   constructor(opts: NodeRuntimeOptions) {
     this.opts = opts;
     const send = (e: NodeEvent) => this.node.send(e);
-    const stopRun = () => this.stopRun();
     this.state = new NodeState(opts.swarmDir, opts.startConfig, opts.log);
     this.manager = new ManagerSupervisor(opts, this.state);
     this.nodeStart = new NodeStart(this.state, this.manager, opts.profile);
@@ -72,7 +74,8 @@ export class NodeRuntime {
       send,
       onSessionMessage: (msg) => roles.observe(msg),
     });
-    this.leaving = new Leave(this.state, stopRun, send);
+    this.stopRun = runStopper(this.epoch, this.agent, this.manager);
+    this.leaving = new Leave(this.state, this.stopRun, send);
     this.clusterState = createActor(clusterStateMachine);
     const machine = nodeWithEffects({
       state: this.state,
@@ -85,7 +88,7 @@ export class NodeRuntime {
       epoch: this.epoch,
       mirror: clusterStateMirror(this.clusterState, opts.log),
       log: opts.log,
-      stopRun,
+      stopRun: this.stopRun,
       send,
     });
     this.node = createActor(machine, {
@@ -193,11 +196,5 @@ export class NodeRuntime {
     const ready = this.outcome.wait();
     this.node.send({ type: "START", mode });
     return ready;
-  }
-
-  /** The run ends: its agent and manager stop, the state dir stays. */
-  private async stopRun(): Promise<void> {
-    this.epoch.next();
-    await Promise.allSettled([this.agent.stop(), this.manager.stop(false)]);
   }
 }
