@@ -4,6 +4,7 @@ import type { RaftStorage } from "../storage/index.ts";
 import { MAX_TRANSACTION_BYTES } from "../transport/index.ts";
 import { isEmptySnapshot, type RaftId, type RaftMember } from "../types.ts";
 import { Applier } from "./applier.ts";
+import { CoreSync } from "./core-sync.ts";
 import {
   ErrLostLeadership,
   ErrMemberUnknown,
@@ -73,7 +74,7 @@ export class RaftNode {
       isStopped: () => this.stopped,
       stop: () => this.stop(),
     };
-    this.proposals = new Proposals(core, () => this.afterInput());
+    this.proposals = new Proposals(core, () => this.loop.afterInput());
     this.mirror = new RoleMirror(this.raftId, core.status(), opts);
     this.actor = this.mirror.actor;
     this.removal = new Removal({ ...parts, proposals: this.proposals, mirror: this.mirror });
@@ -88,7 +89,7 @@ export class RaftNode {
       profile: opts.profile,
       removal: this.removal,
       slow,
-      afterInput: () => this.afterInput(),
+      afterInput: () => this.loop.afterInput(),
     });
     this.applier = new Applier({ ...parts, proposals: this.proposals, removeSelf: () => this.removal.removeSelf() });
     this.loop = new ReadyLoop({
@@ -97,10 +98,13 @@ export class RaftNode {
       slow,
       isRemovedSelf: () => this.removal.removed,
       fail: (e) => this.fail(e),
-      advanced: () => {
-        this.syncMachine();
-        this.watchers.check();
-      },
+      coreSync: new CoreSync({
+        core,
+        mirror: this.mirror,
+        proposals: this.proposals,
+        removal: this.removal,
+        watchers: this.watchers,
+      }),
     });
   }
 
@@ -190,7 +194,7 @@ export class RaftNode {
     if (!this.isLeader()) return Promise.reject(raftError(ErrLostLeadership));
     if (!this.membership.has(to) || to === this.raftId) return Promise.reject(raftError(ErrMemberUnknown));
     this.core.transferLeadership(to);
-    this.afterInput();
+    this.loop.afterInput();
     const timeoutMs = (5 + 2 * this.opts.profile.raftElectionTicks) * this.opts.profile.raftTickMs;
     return this.watchers.waitUntil(() => this.mirror.current.lead === to, timeoutMs);
   }
@@ -267,30 +271,13 @@ export class RaftNode {
     this.actor.stop();
   }
 
-  // --- inputs, refusals, role mirror, failure ------------------------------------
-
-  /** The core took an input: mirror its role, then drain its Ready. */
-  private afterInput(): void {
-    this.syncMachine();
-    this.loop.kick();
-  }
+  // --- refusals, failure ------------------------------------------------------------
 
   private refuseMembershipChange(): Error | undefined {
     if (this.stopped) return raftError(ErrStopped);
     if (!this.isMember()) return raftError(ErrNoRaftMember);
     if (!this.isLeader()) return raftError(ErrLostLeadership);
     return undefined;
-  }
-
-  /** Sends CORE_STATE when the core's role, term or leader changed; fails waits on lost leadership. */
-  private syncMachine(): void {
-    const prev = this.mirror.record(this.core.status());
-    if (!prev) return;
-    if (prev.role === "leader" && this.mirror.current.role !== "leader") {
-      this.proposals.rejectAll(raftError(ErrLostLeadership));
-    }
-    if (!this.removal.removed) this.mirror.announce();
-    this.watchers.check();
   }
 
   private fail(e: unknown): void {

@@ -3,6 +3,7 @@ import type { RaftStorage } from "../storage/index.ts";
 import type { RaftTransport } from "../transport/index.ts";
 import { isEmptySnapshot, type Ready } from "../types.ts";
 import type { Applier } from "./applier.ts";
+import type { CoreSync } from "./core-sync.ts";
 import type { Membership } from "./membership.ts";
 import { type SlowWarningContext, warnIfSlow } from "./slow-warning.ts";
 
@@ -19,8 +20,8 @@ export interface ReadyLoopDeps {
   stop(): Promise<void>;
   /** Persisting or applying failed: the node stops. */
   fail(e: unknown): void;
-  /** The core advanced past a Ready: mirror its role, wake state watchers. */
-  advanced(): void;
+  /** Mirrors the core into the rest of the member after each input and each Ready. */
+  readonly coreSync: CoreSync;
   readonly slow: SlowWarningContext;
 }
 
@@ -32,6 +33,12 @@ export class ReadyLoop {
   private draining: Promise<void> | undefined;
 
   constructor(private readonly d: ReadyLoopDeps) {}
+
+  /** The core took an input: mirror it, then drain its Ready. */
+  afterInput(): void {
+    this.d.coreSync.afterInput();
+    this.kick();
+  }
 
   /** Starts draining unless a drain runs already or there is nothing ready. */
   kick(): void {
@@ -63,7 +70,7 @@ export class ReadyLoop {
       });
       if (d.isStopped()) return;
       d.core.advance(rd);
-      d.advanced();
+      d.coreSync.advanced();
     }
   }
 
