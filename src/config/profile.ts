@@ -1,4 +1,3 @@
-import { rpcError } from "../rpc/status.ts";
 /**
  * Timing profiles. `swarm` is Swarm's own clock; `fast` divides every period by
  * the same factor (the Raft tick by twice that), so demos and tests see the same
@@ -90,5 +89,5 @@ export const profiles: Record<ProfileName, TimingProfile> = {
 
 export function profile(name: string): TimingProfile {
   if (name === "swarm" || name === "fast") return profiles[name];
-  throw rpcError("InvalidArgument", `unknown timing profile "${name}" (expected "fast" or "swarm")`);
+  throw new Error(`unknown timing profile "${name}" (expected "fast" or "swarm")`);
 }
