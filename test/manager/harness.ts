@@ -134,12 +134,3 @@ export function call<Res>(invoke: (cb: (err: unknown, res?: Res) => void) => voi
     invoke((err, res) => (err ? reject(toRpcError(err)) : resolve(res as Res)));
   });
 }
-
-export async function rejection(p: Promise<unknown>): Promise<RpcError> {
-  try {
-    await p;
-  } catch (e) {
-    return toRpcError(e);
-  }
-  throw new Error("expected the call to fail");
-}
