@@ -2,7 +2,7 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { ErrInvalidMessage } from "../../../src/raft/core/index.ts";
 import type { Message } from "../../../src/raft/types.ts";
-import { Cluster, enc } from "./harness.ts";
+import { Cluster, enc } from "./support/core-cluster.ts";
 
 const app = (over: Partial<Message>): Message => ({
   type: "MsgApp",

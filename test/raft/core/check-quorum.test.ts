@@ -1,7 +1,7 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { NONE } from "../../../src/raft/types.ts";
-import { Cluster } from "./harness.ts";
+import { Cluster } from "./support/core-cluster.ts";
 
 test("a leader that hears from no quorum for an election timeout steps down", () => {
   const c = new Cluster(["1", "2", "3"]);

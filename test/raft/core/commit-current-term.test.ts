@@ -1,7 +1,7 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { CommitsPreviousTermCore } from "../sim/broken-cores.ts";
-import { Cluster, dec, enc } from "./harness.ts";
+import { CommitsPreviousTermCore } from "../sim/support/broken-cores.ts";
+import { Cluster, dec, enc } from "./support/core-cluster.ts";
 
 /**
  * The Raft paper's figure 8 on three members. 1 (term 2) writes X at index n

@@ -2,7 +2,7 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { ErrProposalDropped } from "../../../src/raft/core/index.ts";
 import type { ConfChange } from "../../../src/raft/types.ts";
-import { Cluster } from "./harness.ts";
+import { Cluster } from "./support/core-cluster.ts";
 
 const cc = (type: ConfChange["type"], nodeId: string): ConfChange => ({ type, nodeId, context: new Uint8Array() });
 

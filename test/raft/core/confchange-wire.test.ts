@@ -4,7 +4,7 @@ import * as codec from "../../../src/raft/codec.ts";
 import { decodeConfChange, encodeConfChange } from "../../../src/raft/core/confchange/wire.ts";
 import { RaftInvariantError } from "../../../src/raft/core/index.ts";
 import type { ConfChange, ConfChangeType } from "../../../src/raft/types.ts";
-import { Rng } from "../sim/prng.ts";
+import { Rng } from "../sim/support/prng.ts";
 
 // The core writes ConfChange entries itself (it may not load raft.proto):
 // the bytes in the WAL and on the wire must stay exactly the protobuf ones.

@@ -1,7 +1,7 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { MemoryStorage, RaftCore } from "../../../src/raft/core/index.ts";
-import { Cluster } from "./harness.ts";
+import { Cluster } from "./support/core-cluster.ts";
 
 test("a follower that hears no leader for its election timeout is elected by a quorum", () => {
   const c = new Cluster(["1", "2", "3"]);

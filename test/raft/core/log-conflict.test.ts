@@ -1,6 +1,6 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { Cluster, dec, enc } from "./harness.ts";
+import { Cluster, dec, enc } from "./support/core-cluster.ts";
 
 const log = (c: Cluster, id: string): string[] => {
   const s = c.node(id).storage;

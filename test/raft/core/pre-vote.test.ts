@@ -1,6 +1,6 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { Cluster } from "./harness.ts";
+import { Cluster } from "./support/core-cluster.ts";
 
 test("a partitioned member pre-votes without bumping its term, and does not disrupt the leader when it rejoins", () => {
   const c = new Cluster(["1", "2", "3"]);

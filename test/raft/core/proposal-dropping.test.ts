@@ -2,20 +2,10 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { ErrProposalDropped, ErrStepLocalMsg } from "../../../src/raft/core/index.ts";
 import type { Message, MessageType } from "../../../src/raft/types.ts";
-import { Cluster, enc } from "./harness.ts";
+import { msg } from "../transport/support/messages.ts";
+import { Cluster, enc } from "./support/core-cluster.ts";
 
-const m = (type: MessageType): Message => ({
-  type,
-  from: "2",
-  to: "1",
-  term: 5,
-  logTerm: 0,
-  index: 0,
-  entries: [],
-  commit: 0,
-  reject: false,
-  rejectHint: 0,
-});
+const m = (type: MessageType): Message => msg(type, "2", "1", { term: 5 });
 
 test("a proposal on a member with no leader, or that is not the leader, is dropped", () => {
   const c = new Cluster(["1", "2", "3"]);

@@ -1,6 +1,6 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { Cluster, dec, enc } from "./harness.ts";
+import { Cluster, dec, enc } from "./support/core-cluster.ts";
 
 test("proposals are committed by a quorum and applied in order on every member", () => {
   const c = new Cluster(["1", "2", "3"]);

@@ -1,6 +1,6 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { Cluster, dec, enc } from "./harness.ts";
+import { Cluster, dec, enc } from "./support/core-cluster.ts";
 
 test("a follower whose next entry was compacted away gets the snapshot, then the entries after it", () => {
   const c = new Cluster(["1", "2", "3"]);

@@ -1,7 +1,7 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { ErrProposalDropped } from "../../../src/raft/core/index.ts";
-import { Cluster, enc } from "./harness.ts";
+import { Cluster, enc } from "./support/core-cluster.ts";
 
 test("transferring leadership: the target is caught up, gets MsgTimeoutNow and wins the next term", () => {
   const c = new Cluster(["1", "2", "3"]);

@@ -1,6 +1,6 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { formatFailure, runBudget, runSeed } from "./simulation.ts";
+import { formatFailure, runBudget, runSeed } from "./support/simulation.ts";
 
 // Deterministic simulation of 1–5 members under drops, delays, duplicates,
 // reordering, partitions, crashes (keeping only what was persisted) and

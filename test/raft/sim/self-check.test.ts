@@ -1,7 +1,7 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { CommitsPreviousTermCore, VotesForStaleLogsCore } from "./broken-cores.ts";
-import { runBudget, runSeed } from "./simulation.ts";
+import { CommitsPreviousTermCore, VotesForStaleLogsCore } from "./support/broken-cores.ts";
+import { runBudget, runSeed } from "./support/simulation.ts";
 
 // The simulation can fail: a copy of the core that grants votes to candidates
 // with stale logs is caught by the checker within a few seeds, with the
