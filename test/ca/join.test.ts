@@ -4,7 +4,7 @@ import { decodeIdentityCertificate } from "../../src/ca/insecure-credentials.ts"
 import { requestNodeIdentity } from "../../src/ca/join.ts";
 import { generateJoinToken } from "../../src/ca/join-token.ts";
 import { createRootCA, rootCADigestHex } from "../../src/ca/root-ca.ts";
-import { startCluster, type TestCluster } from "../manager/harness.ts";
+import { startCluster, type TestCluster } from "../manager/support/manager-cluster.ts";
 import { rpcRejection } from "../support/caught.ts";
 
 let c: TestCluster;

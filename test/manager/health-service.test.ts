@@ -4,7 +4,8 @@ import * as assert from "uvu/assert";
 import type { HealthCheckResponse__Output } from "../../src/gen/docker/swarmkit/v1/HealthCheckResponse.ts";
 import { swarmkit } from "../../src/rpc/proto.ts";
 import { rpcRejection } from "../support/caught.ts";
-import { call, identityMetadata, joinWorker, startCluster, type TestCluster } from "./harness.ts";
+import { identityMetadata } from "./support/dispatcher-client.ts";
+import { call, joinWorker, startCluster, type TestCluster } from "./support/manager-cluster.ts";
 
 /** SwarmKit's Health service on a manager's gRPC listener: Check("Raft") is what the leader asks a joiner. */
 let c: TestCluster;

@@ -4,15 +4,15 @@ import type { HeartbeatResponse__Output } from "../../src/gen/docker/swarmkit/v1
 import { durationToMs } from "../../src/manager/period.ts";
 import { rpcRejection } from "../support/caught.ts";
 import { waitFor } from "../support/wait-for.ts";
+import { identityMetadata } from "./support/dispatcher-client.ts";
 import {
   call,
   dispatcherClient,
-  identityMetadata,
   joinWorker,
   openSession,
   startCluster,
   type TestCluster,
-} from "./harness.ts";
+} from "./support/manager-cluster.ts";
 
 let c: TestCluster;
 test.before.each(async () => {

@@ -2,15 +2,15 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { rpcRejection } from "../support/caught.ts";
 import { waitFor } from "../support/wait-for.ts";
+import { identityMetadata } from "./support/dispatcher-client.ts";
 import {
   call,
   dispatcherClient,
-  identityMetadata,
   joinWorker,
   openSession,
   startCluster,
   testProfile,
-} from "./harness.ts";
+} from "./support/manager-cluster.ts";
 
 test("a restarted manager (same swarmDir) still lists its nodes, cluster and tokens, and marks them UNKNOWN", async () => {
   const c = await startCluster();

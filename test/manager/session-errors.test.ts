@@ -2,15 +2,15 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { newId } from "../../src/ca/ids.ts";
 import { rpcRejection } from "../support/caught.ts";
+import { identityMetadata } from "./support/dispatcher-client.ts";
 import {
   call,
   dispatcherClient,
-  identityMetadata,
   joinWorker,
   openSession,
   startCluster,
   type TestCluster,
-} from "./harness.ts";
+} from "./support/manager-cluster.ts";
 
 let c: TestCluster;
 test.before.each(async () => {

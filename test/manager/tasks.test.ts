@@ -5,16 +5,16 @@ import type { Task__Output } from "../../src/gen/docker/swarmkit/v1/Task.ts";
 import type { TaskState__Output } from "../../src/gen/docker/swarmkit/v1/TaskState.ts";
 import { rpcRejection } from "../support/caught.ts";
 import { collector } from "../support/wait-for.ts";
+import { identityMetadata } from "./support/dispatcher-client.ts";
 import {
   call,
   dispatcherClient,
-  identityMetadata,
   joinWorker,
   openSession,
   startCluster,
   type TestCluster,
   testProfile,
-} from "./harness.ts";
+} from "./support/manager-cluster.ts";
 
 let c: TestCluster;
 test.before.each(async () => {

@@ -2,7 +2,7 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { type ActorTransition, type EventsSubscription, subscribeEvents } from "../../src/bus/events.ts";
 import { collector } from "../support/wait-for.ts";
-import { DaemonCluster } from "./support.ts";
+import { DaemonCluster } from "./support/daemon-cluster.ts";
 
 let c: DaemonCluster;
 let sub: EventsSubscription | undefined;

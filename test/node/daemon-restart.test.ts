@@ -6,7 +6,7 @@ import { profiles } from "../../src/config/profile.ts";
 import { runDaemon } from "../../src/node/daemon.ts";
 import { rejection } from "../support/caught.ts";
 import { waitFor } from "../support/wait-for.ts";
-import { DaemonCluster } from "./support.ts";
+import { DaemonCluster } from "./support/daemon-cluster.ts";
 
 let c: DaemonCluster;
 

@@ -4,7 +4,7 @@ import { newId } from "../../../src/ca/ids.ts";
 import type { Task__Output } from "../../../src/gen/docker/swarmkit/v1/Task.ts";
 import { removeNode } from "../../../src/manager/controlapi/index.ts";
 import { rpcRejection } from "../../support/caught.ts";
-import { addNode, clusterStore, FakeRaft, nodeOf } from "./fixture.ts";
+import { addNode, clusterStore, FakeRaft, nodeOf } from "./support/cluster-store.ts";
 
 test("a missing ID is an invalid argument, an unknown node is not found", async () => {
   const { store, m1 } = await clusterStore();

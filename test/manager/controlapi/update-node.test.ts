@@ -3,7 +3,7 @@ import * as assert from "uvu/assert";
 import type { NodeSpec__Output } from "../../../src/gen/docker/swarmkit/v1/NodeSpec.ts";
 import { singleManagerMembership, updateNode } from "../../../src/manager/controlapi/index.ts";
 import { rpcRejection } from "../../support/caught.ts";
-import { addNode, clusterStore, FakeRaft, nodeOf } from "./fixture.ts";
+import { addNode, clusterStore, FakeRaft, nodeOf } from "./support/cluster-store.ts";
 
 const spec = (over: Partial<NodeSpec__Output>): NodeSpec__Output => ({
   annotations: { name: "", labels: {} },

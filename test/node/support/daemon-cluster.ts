@@ -3,14 +3,14 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { NatsConnection } from "@nats-io/transport-node";
 import * as assert from "uvu/assert";
-import { connectBus } from "../../src/bus/connection.ts";
-import { callDaemon } from "../../src/bus/daemon-client.ts";
-import type { DaemonRequest, DaemonResults, DaemonVerb } from "../../src/bus/daemon-contract.ts";
-import { type NatsServerHandle, startNatsServer } from "../../src/bus/nats-server.ts";
-import { profiles, type TimingProfile } from "../../src/config/profile.ts";
-import { type DaemonHandle, runDaemon } from "../../src/node/daemon.ts";
-import { RpcError } from "../../src/rpc/status.ts";
-import { rejection } from "../support/caught.ts";
+import { connectBus } from "../../../src/bus/connection.ts";
+import { callDaemon } from "../../../src/bus/daemon-client.ts";
+import type { DaemonRequest, DaemonResults, DaemonVerb } from "../../../src/bus/daemon-contract.ts";
+import { type NatsServerHandle, startNatsServer } from "../../../src/bus/nats-server.ts";
+import { profiles, type TimingProfile } from "../../../src/config/profile.ts";
+import { type DaemonHandle, runDaemon } from "../../../src/node/daemon.ts";
+import { RpcError } from "../../../src/rpc/status.ts";
+import { rejection } from "../../support/caught.ts";
 
 /** A nats-server, a CLI-side connection and in-process daemons, all closed by stop(). */
 export class DaemonCluster {
