@@ -9,8 +9,8 @@
 import { createHash, type Hash } from "node:crypto";
 import type { RaftCore } from "../src/raft/core/index.ts";
 import type { RaftId, Ready } from "../src/raft/types.ts";
-import { CommitsPreviousTermCore, VotesForStaleLogsCore } from "../test/raft/sim/broken-cores.ts";
-import { type CoreFactory, runSeed, type SimResult } from "../test/raft/sim/simulation.ts";
+import { CommitsPreviousTermCore, VotesForStaleLogsCore } from "../test/raft/sim/support/broken-cores.ts";
+import { type CoreFactory, runSeed, type SimResult } from "../test/raft/sim/support/simulation.ts";
 
 const SEEDS = 3000;
 /** As self-check.test.ts: the stale-vote core must fail within 500 seeds, the figure-8 core at this seed. */

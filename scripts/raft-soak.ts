@@ -4,8 +4,8 @@
 //   node --import tsx scripts/raft-soak.ts --seconds 300 --seed-start 100000
 // With --broken <name> it runs a deliberately broken core instead (failures expected).
 import { parseArgs } from "node:util";
-import { CommitsPreviousTermCore, VotesForStaleLogsCore } from "../test/raft/sim/broken-cores.ts";
-import { type CoreFactory, formatFailure, runBudget } from "../test/raft/sim/simulation.ts";
+import { CommitsPreviousTermCore, VotesForStaleLogsCore } from "../test/raft/sim/support/broken-cores.ts";
+import { type CoreFactory, formatFailure, runBudget } from "../test/raft/sim/support/simulation.ts";
 
 /** Deliberately broken cores, to check the checker (`--broken <name>`). */
 const broken: Record<string, CoreFactory> = {

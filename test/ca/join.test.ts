@@ -4,7 +4,8 @@ import { decodeIdentityCertificate } from "../../src/ca/insecure-credentials.ts"
 import { requestNodeIdentity } from "../../src/ca/join.ts";
 import { generateJoinToken } from "../../src/ca/join-token.ts";
 import { createRootCA, rootCADigestHex } from "../../src/ca/root-ca.ts";
-import { rejection, startCluster, type TestCluster } from "../manager/harness.ts";
+import { startCluster, type TestCluster } from "../manager/support/manager-cluster.ts";
+import { rpcRejection } from "../support/caught.ts";
 
 let c: TestCluster;
 test.before(async () => {
@@ -49,7 +50,7 @@ test("the manager token issues a manager identity; availability is kept", async 
 
 test("a malformed token fails before any call: InvalidArgument 'invalid join token'", async () => {
   for (const token of ["", "SWMTKN-1-abc-def", "nonsense", `SWMTKN-2-${"0".repeat(50)}-${"0".repeat(25)}`]) {
-    const e = await rejection(join(token));
+    const e = await rpcRejection(() => join(token));
     assert.is(e.grpcText, "rpc error: code = InvalidArgument desc = invalid join token");
   }
 });
@@ -57,7 +58,7 @@ test("a malformed token fails before any call: InvalidArgument 'invalid join tok
 test("a well-formed token with a wrong secret → InvalidArgument 'A valid join token is necessary to join this cluster'", async () => {
   const worker = c.manager.joinTokens().worker;
   const wrong = `${worker.slice(0, -25)}${"z".repeat(25)}`;
-  const e = await rejection(join(wrong));
+  const e = await rpcRejection(() => join(wrong));
   assert.is(
     e.grpcText,
     "rpc error: code = InvalidArgument desc = A valid join token is necessary to join this cluster",
@@ -66,7 +67,7 @@ test("a well-formed token with a wrong secret → InvalidArgument 'A valid join 
 
 test("a token of another root CA → 'remote CA does not match fingerprint. Expected: <hex>'", async () => {
   const other = createRootCA().certificate;
-  const e = await rejection(join(generateJoinToken(other)));
+  const e = await rpcRejection(() => join(generateJoinToken(other)));
   assert.is(e.message, `remote CA does not match fingerprint. Expected: ${rootCADigestHex(other)}`);
 });
 
@@ -76,7 +77,7 @@ test("a rotated worker token replaces the old one, the manager token is unchange
   assert.is.not(after.worker, before.worker);
   assert.is(after.manager, before.manager);
   assert.equal(c.manager.joinTokens(), after);
-  const e = await rejection(join(before.worker));
+  const e = await rpcRejection(() => join(before.worker));
   assert.is(e.message, "A valid join token is necessary to join this cluster");
   assert.is((await join(after.worker)).identity.role, "swarm-worker");
 });

@@ -8,7 +8,8 @@ import { newId } from "../../src/ca/ids.ts";
 import { insecureServerCredentials } from "../../src/ca/insecure-credentials.ts";
 import { profiles } from "../../src/config/profile.ts";
 import { startManager } from "../../src/manager/manager.ts";
-import { dispatcherClient, identityMetadata, joinWorker, openSession, startCluster } from "./harness.ts";
+import { identityMetadata } from "./support/dispatcher-client.ts";
+import { dispatcherClient, joinWorker, openSession, startCluster } from "./support/manager-cluster.ts";
 
 test("bootstrap creates the default cluster with Swarm's default spec, and this node as the leader", async () => {
   const tmp = mkdtempSync(join(tmpdir(), "swarmbus-boot-"));

@@ -4,15 +4,15 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import type { HeartbeatResponse__Output } from "../../src/gen/docker/swarmkit/v1/HeartbeatResponse.ts";
 import { Code, type RpcError, toRpcError } from "../../src/rpc/status.ts";
+import { identityMetadata } from "./support/dispatcher-client.ts";
 import {
   call,
   dispatcherClient,
-  identityMetadata,
   joinWorker,
   openSession,
   startCluster,
   type TestCluster,
-} from "./harness.ts";
+} from "./support/manager-cluster.ts";
 
 let c: TestCluster;
 test.before(async () => {

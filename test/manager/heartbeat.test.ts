@@ -2,17 +2,17 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import type { HeartbeatResponse__Output } from "../../src/gen/docker/swarmkit/v1/HeartbeatResponse.ts";
 import { durationToMs } from "../../src/manager/period.ts";
+import { rpcRejection } from "../support/caught.ts";
 import { waitFor } from "../support/wait-for.ts";
+import { identityMetadata } from "./support/dispatcher-client.ts";
 import {
   call,
   dispatcherClient,
-  identityMetadata,
   joinWorker,
   openSession,
-  rejection,
   startCluster,
   type TestCluster,
-} from "./harness.ts";
+} from "./support/manager-cluster.ts";
 
 let c: TestCluster;
 test.before.each(async () => {
@@ -58,7 +58,7 @@ test("heartbeats keep a node READY; when they stop it goes DOWN 'heartbeat failu
   assert.is(down.status?.message, "heartbeat failure");
   const end = await s.ended;
   assert.is(end.grpcText, "rpc error: code = NotFound desc = node not registered");
-  const hb = await rejection(call((cb) => client.Heartbeat({ session_id }, md, cb)));
+  const hb = await rpcRejection(() => call((cb) => client.Heartbeat({ session_id }, md, cb)));
   assert.is(hb.grpcText, "rpc error: code = NotFound desc = node not registered");
   // The agent re-registers and the node is READY again.
   const again = await openSession(c, client, md).first;

@@ -1,7 +1,7 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
+import { freePort } from "../../src/net/free-port.ts";
 import { toRpcError } from "../../src/rpc/status.ts";
-import { freePort } from "../support/swarm.ts";
 import { JoinManagers } from "./support/join-managers.ts";
 
 /**

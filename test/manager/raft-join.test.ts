@@ -12,8 +12,8 @@ import { requestNodeIdentity } from "../../src/ca/join.ts";
 import { controlClient } from "../../src/manager/control-bus/index.ts";
 import { type ManagerInternals, startManagerInternals } from "../../src/manager/manager.ts";
 import { type RpcError, toRpcError } from "../../src/rpc/status.ts";
-import { testProfile } from "./harness.ts";
 import { serveHealth } from "./support/join-managers.ts";
+import { testProfile } from "./support/manager-cluster.ts";
 
 /** SwarmKit's raft Join, answered by the leader on the control bus. */
 let nats: NatsServerHandle;

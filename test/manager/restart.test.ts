@@ -1,16 +1,16 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
+import { rpcRejection } from "../support/caught.ts";
 import { waitFor } from "../support/wait-for.ts";
+import { identityMetadata } from "./support/dispatcher-client.ts";
 import {
   call,
   dispatcherClient,
-  identityMetadata,
   joinWorker,
   openSession,
-  rejection,
   startCluster,
   testProfile,
-} from "./harness.ts";
+} from "./support/manager-cluster.ts";
 
 test("a restarted manager (same swarmDir) still lists its nodes, cluster and tokens, and marks them UNKNOWN", async () => {
   const c = await startCluster();
@@ -76,13 +76,13 @@ test("after a restart an old session is 'session invalid' until the node registe
     const { session_id } = await openSession(c, dispatcherClient(c), md).first;
     const m = await c.restart();
     const client = dispatcherClient(c);
-    const e = await rejection(call((cb) => client.Heartbeat({ session_id }, md, cb)));
+    const e = await rpcRejection(() => call((cb) => client.Heartbeat({ session_id }, md, cb)));
     assert.is(e.grpcText, "rpc error: code = InvalidArgument desc = session invalid");
     await waitFor(() => m.getNode(w.identity.nodeId).status?.state === "DOWN", {
       timeoutMs: 10_000,
       what: "the node to go DOWN",
     });
-    const gone = await rejection(call((cb) => client.Heartbeat({ session_id }, md, cb)));
+    const gone = await rpcRejection(() => call((cb) => client.Heartbeat({ session_id }, md, cb)));
     assert.is(gone.grpcText, "rpc error: code = NotFound desc = node not registered");
   } finally {
     await c.close();

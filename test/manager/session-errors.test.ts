@@ -1,16 +1,16 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { newId } from "../../src/ca/ids.ts";
+import { rpcRejection } from "../support/caught.ts";
+import { identityMetadata } from "./support/dispatcher-client.ts";
 import {
   call,
   dispatcherClient,
-  identityMetadata,
   joinWorker,
   openSession,
-  rejection,
   startCluster,
   type TestCluster,
-} from "./harness.ts";
+} from "./support/manager-cluster.ts";
 
 let c: TestCluster;
 test.before.each(async () => {
@@ -26,11 +26,11 @@ test("Heartbeat with a wrong or empty session ID → InvalidArgument 'session in
   const md = identityMetadata(worker.identity);
   await openSession(c, client, md).first;
   for (const session_id of [newId(), ""]) {
-    const e = await rejection(call((cb) => client.Heartbeat({ session_id }, md, cb)));
+    const e = await rpcRejection(() => call((cb) => client.Heartbeat({ session_id }, md, cb)));
     assert.is(e.grpcText, "rpc error: code = InvalidArgument desc = session invalid");
   }
-  const a = await rejection(
-    new Promise((_, reject) => client.Assignments({ session_id: newId() }, md).on("error", reject)),
+  const a = await rpcRejection(
+    () => new Promise((_, reject) => client.Assignments({ session_id: newId() }, md).on("error", reject)),
   );
   assert.is(a.grpcText, "rpc error: code = InvalidArgument desc = session invalid");
 });
@@ -38,11 +38,11 @@ test("Heartbeat with a wrong or empty session ID → InvalidArgument 'session in
 test("a node that never registered → NotFound 'node not registered'", async () => {
   const worker = await joinWorker(c);
   const client = dispatcherClient(c);
-  const e = await rejection(
+  const e = await rpcRejection(() =>
     call((cb) => client.Heartbeat({ session_id: newId() }, identityMetadata(worker.identity), cb)),
   );
   assert.is(e.grpcText, "rpc error: code = NotFound desc = node not registered");
-  const u = await rejection(
+  const u = await rpcRejection(() =>
     call((cb) => client.UpdateTaskStatus({ session_id: newId(), updates: [] }, identityMetadata(worker.identity), cb)),
   );
   assert.is(u.grpcText, "rpc error: code = NotFound desc = node not registered");
@@ -70,14 +70,14 @@ test("identities from another cluster or with an unknown role are denied", async
   const worker = await joinWorker(c);
   const client = dispatcherClient(c);
   const other = newId();
-  const foreign = await rejection(
+  const foreign = await rpcRejection(() =>
     call((cb) => client.Heartbeat({ session_id: "x" }, identityMetadata({ ...worker.identity, clusterId: other }), cb)),
   );
   assert.is(
     foreign.grpcText,
     `rpc error: code = PermissionDenied desc = Permission denied: remote certificate not part of organization: ${c.clusterId}`,
   );
-  const badRole = await rejection(
+  const badRole = await rpcRejection(() =>
     call((cb) =>
       client.Heartbeat(
         { session_id: "x" },
@@ -101,7 +101,7 @@ test("every call after the dispatcher stopped → Aborted 'dispatcher is stopped
   c.manager.dispatcher.stop();
   const end = await s.ended;
   assert.is(end.grpcText, "rpc error: code = Aborted desc = dispatcher is stopped");
-  const hb = await rejection(call((cb) => client.Heartbeat({ session_id }, md, cb)));
+  const hb = await rpcRejection(() => call((cb) => client.Heartbeat({ session_id }, md, cb)));
   assert.is(hb.grpcText, "rpc error: code = Aborted desc = dispatcher is stopped");
   const again = await openSession(c, client, md).ended;
   assert.is(again.grpcText, "rpc error: code = Aborted desc = dispatcher is stopped");

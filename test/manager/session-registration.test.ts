@@ -1,14 +1,14 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { waitFor } from "../support/wait-for.ts";
+import { identityMetadata } from "./support/dispatcher-client.ts";
 import {
   dispatcherClient,
-  identityMetadata,
   joinWorker,
   openSession,
   startCluster,
   type TestCluster,
-} from "./harness.ts";
+} from "./support/manager-cluster.ts";
 
 let c: TestCluster;
 test.before.each(async () => {

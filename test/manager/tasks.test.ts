@@ -3,18 +3,18 @@ import * as assert from "uvu/assert";
 import type { AssignmentsMessage__Output } from "../../src/gen/docker/swarmkit/v1/AssignmentsMessage.ts";
 import type { Task__Output } from "../../src/gen/docker/swarmkit/v1/Task.ts";
 import type { TaskState__Output } from "../../src/gen/docker/swarmkit/v1/TaskState.ts";
+import { rpcRejection } from "../support/caught.ts";
 import { collector } from "../support/wait-for.ts";
+import { identityMetadata } from "./support/dispatcher-client.ts";
 import {
   call,
   dispatcherClient,
-  identityMetadata,
   joinWorker,
   openSession,
-  rejection,
   startCluster,
   type TestCluster,
   testProfile,
-} from "./harness.ts";
+} from "./support/manager-cluster.ts";
 
 let c: TestCluster;
 test.before.each(async () => {
@@ -86,7 +86,7 @@ test("a task of another node → PermissionDenied 'cannot update a task not assi
     tx.putTask(task("mine", nodeId, "ASSIGNED"));
     tx.putTask(task("theirs", "someone-else", "ASSIGNED"));
   });
-  const e = await rejection(
+  const e = await rpcRejection(() =>
     call((cb) =>
       client.UpdateTaskStatus(
         {
@@ -107,7 +107,7 @@ test("a task of another node → PermissionDenied 'cannot update a task not assi
 
 test("an update without a status → InvalidArgument", async () => {
   const { client, md, session_id } = await registered();
-  const e = await rejection(
+  const e = await rpcRejection(() =>
     call((cb) => client.UpdateTaskStatus({ session_id, updates: [{ task_id: "t1" }] }, md, cb)),
   );
   assert.is(e.code, 3);

@@ -1,8 +1,8 @@
-import * as assert from "node:assert/strict";
 import { test } from "uvu";
+import * as assert from "uvu/assert";
 import { type ActorTransition, type EventsSubscription, subscribeEvents } from "../../src/bus/events.ts";
 import { collector } from "../support/wait-for.ts";
-import { DaemonCluster } from "./support.ts";
+import { DaemonCluster } from "./support/daemon-cluster.ts";
 
 let c: DaemonCluster;
 let sub: EventsSubscription | undefined;
@@ -36,8 +36,8 @@ test("init and a forced leave of the only manager, as seen on the events stream"
     bound("inactive"),
   );
   const info = await c.call("m1", "info", {});
-  assert.equal(info.LocalNodeState, "inactive");
-  assert.equal(info.ControlAvailable, false);
+  assert.is(info.LocalNodeState, "inactive");
+  assert.is(info.ControlAvailable, false);
 });
 
 test.run();

@@ -1,9 +1,9 @@
-import * as assert from "node:assert/strict";
 import { readdir } from "node:fs/promises";
 import { createServer, type Server } from "node:net";
 import { join } from "node:path";
 import { test } from "uvu";
-import { DaemonCluster } from "./support.ts";
+import * as assert from "uvu/assert";
+import { DaemonCluster } from "./support/daemon-cluster.ts";
 
 let c: DaemonCluster;
 let busy: Server;
@@ -26,9 +26,9 @@ test("init on a listen address in use fails back to the caller; the node stays o
   const e = await c.callError("m1", "init", { listenAddr: busyAddr });
   assert.match(e.message, /^manager stopped: /);
   const info = await c.call("m1", "info", {});
-  assert.equal(info.LocalNodeState, "inactive");
-  assert.equal(info.Error, "");
-  assert.deepEqual(await readdir(join(dir, "swarm")), []);
+  assert.is(info.LocalNodeState, "inactive");
+  assert.is(info.Error, "");
+  assert.equal(await readdir(join(dir, "swarm")), []);
   // …and a later init on a free address works.
   const ok = await c.call("m1", "init", { listenAddr: "127.0.0.1:0" });
   assert.match(ok.nodeId, /^[0-9a-z]{25}$/);
@@ -38,11 +38,11 @@ test("a join with the manager token makes an active manager that joined the Raft
   const { token, advertiseAddr } = await c.call("m1", "join-token", { role: "manager" });
   await c.daemon("m2");
   const r = await c.call("m2", "join", { token, remoteAddr: advertiseAddr, listenAddr: "127.0.0.1:0" });
-  assert.equal(r.role, "manager");
+  assert.is(r.role, "manager");
   const info = await c.call("m2", "info", {});
-  assert.equal(info.LocalNodeState, "active");
-  assert.equal(info.ControlAvailable, true);
-  assert.equal(info.Managers, 2);
+  assert.is(info.LocalNodeState, "active");
+  assert.is(info.ControlAvailable, true);
+  assert.is(info.Managers, 2);
 });
 
 test.run();

@@ -1,9 +1,9 @@
-import * as assert from "node:assert/strict";
 import { createServer, type Server, type Socket } from "node:net";
 import { test } from "uvu";
+import * as assert from "uvu/assert";
 import { profiles } from "../../src/config/profile.ts";
 import { waitFor } from "../support/wait-for.ts";
-import { DaemonCluster } from "./support.ts";
+import { DaemonCluster } from "./support/daemon-cluster.ts";
 
 let c: DaemonCluster;
 let silent: Server;
@@ -32,8 +32,8 @@ test("a join that is not done in time answers moby's timeout text and goes on in
   await c.daemon("w1", undefined, profile);
   const token = `SWMTKN-1-${"1".repeat(50)}-${"2".repeat(25)}`;
   const e = await c.callError("w1", "join", { token, remoteAddr: silentAddr });
-  assert.equal(e.plain, true);
-  assert.equal(
+  assert.is(e.plain, true);
+  assert.is(
     e.message,
     'Timeout was reached before node joined. The attempt to join the swarm will continue in the background. Use the "docker info" command to see the current swarm status of your node.',
   );
@@ -51,9 +51,9 @@ test("a join that is not done in time answers moby's timeout text and goes on in
     },
     { timeoutMs: 10_000, what: "the background join to fail" },
   );
-  assert.notEqual(info.Error, "");
+  assert.is.not(info.Error, "");
   await c.call("w1", "leave", {});
-  assert.equal((await c.call("w1", "info", {})).LocalNodeState, "inactive");
+  assert.is((await c.call("w1", "info", {})).LocalNodeState, "inactive");
 });
 
 test.run();

@@ -1,11 +1,12 @@
-import * as assert from "node:assert/strict";
 import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { test } from "uvu";
+import * as assert from "uvu/assert";
 import { profiles } from "../../src/config/profile.ts";
 import { runDaemon } from "../../src/node/daemon.ts";
+import { rejection } from "../support/caught.ts";
 import { waitFor } from "../support/wait-for.ts";
-import { DaemonCluster } from "./support.ts";
+import { DaemonCluster } from "./support/daemon-cluster.ts";
 
 let c: DaemonCluster;
 
@@ -30,7 +31,7 @@ test("restarted daemons rejoin their swarm from the state dir, with no new join"
     what: "state.json to hold the manager the session reported",
   });
   const cfg = JSON.parse(await readFile(join(w1Dir, "swarm", "docker-state.json"), "utf8"));
-  assert.equal(cfg.RemoteAddr, init.advertiseAddr);
+  assert.is(cfg.RemoteAddr, init.advertiseAddr);
   await waitFor(
     async () => !JSON.parse(await readFile(join(w1Dir, "swarm", "docker-state.json"), "utf8")).JoinInProgress,
     { timeoutMs: 5000, what: "JoinInProgress to be cleared once ready" },
@@ -47,8 +48,8 @@ test("restarted daemons rejoin their swarm from the state dir, with no new join"
     },
     { timeoutMs: 10_000, what: "m1 to be an active manager again" },
   );
-  assert.equal(m.NodeID, init.nodeId);
-  assert.deepEqual(m.RemoteManagers, [{ NodeID: init.nodeId, Addr: init.advertiseAddr }], "same address as before");
+  assert.is(m.NodeID, init.nodeId);
+  assert.equal(m.RemoteManagers, [{ NodeID: init.nodeId, Addr: init.advertiseAddr }], "same address as before");
 
   await c.daemon("w1", w1Dir);
   const w = await waitFor(
@@ -58,9 +59,9 @@ test("restarted daemons rejoin their swarm from the state dir, with no new join"
     },
     { timeoutMs: 10_000, what: "w1 to be active again" },
   );
-  assert.equal(w.NodeID, w1Id);
+  assert.is(w.NodeID, w1Id);
   const ls = await c.call("m1", "node.ls", {});
-  assert.equal(ls.nodes.length, 2, "the manager kept its nodes");
+  assert.is(ls.nodes.length, 2, "the manager kept its nodes");
 });
 
 test("leaving clears the state dir: a restarted daemon stays out of the swarm", async () => {
@@ -70,7 +71,7 @@ test("leaving clears the state dir: a restarted daemon stays out of the swarm", 
   await c.call("w3", "leave", {});
   await c.stopDaemon("w3");
   await c.daemon("w3", dir);
-  assert.equal((await c.call("w3", "info", {})).LocalNodeState, "inactive");
+  assert.is((await c.call("w3", "info", {})).LocalNodeState, "inactive");
 });
 
 test("a corrupt docker-state.json stops the daemon with an error naming the file", async () => {
@@ -80,10 +81,10 @@ test("a corrupt docker-state.json stops the daemon with an error naming the file
   await c.stopDaemon("x1");
   const file = join(dir, "swarm", "docker-state.json");
   await writeFile(file, "{ nope");
-  await assert.rejects(
+  const e = await rejection(() =>
     runDaemon({ name: "x1", stateDir: dir, natsUrl: c.nats.url, profile: profiles.fast }),
-    (e: unknown) => e instanceof Error && e.message.includes(file) && /not valid JSON/.test(e.message),
   );
+  assert.ok(e instanceof Error && e.message.includes(file) && /not valid JSON/.test(e.message), String(e));
 });
 
 test("a corrupt node certificate: the daemon runs, info shows the error", async () => {
@@ -103,7 +104,7 @@ test("a corrupt node certificate: the daemon runs, info shows the error", async 
   );
   assert.ok(info.Error.includes(file), info.Error);
   await c.call("x2", "leave", { force: true });
-  assert.equal((await c.call("x2", "info", {})).LocalNodeState, "inactive");
+  assert.is((await c.call("x2", "info", {})).LocalNodeState, "inactive");
 });
 
 test.run();

@@ -1,5 +1,5 @@
-import * as assert from "node:assert/strict";
 import { test } from "uvu";
+import * as assert from "uvu/assert";
 import type { Node__Output } from "../../src/gen/docker/swarmkit/v1/Node.ts";
 import type { ClusterInfo } from "../../src/manager/api.ts";
 import { TWO_MANAGER_WARNING } from "../../src/node/errors.ts";
@@ -30,10 +30,10 @@ const base = { nodeId: "n1", remoteManagers: [{ NodeID: "n1", Addr: "127.0.0.1:2
 
 test("inactive: no NodeID, no RemoteManagers, no cluster", () => {
   const i = swarmInfo({ state: "inactive", error: "", nodeId: null, remoteManagers: [], nodeAddr: "", manager: null });
-  assert.equal(i.NodeID, "");
-  assert.equal(i.RemoteManagers, null);
-  assert.equal(i.Cluster, null);
-  assert.equal(i.ControlAvailable, false);
+  assert.is(i.NodeID, "");
+  assert.is(i.RemoteManagers, null);
+  assert.is(i.Cluster, null);
+  assert.is(i.ControlAvailable, false);
 });
 
 test("active manager: counts nodes and managers; durations in nanoseconds", () => {
@@ -43,18 +43,18 @@ test("active manager: counts nodes and managers; durations in nanoseconds", () =
     error: "",
     manager: { cluster: () => cluster, nodes: () => [mgr("n1", "REACHABLE"), worker("w1")] },
   });
-  assert.equal(i.ControlAvailable, true);
-  assert.equal(i.Nodes, 2);
-  assert.equal(i.Managers, 1);
-  assert.equal(i.Cluster?.Spec.Dispatcher.HeartbeatPeriod, 5_000_000_000);
-  assert.equal(i.Cluster?.Spec.CAConfig.NodeCertExpiry, 7_776_000_000_000_000);
-  assert.equal(i.Warnings, null);
+  assert.is(i.ControlAvailable, true);
+  assert.is(i.Nodes, 2);
+  assert.is(i.Managers, 1);
+  assert.is(i.Cluster?.Spec.Dispatcher.HeartbeatPeriod, 5_000_000_000);
+  assert.is(i.Cluster?.Spec.CAConfig.NodeCertExpiry, 7_776_000_000_000_000);
+  assert.is(i.Warnings, null);
 });
 
 test("two managers: the warning, unless the state is error", () => {
   const two = { cluster: () => cluster, nodes: () => [mgr("n1", "REACHABLE"), mgr("n2", "REACHABLE")] };
-  assert.deepEqual(swarmInfo({ ...base, state: "active", error: "", manager: two }).Warnings, [TWO_MANAGER_WARNING]);
-  assert.equal(swarmInfo({ ...base, state: "error", error: "x", manager: two }).Warnings, null);
+  assert.equal(swarmInfo({ ...base, state: "active", error: "", manager: two }).Warnings, [TWO_MANAGER_WARNING]);
+  assert.is(swarmInfo({ ...base, state: "error", error: "x", manager: two }).Warnings, null);
 });
 
 test("a failing ListNodes overwrites Error with the gRPC text", () => {
@@ -69,7 +69,7 @@ test("a failing ListNodes overwrites Error with the gRPC text", () => {
       },
     },
   });
-  assert.equal(i.Error, "rpc error: code = DeadlineExceeded desc = context deadline exceeded");
+  assert.is(i.Error, "rpc error: code = DeadlineExceeded desc = context deadline exceeded");
 });
 
 const PREFIX = "You are attempting to leave the swarm on a node that is participating as a manager. ";
@@ -78,18 +78,18 @@ const SUFFIX =
 
 test("leave messages for a manager, as moby builds them", () => {
   const last = managerStats([mgr("n1", "REACHABLE"), worker("w1")], "n1");
-  assert.equal(
+  assert.is(
     managerLeaveMessage(true, last),
     `${PREFIX}Removing the last manager erases all current state of the swarm. Use \`--force\` to ignore this message. `,
   );
   const three = managerStats([mgr("n1", "REACHABLE"), mgr("n2", "REACHABLE"), mgr("n3", "UNREACHABLE")], "n1");
-  assert.equal(
+  assert.is(
     managerLeaveMessage(true, three),
     `${PREFIX}Removing this node leaves 1 managers out of 3. Without a Raft quorum your swarm will be inaccessible. ${SUFFIX}`,
   );
   const healthy = managerStats([mgr("n1", "REACHABLE"), mgr("n2", "REACHABLE"), mgr("n3", "REACHABLE")], "n1");
-  assert.equal(managerLeaveMessage(true, healthy), `${PREFIX}${SUFFIX}`);
-  assert.equal(managerLeaveMessage(false, null), `${PREFIX}Doing so may lose the consensus of your cluster. ${SUFFIX}`);
+  assert.is(managerLeaveMessage(true, healthy), `${PREFIX}${SUFFIX}`);
+  assert.is(managerLeaveMessage(false, null), `${PREFIX}Doing so may lose the consensus of your cluster. ${SUFFIX}`);
 });
 
 test.run();

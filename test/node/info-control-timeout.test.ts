@@ -1,5 +1,5 @@
-import * as assert from "node:assert/strict";
 import { test } from "uvu";
+import * as assert from "uvu/assert";
 import { profiles } from "../../src/config/profile.ts";
 import type { ClusterInfo } from "../../src/manager/api.ts";
 import { controlFacts, managerStatsTimeoutMs, swarmInfo } from "../../src/node/info.ts";
@@ -17,27 +17,27 @@ const LOST_QUORUM =
 const facts = { state: "active" as const, error: "", nodeId: "n1", remoteManagers: [], nodeAddr: "127.0.0.1" };
 
 test("managerStats' timeout is moby's 5 s in the swarm profile, scaled in fast", () => {
-  assert.equal(managerStatsTimeoutMs(profiles.swarm), 5_000);
-  assert.equal(managerStatsTimeoutMs(profiles.fast), 500);
+  assert.is(managerStatsTimeoutMs(profiles.swarm), 5_000);
+  assert.is(managerStatsTimeoutMs(profiles.fast), 500);
 });
 
 test("a control API that never answers: info returns with context deadline exceeded", async () => {
   const never = new Promise<never>(() => {});
   const manager = await controlFacts({ clusterInfo: () => never, listNodes: () => never }, 50);
   const i = swarmInfo({ ...facts, manager });
-  assert.equal(i.Error, "rpc error: code = DeadlineExceeded desc = context deadline exceeded");
-  assert.equal(i.ControlAvailable, true);
-  assert.equal(i.Cluster, null);
-  assert.equal(i.LocalNodeState, "active");
+  assert.is(i.Error, "rpc error: code = DeadlineExceeded desc = context deadline exceeded");
+  assert.is(i.ControlAvailable, true);
+  assert.is(i.Cluster, null);
+  assert.is(i.LocalNodeState, "active");
 });
 
 test("lost quorum: the error is the control call's rpc error text", async () => {
   const lost = () => Promise.reject(rpcError("Unknown", LOST_QUORUM));
   const manager = await controlFacts({ clusterInfo: lost, listNodes: lost }, 1_000);
   const i = swarmInfo({ ...facts, manager });
-  assert.equal(i.Error, `rpc error: code = Unknown desc = ${LOST_QUORUM}`);
-  assert.equal(i.ControlAvailable, true);
-  assert.equal(i.Nodes, 0);
+  assert.is(i.Error, `rpc error: code = Unknown desc = ${LOST_QUORUM}`);
+  assert.is(i.ControlAvailable, true);
+  assert.is(i.Nodes, 0);
 });
 
 test("answers: cluster and counts from the control API", async () => {
@@ -50,10 +50,10 @@ test("answers: cluster and counts from the control API", async () => {
     1_000,
   );
   const i = swarmInfo({ ...facts, manager });
-  assert.equal(i.Error, "");
-  assert.equal(i.Cluster?.ID, "c1");
-  assert.equal(i.Nodes, 1);
-  assert.equal(i.Managers, 1);
+  assert.is(i.Error, "");
+  assert.is(i.Cluster?.ID, "c1");
+  assert.is(i.Nodes, 1);
+  assert.is(i.Managers, 1);
 });
 
 test.run();

@@ -1,8 +1,8 @@
-import * as assert from "node:assert/strict";
 import { mkdtemp, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "uvu";
+import * as assert from "uvu/assert";
 import type { NodeIdentity } from "../../src/ca/credentials.ts";
 import { ManagersFile, readManagers } from "../../src/node/managers-file.ts";
 import { readStartConfig, writeStartConfig } from "../../src/node/start-config-file.ts";
@@ -15,6 +15,7 @@ import {
   writeNodeCertificate,
 } from "../../src/node/state-dir.ts";
 import { isRpcError } from "../../src/rpc/status.ts";
+import { rejection } from "../support/caught.ts";
 
 const dirs: string[] = [];
 async function freshSwarmDir(): Promise<string> {
@@ -36,73 +37,69 @@ test.after(async () => {
 
 test("an empty state dir holds no swarm", async () => {
   const s = await freshSwarmDir();
-  assert.equal(await readNodeIdentity(s, decodeJson), null);
-  assert.deepEqual(await readManagers(s), []);
-  assert.equal(await readStartConfig(s), null);
+  assert.is(await readNodeIdentity(s, decodeJson), null);
+  assert.equal(await readManagers(s), []);
+  assert.is(await readStartConfig(s), null);
 });
 
 test("the node identity round-trips through certificates/swarm-node.crt (0600)", async () => {
   const s = await freshSwarmDir();
   await writeNodeCertificate(s, Buffer.from(JSON.stringify(ident)));
   const got = await readNodeIdentity(s, decodeJson);
-  assert.deepEqual(got?.identity, ident);
-  assert.equal((await stat(nodeCertPath(s))).mode & 0o777, 0o600);
+  assert.equal(got?.identity, ident);
+  assert.is((await stat(nodeCertPath(s))).mode & 0o777, 0o600);
 });
 
 test("a corrupt or invalid certificate is an error naming the file", async () => {
   const s = await freshSwarmDir();
   await writeNodeCertificate(s, Buffer.from("garbage"));
-  await assert.rejects(readNodeIdentity(s, decodeJson), (e: unknown) => {
-    assert.ok(isRpcError(e, "Unknown"));
-    assert.ok(e.message.includes(nodeCertPath(s)), e.message);
-    // What the CLI prints (the daemon's last line when it cannot start, or a failed init's answer).
-    assert.ok(
-      e.dockerText.startsWith("Error response from daemon: rpc error: code = Unknown desc = invalid swarm state file "),
-    );
-    return true;
-  });
+  const e = await rejection(() => readNodeIdentity(s, decodeJson));
+  assert.ok(isRpcError(e, "Unknown"));
+  assert.ok(e.message.includes(nodeCertPath(s)), e.message);
+  // What the CLI prints (the daemon's last line when it cannot start, or a failed init's answer).
+  assert.ok(
+    e.dockerText.startsWith("Error response from daemon: rpc error: code = Unknown desc = invalid swarm state file "),
+  );
   await writeNodeCertificate(s, Buffer.from(JSON.stringify({ ...ident, nodeId: "short" })));
-  await assert.rejects(readNodeIdentity(s, decodeJson), /invalid node ID "short"/);
+  assert.match(String(await rejection(() => readNodeIdentity(s, decodeJson))), /invalid node ID "short"/);
   await writeNodeCertificate(s, Buffer.from(JSON.stringify({ ...ident, clusterId: "FIPS.0123456789abcdefghijklmno" })));
-  assert.equal((await readNodeIdentity(s, decodeJson))?.identity.clusterId, "FIPS.0123456789abcdefghijklmno");
+  assert.is((await readNodeIdentity(s, decodeJson))?.identity.clusterId, "FIPS.0123456789abcdefghijklmno");
 });
 
 test("state.json: managers sorted by NodeID, 0600, rewritten only when the set changes", async () => {
   const s = await freshSwarmDir();
   const f = new ManagersFile(s);
-  assert.deepEqual(await f.load(), []);
+  assert.equal(await f.load(), []);
   const b = { NodeID: "bbbbbbbbbbbbbbbbbbbbbbbbb", Addr: "10.0.0.2:2377" };
   const a = { NodeID: "aaaaaaaaaaaaaaaaaaaaaaaaa", Addr: "10.0.0.1:2377" };
-  assert.equal(await f.save([b, a]), true);
+  assert.is(await f.save([b, a]), true);
   const text = await readFile(join(s, "state.json"), "utf8");
-  assert.deepEqual(JSON.parse(text), [a, b]);
-  assert.equal((await stat(join(s, "state.json"))).mode & 0o777, 0o600);
+  assert.equal(JSON.parse(text), [a, b]);
+  assert.is((await stat(join(s, "state.json"))).mode & 0o777, 0o600);
   const before = (await stat(join(s, "state.json"))).ino;
-  assert.equal(await f.save([a, b]), false, "same set in another order: not rewritten");
-  assert.equal((await stat(join(s, "state.json"))).ino, before);
-  assert.equal(await f.save([a]), true);
-  assert.deepEqual(await readManagers(s), [a]);
-  assert.deepEqual(
+  assert.is(await f.save([a, b]), false, "same set in another order: not rewritten");
+  assert.is((await stat(join(s, "state.json"))).ino, before);
+  assert.is(await f.save([a]), true);
+  assert.equal(await readManagers(s), [a]);
+  assert.equal(
     (await readdir(s)).filter((n) => n.includes("tmp")),
     [],
     "no temp files left behind",
   );
   const reloaded = new ManagersFile(s);
-  assert.deepEqual(await reloaded.load(), [a]);
-  assert.equal(await reloaded.save([a]), false);
+  assert.equal(await reloaded.load(), [a]);
+  assert.is(await reloaded.save([a]), false);
 });
 
 test("a corrupt state.json is an error naming the file", async () => {
   const s = await freshSwarmDir();
   await ensureSwarmDir(s);
   await writeFile(join(s, "state.json"), "{not json");
-  await assert.rejects(readManagers(s), (e: unknown) => {
-    assert.ok(isRpcError(e, "Unknown"));
-    assert.match(e.message, /state\.json: not valid JSON/);
-    return true;
-  });
+  const e = await rejection(() => readManagers(s));
+  assert.ok(isRpcError(e, "Unknown"));
+  assert.match(e.message, /state\.json: not valid JSON/);
   await writeFile(join(s, "state.json"), JSON.stringify([{ NodeID: 1 }]));
-  await assert.rejects(readManagers(s), /state\.json: expected \[\{"NodeID","Addr"\}\]/);
+  assert.match(String(await rejection(() => readManagers(s))), /state\.json: expected \[\{"NodeID","Addr"\}\]/);
 });
 
 test("docker-state.json round-trips moby's nodeStartConfig; corrupt → error naming the file", async () => {
@@ -116,11 +113,11 @@ test("docker-state.json round-trips moby's nodeStartConfig; corrupt → error na
     JoinInProgress: true,
   };
   await writeStartConfig(s, cfg);
-  assert.deepEqual(await readStartConfig(s), cfg);
+  assert.equal(await readStartConfig(s), cfg);
   await writeFile(join(s, "docker-state.json"), JSON.stringify({ JoinInProgress: "yes" }));
-  await assert.rejects(readStartConfig(s), /docker-state\.json: JoinInProgress/);
+  assert.match(String(await rejection(() => readStartConfig(s))), /docker-state\.json: JoinInProgress/);
   await writeFile(join(s, "docker-state.json"), "");
-  await assert.rejects(readStartConfig(s), /docker-state\.json: not valid JSON/);
+  assert.match(String(await rejection(() => readStartConfig(s))), /docker-state\.json: not valid JSON/);
 });
 
 test("clearing the swarm dir removes its contents and keeps the dir", async () => {
@@ -128,8 +125,8 @@ test("clearing the swarm dir removes its contents and keeps the dir", async () =
   await writeNodeCertificate(s, Buffer.from(JSON.stringify(ident)));
   await new ManagersFile(s).save([{ NodeID: ident.nodeId, Addr: "127.0.0.1:2377" }]);
   await clearSwarmDir(s);
-  assert.deepEqual(await readdir(s), []);
-  assert.equal(await readNodeIdentity(s, decodeJson), null);
+  assert.equal(await readdir(s), []);
+  assert.is(await readNodeIdentity(s, decodeJson), null);
   await clearSwarmDir(join(s, "missing"));
 });
 

@@ -1,4 +1,5 @@
 import * as assert from "uvu/assert";
+import { type RpcError, toRpcError } from "../../src/rpc/status.ts";
 
 /** Runs `f` and returns what it threw; fails the test if it returned. */
 export function thrown(f: () => unknown, expected = "expected an error, but the call returned"): unknown {
@@ -21,4 +22,10 @@ export async function rejection(
     return e;
   }
   assert.unreachable(expected);
+}
+
+/** Runs `f` and returns the error it threw or rejected with as an RpcError (a gRPC error becomes one); fails the test
+ * if it succeeded. */
+export async function rpcRejection(f: () => unknown, expected?: string): Promise<RpcError> {
+  return toRpcError(await rejection(async () => f(), expected));
 }

@@ -2,15 +2,11 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type ActorTransition, type EventsSubscription, subscribeEvents } from "../../src/bus/events.ts";
-import { freePort } from "../../src/net/free-port.ts";
 import { runCli } from "../../src/process/cli-process.ts";
 import { type DaemonProcess, spawnDaemon } from "../../src/process/daemon-process.ts";
 import { onTeardown, type Suite } from "./fixture.ts";
 import { TestNats } from "./nats-server.ts";
 import { type Collector, collector, waitFor } from "./wait-for.ts";
-
-/** Kept for test/manager/raft-join-unreachable.test.ts; new code imports src/net/free-port.ts. */
-export { freePort };
 
 export interface CliResult {
   code: number;

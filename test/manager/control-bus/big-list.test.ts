@@ -7,7 +7,7 @@ import { callDaemon } from "../../../src/bus/daemon-client.ts";
 import { serveDaemonApi } from "../../../src/bus/daemon-server.ts";
 import type { Node__Output } from "../../../src/gen/docker/swarmkit/v1/Node.ts";
 import { controlClient, decodeNode, encodeNode } from "../../../src/manager/control-bus/index.ts";
-import { BusCluster, CLUSTER, nodeServedBy } from "./support.ts";
+import { BusCluster, CLUSTER, nodeServedBy } from "./support/bus-cluster.ts";
 
 const MAX_PAYLOAD = 64 * 1024;
 let c: BusCluster;

@@ -4,7 +4,7 @@ import * as assert from "uvu/assert";
 import { subjects } from "../../../src/bus/subjects.ts";
 import { controlClient, controlSubject, TIMEOUT_HEADER } from "../../../src/manager/control-bus/index.ts";
 import { isRpcError } from "../../../src/rpc/status.ts";
-import { BusCluster, CLUSTER, outcome } from "./support.ts";
+import { BusCluster, CLUSTER, outcome } from "./support/bus-cluster.ts";
 
 let c: BusCluster;
 test.before(async () => {

@@ -1,7 +1,7 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { isRpcError } from "../../../src/rpc/status.ts";
-import { BusCluster, CLUSTER, nodeServedBy, outcome, TOKENS } from "./support.ts";
+import { BusCluster, CLUSTER, nodeServedBy, outcome, TOKENS } from "./support/bus-cluster.ts";
 
 let c: BusCluster;
 test.before(async () => {

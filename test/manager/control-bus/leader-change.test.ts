@@ -4,7 +4,7 @@ import { leaderSubject } from "../../../src/manager/control-bus/index.ts";
 import { ErrLostLeadership, raftError } from "../../../src/raft/node/errors.ts";
 import { isRpcError } from "../../../src/rpc/status.ts";
 import { waitFor } from "../../support/wait-for.ts";
-import { BusCluster, CLUSTER, outcome } from "./support.ts";
+import { BusCluster, CLUSTER, outcome } from "./support/bus-cluster.ts";
 
 let c: BusCluster;
 test.before(async () => {

@@ -2,8 +2,8 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { isRpcError } from "../../../src/rpc/status.ts";
 import { waitFor } from "../../support/wait-for.ts";
-import { settledWithin } from "../proxy/settled.ts";
-import { BusCluster, outcome } from "./support.ts";
+import { settledWithin } from "../support/settled-within.ts";
+import { BusCluster, outcome } from "./support/bus-cluster.ts";
 
 let c: BusCluster;
 test.before(async () => {

@@ -10,10 +10,10 @@ import {
 } from "../../../src/manager/control-bus/index.ts";
 import { raftLeaderInfo } from "../../../src/manager/proxy/index.ts";
 import { isRpcError } from "../../../src/rpc/status.ts";
-import { enc, type Member, RaftCluster, testProfile } from "../../raft/node/support.ts";
+import { enc, type Member, RaftCluster, testProfile } from "../../support/raft-cluster.ts";
 import { waitFor } from "../../support/wait-for.ts";
-import { settledWithin } from "../proxy/settled.ts";
-import { TOKENS } from "./support.ts";
+import { settledWithin } from "../support/settled-within.ts";
+import { TOKENS } from "./support/bus-cluster.ts";
 
 // Three real Raft members on a real nats-server, each serving the control bus with LeaderInfo from its RaftNode.
 let cluster: RaftCluster;

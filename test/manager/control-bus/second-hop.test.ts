@@ -3,7 +3,7 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { leaderSubject, REDIRECT_HEADER } from "../../../src/manager/control-bus/index.ts";
 import { isRpcError } from "../../../src/rpc/status.ts";
-import { BusCluster, CLUSTER, outcome } from "./support.ts";
+import { BusCluster, CLUSTER, outcome } from "./support/bus-cluster.ts";
 
 let c: BusCluster;
 test.before(async () => {

@@ -2,7 +2,7 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { controlClient } from "../../../src/manager/control-bus/index.ts";
 import { CONTROL_QUEUE, controlQueueSubject } from "../../../src/manager/control-bus/subjects.ts";
-import { BusCluster, CLUSTER, outcome } from "./support.ts";
+import { BusCluster, CLUSTER, outcome } from "./support/bus-cluster.ts";
 
 let c: BusCluster;
 test.before(async () => {

@@ -3,14 +3,15 @@ import * as assert from "uvu/assert";
 import { newId } from "../../../src/ca/ids.ts";
 import type { Task__Output } from "../../../src/gen/docker/swarmkit/v1/Task.ts";
 import { removeNode } from "../../../src/manager/controlapi/index.ts";
-import { addNode, clusterStore, FakeRaft, nodeOf, thrown } from "./fixture.ts";
+import { rpcRejection } from "../../support/caught.ts";
+import { addNode, clusterStore, FakeRaft, nodeOf } from "./support/cluster-store.ts";
 
 test("a missing ID is an invalid argument, an unknown node is not found", async () => {
   const { store, m1 } = await clusterStore();
   const raft = new FakeRaft(m1);
-  assert.is((await thrown(() => removeNode(store, raft, { nodeId: "", force: false }))).code, 3);
+  assert.is((await rpcRejection(() => removeNode(store, raft, { nodeId: "", force: false }))).code, 3);
   assert.is(
-    (await thrown(() => removeNode(store, raft, { nodeId: "nosuch", force: true }))).grpcText,
+    (await rpcRejection(() => removeNode(store, raft, { nodeId: "nosuch", force: true }))).grpcText,
     "rpc error: code = NotFound desc = node nosuch not found",
   );
 });
@@ -18,7 +19,7 @@ test("a missing ID is an invalid argument, an unknown node is not found", async 
 test("a Ready worker is not down and can't be removed without force", async () => {
   const { store, m1 } = await clusterStore();
   const w = await addNode(store, { role: "WORKER", state: "READY" });
-  const e = await thrown(() => removeNode(store, new FakeRaft(m1), { nodeId: w.id, force: false }));
+  const e = await rpcRejection(() => removeNode(store, new FakeRaft(m1), { nodeId: w.id, force: false }));
   assert.is(e.grpcText, `rpc error: code = FailedPrecondition desc = node ${w.id} is not down and can't be removed`);
   assert.ok(nodeOf(store, w.id));
   assert.not.ok(store.view((tx) => tx.cluster()?.blacklistedCertificates?.[w.id]));
@@ -48,11 +49,11 @@ test("a manager must be demoted and out of raft first; without raft access it ca
   const raft = new FakeRaft(m1);
   raft.add(m1);
   assert.is(
-    (await thrown(() => removeNode(store, raft, { nodeId: m1, force: true }))).grpcText,
+    (await rpcRejection(() => removeNode(store, raft, { nodeId: m1, force: true }))).grpcText,
     `rpc error: code = FailedPrecondition desc = node ${m1} is a cluster manager and is a member of the raft cluster. It must be demoted to worker before removal`,
   );
   assert.is(
-    (await thrown(() => removeNode(store, null, { nodeId: m1, force: true }))).grpcText,
+    (await rpcRejection(() => removeNode(store, null, { nodeId: m1, force: true }))).grpcText,
     `rpc error: code = FailedPrecondition desc = node ${m1} is a manager but cannot access node information from the raft memberlist`,
   );
   // A node whose desired role is MANAGER but never made it into raft (promoted, not joined) goes with force.

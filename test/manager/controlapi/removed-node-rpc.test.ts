@@ -1,15 +1,15 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
+import { rpcRejection } from "../../support/caught.ts";
+import { identityMetadata } from "../support/dispatcher-client.ts";
 import {
   call,
   dispatcherClient,
-  identityMetadata,
   joinWorker,
   openSession,
-  rejection,
   startCluster,
   type TestCluster,
-} from "../harness.ts";
+} from "../support/manager-cluster.ts";
 
 let c: TestCluster;
 test.before(async () => {
@@ -26,7 +26,7 @@ test("after node rm, the node's dispatcher calls are refused: Permission denied 
   const md = identityMetadata(worker.identity);
   const s = openSession(c, client, md);
   const first = await s.first;
-  const rm = await rejection(c.manager.removeNode({ nodeId: id, force: false }));
+  const rm = await rpcRejection(() => c.manager.removeNode({ nodeId: id, force: false }));
   assert.is(rm.grpcText, `rpc error: code = FailedPrecondition desc = node ${id} is not down and can't be removed`);
   await c.manager.removeNode({ nodeId: id, force: true });
   // The open session ends: the node is gone.
@@ -36,7 +36,7 @@ test("after node rm, the node's dispatcher calls are refused: Permission denied 
   // A new session, and a heartbeat on the old one, are refused at authentication.
   const again = openSession(c, client, md);
   assert.is((await again.ended).grpcText, denied);
-  const hb = await rejection(call((cb) => client.Heartbeat({ session_id: first.session_id }, md, cb)));
+  const hb = await rpcRejection(() => call((cb) => client.Heartbeat({ session_id: first.session_id }, md, cb)));
   assert.is(hb.grpcText, denied);
   // The blacklist survives a manager restart (it is in the cluster object).
   await c.restart();

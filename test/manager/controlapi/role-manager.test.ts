@@ -5,7 +5,7 @@ import { RoleManager } from "../../../src/manager/role-manager.ts";
 import type { Store } from "../../../src/manager/store.ts";
 import { ErrLostLeadership, raftError } from "../../../src/raft/node/errors.ts";
 import { waitFor } from "../../support/wait-for.ts";
-import { addNode, clusterStore, FakeRaft, nodeOf } from "./fixture.ts";
+import { addNode, clusterStore, FakeRaft, nodeOf } from "./support/cluster-store.ts";
 
 const profile = { roleReconcileIntervalMs: 20, roleRemovalTimeoutMs: 200 };
 

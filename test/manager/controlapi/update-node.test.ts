@@ -2,7 +2,8 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import type { NodeSpec__Output } from "../../../src/gen/docker/swarmkit/v1/NodeSpec.ts";
 import { singleManagerMembership, updateNode } from "../../../src/manager/controlapi/index.ts";
-import { addNode, clusterStore, FakeRaft, nodeOf, thrown } from "./fixture.ts";
+import { rpcRejection } from "../../support/caught.ts";
+import { addNode, clusterStore, FakeRaft, nodeOf } from "./support/cluster-store.ts";
 
 const spec = (over: Partial<NodeSpec__Output>): NodeSpec__Output => ({
   annotations: { name: "", labels: {} },
@@ -23,7 +24,7 @@ test("a missing node ID, version or spec is an invalid argument", async () => {
     { nodeId: m1, version: v, spec: undefined },
   ]) {
     assert.is(
-      (await thrown(() => updateNode(store, raft, req))).grpcText,
+      (await rpcRejection(() => updateNode(store, raft, req))).grpcText,
       "rpc error: code = InvalidArgument desc = invalid argument",
     );
   }
@@ -31,7 +32,9 @@ test("a missing node ID, version or spec is an invalid argument", async () => {
 
 test("an unknown node is not found", async () => {
   const { store, m1 } = await clusterStore();
-  const e = await thrown(() => updateNode(store, new FakeRaft(m1), { nodeId: "nosuch", version: "1", spec: spec({}) }));
+  const e = await rpcRejection(() =>
+    updateNode(store, new FakeRaft(m1), { nodeId: "nosuch", version: "1", spec: spec({}) }),
+  );
   assert.is(e.grpcText, "rpc error: code = NotFound desc = node nosuch not found");
 });
 
@@ -53,7 +56,7 @@ test("a stale version is the store's update out of sequence (Unknown), and nothi
   const w = await addNode(store, { role: "WORKER" });
   const raft = new FakeRaft(m1);
   await updateNode(store, raft, { nodeId: w.id, version: versionOf(w), spec: spec({ availability: "PAUSE" }) });
-  const e = await thrown(() =>
+  const e = await rpcRejection(() =>
     updateNode(store, raft, { nodeId: w.id, version: versionOf(w), spec: spec({ availability: "DRAIN" }) }),
   );
   assert.is(e.grpcText, "rpc error: code = Unknown desc = update out of sequence");
@@ -78,7 +81,7 @@ test("demoting the last manager is refused (by observed role), with the single-m
   const { store, m1 } = await clusterStore();
   const raft = singleManagerMembership(() => ({ nodeId: m1, raftId: "1", addr: "127.0.0.1:2377" }));
   const m = nodeOf(store, m1);
-  const e = await thrown(() =>
+  const e = await rpcRejection(() =>
     updateNode(store, raft, { nodeId: m1, version: versionOf(m), spec: spec({ desired_role: "WORKER" }) }),
   );
   assert.is(
@@ -93,7 +96,7 @@ test("demoting a promoted node that is not in the raft memberlist: not found", a
   const raft = new FakeRaft(m1);
   raft.add(m1);
   const w = await addNode(store, { role: "MANAGER" });
-  const e = await thrown(() =>
+  const e = await rpcRejection(() =>
     updateNode(store, raft, { nodeId: w.id, version: versionOf(w), spec: spec({ desired_role: "WORKER" }) }),
   );
   assert.is(e.grpcText, "rpc error: code = NotFound desc = can't find manager in raft memberlist");
@@ -108,7 +111,7 @@ test("demoting a manager when the others are unreachable would lose quorum", asy
   raft.add(m2.id);
   raft.add(m3.id, false);
   // 3 members, m3 down: removing m2 leaves m1 alone reachable, quorum of 3 is 2.
-  const e = await thrown(() =>
+  const e = await rpcRejection(() =>
     updateNode(store, raft, { nodeId: m2.id, version: versionOf(m2), spec: spec({ desired_role: "WORKER" }) }),
   );
   assert.is(
@@ -129,12 +132,12 @@ test("demoting a manager when the others are unreachable would lose quorum", asy
 test("the checks run in Swarm's order: last manager before memberlist before version", async () => {
   const { store, m1 } = await clusterStore();
   const raft = new FakeRaft(m1);
-  const e = await thrown(() =>
+  const e = await rpcRejection(() =>
     updateNode(store, raft, { nodeId: m1, version: "0", spec: spec({ desired_role: "WORKER" }) }),
   );
   assert.match(e.message, "attempting to demote the last manager");
   const m2 = await addNode(store, { role: "MANAGER" });
-  const e2 = await thrown(() =>
+  const e2 = await rpcRejection(() =>
     updateNode(store, raft, { nodeId: m2.id, version: "0", spec: spec({ desired_role: "WORKER" }) }),
   );
   assert.is(e2.message, "can't find manager in raft memberlist");

@@ -2,15 +2,8 @@ import { Client, credentials, type Metadata } from "@grpc/grpc-js";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { Code, type RpcError, toRpcError } from "../../../src/rpc/status.ts";
-import {
-  deadlineIn,
-  dispatcherAt,
-  identityMetadata,
-  type ProxiedManager,
-  startManager,
-  unary,
-  workerIdentity,
-} from "./support.ts";
+import { dispatcherAt, identityMetadata } from "../support/dispatcher-client.ts";
+import { deadlineIn, type ProxiedManager, startManager, unary, workerIdentity } from "./support/proxied-manager.ts";
 
 let leader: ProxiedManager;
 let follower: ProxiedManager;

@@ -7,15 +7,9 @@ import { type BoundServer, serveManager } from "../../../src/manager/grpc-server
 import { HealthServer, type ServingStatus } from "../../../src/manager/health.ts";
 import { type LeaderProxy, leaderProxy } from "../../../src/manager/proxy/index.ts";
 import { swarmkit } from "../../../src/rpc/proto.ts";
-import {
-  CLUSTER,
-  FakeManager,
-  identityMetadata,
-  ManualLeader,
-  managerIdentity,
-  testProfile,
-  unary,
-} from "./support.ts";
+import { identityMetadata } from "../support/dispatcher-client.ts";
+import { quickRaftProfile } from "../support/quick-raft-profile.ts";
+import { CLUSTER, FakeManager, ManualLeader, managerIdentity, unary } from "./support/proxied-manager.ts";
 
 /**
  * A follower answers Health from its own table and does not relay it to the
@@ -40,7 +34,7 @@ async function side(name: string, raft: ServingStatus): Promise<Side> {
   const proxy = leaderProxy({
     local: { ...fake.services(), health: health.handlers(fake.creds) },
     leader,
-    profile: testProfile,
+    profile: quickRaftProfile,
     clientCredentials: insecureClientCredentials(managerIdentity(name)),
     serverCredentials: fake.creds,
     clusterId: () => CLUSTER,

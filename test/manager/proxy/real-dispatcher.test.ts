@@ -3,8 +3,9 @@ import * as assert from "uvu/assert";
 import { insecureClientCredentials, insecureServerCredentials } from "../../../src/ca/insecure-credentials.ts";
 import { type BoundServer, serveManager } from "../../../src/manager/grpc-server.ts";
 import { type LeaderProxy, leaderProxy } from "../../../src/manager/proxy/index.ts";
-import { identityMetadata, joinWorker, openSession, startCluster, type TestCluster } from "../harness.ts";
-import { dispatcherAt, FakeManager, ManualLeader, unary } from "./support.ts";
+import { dispatcherAt, identityMetadata } from "../support/dispatcher-client.ts";
+import { joinWorker, openSession, startCluster, type TestCluster } from "../support/manager-cluster.ts";
+import { FakeManager, ManualLeader, unary } from "./support/proxied-manager.ts";
 
 // The real Dispatcher of a running manager, served behind the proxy on a second port as the leader; a follower
 // (fake local handlers) relays to it. A worker that talks only to the follower registers on the leader as itself.

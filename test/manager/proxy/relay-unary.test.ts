@@ -3,17 +3,16 @@ import * as assert from "uvu/assert";
 import type { GetRootCACertificateResponse__Output } from "../../../src/gen/docker/swarmkit/v1/GetRootCACertificateResponse.ts";
 import type { HeartbeatResponse__Output } from "../../../src/gen/docker/swarmkit/v1/HeartbeatResponse.ts";
 import type { IssueNodeCertificateResponse__Output } from "../../../src/gen/docker/swarmkit/v1/IssueNodeCertificateResponse.ts";
+import { dispatcherAt, identityMetadata } from "../support/dispatcher-client.ts";
 import {
   deadlineIn,
-  dispatcherAt,
-  identityMetadata,
   nodeCAAt,
   type ProxiedManager,
   rootCAAt,
   startManager,
   unary,
   workerIdentity,
-} from "./support.ts";
+} from "./support/proxied-manager.ts";
 
 let leader: ProxiedManager;
 let follower: ProxiedManager;

@@ -13,7 +13,7 @@ import { HealthServer } from "../../../src/manager/health.ts";
 import { type ManagerInternals, startManagerInternals } from "../../../src/manager/manager.ts";
 import { tolerantService } from "../../../src/manager/safe-service.ts";
 import { swarmkit } from "../../../src/rpc/proto.ts";
-import { testProfile } from "../harness.ts";
+import { testProfile } from "./manager-cluster.ts";
 
 /**
  * Whole managers (startManagerInternals) of one cluster on a real nats-server:

@@ -1,7 +1,7 @@
-import * as assert from "node:assert/strict";
 import { test } from "uvu";
+import * as assert from "uvu/assert";
 import { NONE } from "../../../src/raft/types.ts";
-import { Cluster } from "./harness.ts";
+import { Cluster } from "./support/core-cluster.ts";
 
 test("a leader that hears from no quorum for an election timeout steps down", () => {
   const c = new Cluster(["1", "2", "3"]);
@@ -12,16 +12,16 @@ test("a leader that hears from no quorum for an election timeout steps down", ()
     c.tick("1");
     c.deliverAll();
   }
-  assert.equal(c.core("1").status().role, "leader");
+  assert.is(c.core("1").status().role, "leader");
   for (let i = 0; i < 10; i++) {
     c.tick("1");
     c.deliverAll();
   }
   const s = c.core("1").status();
-  assert.equal(s.role, "follower");
-  assert.equal(s.lead, NONE);
+  assert.is(s.role, "follower");
+  assert.is(s.lead, NONE);
   const soft = c.node("1").readies.flatMap((r) => (r.softState ? [r.softState] : []));
-  assert.deepEqual(soft.at(-1), { lead: NONE, role: "follower" }, "the step-down is in a Ready");
+  assert.equal(soft.at(-1), { lead: NONE, role: "follower" }, "the step-down is in a Ready");
 });
 
 test("a leader that keeps hearing from a quorum stays leader", () => {
@@ -32,7 +32,7 @@ test("a leader that keeps hearing from a quorum stays leader", () => {
     c.tick("1");
     c.deliverAll();
   }
-  assert.equal(c.core("1").status().role, "leader");
+  assert.is(c.core("1").status().role, "leader");
 });
 
 test("a follower that recently heard from its leader ignores a vote request of a higher term (the lease)", () => {
@@ -52,9 +52,9 @@ test("a follower that recently heard from its leader ignores a vote request of a
     rejectHint: 0,
   });
   c.flush(c.node("2"));
-  assert.equal(c.core("2").status().term, term, "term unchanged");
-  assert.equal(c.core("2").status().lead, "1");
-  assert.equal(c.queue.filter((m) => m.from === "2" && m.type === "MsgVoteResp").length, 0, "no answer at all");
+  assert.is(c.core("2").status().term, term, "term unchanged");
+  assert.is(c.core("2").status().lead, "1");
+  assert.is(c.queue.filter((m) => m.from === "2" && m.type === "MsgVoteResp").length, 0, "no answer at all");
 });
 
 test.run();

@@ -1,7 +1,7 @@
-import * as assert from "node:assert/strict";
 import { test } from "uvu";
-import { CommitsPreviousTermCore } from "../sim/broken-cores.ts";
-import { Cluster, dec, enc } from "./harness.ts";
+import * as assert from "uvu/assert";
+import { CommitsPreviousTermCore } from "../sim/support/broken-cores.ts";
+import { Cluster, dec, enc } from "./support/core-cluster.ts";
 
 /**
  * The Raft paper's figure 8 on three members. 1 (term 2) writes X at index n
@@ -33,8 +33,8 @@ function figure8(broken: boolean): { c: Cluster; n: number; leaderCommitAfterX: 
   c.tick("2", 25);
   c.drop = (m) => m.from === "2" && m.type === "MsgApp";
   c.deliverAll();
-  assert.equal(c.core("2").status().role, "leader");
-  assert.equal(c.core("2").lastIndex(), n);
+  assert.is(c.core("2").status().role, "leader");
+  assert.is(c.core("2").lastIndex(), n);
   // 1 is elected again (term 4) with 3's vote while 2 is away; it sends X alone (maxSizePerMsg 1).
   c.drop = () => false;
   c.heal();
@@ -50,8 +50,8 @@ function figure8(broken: boolean): { c: Cluster; n: number; leaderCommitAfterX: 
     return hasX && m.from === "1" && m.type === "MsgApp" && m.entries.some((e) => e.index > n);
   };
   c.deliverAll();
-  assert.equal(c.core("1").status().role, "leader");
-  assert.equal(dec(c.node("3").storage.entries(n, n + 1, 100)[0]!.data), "X", "X is on a majority (1 and 3)");
+  assert.is(c.core("1").status().role, "leader");
+  assert.is(dec(c.node("3").storage.entries(n, n + 1, 100)[0]!.data), "X", "X is on a majority (1 and 3)");
   leaderCommitAfterX = c.core("1").status().commit;
   return { c, n, leaderCommitAfterX };
 }
@@ -73,9 +73,9 @@ test("…and the broken copy that does commits X, which a later leader then over
   c.tick("3", 12);
   c.tick("2", 25);
   c.deliverAll();
-  assert.equal(c.core("2").status().role, "leader");
+  assert.is(c.core("2").status().role, "leader");
   const atN = c.node("3").storage.entries(n, n + 1, 100)[0]!;
-  assert.notEqual(dec(atN.data), "X", "a 'committed' entry was lost: exactly what the rule prevents");
+  assert.is.not(dec(atN.data), "X", "a 'committed' entry was lost: exactly what the rule prevents");
 });
 
 test.run();

@@ -1,21 +1,21 @@
-import * as assert from "node:assert/strict";
 import { test } from "uvu";
+import * as assert from "uvu/assert";
 import { MemoryStorage, RaftCore } from "../../../src/raft/core/index.ts";
-import { Cluster } from "./harness.ts";
+import { Cluster } from "./support/core-cluster.ts";
 
 test("a follower that hears no leader for its election timeout is elected by a quorum", () => {
   const c = new Cluster(["1", "2", "3"]);
-  assert.deepEqual(c.roles(), { 1: "follower", 2: "follower", 3: "follower" });
+  assert.equal(c.roles(), { 1: "follower", 2: "follower", 3: "follower" });
   c.elect("1");
-  assert.deepEqual(c.roles(), { 1: "leader", 2: "follower", 3: "follower" });
+  assert.equal(c.roles(), { 1: "leader", 2: "follower", 3: "follower" });
   for (const id of ["1", "2", "3"]) {
     const s = c.core(id).status();
-    assert.equal(s.lead, "1");
-    assert.equal(s.term, 2, "bootstrap is term 1; the election makes term 2");
+    assert.is(s.lead, "1");
+    assert.is(s.term, 2, "bootstrap is term 1; the election makes term 2");
   }
   // The role change is in the Ready (what the shell publishes).
   const soft = c.node("1").readies.flatMap((r) => (r.softState ? [r.softState] : []));
-  assert.deepEqual(
+  assert.equal(
     soft.map((s) => s.role),
     ["preCandidate", "candidate", "leader"],
   );
@@ -46,8 +46,8 @@ test("the election timeout is randomized in [electionTick, 2·electionTick) from
       core.tick();
       ticks++;
     }
-    assert.equal(ticks, expected, `random ${r}`);
-    assert.equal(core.status().role, "preCandidate");
+    assert.is(ticks, expected, `random ${r}`);
+    assert.is(core.status().role, "preCandidate");
   }
 });
 
@@ -62,10 +62,10 @@ test("a candidate without a quorum stays unelected; a vote is granted only to an
   c.isolate("1");
   // 3 campaigns: 2 has a longer log and refuses; 3 cannot win.
   c.elect("3");
-  assert.notEqual(c.core("3").status().role, "leader");
+  assert.is.not(c.core("3").status().role, "leader");
   // 2 campaigns and wins with 3's vote.
   c.elect("2");
-  assert.equal(c.core("2").status().role, "leader");
+  assert.is(c.core("2").status().role, "leader");
 });
 
 test("a brand-new single-member cluster campaigns at once", () => {
@@ -82,10 +82,10 @@ test("a brand-new single-member cluster campaigns at once", () => {
     storage,
     random: () => 0,
   });
-  assert.equal(core.status().role, "leader");
+  assert.is(core.status().role, "leader");
   const rd = core.ready();
-  assert.deepEqual(rd.softState, { lead: "7", role: "leader" });
-  assert.equal(rd.committedEntries.length, 2, "the bootstrap entry and the leader's empty entry");
+  assert.equal(rd.softState, { lead: "7", role: "leader" });
+  assert.is(rd.committedEntries.length, 2, "the bootstrap entry and the leader's empty entry");
 });
 
 test("a restarted single-member cluster campaigns at once too (SwarmKit's campaignWhenAble)", () => {
@@ -116,8 +116,8 @@ test("a restarted single-member cluster campaigns at once too (SwarmKit's campai
   // Restart from what was persisted, replaying the log (applied = 0).
   const again = new RaftCore(cfg);
   persist(again);
-  assert.equal(again.status().role, "leader", "no election timeout needed");
-  assert.equal(again.status().term, term + 1);
+  assert.is(again.status().role, "leader", "no election timeout needed");
+  assert.is(again.status().term, term + 1);
 });
 
 test.run();

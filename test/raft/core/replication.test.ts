@@ -1,12 +1,12 @@
-import * as assert from "node:assert/strict";
 import { test } from "uvu";
-import { Cluster, dec, enc } from "./harness.ts";
+import * as assert from "uvu/assert";
+import { Cluster, dec, enc } from "./support/core-cluster.ts";
 
 test("proposals are committed by a quorum and applied in order on every member", () => {
   const c = new Cluster(["1", "2", "3"]);
   c.elect("1");
   for (const d of ["a", "b", "c"]) c.propose("1", d);
-  for (const id of ["1", "2", "3"]) assert.deepEqual(c.appliedData(id), ["a", "b", "c"]);
+  for (const id of ["1", "2", "3"]) assert.equal(c.appliedData(id), ["a", "b", "c"]);
 });
 
 test("a minority down does not stop commits; the member catches up when back", () => {
@@ -15,12 +15,12 @@ test("a minority down does not stop commits; the member catches up when back", (
   c.isolate("3");
   c.propose("1", "a");
   c.propose("1", "b");
-  assert.deepEqual(c.appliedData("1"), ["a", "b"]);
-  assert.deepEqual(c.appliedData("3"), []);
+  assert.equal(c.appliedData("1"), ["a", "b"]);
+  assert.equal(c.appliedData("3"), []);
   c.heal();
   c.tick("1");
   c.deliverAll();
-  assert.deepEqual(c.appliedData("3"), ["a", "b"]);
+  assert.equal(c.appliedData("3"), ["a", "b"]);
 });
 
 test("with a majority down nothing commits", () => {
@@ -29,8 +29,8 @@ test("with a majority down nothing commits", () => {
   c.isolate("2");
   c.isolate("3");
   c.propose("1", "a");
-  assert.deepEqual(c.appliedData("1"), []);
-  assert.equal(c.core("1").status().commit, c.core("1").lastIndex() - 1);
+  assert.equal(c.appliedData("1"), []);
+  assert.is(c.core("1").status().commit, c.core("1").lastIndex() - 1);
 });
 
 test("entries are batched: no MsgApp carries more than maxSizePerMsg bytes unless it is a single entry", () => {
@@ -50,8 +50,8 @@ test("entries are batched: no MsgApp carries more than maxSizePerMsg bytes unles
     const size = m.entries.reduce((n, e) => n + e.data.byteLength + 16, 0);
     assert.ok(m.entries.length === 1 || size <= 100, `a MsgApp of ${size} bytes`);
   }
-  assert.equal(c.appliedData("3").length, 20);
-  assert.equal(dec(c.node("3").applied.at(-1)!.data), "entry-019");
+  assert.is(c.appliedData("3").length, 20);
+  assert.is(dec(c.node("3").applied.at(-1)!.data), "entry-019");
 });
 
 test("pipelining: a replicating follower gets up to maxInflightMsgs MsgApp before any answer", () => {
@@ -64,11 +64,11 @@ test("pipelining: a replicating follower gets up to maxInflightMsgs MsgApp befor
     c.flush(c.node("1"));
   }
   const to2 = c.sent.filter((m) => m.type === "MsgApp" && m.to === "2");
-  assert.equal(to2.length, 3, "the window is full after 3 messages");
+  assert.is(to2.length, 3, "the window is full after 3 messages");
   c.deliverAll();
   c.tick("1");
   c.deliverAll();
-  assert.equal(c.appliedData("2").length, 6, "acknowledgements free the window and the rest follows");
+  assert.is(c.appliedData("2").length, 6, "acknowledgements free the window and the rest follows");
 });
 
 test("reportUnreachable moves a replicating follower back to probing (one message at a time)", () => {
@@ -81,8 +81,8 @@ test("reportUnreachable moves a replicating follower back to probing (one messag
     c.core("1").propose(enc(`p${i}`));
     c.flush(c.node("1"));
   }
-  assert.equal(c.sent.filter((m) => m.type === "MsgApp" && m.to === "2").length, 1, "probe: one in flight");
-  assert.equal(c.sent.filter((m) => m.type === "MsgApp" && m.to === "3").length, 3, "3 still replicates");
+  assert.is(c.sent.filter((m) => m.type === "MsgApp" && m.to === "2").length, 1, "probe: one in flight");
+  assert.is(c.sent.filter((m) => m.type === "MsgApp" && m.to === "3").length, 3, "3 still replicates");
 });
 
 test.run();

@@ -1,7 +1,7 @@
-import * as assert from "node:assert/strict";
 import { test } from "uvu";
-import { CommitsPreviousTermCore, VotesForStaleLogsCore } from "./broken-cores.ts";
-import { runBudget, runSeed } from "./simulation.ts";
+import * as assert from "uvu/assert";
+import { CommitsPreviousTermCore, VotesForStaleLogsCore } from "./support/broken-cores.ts";
+import { runBudget, runSeed } from "./support/simulation.ts";
 
 // The simulation can fail: a copy of the core that grants votes to candidates
 // with stale logs is caught by the checker within a few seeds, with the
@@ -30,10 +30,10 @@ const FIGURE_8_SEED = 10479;
 
 test("a core that commits an earlier term's entry by counting replicas is caught (figure 8)", () => {
   const broken = runSeed({ seed: FIGURE_8_SEED, makeCore: (cfg) => new CommitsPreviousTermCore(cfg) });
-  assert.equal(broken.ok, false, "the broken core went unnoticed");
+  assert.is(broken.ok, false, "the broken core went unnoticed");
   assert.match(broken.failure ?? "", /leader completeness|state machine safety|committed entry/);
   const real = runSeed({ seed: FIGURE_8_SEED });
-  assert.equal(real.ok, true, real.failure);
+  assert.is(real.ok, true, real.failure);
 });
 
 test.run();

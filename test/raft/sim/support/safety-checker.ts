@@ -1,4 +1,4 @@
-import type { Entry, RaftId } from "../../../src/raft/types.ts";
+import type { Entry, RaftId } from "../../../../src/raft/types.ts";
 
 /** A safety rule was broken. */
 export class Violation extends Error {

@@ -5,17 +5,16 @@ import {
   type ServerWritableStream,
   type sendUnaryData,
 } from "@grpc/grpc-js";
-import type { NodeIdentity } from "../../../src/ca/credentials.ts";
-import { insecureClientCredentials, insecureServerCredentials } from "../../../src/ca/insecure-credentials.ts";
-import { profiles, type TimingProfile } from "../../../src/config/profile.ts";
-import { type BoundServer, type ManagerServices, serveManager } from "../../../src/manager/grpc-server.ts";
-import { type LeaderInfo, type LeaderProxy, leaderProxy } from "../../../src/manager/proxy/index.ts";
-import { decoded } from "../../../src/manager/safe-service.ts";
-import { swarmkit } from "../../../src/rpc/proto.ts";
-import { type RpcError, rpcError, toRpcError } from "../../../src/rpc/status.ts";
+import type { NodeIdentity } from "../../../../src/ca/credentials.ts";
+import { insecureClientCredentials, insecureServerCredentials } from "../../../../src/ca/insecure-credentials.ts";
+import type { TimingProfile } from "../../../../src/config/profile.ts";
+import { type BoundServer, type ManagerServices, serveManager } from "../../../../src/manager/grpc-server.ts";
+import { type LeaderInfo, type LeaderProxy, leaderProxy } from "../../../../src/manager/proxy/index.ts";
+import { decoded } from "../../../../src/manager/safe-service.ts";
+import { swarmkit } from "../../../../src/rpc/proto.ts";
+import { type RpcError, rpcError, toRpcError } from "../../../../src/rpc/status.ts";
+import { quickRaftProfile } from "../../support/quick-raft-profile.ts";
 
-/** Raft tick 20 ms: lost quorum and polling happen quickly; request timeout 1 s. */
-export const testProfile: TimingProfile = { ...profiles.fast, raftTickMs: 20, requestTimeoutMs: 1_000 };
 export const CLUSTER = "clusterproxytest";
 
 /** A LeaderInfo the test sets by hand. */
@@ -158,7 +157,7 @@ export interface ProxiedManager {
   close(): Promise<void>;
 }
 
-export async function startManager(name: string, profile: TimingProfile = testProfile): Promise<ProxiedManager> {
+export async function startManager(name: string, profile: TimingProfile = quickRaftProfile): Promise<ProxiedManager> {
   const fake = new FakeManager(name);
   const leader = new ManualLeader();
   const proxy = leaderProxy({
@@ -184,13 +183,8 @@ export async function startManager(name: string, profile: TimingProfile = testPr
   };
 }
 
-export type DispatcherClient = InstanceType<typeof swarmkit.Dispatcher>;
-export const dispatcherAt = (addr: string): DispatcherClient =>
-  new swarmkit.Dispatcher(addr, credentials.createInsecure());
 export const nodeCAAt = (addr: string) => new swarmkit.NodeCA(addr, credentials.createInsecure());
 export const rootCAAt = (addr: string) => new swarmkit.RootCA(addr, credentials.createInsecure());
-
-export const identityMetadata = (id: NodeIdentity): Metadata => insecureClientCredentials(id).callMetadata();
 
 /** A unary call as a promise of its result or its RpcError. */
 export function unary<R>(

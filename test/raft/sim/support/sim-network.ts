@@ -1,4 +1,4 @@
-import type { Message, RaftId } from "../../../src/raft/types.ts";
+import type { Message, RaftId } from "../../../../src/raft/types.ts";
 import type { Rng } from "./prng.ts";
 
 export interface NetworkFaults {

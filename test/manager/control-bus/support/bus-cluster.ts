@@ -1,22 +1,20 @@
 import type { NatsConnection } from "@nats-io/transport-node";
-import { connectBus } from "../../../src/bus/connection.ts";
-import { type NatsServerHandle, startNatsServer } from "../../../src/bus/nats-server.ts";
-import { profiles, type TimingProfile } from "../../../src/config/profile.ts";
-import type { Node__Output } from "../../../src/gen/docker/swarmkit/v1/Node.ts";
-import type { ClusterInfo, JoinTokens } from "../../../src/manager/api.ts";
-import { newNodeObject } from "../../../src/manager/ca-server.ts";
+import { connectBus } from "../../../../src/bus/connection.ts";
+import { type NatsServerHandle, startNatsServer } from "../../../../src/bus/nats-server.ts";
+import type { Node__Output } from "../../../../src/gen/docker/swarmkit/v1/Node.ts";
+import type { ClusterInfo, JoinTokens } from "../../../../src/manager/api.ts";
+import { newNodeObject } from "../../../../src/manager/ca-server.ts";
 import {
   type ControlBusServer,
   type ControlClient,
   type ControlHandlers,
   controlClient,
   serveControlBus,
-} from "../../../src/manager/control-bus/index.ts";
-import type { LeaderInfo } from "../../../src/manager/proxy/index.ts";
-import { rpcError } from "../../../src/rpc/status.ts";
+} from "../../../../src/manager/control-bus/index.ts";
+import type { LeaderInfo } from "../../../../src/manager/proxy/index.ts";
+import { rpcError } from "../../../../src/rpc/status.ts";
+import { quickRaftProfile } from "../../support/quick-raft-profile.ts";
 
-/** Raft tick 20 ms: polling is quick; a call that names no deadline waits 1 s. */
-export const testProfile: TimingProfile = { ...profiles.fast, raftTickMs: 20, requestTimeoutMs: 1_000 };
 export const CLUSTER = "busclustertest";
 
 /** A node whose annotations name the manager that served it, with bytes to round-trip. */
@@ -151,7 +149,7 @@ export class BusCluster {
       self: { raftId: m.raftId, addr: m.addr },
       leader: m.view,
       handlers: m.handlers(),
-      profile: testProfile,
+      profile: quickRaftProfile,
       log: { warn: () => {}, error: () => {} },
     });
     await m.nc.flush();

@@ -1,9 +1,9 @@
-import { decodeConfChange } from "../../../src/raft/codec.ts";
-import { type CoreConfig, ErrProposalDropped, MemoryStorage, RaftCore } from "../../../src/raft/core/index.ts";
-import type { ConfState, Message, RaftId, Ready } from "../../../src/raft/types.ts";
-import { SafetyChecker, Violation } from "./checker.ts";
-import { SimNetwork } from "./network.ts";
+import { decodeConfChange } from "../../../../src/raft/codec.ts";
+import { type CoreConfig, ErrProposalDropped, MemoryStorage, RaftCore } from "../../../../src/raft/core/index.ts";
+import type { ConfState, Message, RaftId, Ready } from "../../../../src/raft/types.ts";
 import { Rng } from "./prng.ts";
+import { SafetyChecker, Violation } from "./safety-checker.ts";
+import { SimNetwork } from "./sim-network.ts";
 
 export type CoreFactory = (cfg: CoreConfig) => RaftCore;
 

@@ -2,13 +2,15 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { NatsConnection } from "@nats-io/transport-node";
-import { connectBus } from "../../src/bus/connection.ts";
-import { callDaemon } from "../../src/bus/daemon-client.ts";
-import type { DaemonRequest, DaemonResults, DaemonVerb } from "../../src/bus/daemon-contract.ts";
-import { type NatsServerHandle, startNatsServer } from "../../src/bus/nats-server.ts";
-import { profiles, type TimingProfile } from "../../src/config/profile.ts";
-import { type DaemonHandle, runDaemon } from "../../src/node/daemon.ts";
-import type { RpcError } from "../../src/rpc/status.ts";
+import * as assert from "uvu/assert";
+import { connectBus } from "../../../src/bus/connection.ts";
+import { callDaemon } from "../../../src/bus/daemon-client.ts";
+import type { DaemonRequest, DaemonResults, DaemonVerb } from "../../../src/bus/daemon-contract.ts";
+import { type NatsServerHandle, startNatsServer } from "../../../src/bus/nats-server.ts";
+import { profiles, type TimingProfile } from "../../../src/config/profile.ts";
+import { type DaemonHandle, runDaemon } from "../../../src/node/daemon.ts";
+import { RpcError } from "../../../src/rpc/status.ts";
+import { rejection } from "../../support/caught.ts";
 
 /** A nats-server, a CLI-side connection and in-process daemons, all closed by stop(). */
 export class DaemonCluster {
@@ -48,12 +50,9 @@ export class DaemonCluster {
 
   /** The RpcError a call fails with (fails the test if it succeeds). */
   async callError<V extends DaemonVerb>(name: string, verb: V, req: DaemonRequest<V>): Promise<RpcError> {
-    try {
-      await this.call(name, verb, req);
-    } catch (e) {
-      return e as RpcError;
-    }
-    throw new Error(`${verb} on ${name} succeeded, expected an error`);
+    const e = await rejection(() => this.call(name, verb, req), `${verb} on ${name} succeeded, expected an error`);
+    assert.ok(e instanceof RpcError, `not an RpcError: ${String(e)}`);
+    return e;
   }
 
   async stop(): Promise<void> {

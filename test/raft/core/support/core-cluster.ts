@@ -1,6 +1,6 @@
-import { decodeConfChange } from "../../../src/raft/codec.ts";
-import { type CoreConfig, MemoryStorage, RaftCore } from "../../../src/raft/core/index.ts";
-import type { Entry, Message, RaftId, Ready } from "../../../src/raft/types.ts";
+import { decodeConfChange } from "../../../../src/raft/codec.ts";
+import { type CoreConfig, MemoryStorage, RaftCore } from "../../../../src/raft/core/index.ts";
+import type { Entry, Message, RaftId, Ready } from "../../../../src/raft/types.ts";
 
 /**
  * A synchronous, fully controlled cluster of cores for the unit tests: a shell

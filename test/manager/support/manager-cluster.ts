@@ -1,18 +1,18 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import { type ClientReadableStream, credentials, type Metadata } from "@grpc/grpc-js";
-import type { IssuedIdentity, NodeIdentity } from "../../src/ca/credentials.ts";
-import { newId } from "../../src/ca/ids.ts";
-import { insecureClientCredentials, insecureServerCredentials } from "../../src/ca/insecure-credentials.ts";
-import { requestNodeIdentity } from "../../src/ca/join.ts";
-import { profiles, type TimingProfile } from "../../src/config/profile.ts";
-import type { SessionMessage__Output } from "../../src/gen/docker/swarmkit/v1/SessionMessage.ts";
-import type { SessionRequest } from "../../src/gen/docker/swarmkit/v1/SessionRequest.ts";
-import { type ManagerInternals, startManagerInternals } from "../../src/manager/manager.ts";
-import { swarmkit } from "../../src/rpc/proto.ts";
-import { type RpcError, toRpcError } from "../../src/rpc/status.ts";
-import { collector } from "../support/wait-for.ts";
+import type { ClientReadableStream, Metadata } from "@grpc/grpc-js";
+import type { IssuedIdentity } from "../../../src/ca/credentials.ts";
+import { newId } from "../../../src/ca/ids.ts";
+import { insecureServerCredentials } from "../../../src/ca/insecure-credentials.ts";
+import { requestNodeIdentity } from "../../../src/ca/join.ts";
+import { profiles, type TimingProfile } from "../../../src/config/profile.ts";
+import type { SessionMessage__Output } from "../../../src/gen/docker/swarmkit/v1/SessionMessage.ts";
+import type { SessionRequest } from "../../../src/gen/docker/swarmkit/v1/SessionRequest.ts";
+import { type ManagerInternals, startManagerInternals } from "../../../src/manager/manager.ts";
+import { type RpcError, toRpcError } from "../../../src/rpc/status.ts";
+import { collector } from "../../support/wait-for.ts";
+import { type DispatcherClient, dispatcherAt } from "./dispatcher-client.ts";
 
 /** A small clock for tests: heartbeat 200 ms ± 20 ms, grace × 3. */
 export const testProfile: TimingProfile = {
@@ -77,16 +77,10 @@ export async function startCluster(profile: TimingProfile = testProfile, dir?: s
   return cluster;
 }
 
-export type DispatcherClient = InstanceType<typeof swarmkit.Dispatcher>;
-
 export function dispatcherClient(c: TestCluster): DispatcherClient {
-  const client = new swarmkit.Dispatcher(c.manager.listenAddr, credentials.createInsecure());
+  const client = dispatcherAt(c.manager.listenAddr);
   c.closers.push(() => client.close());
   return client;
-}
-
-export function identityMetadata(identity: NodeIdentity): Metadata {
-  return insecureClientCredentials(identity).callMetadata();
 }
 
 /** Joins a worker through NodeCA with the cluster's worker token. */
@@ -133,13 +127,4 @@ export function call<Res>(invoke: (cb: (err: unknown, res?: Res) => void) => voi
   return new Promise((resolve, reject) => {
     invoke((err, res) => (err ? reject(toRpcError(err)) : resolve(res as Res)));
   });
-}
-
-export async function rejection(p: Promise<unknown>): Promise<RpcError> {
-  try {
-    await p;
-  } catch (e) {
-    return toRpcError(e);
-  }
-  throw new Error("expected the call to fail");
 }

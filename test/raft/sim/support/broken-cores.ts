@@ -1,6 +1,6 @@
-import type { CoreConfig } from "../../../src/raft/core/config.ts";
-import { RaftCore } from "../../../src/raft/core/index.ts";
-import { Raft } from "../../../src/raft/core/raft.ts";
+import type { CoreConfig } from "../../../../src/raft/core/config.ts";
+import { RaftCore } from "../../../../src/raft/core/index.ts";
+import { Raft } from "../../../../src/raft/core/raft.ts";
 
 /**
  * Copies of the core with one Raft rule deliberately broken, to show the

@@ -1,17 +1,16 @@
-import { newId } from "../../../src/ca/ids.ts";
-import { profiles } from "../../../src/config/profile.ts";
-import type { Node__Output } from "../../../src/gen/docker/swarmkit/v1/Node.ts";
-import { bootstrapCluster } from "../../../src/manager/bootstrap.ts";
-import { newNodeObject } from "../../../src/manager/ca-server.ts";
+import { newId } from "../../../../src/ca/ids.ts";
+import { profiles } from "../../../../src/config/profile.ts";
+import type { Node__Output } from "../../../../src/gen/docker/swarmkit/v1/Node.ts";
+import { bootstrapCluster } from "../../../../src/manager/bootstrap.ts";
+import { newNodeObject } from "../../../../src/manager/ca-server.ts";
 import {
   canRemoveMember,
   ERR_CANNOT_REMOVE_MEMBER,
   type RaftMember,
   type RaftMembership,
-} from "../../../src/manager/controlapi/index.ts";
-import { createMemoryStore, type Store } from "../../../src/manager/store.ts";
-import { raftError } from "../../../src/raft/node/errors.ts";
-import { type RpcError, toRpcError } from "../../../src/rpc/status.ts";
+} from "../../../../src/manager/controlapi/index.ts";
+import { createMemoryStore, type Store } from "../../../../src/manager/store.ts";
+import { raftError } from "../../../../src/raft/node/errors.ts";
 
 /** A store holding a bootstrapped cluster: manager m1 (leader) and what the test adds. */
 export async function clusterStore(): Promise<{ store: Store; m1: string }> {
@@ -90,13 +89,4 @@ export class FakeRaft implements RaftMembership {
   isLeader(): boolean {
     return this.leader;
   }
-}
-
-export async function thrown(fn: () => unknown): Promise<RpcError> {
-  try {
-    await fn();
-  } catch (e) {
-    return toRpcError(e);
-  }
-  throw new Error("expected an error");
 }
