@@ -64,7 +64,7 @@ export class RaftCore {
     storage.setHardState({ term: 1, vote: NONE, commit: ents.length });
   }
 
-  /** `r` is the Raft state built from cfg; a test passes one with a rule broken (test/raft/sim/broken-cores.ts). */
+  /** `r` is the Raft state built from cfg; a test passes one with a rule broken (test/raft/sim/support/broken-cores.ts). */
   constructor(cfg: CoreConfig, r: Raft = new Raft(cfg)) {
     this.r = r;
     this.id = r.id;
