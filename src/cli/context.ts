@@ -1,6 +1,4 @@
 import type { NatsConnection } from "@nats-io/transport-node";
-import { connectBus } from "../bus/connection.ts";
-import { callDaemon } from "../bus/daemon-client.ts";
 import type { DaemonRequest, DaemonResults, DaemonVerb } from "../bus/daemon-contract.ts";
 import { assertToken } from "../bus/subjects.ts";
 import { rpcError } from "../rpc/status.ts";
@@ -27,6 +25,11 @@ export async function withDaemon<T>(
     throw rpcError("InvalidArgument", (e as Error).message, { plain: true });
   }
   const nodeName = g.node;
+  // Loaded here, not at the top: a command that talks to no daemon (--version, help) starts without the NATS client.
+  const [{ connectBus }, { callDaemon }] = await Promise.all([
+    import("../bus/connection.ts"),
+    import("../bus/daemon-client.ts"),
+  ]);
   let nc: NatsConnection;
   try {
     nc = await connectBus(g.nats, `swarmbus-cli-${process.pid}`);

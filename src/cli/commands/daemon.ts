@@ -1,6 +1,5 @@
 import { Command, Option } from "@commander-js/extra-typings";
 import { profile } from "../../config/profile.ts";
-import { parseInspectUrl } from "../../inspect/stately/inspect-url.ts";
 import { globals } from "../context.ts";
 
 export function daemonCommand() {
@@ -19,6 +18,7 @@ export function daemonCommand() {
       // --nats is the program's global option (also read after the subcommand).
       const { nats } = globals(cmd);
       let inspect: string | undefined;
+      const { parseInspectUrl } = await import("../../inspect/stately/inspect-url.ts");
       if (typeof opts.inspect === "string") inspect = parseInspectUrl(opts.inspect);
       else if (opts.inspect === true) {
         // Lives as long as this process; other daemons can send to it with --inspect <url>.

@@ -1,5 +1,4 @@
 import { Command, Option } from "@commander-js/extra-typings";
-import { connectBus } from "../../bus/connection.ts";
 import type { startDashboard } from "../../inspect/dashboard/index.ts";
 import { rpcError } from "../../rpc/status.ts";
 import { globals } from "../context.ts";
@@ -21,6 +20,7 @@ export function dashboardCommand() {
     .action(async (opts, cmd) => {
       const g = globals(cmd);
       const port = parsePort(opts.port);
+      const { connectBus } = await import("../../bus/connection.ts");
       const nc = await connectBus(g.nats, `swarmbus-dashboard-${process.pid}`);
       let dashboard: Awaited<ReturnType<typeof startDashboard>>;
       try {

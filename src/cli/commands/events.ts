@@ -1,5 +1,4 @@
 import { Command, Option } from "@commander-js/extra-typings";
-import { connectBus } from "../../bus/connection.ts";
 import type { ActorTransition } from "../../bus/events.ts";
 import { assertToken } from "../../bus/subjects.ts";
 import { rpcError } from "../../rpc/status.ts";
@@ -38,7 +37,10 @@ export function eventsCommand() {
         throw rpcError("InvalidArgument", (e as Error).message, { plain: true });
       }
       // Loaded here, not at the top: every other command starts without the event codec and its logger.
-      const { subscribeEvents } = await import("../../bus/events.ts");
+      const [{ subscribeEvents }, { connectBus }] = await Promise.all([
+        import("../../bus/events.ts"),
+        import("../../bus/connection.ts"),
+      ]);
       const nc = await connectBus(g.nats, `swarmbus-events-${process.pid}`);
       const sub = await subscribeEvents(
         nc,

@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { Command } from "@commander-js/extra-typings";
-import { exportFormats, exportMachines, extensionOf } from "../../inspect/export/index.ts";
+import { exportFormats, extensionOf } from "../../inspect/export/formats.ts";
 
 export function machinesCommand() {
   const machines = new Command("machines").description("The XState machines of swarmbus");
@@ -11,7 +11,9 @@ export function machinesCommand() {
     .option("--format <format>", `one of ${exportFormats.join(", ")}`, "json")
     .option("--machine <name>", "only this machine (node, clusterState, session, nodeLiveness, raft)")
     .option("--out <dir>", "one file per machine in DIR (<name>.json|dot|mmd) instead of stdout")
-    .action((opts) => {
+    .action(async (opts) => {
+      // Loaded here, not at the top: the machines (and xstate) only for this command.
+      const { exportMachines } = await import("../../inspect/export/index.ts");
       const exported = exportMachines({
         format: opts.format,
         ...(opts.machine !== undefined ? { machine: opts.machine } : {}),

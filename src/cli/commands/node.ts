@@ -1,8 +1,6 @@
 import { Command, Option } from "@commander-js/extra-typings";
-import { z } from "zod";
 import { rpcError, toRpcError } from "../../rpc/status.ts";
 import { globals, withDaemon } from "../context.ts";
-import { formatNodeLs, NodeRow } from "../format/node-ls.ts";
 
 export function nodeCommand() {
   const node = new Command("node").description("Manage swarm nodes");
@@ -15,6 +13,7 @@ export function nodeCommand() {
     .action(async (opts, cmd) => {
       const g = globals(cmd);
       const r = await withDaemon(g, (call) => call("node.ls", {}));
+      const [{ z }, { formatNodeLs, NodeRow }] = await Promise.all([import("zod"), import("../format/node-ls.ts")]);
       const rows = z.array(NodeRow).safeParse(r.nodes);
       if (!rows.success) throw rpcError("Internal", `daemon sent a malformed node list: ${rows.error.message}`);
       process.stdout.write(`${formatNodeLs(rows.data, r.self, opts.quiet ?? false)}\n`);

@@ -1,5 +1,4 @@
 import { Command, Option } from "@commander-js/extra-typings";
-import { parseInspectUrl } from "../../inspect/stately/inspect-url.ts";
 import type { InspectorRelay } from "../../inspect/stately/relay.ts";
 
 export function scenarioCommand() {
@@ -19,6 +18,7 @@ export function scenarioCommand() {
     )
     .action(async (file, opts) => {
       // A bad file or URL is reported before anything starts, as the CLI reports any error.
+      const { parseInspectUrl } = await import("../../inspect/stately/inspect-url.ts");
       const given = typeof opts.inspect === "string" ? parseInspectUrl(opts.inspect) : undefined;
       // Loaded here, not at the top: every other command starts without the scenario runner's modules.
       const { loadScenario } = await import("../../scenario/load.ts");

@@ -1,5 +1,4 @@
 import { Command, Option } from "@commander-js/extra-typings";
-import { parseInspectUrl } from "../../inspect/stately/inspect-url.ts";
 import { rpcError } from "../../rpc/status.ts";
 import { globals } from "../context.ts";
 
@@ -21,7 +20,10 @@ export function upCommand() {
         throw rpcError("InvalidArgument", `--workers must be a whole number from 0 to 50, got "${opts.workers}"`);
       }
       // Loaded here, not at the top: every other command starts without the daemons' modules.
-      const { runUp } = await import("../up.ts");
+      const [{ runUp }, { parseInspectUrl }] = await Promise.all([
+        import("../up.ts"),
+        import("../../inspect/stately/inspect-url.ts"),
+      ]);
       await runUp({
         workers,
         profile: opts.profile,

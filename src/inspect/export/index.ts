@@ -3,13 +3,10 @@ import { type MachineName, machines } from "../../../machines/index.ts";
 import { rpcError } from "../../rpc/status.ts";
 import { machineGraph } from "../machine-graph.ts";
 import { toDot } from "./dot.ts";
+import { type ExportFormat, exportFormats } from "./formats.ts";
 import { toMermaid } from "./mermaid.ts";
 
-export const exportFormats = ["json", "dot", "mermaid"] as const;
-export type ExportFormat = (typeof exportFormats)[number];
-
-/** The file extension of each format under --out. */
-export const extensionOf: Record<ExportFormat, string> = { json: "json", dot: "dot", mermaid: "mmd" };
+export { type ExportFormat, exportFormats, extensionOf } from "./formats.ts";
 
 export interface ExportedMachine {
   readonly name: MachineName;
