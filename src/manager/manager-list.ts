@@ -2,33 +2,40 @@ import type { RaftMember } from "./controlapi/index.ts";
 
 /**
  * The managers list the dispatcher sends agents (SessionMessage.managers)
- * follows the raft memberlist: on a change, every open session is sent the
- * new list.
- *
- * Why a poll: RaftNode announces no membership change. Conf changes (a join,
- * an address update, a removal) and snapshot restores are applied inside it
- * and nothing is published (the raft actor mirrors role, term and leader
- * only). So the memberlist is compared once per Raft tick, the pace at which
- * the member itself learns of a change. An event from RaftNode for applied
- * conf changes would replace this.
+ * follows the raft memberlist: on a change (a join, an address update, a
+ * removal, a snapshot restored), every open session is sent the new list.
+ * Changes the member applies in one go are sent once, after the apply.
  */
 export class ManagerListWatch {
   private signature = "";
-  private ticker: NodeJS.Timeout | undefined;
+  private pending = false;
+  private stopped = false;
+  private unsubscribe: (() => void) | undefined;
 
   constructor(
     private readonly members: () => readonly RaftMember[],
     private readonly changed: () => void,
-    private readonly tickMs: number,
+    /** The Raft member's memberlist changes (RaftNode.onMembershipChange). */
+    private readonly onMembershipChange: (fn: () => void) => () => void,
   ) {}
 
   start(): void {
-    this.ticker = setInterval(() => this.check(), this.tickMs);
+    this.unsubscribe = this.onMembershipChange(() => this.schedule());
     this.check();
   }
 
   stop(): void {
-    clearInterval(this.ticker);
+    this.stopped = true;
+    this.unsubscribe?.();
+  }
+
+  private schedule(): void {
+    if (this.pending) return;
+    this.pending = true;
+    queueMicrotask(() => {
+      this.pending = false;
+      if (!this.stopped) this.check();
+    });
   }
 
   private check(): void {

@@ -152,17 +152,17 @@ export async function startManagerInternals(opts: ManagerOptions): Promise<Manag
     await stopRunning(running);
     throw e;
   }
+  const member = raft;
   running.managerList = new ManagerListWatch(
     () => membership.members(),
     () => dispatcher.managersChanged(),
-    profile.raftTickMs,
+    (fn) => member.onMembershipChange(fn),
   );
   running.managerList.start();
   running.unwatchDeletes = store.watch((e) => {
     if (e.kind === "node" && e.action === "delete") dispatcher.nodeRemoved(e.node.id);
   });
 
-  const member = raft;
   let stopping: Promise<void> | undefined;
   return {
     store,

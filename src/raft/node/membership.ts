@@ -16,6 +16,17 @@ export interface MemberStatus {
 export class Membership {
   private readonly byId = new Map<RaftId, RaftMember>();
   private readonly removedIds = new Set<RaftId>();
+  private readonly listeners = new Set<() => void>();
+
+  /** Calls `fn` after each change (a member added, updated or removed; a snapshot restored); returns the unsubscribe. */
+  onChange(fn: () => void): () => void {
+    this.listeners.add(fn);
+    return () => this.listeners.delete(fn);
+  }
+
+  private changed(): void {
+    for (const fn of [...this.listeners]) fn();
+  }
 
   has(id: RaftId): boolean {
     return this.byId.has(id);
@@ -31,11 +42,13 @@ export class Membership {
 
   set(m: RaftMember): void {
     this.byId.set(m.raftId, m);
+    this.changed();
   }
 
   remove(id: RaftId): void {
     this.byId.delete(id);
     this.removedIds.add(id);
+    this.changed();
   }
 
   list(): RaftMember[] {
@@ -52,6 +65,7 @@ export class Membership {
     this.removedIds.clear();
     for (const m of members) this.byId.set(m.raftId, m);
     for (const id of removed) this.removedIds.add(id);
+    this.changed();
   }
 
   /**

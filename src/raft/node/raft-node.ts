@@ -239,6 +239,11 @@ export class RaftNode {
     }));
   }
 
+  /** Calls `fn` after each change of the memberlist (a conf change applied, a snapshot restored); returns the unsubscribe. */
+  onMembershipChange(fn: () => void): () => void {
+    return this.membership.onChange(fn);
+  }
+
   removedIds(): RaftId[] {
     return this.membership.removed();
   }
