@@ -92,17 +92,7 @@ export class Simulation {
     this.snapEvery = r.between(3, 30);
     this.crashMidReady = r.chance(0.5) ? 0.002 : 0;
     const n = r.chance(0.1) ? 1 : r.between(3, 5);
-    this.stats = {
-      members: n,
-      proposals: 0,
-      acked: 0,
-      leaders: 0,
-      crashes: 0,
-      confChanges: 0,
-      snapshots: 0,
-      snapshotsSent: 0,
-      transfers: 0,
-    };
+    this.stats = { ...zeroStats(), members: n };
     const ids = Array.from({ length: n }, () => String(this.nextId++));
     for (const id of ids) {
       const storage = new MemoryStorage();
@@ -518,17 +508,7 @@ export function runBudget(opts: {
 }): { runs: number; failures: SimResult[]; totals: SimStats } {
   const started = performance.now();
   const failures: SimResult[] = [];
-  const totals: SimStats = {
-    members: 0,
-    proposals: 0,
-    acked: 0,
-    leaders: 0,
-    crashes: 0,
-    confChanges: 0,
-    snapshots: 0,
-    snapshotsSent: 0,
-    transfers: 0,
-  };
+  const totals = zeroStats();
   let runs = 0;
   for (let seed = opts.seedStart; ; seed++) {
     const elapsed = performance.now() - started;
@@ -547,3 +527,17 @@ export function runBudget(opts: {
 
 export const formatFailure = (r: SimResult): string =>
   `${r.failure}\n  trace (last ${r.trace.length} events):\n${r.trace.map((t) => `    ${t}`).join("\n")}\n  replay: SWARMBUS_RAFT_SEED=${r.seed} node --import tsx test/raft/sim/seeds.test.ts`;
+
+function zeroStats(): SimStats {
+  return {
+    members: 0,
+    proposals: 0,
+    acked: 0,
+    leaders: 0,
+    crashes: 0,
+    confChanges: 0,
+    snapshots: 0,
+    snapshotsSent: 0,
+    transfers: 0,
+  };
+}
