@@ -7,6 +7,7 @@ import { CAServer } from "./ca-server.ts";
 import { ClusterView } from "./cluster-view.ts";
 import { nodeControl, raftNodeMembership, refuseRemovedNodes } from "./controlapi/index.ts";
 import { Dispatcher } from "./dispatcher.ts";
+import { demoteFormerManagers } from "./former-managers.ts";
 import { HealthServer } from "./health.ts";
 import { Leadership } from "./leadership.ts";
 import { serveManagerControlBus } from "./manager-control-bus.ts";
@@ -63,18 +64,26 @@ export async function startManagerInternals(opts: ManagerOptions): Promise<Manag
     profile,
     ...(opts.log ? { log: opts.log } : {}),
   });
+  let formerManagersLeft = opts.forceNewCluster === true;
   const leadership = new Leadership({
     components: [dispatcher, ca, roleManager],
-    beforeStart: () =>
-      opts.bootstrap
-        ? bootstrapStore(store, {
-            nodeId: opts.nodeId,
-            clusterId: opts.clusterId,
-            hostname: opts.hostname,
-            addr: advertiseAddr,
-            profile,
-          })
-        : Promise.resolve(),
+    beforeStart: async () => {
+      if (opts.bootstrap) {
+        await bootstrapStore(store, {
+          nodeId: opts.nodeId,
+          clusterId: opts.clusterId,
+          hostname: opts.hostname,
+          addr: advertiseAddr,
+          profile,
+        });
+      }
+      // The forced cluster's first leadership: the other managers are workers of it.
+      if (formerManagersLeft) {
+        const demoted = await demoteFormerManagers(store, () => membership.members().map((m) => m.nodeId));
+        formerManagersLeft = false;
+        if (demoted.length > 0) opts.log?.info({ demoted }, "manager: the old managers are workers of the new cluster");
+      }
+    },
     log,
     onStarted: () => opts.log?.info({ nodeId: opts.nodeId, raftId: raft?.raftId }, "manager: became leader"),
   });
