@@ -1,4 +1,3 @@
-import type { Node__Output } from "../gen/docker/swarmkit/v1/Node.ts";
 import type { ReplicatedStore } from "./store.ts";
 
 /**
@@ -10,8 +9,9 @@ import type { ReplicatedStore } from "./store.ts";
  * worker role from its session and stays a worker, and `node promote` brings
  * it back as a new Raft member.
  *
- * Returns the IDs of the nodes demoted (none when the store has no other
- * manager, e.g. a --force-new-cluster on a node with no swarm).
+ * A promotion still pending (desired MANAGER, observed WORKER) is left to the
+ * role manager. Returns the IDs of the nodes demoted (none when the store has
+ * no other manager, e.g. a --force-new-cluster on a node with no swarm).
  */
 export async function demoteFormerManagers(
   store: ReplicatedStore,
@@ -21,7 +21,7 @@ export async function demoteFormerManagers(
   await store.update((tx) => {
     const members = new Set(raftMembers());
     for (const n of tx.nodes()) {
-      if (members.has(n.id) || !isManager(n)) continue;
+      if (members.has(n.id) || n.role !== "MANAGER") continue;
       tx.putNode({
         ...n,
         role: "WORKER",
@@ -32,8 +32,4 @@ export async function demoteFormerManagers(
     }
   });
   return demoted;
-}
-
-function isManager(n: Node__Output): boolean {
-  return n.role === "MANAGER" || n.spec?.desired_role === "MANAGER";
 }

@@ -16,7 +16,7 @@ import { ManagerListWatch } from "./manager-list.ts";
 import { type Running, stopRunning } from "./manager-stop.ts";
 import { NodeView } from "./node-view.ts";
 import { lateRaftLeaderInfo } from "./proxy/index.ts";
-import { onceRemoved } from "./raft-removal.ts";
+import { RaftRemoval } from "./raft-removal.ts";
 import { raftStartMode, startManagerRaft } from "./raft-start.ts";
 import { leaderSettled, storeHoldsCluster } from "./readiness.ts";
 import { RoleManager } from "./role-manager.ts";
@@ -114,7 +114,7 @@ export async function startManagerInternals(opts: ManagerOptions): Promise<Manag
 
   // --- the Raft member: bootstrap, restart or join ------------------------------------------
   const start = await raftStartMode(opts);
-  const removed = onceRemoved(log, opts.nodeId, opts.onRemovedFromRaft);
+  const removal = new RaftRemoval(log, opts.nodeId, opts.onRemovedFromRaft);
   // SK manager.Run: "Raft" is SERVING before the join, so the leader's health check of this address passes.
   health.setServingStatus("Raft", "SERVING");
   try {
@@ -125,7 +125,7 @@ export async function startManagerInternals(opts: ManagerOptions): Promise<Manag
       events: {
         onLeadership: (leads) => leadership.roleChanged(leads),
         onRemoved: () => {
-          removed();
+          removal.announce();
           leadership.memberGone();
         },
         onFatal: (e) => {
@@ -156,7 +156,10 @@ export async function startManagerInternals(opts: ManagerOptions): Promise<Manag
       start.mode,
       profile.joinTimeoutMs + profile.raftTickMs * profile.raftElectionTicks * 2,
     );
-    await leaderSettled(raft, leadership, profile.raftTickMs * profile.raftElectionTicks * 3);
+    await Promise.race([
+      leaderSettled(raft, leadership, profile.raftTickMs * profile.raftElectionTicks * 3),
+      removal.happened,
+    ]);
   } catch (e) {
     await stopRunning(running);
     throw e;
