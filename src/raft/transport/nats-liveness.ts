@@ -44,16 +44,21 @@ export class NatsLiveness {
   }
 
   /**
-   * Puts an empty probe on each peer's subject and waits for the server's
-   * answer to a ping sent after them: it processed the probes first, so a peer
-   * nobody listens for has been reported gone when this resolves.
+   * Puts an empty probe on each peer's subject and waits (at most `boundMs`)
+   * for the server's answer to a ping sent after them: it processed the probes
+   * first, so a peer nobody listens for has been reported gone when this resolves.
    */
-  async probe(peers: readonly { id: RaftId; subject: string }[]): Promise<void> {
+  async probe(peers: readonly { id: RaftId; subject: string }[], boundMs: number): Promise<void> {
     if (peers.length === 0 || this.nc.isClosed()) return;
     const h = headers();
     h.set(PROBE_HEADER, "1");
     for (const p of peers) this.nc.publish(p.subject, new Uint8Array(0), { headers: h, reply: this.replyTo(p.id) });
-    await this.nc.flush();
+    // While the connection is down the ping waits for a reconnect: go on with what is known.
+    let timer: NodeJS.Timeout | undefined;
+    const bound = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, boundMs);
+    });
+    await Promise.race([this.nc.flush(), bound]).finally(() => clearTimeout(timer));
   }
 
   close(): void {

@@ -137,7 +137,8 @@ class NatsRaftTransport implements RaftTransport {
   async probe(): Promise<void> {
     if (this.closed) return;
     try {
-      await this.liveness.probe(this.activity.ids().map((id) => ({ id, subject: this.subjectOf(id) })));
+      const peers = this.activity.ids().map((id) => ({ id, subject: this.subjectOf(id) }));
+      await this.liveness.probe(peers, this.opts.inactiveAfterMs / 2);
     } catch (e) {
       this.log.warn(
         { raftId: this.raftId, err: e instanceof Error ? e.message : String(e) },
