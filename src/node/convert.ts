@@ -41,6 +41,14 @@ export function goTime(ts: Timestamp__Output | null | undefined): string {
   return `${base}${nanos}Z`;
 }
 
+/** An ISO time (JavaScript's, millisecond precision) as Go's time.Time marshals it. */
+export function goTimeOfIso(iso: string): string {
+  const ms = Date.parse(iso);
+  if (!Number.isFinite(ms)) return ZERO_TIME;
+  const seconds = Math.floor(ms / 1000);
+  return goTime({ seconds: String(seconds), nanos: (ms - seconds * 1000) * 1_000_000 });
+}
+
 const lower = (s: string | undefined | null): string => (s ?? "").toLowerCase();
 const int = (s: string | number | undefined | null): number => Number(s ?? 0) || 0;
 
