@@ -98,6 +98,8 @@ export interface ManagerHandle {
   /** Async since the store is replicated: resolves once the new token is committed. */
   rotateJoinToken(role: "worker" | "manager"): Promise<JoinTokens>;
   clusterInfo(): ClusterInfo;
+  /** The swarm's root CA certificate (GetRootCACertificate; certificates/swarm-root-ca.crt). */
+  rootCACertificate(): Buffer;
   /** Control API UpdateCluster (SK: manager/controlapi/cluster.go); errors as SwarmKit's. */
   updateCluster(req: UpdateClusterRequest): Promise<ClusterInfo>;
   /** Control API UpdateNode (SK: manager/controlapi/node.go): replaces the spec; errors as SwarmKit's. */

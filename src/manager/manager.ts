@@ -33,8 +33,6 @@ export interface ManagerInternals extends ManagerHandle {
   readonly store: ReplicatedStore;
   readonly dispatcher: Dispatcher;
   readonly raft: RaftNode;
-  /** The swarm's root CA certificate (what GetRootCACertificate serves; swarm-root-ca.crt). */
-  rootCACertificate(): Buffer;
 }
 
 export async function startManagerInternals(opts: ManagerOptions): Promise<ManagerInternals> {

@@ -1,4 +1,4 @@
-import type { LocalNodeState, PeerInfo, SwarmInfo } from "../bus/daemon-contract.ts";
+import type { ClusterInfoJson, LocalNodeState, PeerInfo, SwarmInfo } from "../bus/daemon-contract.ts";
 import type { TimingProfile } from "../config/profile.ts";
 import type { Node__Output } from "../gen/docker/swarmkit/v1/Node.ts";
 import type { ClusterInfo } from "../manager/api.ts";
@@ -83,8 +83,9 @@ export function swarmInfo(f: InfoFacts): SwarmInfo {
   };
   if (f.manager) {
     info.ControlAvailable = true;
+    let cluster: ClusterInfoJson | undefined;
     try {
-      info.Cluster = clusterInfoJson(f.manager.cluster());
+      cluster = clusterInfoJson(f.manager.cluster());
     } catch (e) {
       info.Error = errorText(e);
     }
@@ -97,6 +98,8 @@ export function swarmInfo(f: InfoFacts): SwarmInfo {
     } catch (e) {
       info.Error = errorText(e);
     }
+    // Set after the counts: JSON keeps Go's field order (Nodes, Managers, Cluster, Warnings).
+    if (cluster) info.Cluster = cluster;
     if (!["inactive", "locked", "error"].includes(info.LocalNodeState) && info.Managers === 2) {
       info.Warnings = [TWO_MANAGER_WARNING];
     }

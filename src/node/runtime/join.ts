@@ -4,7 +4,7 @@ import type { TimingProfile } from "../../config/profile.ts";
 import { DEFAULT_LISTEN_ADDR } from "../addresses.ts";
 import { errNodeStartCancelled } from "../errors.ts";
 import { emptyStartConfig, type StartConfig } from "../start-config-file.ts";
-import { writeNodeCertificate } from "../state-dir.ts";
+import { writeNodeCertificate, writeRootCACertificate } from "../state-dir.ts";
 import type { DaemonAddrs, InitParams } from "./init.ts";
 import type { NodeState } from "./node-state.ts";
 
@@ -36,6 +36,8 @@ export async function joinIdentity(
   await state.managersFile.save([{ NodeID: "", Addr: join.remoteAddr }]);
   const issued = await requestNodeIdentity({ remoteAddr: join.remoteAddr, token: join.token, profile });
   if (signal.aborted) throw errNodeStartCancelled();
+  // SK loadSecurityConfig: the root CA (verified against the token) is saved, then the node's certificate.
+  await writeRootCACertificate(state.swarmDir, issued.rootCACertificate);
   await writeNodeCertificate(state.swarmDir, issued.certificate);
   return issued.identity;
 }
