@@ -1,6 +1,6 @@
 import type { ClusterInfoJson } from "../bus/daemon-contract.ts";
 import type { ClusterInfo } from "../manager/api.ts";
-import { goTimeOfIso } from "./convert.ts";
+import { given, goTimeOfIso } from "./convert.ts";
 
 /** Docker's default VXLAN data path port, shown in ClusterInfo. */
 export const DEFAULT_DATA_PATH_PORT = 4789;
@@ -28,16 +28,16 @@ export function clusterInfoJson(c: ClusterInfo): ClusterInfoJson {
       Labels: {},
       Orchestration: { TaskHistoryRetentionLimit: c.taskHistoryRetentionLimit },
       Raft: {
-        ...nonZero("SnapshotInterval", c.snapshotInterval),
+        ...given("SnapshotInterval", c.snapshotInterval),
         KeepOldSnapshots: c.keepOldSnapshots,
-        ...nonZero("LogEntriesForSlowFollowers", c.logEntriesForSlowFollowers),
+        ...given("LogEntriesForSlowFollowers", c.logEntriesForSlowFollowers),
         ElectionTick: c.electionTick,
         HeartbeatTick: c.heartbeatTick,
       },
-      Dispatcher: nonZero("HeartbeatPeriod", Math.round(c.heartbeatPeriodMs * NS_PER_MS)),
+      Dispatcher: given("HeartbeatPeriod", Math.round(c.heartbeatPeriodMs * NS_PER_MS)),
       CAConfig: {
-        ...nonZero("NodeCertExpiry", Math.round(c.nodeCertExpiryMs * NS_PER_MS)),
-        ...nonZero("ForceRotate", c.forceRotate),
+        ...given("NodeCertExpiry", Math.round(c.nodeCertExpiryMs * NS_PER_MS)),
+        ...given("ForceRotate", c.forceRotate),
       },
       TaskDefaults: {},
       EncryptionConfig: { AutoLockManagers: c.autoLockManagers },
@@ -48,9 +48,4 @@ export function clusterInfoJson(c: ClusterInfo): ClusterInfoJson {
     SubnetSize: DEFAULT_SUBNET_SIZE,
     DataPathPort: DEFAULT_DATA_PATH_PORT,
   };
-}
-
-/** `json:",omitempty"` on a number: the field only when it is not zero. */
-function nonZero<K extends string>(key: K, value: number): Partial<Record<K, number>> {
-  return value === 0 ? {} : ({ [key]: value } as Record<K, number>);
 }

@@ -55,7 +55,10 @@ const lower = (s: string | undefined | null): string => (s ?? "").toLowerCase();
 const int = (s: string | number | undefined | null): number => Number(s ?? 0) || 0;
 
 /** `json:",omitempty"`: the field only when it is not the zero value. */
-function given<K extends string, V extends string | number>(key: K, value: V | undefined | null): Partial<Record<K, V>> {
+export function given<K extends string, V extends string | number>(
+  key: K,
+  value: V | undefined | null,
+): Partial<Record<K, V>> {
   return value === undefined || value === null || value === "" || value === 0 ? {} : ({ [key]: value } as Record<K, V>);
 }
 
