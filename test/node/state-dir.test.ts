@@ -148,6 +148,23 @@ test("docker-state.json round-trips moby's nodeStartConfig; corrupt → error na
   assert.match(String(await rejection(() => readStartConfig(s))), /docker-state\.json: not valid JSON/);
 });
 
+test("docker-state.json holds moby's nodeStartConfig fields, in its order", async () => {
+  const s = await freshSwarmDir();
+  await writeStartConfig(s, {
+    LocalAddr: "",
+    RemoteAddr: "10.0.0.1:2377",
+    ListenAddr: "0.0.0.0:2377",
+    AdvertiseAddr: "",
+    DataPathAddr: "",
+    JoinInProgress: true,
+  });
+  assert.is(
+    await readFile(join(s, "docker-state.json"), "utf8"),
+    '{"LocalAddr":"","RemoteAddr":"10.0.0.1:2377","ListenAddr":"0.0.0.0:2377","AdvertiseAddr":"","DataPathAddr":"",' +
+      '"DefaultAddressPool":null,"SubnetSize":0,"DataPathPort":0,"JoinInProgress":true}',
+  );
+});
+
 test("clearing the swarm dir removes its contents and keeps the dir", async () => {
   const s = await freshSwarmDir();
   await writeNodeCertificate(s, Buffer.from(JSON.stringify(ident)));
