@@ -133,6 +133,7 @@ async function main(): Promise<void> {
       joinTokens: unimplemented,
       rotateJoinToken: unimplemented,
       clusterInfo: unimplemented,
+      updateCluster: unimplemented,
     };
     const profile = profiles.swarm;
     const servers: ControlBusServer[] = [LEADER, FOLLOWER].map((raftId, i) =>

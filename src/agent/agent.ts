@@ -50,7 +50,9 @@ export const startAgent: StartAgent = (opts: AgentOptions): AgentHandle => {
     opts.managers.map((p) => ({ nodeId: p.nodeId, addr: p.addr })),
     Math.random,
   );
-  let lastSaved = sortedPeers(remotes).map(peerKey).join("\n");
+  // The first managers list is always handed on: the seeds (a manager's own address among them) may not be on disk
+  // yet, and state.json (ManagersFile) is rewritten only when its set changes.
+  let lastSaved: string | undefined;
   let conn: DispatcherConnection | undefined;
   let registeredOnce = false;
   let resolveReady: () => void = () => {};

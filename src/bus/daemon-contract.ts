@@ -26,6 +26,16 @@ export const daemonRequests = {
   leave: z.strictObject({ force: z.boolean().optional() }),
   "join-token": z.strictObject({ role: z.enum(["worker", "manager"]), rotate: z.boolean().optional() }),
   info: z.strictObject({}),
+  /** `swarm update`: each setting given is changed, the others kept (durations in ms). */
+  "swarm.update": z.strictObject({
+    taskHistoryLimit: z.number().int().optional(),
+    dispatcherHeartbeatMs: z.number().optional(),
+    certExpiryMs: z.number().optional(),
+    snapshotInterval: z.number().int().nonnegative().optional(),
+    maxSnapshots: z.number().int().nonnegative().optional(),
+  }),
+  /** moby GET /swarm (SwarmInspect): what `swarm ca` reads. */
+  "swarm.inspect": z.strictObject({}),
   actors: z.strictObject({}),
   "node.ls": z.strictObject({}),
   "node.inspect": z.strictObject({ ref: z.string().min(1) }),
@@ -33,6 +43,8 @@ export const daemonRequests = {
     ref: z.string().min(1),
     role: z.enum(["worker", "manager"]).optional(),
     availability: z.enum(["active", "pause", "drain"]).optional(),
+    labelAdd: z.array(z.string()).optional(),
+    labelRm: z.array(z.string()).optional(),
   }),
   "node.promote": z.strictObject({ refs: z.array(z.string().min(1)).min(1) }),
   "node.demote": z.strictObject({ refs: z.array(z.string().min(1)).min(1) }),
@@ -50,7 +62,11 @@ export interface PeerInfo {
   Addr: string;
 }
 
-/** The Swarm part of moby's types.Info, with moby's field names. */
+/**
+ * The Swarm part of moby's types.Info (api/types/swarm/swarm.go Info) as
+ * encoding/json writes it: Nodes, Managers, Cluster and Warnings carry
+ * `omitempty` and are left out at zero / nil; RemoteManagers is null when nil.
+ */
 export interface SwarmInfo {
   NodeID: string;
   NodeAddr: string;
@@ -58,26 +74,39 @@ export interface SwarmInfo {
   ControlAvailable: boolean;
   Error: string;
   RemoteManagers: PeerInfo[] | null;
-  Nodes: number;
-  Managers: number;
-  Cluster: ClusterInfoJson | null;
-  Warnings: string[] | null;
+  Nodes?: number;
+  Managers?: number;
+  Cluster?: ClusterInfoJson;
+  Warnings?: string[];
 }
 
+/** moby types.ClusterInfo, field for field in Go's order (see src/node/cluster-info-json.ts). */
 export interface ClusterInfoJson {
   ID: string;
+  Version: { Index?: number };
   CreatedAt: string;
   UpdatedAt: string;
   Spec: {
     Name: string;
+    Labels: Record<string, string>;
     Orchestration: { TaskHistoryRetentionLimit: number };
-    Raft: { SnapshotInterval: number; KeepOldSnapshots: number; HeartbeatTick: number; ElectionTick: number };
+    Raft: {
+      SnapshotInterval?: number;
+      KeepOldSnapshots: number;
+      LogEntriesForSlowFollowers?: number;
+      ElectionTick: number;
+      HeartbeatTick: number;
+    };
     /** nanoseconds, as Go's time.Duration marshals */
-    Dispatcher: { HeartbeatPeriod: number };
-    CAConfig: { NodeCertExpiry: number; ForceRotate: number };
+    Dispatcher: { HeartbeatPeriod?: number };
+    CAConfig: { NodeCertExpiry?: number; ForceRotate?: number };
+    TaskDefaults: Record<string, never>;
     EncryptionConfig: { AutoLockManagers: boolean };
   };
+  TLSInfo: { TrustRoot?: string };
   RootRotationInProgress: boolean;
+  DefaultAddrPool: string[] | null;
+  SubnetSize: number;
   DataPathPort: number;
 }
 
@@ -87,13 +116,16 @@ export interface DaemonResults {
   leave: Record<string, never>;
   "join-token": { role: "worker" | "manager"; token: string; advertiseAddr: string };
   info: SwarmInfo;
+  "swarm.update": Record<string, never>;
+  /** moby types.Swarm, cut to its ClusterInfo (the join tokens stay with `join-token`). */
+  "swarm.inspect": { cluster: ClusterInfoJson };
   /** The latest published transition of each of this daemon's live actors (what a late watcher starts from). */
   actors: { actors: ActorTransition[] };
   /** docker's node ls rows come from these (see src/cli/format.ts). */
   "node.ls": { self: string; nodes: unknown[] };
   "node.inspect": { node: unknown };
-  /** The ID of the updated node. */
-  "node.update": { id: string };
+  /** The ID of the updated node; or the `--label-rm` key it lacks (then nothing was updated). */
+  "node.update": { id: string; missingLabel?: string };
   /** Per ref, in order: changed false when the node already had that role. Stops at the first error. */
   "node.promote": { nodes: { ref: string; changed: boolean }[] };
   "node.demote": { nodes: { ref: string; changed: boolean }[] };

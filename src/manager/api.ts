@@ -26,6 +26,29 @@ export interface ClusterInfo {
   readonly electionTick: number;
   readonly nodeCertExpiryMs: number;
   readonly rootRotationInProgress: boolean;
+  /** Meta.Version.Index: what `swarm update` sends back. */
+  readonly version: number;
+  readonly logEntriesForSlowFollowers: number;
+  readonly forceRotate: number;
+  readonly autoLockManagers: boolean;
+  /** RootCA.CACert as text (TLSInfo.TrustRoot: what `swarm ca` prints). */
+  readonly trustRoot: string;
+}
+
+/**
+ * SK api.UpdateClusterRequest, cut to the settings `swarm update` changes
+ * (each absent one kept); `version` is the Meta.Version.Index it was read at.
+ */
+export interface UpdateClusterRequest {
+  readonly clusterId: string;
+  readonly version: number;
+  readonly change: {
+    readonly taskHistoryRetentionLimit?: number;
+    readonly heartbeatPeriodMs?: number;
+    readonly nodeCertExpiryMs?: number;
+    readonly snapshotInterval?: number;
+    readonly keepOldSnapshots?: number;
+  };
 }
 
 export interface ManagerOptions {
@@ -75,6 +98,10 @@ export interface ManagerHandle {
   /** Async since the store is replicated: resolves once the new token is committed. */
   rotateJoinToken(role: "worker" | "manager"): Promise<JoinTokens>;
   clusterInfo(): ClusterInfo;
+  /** The swarm's root CA certificate (GetRootCACertificate; certificates/swarm-root-ca.crt). */
+  rootCACertificate(): Buffer;
+  /** Control API UpdateCluster (SK: manager/controlapi/cluster.go); errors as SwarmKit's. */
+  updateCluster(req: UpdateClusterRequest): Promise<ClusterInfo>;
   /** Control API UpdateNode (SK: manager/controlapi/node.go): replaces the spec; errors as SwarmKit's. */
   updateNode(req: UpdateNodeRequest): Promise<Node__Output>;
   /** Control API RemoveNode: blacklists the node ID and deletes the node; errors as SwarmKit's. */

@@ -19,6 +19,11 @@ export function toClusterInfo(c: ClusterObject): ClusterInfo {
     electionTick: c.spec.raft.electionTick,
     nodeCertExpiryMs: c.spec.caConfig.nodeCertExpiryMs,
     rootRotationInProgress: false,
+    version: c.version,
+    logEntriesForSlowFollowers: c.spec.raft.logEntriesForSlowFollowers,
+    forceRotate: c.spec.caConfig.forceRotate,
+    autoLockManagers: c.spec.encryptionConfig.autoLockManagers,
+    trustRoot: c.rootCA.caCert.toString("utf8"),
   };
 }
 

@@ -1,11 +1,11 @@
 import { insecureClientCredentials } from "../ca/insecure-credentials.ts";
 import { type Log, silentLog } from "../log.ts";
 import type { RaftNode } from "../raft/node/index.ts";
-import type { ManagerHandle, ManagerOptions, StartManager } from "./api.ts";
+import type { ManagerHandle, ManagerOptions, StartManager, UpdateClusterRequest } from "./api.ts";
 import { bootstrapStore } from "./bootstrap.ts";
 import { CAServer } from "./ca-server.ts";
 import { ClusterView } from "./cluster-view.ts";
-import { nodeControl, raftNodeMembership, refuseRemovedNodes } from "./controlapi/index.ts";
+import { nodeControl, raftNodeMembership, refuseRemovedNodes, updateCluster } from "./controlapi/index.ts";
 import { Dispatcher } from "./dispatcher.ts";
 import { demoteFormerManagers } from "./former-managers.ts";
 import { HealthServer } from "./health.ts";
@@ -34,8 +34,6 @@ export interface ManagerInternals extends ManagerHandle {
   readonly store: ReplicatedStore;
   readonly dispatcher: Dispatcher;
   readonly raft: RaftNode;
-  /** The swarm's root CA certificate (what GetRootCACertificate serves; swarm-root-ca.crt). */
-  rootCACertificate(): Buffer;
 }
 
 export async function startManagerInternals(opts: ManagerOptions): Promise<ManagerInternals> {
@@ -110,6 +108,7 @@ export async function startManagerInternals(opts: ManagerOptions): Promise<Manag
     joinTokens: () => cluster.joinTokens(),
     rotateJoinToken: (role: "worker" | "manager") => cluster.rotateJoinToken(role),
     clusterInfo: () => cluster.info(),
+    updateCluster: (req: UpdateClusterRequest) => updateCluster(store, req),
   };
 
   // --- the Raft member: bootstrap, restart or join ------------------------------------------

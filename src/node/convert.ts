@@ -9,7 +9,7 @@ import type { Timestamp__Output } from "../gen/google/protobuf/Timestamp.ts";
  */
 export interface ApiNode {
   ID: string;
-  Version: { Index: number };
+  Version: { Index?: number };
   CreatedAt: string;
   UpdatedAt: string;
   Spec: {
@@ -19,10 +19,12 @@ export interface ApiNode {
     Availability: string;
   };
   Description: {
-    Hostname: string;
-    Platform: { Architecture: string; OS: string };
-    Resources: { NanoCPUs: number; MemoryBytes: number };
-    Engine: { EngineVersion: string; Labels?: Record<string, string> };
+    Hostname?: string;
+    Platform: { Architecture?: string; OS?: string };
+    Resources: { NanoCPUs?: number; MemoryBytes?: number };
+    Engine: { EngineVersion?: string; Labels?: Record<string, string> };
+    /** TrustRoot as text; the issuer's subject and key as Go writes []byte: base64. */
+    TLSInfo: { TrustRoot?: string; CertIssuerSubject?: string; CertIssuerPublicKey?: string };
   };
   Status: { State: string; Message?: string; Addr?: string };
   ManagerStatus?: { Leader?: boolean; Reachability: string; Addr?: string };
@@ -41,8 +43,27 @@ export function goTime(ts: Timestamp__Output | null | undefined): string {
   return `${base}${nanos}Z`;
 }
 
+/** An ISO time (JavaScript's, millisecond precision) as Go's time.Time marshals it. */
+export function goTimeOfIso(iso: string): string {
+  const ms = Date.parse(iso);
+  if (!Number.isFinite(ms)) return ZERO_TIME;
+  const seconds = Math.floor(ms / 1000);
+  return goTime({ seconds: String(seconds), nanos: (ms - seconds * 1000) * 1_000_000 });
+}
+
 const lower = (s: string | undefined | null): string => (s ?? "").toLowerCase();
 const int = (s: string | number | undefined | null): number => Number(s ?? 0) || 0;
+
+/** `json:",omitempty"`: the field only when it is not the zero value. */
+export function given<K extends string, V extends string | number>(
+  key: K,
+  value: V | undefined | null,
+): Partial<Record<K, V>> {
+  return value === undefined || value === null || value === "" || value === 0 ? {} : ({ [key]: value } as Record<K, V>);
+}
+
+const bytesOf = (b: Buffer | Uint8Array | string | undefined | null): Buffer | undefined =>
+  b === undefined || b === null || b.length === 0 ? undefined : Buffer.from(b);
 
 export function nodeFromGrpc(n: Node__Output): ApiNode {
   const d = n.description;
@@ -50,7 +71,7 @@ export function nodeFromGrpc(n: Node__Output): ApiNode {
   const engineLabels = d?.engine?.labels ?? {};
   const node: ApiNode = {
     ID: n.id,
-    Version: { Index: int(n.meta?.version?.index) },
+    Version: given("Index", int(n.meta?.version?.index)),
     CreatedAt: goTime(n.meta?.created_at),
     UpdatedAt: goTime(n.meta?.updated_at),
     Spec: {
@@ -59,13 +80,22 @@ export function nodeFromGrpc(n: Node__Output): ApiNode {
       Role: lower(n.spec?.desired_role ?? "WORKER"),
       Availability: lower(n.spec?.availability ?? "ACTIVE"),
     },
+    // Every field of the description carries omitempty; its structs are always written.
     Description: {
-      Hostname: d?.hostname ?? "",
-      Platform: { Architecture: d?.platform?.architecture ?? "", OS: d?.platform?.os ?? "" },
-      Resources: { NanoCPUs: int(d?.resources?.nano_cpus), MemoryBytes: int(d?.resources?.memory_bytes) },
+      ...given("Hostname", d?.hostname),
+      Platform: { ...given("Architecture", d?.platform?.architecture), ...given("OS", d?.platform?.os) },
+      Resources: {
+        ...given("NanoCPUs", int(d?.resources?.nano_cpus)),
+        ...given("MemoryBytes", int(d?.resources?.memory_bytes)),
+      },
       Engine: {
-        EngineVersion: d?.engine?.engine_version ?? "",
+        ...given("EngineVersion", d?.engine?.engine_version),
         ...(Object.keys(engineLabels).length ? { Labels: { ...engineLabels } } : {}),
+      },
+      TLSInfo: {
+        ...given("TrustRoot", bytesOf(d?.tls_info?.trust_root)?.toString("utf8")),
+        ...given("CertIssuerSubject", bytesOf(d?.tls_info?.cert_issuer_subject)?.toString("base64")),
+        ...given("CertIssuerPublicKey", bytesOf(d?.tls_info?.cert_issuer_public_key)?.toString("base64")),
       },
     },
     Status: {

@@ -7,12 +7,17 @@ export const ENGINE_VERSION = "0.1.0";
 /** Go's GOARCH names for Node's process.arch, as docker reports them. */
 const ARCH: Record<string, string> = { x64: "x86_64", arm64: "aarch64", arm: "armv7l", ia32: "i386" };
 
-/** What Executor.Describe returns for this node: hostname = the daemon's name. */
-export function nodeDescription(hostname: string): NodeDescription {
+/**
+ * What Executor.Describe returns for this node (hostname = the daemon's name),
+ * with the TLS info the agent adds: the root CA it trusts (SK agent
+ * nodeDescriptionWithHostname). There is no issuer yet to describe.
+ */
+export function nodeDescription(hostname: string, trustRoot: Buffer | null = null): NodeDescription {
   return {
     hostname,
     platform: { architecture: ARCH[process.arch] ?? process.arch, os: process.platform },
     resources: { nano_cpus: String(cpus().length * 1e9), memory_bytes: String(totalmem()) },
     engine: { engine_version: ENGINE_VERSION, labels: {} },
+    ...(trustRoot ? { tls_info: { trust_root: trustRoot } } : {}),
   };
 }

@@ -48,6 +48,15 @@ const unknown = (message: string): RpcError => rpcError("Unknown", message);
 export const errInvalidStateFile = (file: string, reason: string) =>
   unknown(`invalid swarm state file ${file}: ${reason}`);
 
+/**
+ * SK node.loadSecurityConfig: a node certificate that cannot be loaded stops the
+ * node with this error (moby shows it as info's Error, LocalNodeState error).
+ */
+export const errLoadingTLSCertificate = (file: string, reason: string) =>
+  unknown(`error while loading TLS certificate in ${file}: ${reason}`);
+/** SK ca.ValidateCertChain when the file holds no PEM certificate at all. */
+export const NO_CERTIFICATES_TO_VALIDATE = "no certificates to validate";
+
 export const errNoNodeCertificate = (swarmDir: string) => unknown(`no swarm node certificate in ${swarmDir}`);
 
 export const errNoNodeIdentity = () => unknown("no node identity");

@@ -3,10 +3,8 @@ import type { TimingProfile } from "../config/profile.ts";
 import type { Node__Output } from "../gen/docker/swarmkit/v1/Node.ts";
 import type { ClusterInfo } from "../manager/api.ts";
 import { deadlineExceeded } from "../manager/proxy/leader-conn.ts";
+import { clusterInfoJson } from "./cluster-info-json.ts";
 import { TWO_MANAGER_WARNING } from "./errors.ts";
-
-/** Docker's default VXLAN data path port, shown in ClusterInfo. */
-export const DEFAULT_DATA_PATH_PORT = 4789;
 
 export interface InfoFacts {
   state: LocalNodeState;
@@ -73,31 +71,6 @@ function settled<T>(r: PromiseSettledResult<T>): T {
   throw r.reason;
 }
 
-const ms = 1_000_000;
-
-export function clusterInfoJson(c: ClusterInfo): ClusterInfoJson {
-  return {
-    ID: c.id,
-    CreatedAt: c.createdAt,
-    UpdatedAt: c.updatedAt,
-    Spec: {
-      Name: c.name,
-      Orchestration: { TaskHistoryRetentionLimit: c.taskHistoryRetentionLimit },
-      Raft: {
-        SnapshotInterval: c.snapshotInterval,
-        KeepOldSnapshots: c.keepOldSnapshots,
-        HeartbeatTick: c.heartbeatTick,
-        ElectionTick: c.electionTick,
-      },
-      Dispatcher: { HeartbeatPeriod: c.heartbeatPeriodMs * ms },
-      CAConfig: { NodeCertExpiry: c.nodeCertExpiryMs * ms, ForceRotate: 0 },
-      EncryptionConfig: { AutoLockManagers: false },
-    },
-    RootRotationInProgress: c.rootRotationInProgress,
-    DataPathPort: DEFAULT_DATA_PATH_PORT,
-  };
-}
-
 /** moby Cluster.Info(): the Swarm part of `docker info`, by moby's rules. */
 export function swarmInfo(f: InfoFacts): SwarmInfo {
   const info: SwarmInfo = {
@@ -107,25 +80,26 @@ export function swarmInfo(f: InfoFacts): SwarmInfo {
     ControlAvailable: false,
     Error: f.error,
     RemoteManagers: null,
-    Nodes: 0,
-    Managers: 0,
-    Cluster: null,
-    Warnings: null,
   };
   if (f.manager) {
     info.ControlAvailable = true;
+    let cluster: ClusterInfoJson | undefined;
     try {
-      info.Cluster = clusterInfoJson(f.manager.cluster());
+      cluster = clusterInfoJson(f.manager.cluster());
     } catch (e) {
       info.Error = errorText(e);
     }
     try {
       const nodes = f.manager.nodes();
-      info.Nodes = nodes.length;
-      info.Managers = nodes.filter((n) => n.manager_status).length;
+      // omitempty: a count of zero is left out.
+      if (nodes.length > 0) info.Nodes = nodes.length;
+      const managers = nodes.filter((n) => n.manager_status).length;
+      if (managers > 0) info.Managers = managers;
     } catch (e) {
       info.Error = errorText(e);
     }
+    // Set after the counts: JSON keeps Go's field order (Nodes, Managers, Cluster, Warnings).
+    if (cluster) info.Cluster = cluster;
     if (!["inactive", "locked", "error"].includes(info.LocalNodeState) && info.Managers === 2) {
       info.Warnings = [TWO_MANAGER_WARNING];
     }

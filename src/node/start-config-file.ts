@@ -53,7 +53,23 @@ export async function readStartConfig(swarmDir: string): Promise<StartConfig | n
   return parsed.data;
 }
 
+/**
+ * As moby writes nodeStartConfig: every exported field in its order, the
+ * address-pool and data-path-port fields at their zero values (swarmbus has no
+ * overlay networks, so no init sets them).
+ */
 export async function writeStartConfig(swarmDir: string, config: StartConfig): Promise<void> {
   await ensureSwarmDir(swarmDir);
-  await writeFileAtomic(startConfigPath(swarmDir), JSON.stringify(config), 0o600);
+  const moby = {
+    LocalAddr: config.LocalAddr,
+    RemoteAddr: config.RemoteAddr,
+    ListenAddr: config.ListenAddr,
+    AdvertiseAddr: config.AdvertiseAddr,
+    DataPathAddr: config.DataPathAddr,
+    DefaultAddressPool: null,
+    SubnetSize: 0,
+    DataPathPort: 0,
+    JoinInProgress: config.JoinInProgress,
+  };
+  await writeFileAtomic(startConfigPath(swarmDir), JSON.stringify(moby), 0o600);
 }

@@ -2,17 +2,22 @@ import { mkdir, readdir, readFile, rm } from "node:fs/promises";
 import { join } from "node:path";
 import type { NodeIdentity } from "../ca/credentials.ts";
 import { writeFileAtomic } from "./atomic-write.ts";
-import { errInvalidStateFile } from "./errors.ts";
+import { errInvalidStateFile, errLoadingTLSCertificate, NO_CERTIFICATES_TO_VALIDATE } from "./errors.ts";
 
 /**
  * `<state-dir>/swarm/`, laid out as dockerd's /var/lib/docker/swarm:
- *   certificates/swarm-node.crt   the node identity (IssuedIdentity.certificate bytes)
+ *   certificates/swarm-node.crt     the node identity (IssuedIdentity.certificate bytes), 0644
+ *   certificates/swarm-root-ca.crt  the swarm's root CA certificate (SK SaveRootCA), 0644
  *   state.json                    known managers (managers-file.ts)
  *   docker-state.json             moby's nodeStartConfig (start-config-file.ts)
  */
 export const SWARM_DIR_NAME = "swarm";
 export const CERT_DIRECTORY = "certificates";
 export const NODE_CERT_FILE = "swarm-node.crt";
+export const ROOT_CA_FILE = "swarm-root-ca.crt";
+export const WORKER_DIRECTORY = "worker";
+/** SK ca/keyreadwriter.go certPerms, and SaveRootCA's mode: certificates are world-readable. */
+const CERT_MODE = 0o644;
 
 export function swarmDirOf(stateDir: string): string {
   return join(stateDir, SWARM_DIR_NAME);
@@ -22,14 +27,42 @@ export function nodeCertPath(swarmDir: string): string {
   return join(swarmDir, CERT_DIRECTORY, NODE_CERT_FILE);
 }
 
-/** SwarmKit's node.New: MkdirAll(StateDir, 0700). */
+/** SwarmKit's node.New: MkdirAll(StateDir, 0700); certificates/ as SaveRootCA and the KeyReadWriter make it (0755). */
 export async function ensureSwarmDir(swarmDir: string): Promise<void> {
-  await mkdir(join(swarmDir, CERT_DIRECTORY), { recursive: true, mode: 0o700 });
+  await mkdir(swarmDir, { recursive: true, mode: 0o700 });
+  await mkdir(join(swarmDir, CERT_DIRECTORY), { recursive: true, mode: 0o755 });
+}
+
+/** SK node.run: worker/, the agent's task database's directory, made for every role (MkdirAll 0777, umask'd). */
+export async function ensureWorkerDir(swarmDir: string): Promise<void> {
+  await mkdir(join(swarmDir, WORKER_DIRECTORY), { recursive: true, mode: 0o777 });
 }
 
 export async function writeNodeCertificate(swarmDir: string, certificate: Buffer): Promise<void> {
   await ensureSwarmDir(swarmDir);
-  await writeFileAtomic(nodeCertPath(swarmDir), certificate, 0o600);
+  await writeFileAtomic(nodeCertPath(swarmDir), certificate, CERT_MODE);
+}
+
+export function rootCACertPath(swarmDir: string): string {
+  return join(swarmDir, CERT_DIRECTORY, ROOT_CA_FILE);
+}
+
+/** SK SaveRootCA: the root CA the node trusts, written when it joins and kept current by a manager. */
+export async function writeRootCACertificate(swarmDir: string, certificate: Buffer): Promise<void> {
+  const current = await readRootCACertificate(swarmDir);
+  if (current?.equals(certificate)) return;
+  await ensureSwarmDir(swarmDir);
+  await writeFileAtomic(rootCACertPath(swarmDir), certificate, CERT_MODE);
+}
+
+/** The root CA certificate this node trusts, or null when none is kept. */
+export async function readRootCACertificate(swarmDir: string): Promise<Buffer | null> {
+  try {
+    return await readFile(rootCACertPath(swarmDir));
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === "ENOENT") return null;
+    throw e;
+  }
 }
 
 /** The certificate bytes, or null when this state dir holds no swarm. */
@@ -60,12 +93,13 @@ export async function readNodeIdentity(
   let identity: NodeIdentity;
   try {
     identity = decode(certificate);
-  } catch (e) {
-    throw errInvalidStateFile(file, (e as Error).message);
+  } catch {
+    // Nothing in the file reads as a certificate: SwarmKit's words for a file without one.
+    throw errLoadingTLSCertificate(file, NO_CERTIFICATES_TO_VALIDATE);
   }
-  if (!ID.test(identity.nodeId)) throw errInvalidStateFile(file, `invalid node ID "${identity.nodeId}"`);
+  if (!ID.test(identity.nodeId)) throw errLoadingTLSCertificate(file, `invalid node ID "${identity.nodeId}"`);
   const cluster = identity.clusterId.replace(/^FIPS\./, "");
-  if (!ID.test(cluster)) throw errInvalidStateFile(file, `invalid cluster ID "${identity.clusterId}"`);
+  if (!ID.test(cluster)) throw errLoadingTLSCertificate(file, `invalid cluster ID "${identity.clusterId}"`);
   return { identity, certificate };
 }
 

@@ -18,20 +18,25 @@ const activeManager: SwarmInfo = {
   Managers: 1,
   Cluster: {
     ID: "x9ac70jqkgt1mqzzet9sldpfl",
+    Version: { Index: 10 },
     CreatedAt: "",
     UpdatedAt: "",
     Spec: {
       Name: "default",
+      Labels: {},
       Orchestration: { TaskHistoryRetentionLimit: 5 },
-      Raft: { SnapshotInterval: 10000, KeepOldSnapshots: 0, HeartbeatTick: 1, ElectionTick: 10 },
+      Raft: { SnapshotInterval: 10000, KeepOldSnapshots: 0, ElectionTick: 10, HeartbeatTick: 1 },
       Dispatcher: { HeartbeatPeriod: ns(5000) },
-      CAConfig: { NodeCertExpiry: ns(2160 * 3600 * 1000), ForceRotate: 0 },
+      CAConfig: { NodeCertExpiry: ns(2160 * 3600 * 1000) },
+      TaskDefaults: {},
       EncryptionConfig: { AutoLockManagers: false },
     },
+    TLSInfo: {},
     RootRotationInProgress: false,
+    DefaultAddrPool: ["10.0.0.0/8"],
+    SubnetSize: 24,
     DataPathPort: 4789,
   },
-  Warnings: null,
 };
 
 test("info of an active manager matches docker info's Swarm section", () => {
@@ -44,6 +49,8 @@ test("info of an active manager matches docker info's Swarm section", () => {
       "  ClusterID: x9ac70jqkgt1mqzzet9sldpfl",
       "  Managers: 1",
       "  Nodes: 1",
+      "  Default Address Pool: 10.0.0.0/8 ",
+      "  SubnetSize: 24",
       "  Data Path Port: 4789",
       "  Orchestration:",
       "   Task History Retention Limit: 5",
@@ -71,7 +78,7 @@ test("inactive prints only the state; an error hides the cluster block", () => {
   const quorumLost = formatSwarmInfo({ ...activeManager, Error: "rpc error: code = Unknown desc = x" });
   assert.ok(quorumLost.includes("  Error: rpc error: code = Unknown desc = x\n  Is Manager: true\n  Node Address:"));
   assert.not.ok(quorumLost.includes("ClusterID"));
-  const worker = formatSwarmInfo({ ...activeManager, ControlAvailable: false, Cluster: null });
+  const worker = formatSwarmInfo({ ...activeManager, ControlAvailable: false, Cluster: undefined });
   assert.ok(worker.includes("  Is Manager: false\n  Node Address: 192.168.99.100\n  Manager Addresses:"));
 });
 

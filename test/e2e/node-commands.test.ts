@@ -7,7 +7,7 @@ import { type Collector, waitFor } from "../support/wait-for.ts";
 
 interface InspectedNode {
   ID: string;
-  Spec: { Role: string; Availability: string };
+  Spec: { Labels: Record<string, string>; Role: string; Availability: string };
   Status: { State: string };
 }
 interface Info {
@@ -69,6 +69,27 @@ test("node update --availability drain shows Drain in node ls, and back to activ
   assert.match(bad.stderr, /argument 'gone' is invalid/);
   const unknown = await swarm.cli("m1", "node", "update", "--availability", "drain", "nosuch");
   assert.is(unknown.stderr, err("rpc error: code = NotFound desc = node nosuch not found"));
+});
+
+test("node update --label-add/--label-rm: the labels show in node inspect; removing a missing key fails as docker's CLI", async () => {
+  const add = await swarm.cli("m1", "node", "update", "--label-add", "zone=eu=west", "--label-add", "ssd", "w2");
+  assert.is(add.stderr, "");
+  assert.is(add.stdout, "w2\n");
+  assert.equal(
+    (await inspect("w2")).Spec.Labels,
+    { zone: "eu=west", ssd: "" },
+    "split at the first =; a bare key is empty",
+  );
+  const rm = await swarm.cli("m1", "node", "update", "--label-rm", "ssd", "--label-add", "zone=us", "w2");
+  assert.is(rm.stdout, "w2\n");
+  assert.equal((await inspect("w2")).Spec.Labels, { zone: "us" });
+  const missing = await swarm.cli("m1", "node", "update", "--label-rm", "gpu", "--label-add", "rack=7", "w2");
+  assert.is(missing.code, 1);
+  assert.is(missing.stdout, "");
+  assert.is(missing.stderr, "key gpu doesn't exist in node's labels\n", "the CLI's own error, no daemon framing");
+  assert.equal((await inspect("w2")).Spec.Labels, { zone: "us" }, "nothing was updated");
+  assert.is((await swarm.cli("m1", "node", "update", "--label-rm", "zone", "w2")).stdout, "w2\n");
+  assert.equal((await inspect("w2")).Spec.Labels, {});
 });
 
 test("demoting the only manager is refused; no-op promote and demote say so", async () => {

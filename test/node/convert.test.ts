@@ -50,6 +50,7 @@ test("a SwarmKit node as moby's API shows it: lowercase enums, role from Desired
       Platform: { Architecture: "x86_64", OS: "linux" },
       Resources: { NanoCPUs: 2000000000, MemoryBytes: 1024 },
       Engine: { EngineVersion: "swarmbus-0.1.0" },
+      TLSInfo: {},
     },
     Status: { State: "ready", Addr: "127.0.0.1" },
     ManagerStatus: { Leader: true, Reachability: "reachable", Addr: "127.0.0.1:2377" },
@@ -68,6 +69,47 @@ test("a worker has no ManagerStatus; a status message is kept", () => {
   assert.is(n.Spec.Role, "worker");
   assert.equal(n.Status, { State: "down", Message: "heartbeat failure", Addr: "10.0.0.2" });
   assert.equal(n.Spec.Labels, {});
+});
+
+test("node inspect's JSON is moby's swarm.Node field for field: Go's order, omitempty zeros left out, TLSInfo", () => {
+  const root = "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n";
+  const registered = node({
+    description: {
+      ...(node().description as NonNullable<Node__Output["description"]>),
+      tls_info: {
+        trust_root: Buffer.from(root),
+        cert_issuer_subject: Buffer.from([1, 2]),
+        cert_issuer_public_key: Buffer.alloc(0),
+      },
+    },
+  });
+  assert.is(
+    JSON.stringify(nodeFromGrpc(registered)),
+    JSON.stringify({
+      ID: "abcdefghijklmnopqrstuvwxy",
+      Version: { Index: 12 },
+      CreatedAt: "2023-11-14T22:13:20.12Z",
+      UpdatedAt: "2023-11-14T22:13:21Z",
+      Spec: { Labels: { zone: "a" }, Role: "manager", Availability: "drain" },
+      Description: {
+        Hostname: "m1",
+        Platform: { Architecture: "x86_64", OS: "linux" },
+        Resources: { NanoCPUs: 2000000000, MemoryBytes: 1024 },
+        Engine: { EngineVersion: "swarmbus-0.1.0" },
+        TLSInfo: { TrustRoot: root, CertIssuerSubject: "AQI=" },
+      },
+      Status: { State: "ready", Addr: "127.0.0.1" },
+      ManagerStatus: { Leader: true, Reachability: "reachable", Addr: "127.0.0.1:2377" },
+    }),
+  );
+  // A node the CA created whose agent has not registered yet: no description, its structs still written.
+  const pending = nodeFromGrpc(node({ description: null, meta: null, manager_status: null }));
+  assert.is(
+    JSON.stringify(pending.Description),
+    JSON.stringify({ Platform: {}, Resources: {}, Engine: {}, TLSInfo: {} }),
+  );
+  assert.equal(pending.Version, {}, "Version.Index carries omitempty");
+  assert.is(pending.CreatedAt, "0001-01-01T00:00:00Z");
 });
 
 test.run();

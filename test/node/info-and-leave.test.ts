@@ -6,21 +6,9 @@ import { TWO_MANAGER_WARNING } from "../../src/node/errors.ts";
 import { swarmInfo } from "../../src/node/info.ts";
 import { managerLeaveMessage, managerStats } from "../../src/node/leave-message.ts";
 import { rpcError } from "../../src/rpc/status.ts";
+import { sampleClusterInfo } from "../support/cluster-info.ts";
 
-const cluster: ClusterInfo = {
-  id: "cccccccccccccccccccccccc0",
-  name: "default",
-  createdAt: "2026-01-01T00:00:00Z",
-  updatedAt: "2026-01-01T00:00:00Z",
-  heartbeatPeriodMs: 5000,
-  taskHistoryRetentionLimit: 5,
-  snapshotInterval: 10000,
-  keepOldSnapshots: 0,
-  heartbeatTick: 1,
-  electionTick: 10,
-  nodeCertExpiryMs: 7_776_000_000,
-  rootRotationInProgress: false,
-};
+const cluster: ClusterInfo = sampleClusterInfo("cccccccccccccccccccccccc0");
 
 const mgr = (id: string, reachability: "REACHABLE" | "UNREACHABLE") =>
   ({ id, manager_status: { raft_id: "1", addr: "", leader: false, reachability } }) as unknown as Node__Output;
@@ -32,7 +20,7 @@ test("inactive: no NodeID, no RemoteManagers, no cluster", () => {
   const i = swarmInfo({ state: "inactive", error: "", nodeId: null, remoteManagers: [], nodeAddr: "", manager: null });
   assert.is(i.NodeID, "");
   assert.is(i.RemoteManagers, null);
-  assert.is(i.Cluster, null);
+  assert.is(i.Cluster, undefined);
   assert.is(i.ControlAvailable, false);
 });
 
@@ -48,13 +36,13 @@ test("active manager: counts nodes and managers; durations in nanoseconds", () =
   assert.is(i.Managers, 1);
   assert.is(i.Cluster?.Spec.Dispatcher.HeartbeatPeriod, 5_000_000_000);
   assert.is(i.Cluster?.Spec.CAConfig.NodeCertExpiry, 7_776_000_000_000_000);
-  assert.is(i.Warnings, null);
+  assert.is(i.Warnings, undefined);
 });
 
 test("two managers: the warning, unless the state is error", () => {
   const two = { cluster: () => cluster, nodes: () => [mgr("n1", "REACHABLE"), mgr("n2", "REACHABLE")] };
   assert.equal(swarmInfo({ ...base, state: "active", error: "", manager: two }).Warnings, [TWO_MANAGER_WARNING]);
-  assert.is(swarmInfo({ ...base, state: "error", error: "x", manager: two }).Warnings, null);
+  assert.is(swarmInfo({ ...base, state: "error", error: "x", manager: two }).Warnings, undefined);
 });
 
 test("a failing ListNodes overwrites Error with the gRPC text", () => {

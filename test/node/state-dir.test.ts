@@ -9,13 +9,17 @@ import { readStartConfig, writeStartConfig } from "../../src/node/start-config-f
 import {
   clearSwarmDir,
   ensureSwarmDir,
+  ensureWorkerDir,
   nodeCertPath,
   readNodeIdentity,
+  readRootCACertificate,
   swarmDirOf,
   writeNodeCertificate,
+  writeRootCACertificate,
 } from "../../src/node/state-dir.ts";
 import { isRpcError } from "../../src/rpc/status.ts";
 import { rejection } from "../support/caught.ts";
+import { listing } from "../support/dir-listing.ts";
 
 const dirs: string[] = [];
 async function freshSwarmDir(): Promise<string> {
@@ -42,28 +46,52 @@ test("an empty state dir holds no swarm", async () => {
   assert.is(await readStartConfig(s), null);
 });
 
-test("the node identity round-trips through certificates/swarm-node.crt (0600)", async () => {
+test("the node identity round-trips through certificates/swarm-node.crt (0644, as SwarmKit's certPerms)", async () => {
   const s = await freshSwarmDir();
   await writeNodeCertificate(s, Buffer.from(JSON.stringify(ident)));
   const got = await readNodeIdentity(s, decodeJson);
   assert.equal(got?.identity, ident);
-  assert.is((await stat(nodeCertPath(s))).mode & 0o777, 0o600);
+  assert.is((await stat(nodeCertPath(s))).mode & 0o777, 0o644);
 });
 
-test("a corrupt or invalid certificate is an error naming the file", async () => {
+test("a corrupt certificate reads as SwarmKit's TLS-loading error, naming the file", async () => {
   const s = await freshSwarmDir();
   await writeNodeCertificate(s, Buffer.from("garbage"));
   const e = await rejection(() => readNodeIdentity(s, decodeJson));
   assert.ok(isRpcError(e, "Unknown"));
-  assert.ok(e.message.includes(nodeCertPath(s)), e.message);
-  // What the CLI prints (the daemon's last line when it cannot start, or a failed init's answer).
-  assert.ok(
-    e.dockerText.startsWith("Error response from daemon: rpc error: code = Unknown desc = invalid swarm state file "),
-  );
+  assert.is(e.message, `error while loading TLS certificate in ${nodeCertPath(s)}: no certificates to validate`);
   await writeNodeCertificate(s, Buffer.from(JSON.stringify({ ...ident, nodeId: "short" })));
-  assert.match(String(await rejection(() => readNodeIdentity(s, decodeJson))), /invalid node ID "short"/);
+  const bad = await rejection(() => readNodeIdentity(s, decodeJson));
+  assert.ok(isRpcError(bad));
+  assert.is(bad.message, `error while loading TLS certificate in ${nodeCertPath(s)}: invalid node ID "short"`);
   await writeNodeCertificate(s, Buffer.from(JSON.stringify({ ...ident, clusterId: "FIPS.0123456789abcdefghijklmno" })));
   assert.is((await readNodeIdentity(s, decodeJson))?.identity.clusterId, "FIPS.0123456789abcdefghijklmno");
+});
+
+test("the files a node writes are laid out and moded as /var/lib/docker/swarm", async () => {
+  const s = await freshSwarmDir();
+  await writeRootCACertificate(s, Buffer.from("root"));
+  await writeNodeCertificate(s, Buffer.from(JSON.stringify(ident)));
+  await new ManagersFile(s).save([{ NodeID: ident.nodeId, Addr: "127.0.0.1:2377" }]);
+  await writeStartConfig(s, {
+    LocalAddr: "",
+    RemoteAddr: "",
+    ListenAddr: "0.0.0.0:2377",
+    AdvertiseAddr: "",
+    DataPathAddr: "",
+    JoinInProgress: false,
+  });
+  await ensureWorkerDir(s);
+  assert.equal(await listing(s), [
+    "0700 .",
+    "0755 certificates",
+    "0644 certificates/swarm-node.crt",
+    "0644 certificates/swarm-root-ca.crt",
+    "0600 docker-state.json",
+    "0600 state.json",
+    "0755 worker",
+  ]);
+  assert.is((await readRootCACertificate(s))?.toString(), "root");
 });
 
 test("state.json: managers sorted by NodeID, 0600, rewritten only when the set changes", async () => {
@@ -118,6 +146,23 @@ test("docker-state.json round-trips moby's nodeStartConfig; corrupt → error na
   assert.match(String(await rejection(() => readStartConfig(s))), /docker-state\.json: JoinInProgress/);
   await writeFile(join(s, "docker-state.json"), "");
   assert.match(String(await rejection(() => readStartConfig(s))), /docker-state\.json: not valid JSON/);
+});
+
+test("docker-state.json holds moby's nodeStartConfig fields, in its order", async () => {
+  const s = await freshSwarmDir();
+  await writeStartConfig(s, {
+    LocalAddr: "",
+    RemoteAddr: "10.0.0.1:2377",
+    ListenAddr: "0.0.0.0:2377",
+    AdvertiseAddr: "",
+    DataPathAddr: "",
+    JoinInProgress: true,
+  });
+  assert.is(
+    await readFile(join(s, "docker-state.json"), "utf8"),
+    '{"LocalAddr":"","RemoteAddr":"10.0.0.1:2377","ListenAddr":"0.0.0.0:2377","AdvertiseAddr":"","DataPathAddr":"",' +
+      '"DefaultAddressPool":null,"SubnetSize":0,"DataPathPort":0,"JoinInProgress":true}',
+  );
 });
 
 test("clearing the swarm dir removes its contents and keeps the dir", async () => {

@@ -1,6 +1,10 @@
 import { Command, Option } from "@commander-js/extra-typings";
+import { missingLabelMessage } from "../../manager/controlapi/node-labels.ts";
 import { rpcError, toRpcError } from "../../rpc/status.ts";
 import { globals, withDaemon } from "../context.ts";
+
+/** A repeatable option's values, in the order given. */
+const collect = (value: string, previous: string[]): string[] => [...previous, value];
 
 export function nodeCommand() {
   const node = new Command("node").description("Manage swarm nodes");
@@ -77,15 +81,25 @@ export function nodeCommand() {
     .addOption(
       new Option("--role <role>", 'role of the node ("worker", "manager")').choices(["worker", "manager"] as const),
     )
+    .option("--label-add <key=value>", "add or update a node label (key=value)", collect, [] as string[])
+    .option("--label-rm <key>", "remove a node label if exists", collect, [] as string[])
     .argument("<node>", "node ID (or unique prefix) or hostname")
     .action(async (ref, opts, cmd) => {
-      await withDaemon(globals(cmd), (call) =>
+      const r = await withDaemon(globals(cmd), (call) =>
         call("node.update", {
           ref,
           ...(opts.availability ? { availability: opts.availability } : {}),
           ...(opts.role ? { role: opts.role } : {}),
+          ...(opts.labelAdd.length ? { labelAdd: opts.labelAdd } : {}),
+          ...(opts.labelRm.length ? { labelRm: opts.labelRm } : {}),
         }),
       );
+      if (r.missingLabel !== undefined) {
+        // The docker CLI's own error, printed bare (it merges the labels before calling the daemon).
+        process.stderr.write(`${missingLabelMessage(r.missingLabel)}\n`);
+        process.exitCode = 1;
+        return;
+      }
       process.stdout.write(`${ref}\n`);
     });
 

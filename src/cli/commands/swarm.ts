@@ -1,5 +1,6 @@
 import { Command } from "@commander-js/extra-typings";
 import { globals, withDaemon } from "../context.ts";
+import { addSwarmCa, addSwarmUpdate } from "./swarm-settings.ts";
 
 const joinCommandText = (token: string, addr: string) => `    swarmbus swarm join --token ${token} ${addr}`;
 
@@ -8,7 +9,7 @@ function joinTokenText(role: "worker" | "manager", token: string, addr: string):
 }
 
 export function swarmCommand() {
-  const swarm = new Command("swarm").description("Manage the swarm (init, join, leave, join-token)");
+  const swarm = new Command("swarm").description("Manage the swarm (init, join, leave, join-token, update, ca)");
 
   swarm
     .command("init")
@@ -78,6 +79,9 @@ export function swarmCommand() {
       if (opts.rotate) process.stdout.write(`Successfully rotated ${role} join token.\n\n`);
       process.stdout.write(`${joinTokenText(role, r.token, r.advertiseAddr)}\n`);
     });
+
+  addSwarmUpdate(swarm);
+  addSwarmCa(swarm);
 
   return swarm;
 }

@@ -10,21 +10,28 @@ export function formatSwarmInfo(info: SwarmInfo): string {
   out.push(`  Is Manager: ${info.ControlAvailable}`);
   const c = info.Cluster;
   if (c && info.ControlAvailable && info.Error === "" && info.LocalNodeState !== "error") {
-    out.push(`  ClusterID: ${c.ID}`, `  Managers: ${info.Managers}`, `  Nodes: ${info.Nodes}`);
+    out.push(`  ClusterID: ${c.ID}`, `  Managers: ${info.Managers ?? 0}`, `  Nodes: ${info.Nodes ?? 0}`);
+    if (c.DefaultAddrPool?.length) {
+      // docker/cli prints each pool as " %s " (a trailing space included), then the subnet size.
+      out.push(
+        `  Default Address Pool:${c.DefaultAddrPool.map((p) => ` ${p} `).join("")}`,
+        `  SubnetSize: ${c.SubnetSize}`,
+      );
+    }
     if (c.DataPathPort > 0) out.push(`  Data Path Port: ${c.DataPathPort}`);
     out.push(
       "  Orchestration:",
       `   Task History Retention Limit: ${c.Spec.Orchestration.TaskHistoryRetentionLimit}`,
       "  Raft:",
-      `   Snapshot Interval: ${c.Spec.Raft.SnapshotInterval}`,
+      `   Snapshot Interval: ${c.Spec.Raft.SnapshotInterval ?? 0}`,
       `   Number of Old Snapshots to Retain: ${c.Spec.Raft.KeepOldSnapshots}`,
       `   Heartbeat Tick: ${c.Spec.Raft.HeartbeatTick}`,
       `   Election Tick: ${c.Spec.Raft.ElectionTick}`,
       "  Dispatcher:",
-      `   Heartbeat Period: ${humanDuration(c.Spec.Dispatcher.HeartbeatPeriod / 1e6)}`,
+      `   Heartbeat Period: ${humanDuration((c.Spec.Dispatcher.HeartbeatPeriod ?? 0) / 1e6)}`,
       "  CA Configuration:",
-      `   Expiry Duration: ${humanDuration(c.Spec.CAConfig.NodeCertExpiry / 1e6)}`,
-      `   Force Rotate: ${c.Spec.CAConfig.ForceRotate}`,
+      `   Expiry Duration: ${humanDuration((c.Spec.CAConfig.NodeCertExpiry ?? 0) / 1e6)}`,
+      `   Force Rotate: ${c.Spec.CAConfig.ForceRotate ?? 0}`,
       `  Autolock Managers: ${c.Spec.EncryptionConfig.AutoLockManagers}`,
       `  Root Rotation In Progress: ${c.RootRotationInProgress}`,
     );

@@ -87,6 +87,7 @@ export function controlClient(
     joinTokens: () => call("joinTokens", {}, joinTokens),
     rotateJoinToken: (role) => call("rotateJoinToken", { role }, joinTokens),
     clusterInfo: () => call("clusterInfo", {}, clusterInfo),
+    updateCluster: (req) => call("updateCluster", req, clusterInfo),
     raftJoin: (req) => call("raftJoin", req, raftJoinResponse),
   };
 }

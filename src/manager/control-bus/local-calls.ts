@@ -26,6 +26,8 @@ export async function serveLocally<M extends ControlMethod>(
       return await handlers.rotateJoinToken((req as ControlRequest<"rotateJoinToken">).role);
     case "clusterInfo":
       return await handlers.clusterInfo();
+    case "updateCluster":
+      return await handlers.updateCluster(req as ControlRequest<"updateCluster">);
     case "raftJoin":
       if (!handlers.raftJoin) throw rpcError("Unimplemented", "raft join is not served by this manager");
       return await handlers.raftJoin(req as ControlRequest<"raftJoin">);

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { Node__Output } from "../../gen/docker/swarmkit/v1/Node.ts";
-import type { ClusterInfo, JoinTokens, RemoveNodeRequest, UpdateNodeRequest } from "../api.ts";
+import type { ClusterInfo, JoinTokens, RemoveNodeRequest, UpdateClusterRequest, UpdateNodeRequest } from "../api.ts";
 
 /**
  * The control API on the bus: the calls a daemon makes to the managers
@@ -31,6 +31,17 @@ export const controlRequests = {
   joinTokens: z.strictObject({}),
   rotateJoinToken: z.strictObject({ role: z.enum(["worker", "manager"]) }),
   clusterInfo: z.strictObject({}),
+  updateCluster: z.strictObject({
+    clusterId: z.string().min(1),
+    version: z.number().int().nonnegative(),
+    change: z.strictObject({
+      taskHistoryRetentionLimit: z.number().int().optional(),
+      heartbeatPeriodMs: z.number().optional(),
+      nodeCertExpiryMs: z.number().optional(),
+      snapshotInterval: z.number().int().nonnegative().optional(),
+      keepOldSnapshots: z.number().int().nonnegative().optional(),
+    }),
+  }),
   /** SK raft Join: the joining manager's node ID and raft address. */
   raftJoin: z.strictObject({ nodeId: z.string().min(1), addr: hostPort }),
 } as const;
@@ -74,6 +85,11 @@ export const clusterInfo = z.strictObject({
   electionTick: z.number(),
   nodeCertExpiryMs: z.number(),
   rootRotationInProgress: z.boolean(),
+  version: z.number(),
+  logEntriesForSlowFollowers: z.number(),
+  forceRotate: z.number(),
+  autoLockManagers: z.boolean(),
+  trustRoot: z.string(),
 });
 export const encodedNode = z.strictObject({ node: z.string() });
 export const emptyResult = z.strictObject({});
@@ -90,6 +106,7 @@ export interface ControlHandlers {
   joinTokens(): Maybe<JoinTokens>;
   rotateJoinToken(role: "worker" | "manager"): Maybe<JoinTokens>;
   clusterInfo(): Maybe<ClusterInfo>;
+  updateCluster(req: UpdateClusterRequest): Maybe<ClusterInfo>;
   /** Absent until Raft join is wired: the call then fails Unimplemented. */
   raftJoin?(req: ControlRequest<"raftJoin">): Maybe<RaftJoinResponse>;
 }
@@ -103,5 +120,6 @@ export interface ControlClient {
   joinTokens(): Promise<JoinTokens>;
   rotateJoinToken(role: "worker" | "manager"): Promise<JoinTokens>;
   clusterInfo(): Promise<ClusterInfo>;
+  updateCluster(req: UpdateClusterRequest): Promise<ClusterInfo>;
   raftJoin(req: ControlRequest<"raftJoin">): Promise<RaftJoinResponse>;
 }

@@ -5,7 +5,14 @@ import type { RaftMembership } from "./raft-membership.ts";
 import { removeNode } from "./remove-node.ts";
 import { updateNode } from "./update-node.ts";
 
-export { type NodeSpecChange, removeNodeByRef, setDesiredRole, updateNodeSpec } from "./node-commands.ts";
+export {
+  type NodeSpecChange,
+  type NodeSpecUpdate,
+  removeNodeByRef,
+  setDesiredRole,
+  updateNodeSpec,
+} from "./node-commands.ts";
+export { missingLabelMessage } from "./node-labels.ts";
 export type { RaftMember, RaftMembership } from "./raft-membership.ts";
 export {
   canRemoveMember,
@@ -15,6 +22,7 @@ export {
   singleManagerMembership,
 } from "./raft-membership.ts";
 export { refuseRemovedNodes } from "./removed-node-guard.ts";
+export { MIN_NODE_CERT_EXPIRY_MS, updateCluster } from "./update-cluster.ts";
 export { removeNode, updateNode };
 
 /** The node part of SwarmKit's control API over the store and the raft memberlist (null: no raft access). */

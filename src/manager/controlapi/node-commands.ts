@@ -1,6 +1,7 @@
 import type { Node__Output } from "../../gen/docker/swarmkit/v1/Node.ts";
 import type { NodeSpec__Output } from "../../gen/docker/swarmkit/v1/NodeSpec.ts";
 import type { ManagerHandle } from "../api.ts";
+import { mergeLabels } from "./node-labels.ts";
 
 /**
  * What moby's daemon (daemon/cluster/nodes.go) and docker's CLI
@@ -11,7 +12,13 @@ import type { ManagerHandle } from "../api.ts";
 export type NodeSpecChange = {
   readonly role?: "worker" | "manager";
   readonly availability?: "active" | "pause" | "drain";
+  /** `KEY[=VALUE]` each, added before labelRm's keys are removed. */
+  readonly labelAdd?: readonly string[];
+  readonly labelRm?: readonly string[];
 };
+
+/** The updated node's ID, or the label key `--label-rm` named that the node does not have (nothing updated). */
+export type NodeSpecUpdate = { readonly id: string; readonly missingLabel?: string };
 
 const DEFAULT_SPEC: NodeSpec__Output = {
   annotations: { name: "", labels: {} },
@@ -27,16 +34,20 @@ type Control = {
   removeNode: ManagerHandle["removeNode"];
 };
 
-/** `node update`: applies the change to the node's spec; returns the node ID. */
-export async function updateNodeSpec(m: Control, ref: string, change: NodeSpecChange): Promise<string> {
+/** `node update`: applies the change to the node's spec at the version it was read. */
+export async function updateNodeSpec(m: Control, ref: string, change: NodeSpecChange): Promise<NodeSpecUpdate> {
   const node = await m.getNode(ref);
+  const base = node.spec ?? DEFAULT_SPEC;
+  const merged = mergeLabels(base.annotations?.labels ?? {}, change.labelAdd ?? [], change.labelRm ?? []);
+  if ("missingKey" in merged) return { id: node.id, missingLabel: merged.missingKey };
   const spec: NodeSpec__Output = {
-    ...(node.spec ?? DEFAULT_SPEC),
+    ...base,
+    annotations: { name: base.annotations?.name ?? "", labels: merged.labels },
     ...(change.role ? { desired_role: change.role === "manager" ? "MANAGER" : "WORKER" } : {}),
     ...(change.availability ? { availability: upper(change.availability) } : {}),
   };
   await m.updateNode({ nodeId: node.id, version: node.meta?.version?.index, spec });
-  return node.id;
+  return { id: node.id };
 }
 
 /**

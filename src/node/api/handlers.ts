@@ -1,4 +1,5 @@
 import type { DaemonHandlers } from "../../bus/daemon-server.ts";
+import { swarmInspect, swarmUpdate } from "./cluster-verbs.ts";
 import type { DaemonContext } from "./context.ts";
 import { actors, info } from "./info-verbs.ts";
 import { nodeInspect, nodeLs, nodeRm, nodeSetRole, nodeUpdate } from "./node-verbs.ts";
@@ -15,6 +16,8 @@ export function daemonHandlers(ctx: DaemonContext): DaemonHandlers {
     leave: (req) => leave(ctx, req),
     "join-token": (req) => joinToken(ctx, req),
     info: () => info(ctx),
+    "swarm.update": (req) => swarmUpdate(ctx, req),
+    "swarm.inspect": () => swarmInspect(ctx),
     actors: () => actors(ctx),
     "node.ls": () => nodeLs(ctx),
     "node.inspect": (req) => nodeInspect(ctx, req),

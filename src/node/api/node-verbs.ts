@@ -27,7 +27,7 @@ export async function nodeUpdate(
   req: DaemonRequest<"node.update">,
 ): Promise<DaemonResults["node.update"]> {
   const { ref, ...change } = req;
-  return { id: await updateNodeSpec(ctx.access.control(), ref, change) };
+  return await updateNodeSpec(ctx.access.control(), ref, change);
 }
 
 /** promote / demote: the desired role of each node in turn; the first failure ends the walk. */

@@ -7,6 +7,7 @@ import type { TimingProfile } from "../../config/profile.ts";
 import type { SessionMessage__Output } from "../../gen/docker/swarmkit/v1/SessionMessage.ts";
 import { toRpcError } from "../../rpc/status.ts";
 import { nodeDescription } from "../description.ts";
+import { readRootCACertificate } from "../state-dir.ts";
 import type { ManagerSupervisor } from "./manager-supervisor.ts";
 import type { NodeState } from "./node-state.ts";
 import type { RunEpoch } from "./run-epoch.ts";
@@ -49,19 +50,23 @@ export class AgentRunner {
     }
     const go = async () => {
       let managers = await state.knownManagers();
+      let trustRoot = await readRootCACertificate(state.swarmDir);
       if (startedAsManager) {
         // The agent of a manager talks to its own manager first (SK prefers the local control socket).
         const m = await this.opts.manager.whenReady();
         if (!m) return;
+        trustRoot = m.rootCACertificate();
         managers = [
           { nodeId: identity.nodeId, addr: m.advertiseAddr },
           ...managers.filter((p) => p.addr !== m.advertiseAddr),
         ];
       }
       if (!run.current()) return;
+      // A manager trusts the cluster's root CA and keeps the file of it current (SK SaveRootCA).
+      if (startedAsManager && trustRoot) state.saveRootCA(trustRoot);
       this.handle = startAgent({
         credentials: insecureClientCredentials(identity),
-        description: nodeDescription(this.opts.name),
+        description: nodeDescription(this.opts.name, trustRoot),
         managers,
         profile: this.opts.profile,
         onRegistered: run.only(() => send({ type: "AGENT_READY" })),

@@ -5,7 +5,7 @@ import { RpcError, toRpcError } from "../../rpc/status.ts";
 import { DEFAULT_LISTEN_ADDR } from "../addresses.ts";
 import { errNodeStartCancelled } from "../errors.ts";
 import { emptyStartConfig, type StartConfig } from "../start-config-file.ts";
-import { writeNodeCertificate } from "../state-dir.ts";
+import { writeNodeCertificate, writeRootCACertificate } from "../state-dir.ts";
 import type { DaemonAddrs, InitParams } from "./init.ts";
 import type { NodeState } from "./node-state.ts";
 
@@ -45,6 +45,8 @@ export async function joinIdentity(
     throw asNodeError(e);
   });
   if (signal.aborted) throw errNodeStartCancelled();
+  // SK loadSecurityConfig: the root CA (verified against the token) is saved, then the node's certificate.
+  await writeRootCACertificate(state.swarmDir, issued.rootCACertificate);
   await writeNodeCertificate(state.swarmDir, issued.certificate);
   return issued.identity;
 }

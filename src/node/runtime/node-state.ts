@@ -5,7 +5,7 @@ import type { NodeIdentity } from "../../ca/credentials.ts";
 import { encodeIdentityCertificate } from "../../ca/insecure-credentials.ts";
 import { ManagersFile } from "../managers-file.ts";
 import { emptyStartConfig, type StartConfig, writeStartConfig } from "../start-config-file.ts";
-import { clearSwarmDir, writeNodeCertificate } from "../state-dir.ts";
+import { clearSwarmDir, writeNodeCertificate, writeRootCACertificate } from "../state-dir.ts";
 
 /**
  * What a node keeps about itself, in memory and in `<state-dir>/swarm`: its
@@ -52,6 +52,11 @@ export class NodeState {
     this.track(writeNodeCertificate(this.swarmDir, encodeIdentityCertificate(this.identity)), "swarm-node.crt");
   }
 
+  /** A manager trusts the cluster's root CA and keeps certificates/swarm-root-ca.crt current (SK SaveRootCA). */
+  saveRootCA(certificate: Buffer): void {
+    this.track(writeRootCACertificate(this.swarmDir, certificate), "swarm-root-ca.crt");
+  }
+
   /** moby clears JoinInProgress once the joined node is ready. */
   joinCompleted(): void {
     if (!this.startConfig.JoinInProgress) return;
@@ -72,6 +77,8 @@ export class NodeState {
   async discard(): Promise<void> {
     this.identity = null;
     this.startConfig = emptyStartConfig();
+    // A write of the failed run still in flight would otherwise land after the clear.
+    await Promise.allSettled([...this.writes]);
     await clearSwarmDir(this.swarmDir)
       .then(() => this.managersFile.reset())
       .catch((e: unknown) => this.log.error({ err: String(e) }, "failed to clear the swarm state"));

@@ -3,7 +3,7 @@ import type { NodeIdentity } from "../../ca/credentials.ts";
 import { decodeIdentityCertificate } from "../../ca/insecure-credentials.ts";
 import type { TimingProfile } from "../../config/profile.ts";
 import { errNodeStartCancelled, errNoNodeCertificate } from "../errors.ts";
-import { readNodeIdentity } from "../state-dir.ts";
+import { ensureWorkerDir, readNodeIdentity } from "../state-dir.ts";
 import { bootstrapIdentity } from "./init.ts";
 import { type JoinParams, joinIdentity } from "./join.ts";
 import type { ManagerSupervisor } from "./manager-supervisor.ts";
@@ -34,6 +34,7 @@ export class NodeStart {
     const identity = await this.identity(mode, signal);
     if (signal.aborted) throw errNodeStartCancelled();
     this.state.identity = identity;
+    await ensureWorkerDir(this.state.swarmDir);
     await this.state.managersFile.load();
     return roleOf(identity);
   }

@@ -65,7 +65,8 @@ export class RaftStorage {
   ): Promise<{ storage: RaftStorage; state: PersistedState }> {
     const log = opts.log ?? stderrWarnLog;
     const segmentBytes = opts.segmentBytes ?? DEFAULT_SEGMENT_BYTES;
-    await mkdir(dir, { recursive: true });
+    // SK manager.go MkdirAll(raft, 0700): the Raft data is the manager's alone.
+    await mkdir(dir, { recursive: true, mode: 0o700 });
     const snapshotter = new Snapshotter(`${dir}/${SNAP_DIR}`, log);
     await snapshotter.init();
     const { wal, records } = await Wal.open(`${dir}/${WAL_DIR}`, { segmentBytes, log });

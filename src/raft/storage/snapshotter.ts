@@ -27,7 +27,7 @@ export class Snapshotter {
 
   /** Creates the directory and removes files a crash left half written. */
   async init(): Promise<void> {
-    await mkdir(this.dir, { recursive: true });
+    await mkdir(this.dir, { recursive: true, mode: 0o700 });
     for (const name of await readdir(this.dir)) {
       if (!name.endsWith(TMP_SUFFIX)) continue;
       this.log.warn({ file: `${this.dir}/${name}` }, "raft snapshot: removing an unfinished snapshot file");

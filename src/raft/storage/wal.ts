@@ -77,7 +77,7 @@ export class Wal {
 
   /** Reads every segment (repairing a torn tail); `wal` is null when there is no WAL yet. */
   static async open(dir: string, opts: WalOptions): Promise<{ wal: Wal | null; records: WalRecord[] }> {
-    await mkdir(dir, { recursive: true });
+    await mkdir(dir, { recursive: true, mode: 0o700 });
     const segments = await listSegments(dir, opts.log);
     if (segments.length === 0) return { wal: null, records: [] };
 
@@ -129,7 +129,7 @@ export class Wal {
 
   /** Starts a new WAL: the first segment is written whole (metadata, fsync) before it appears under its name. */
   static async create(dir: string, metadata: Uint8Array, opts: WalOptions): Promise<Wal> {
-    await mkdir(dir, { recursive: true });
+    await mkdir(dir, { recursive: true, mode: 0o700 });
     if ((await listSegments(dir, opts.log)).length > 0) throw new RaftStorageError(`raft WAL ${dir}: already exists`);
     const seg = { seq: 0, firstIndex: 0, path: `${dir}/${walSegmentName(0, 0)}` };
     const { fh, size } = await writeSegment(dir, seg.path, [
@@ -254,7 +254,8 @@ export class Wal {
 async function writeSegment(dir: string, path: string, records: Buffer[]): Promise<{ fh: FileHandle; size: number }> {
   const buf = Buffer.concat(records);
   const tmp = `${path}${TMP_SUFFIX}`;
-  const fh = await open(tmp, "w");
+  // etcd's wal: segments are PrivateFileMode (0600) in a PrivateDirMode (0700) directory.
+  const fh = await open(tmp, "w", 0o600);
   try {
     await writeFully(fh, buf, 0);
     await fh.sync();

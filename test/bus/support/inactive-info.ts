@@ -8,8 +8,4 @@ export const inactiveInfo: SwarmInfo = {
   ControlAvailable: false,
   Error: "",
   RemoteManagers: null,
-  Nodes: 0,
-  Managers: 0,
-  Cluster: null,
-  Warnings: null,
 };

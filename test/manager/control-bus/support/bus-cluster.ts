@@ -13,6 +13,7 @@ import {
 } from "../../../../src/manager/control-bus/index.ts";
 import type { LeaderInfo } from "../../../../src/manager/proxy/index.ts";
 import { rpcError } from "../../../../src/rpc/status.ts";
+import { sampleClusterInfo } from "../../../support/cluster-info.ts";
 import { quickRaftProfile } from "../../support/quick-raft-profile.ts";
 
 export const CLUSTER = "busclustertest";
@@ -98,20 +99,11 @@ export class FakeManager {
       },
       clusterInfo: (): ClusterInfo => {
         rec("clusterInfo");
-        return {
-          id: CLUSTER,
-          name: "default",
-          createdAt: "2026-01-01T00:00:00Z",
-          updatedAt: "2026-01-01T00:00:00Z",
-          heartbeatPeriodMs: 5000,
-          taskHistoryRetentionLimit: 5,
-          snapshotInterval: 10000,
-          keepOldSnapshots: 0,
-          heartbeatTick: 1,
-          electionTick: 10,
-          nodeCertExpiryMs: 7776000000,
-          rootRotationInProgress: false,
-        };
+        return sampleClusterInfo(CLUSTER);
+      },
+      updateCluster: (req) => {
+        rec(`updateCluster ${req.version}`);
+        return { ...sampleClusterInfo(CLUSTER), version: req.version + 1 };
       },
       raftJoin: (req) => {
         rec(`raftJoin ${req.nodeId}`);
