@@ -42,7 +42,10 @@ export interface JoinedIdentity extends IssuedIdentity {
 }
 
 export async function requestNodeIdentity(req: JoinRequest): Promise<JoinedIdentity> {
-  const parsed = parseJoinToken(req.token);
+  // SK DownloadRootCA: an empty token pins no root (the CA then refuses the token itself).
+  const parsed = req.token === "" ? undefined : parseJoinToken(req.token);
+  if (parsed?.fips)
+    throw rpcError("InvalidArgument", "node is not FIPS-enabled but cluster requires FIPS", { plain: true });
   const channel = grpcCredentials.createInsecure();
   const rootCA = new swarmkit.RootCA(req.remoteAddr, channel);
   const nodeCA = new swarmkit.NodeCA(req.remoteAddr, channel);
@@ -54,8 +57,11 @@ export async function requestNodeIdentity(req: JoinRequest): Promise<JoinedIdent
       (cb) => rootCA.GetRootCACertificate({}, { deadline: joinDeadline }, cb),
       "GetRootCACertificate",
     );
-    if (rootCADigestHex(root.certificate) !== parsed.rootDigestHex) {
-      throw rpcError("InvalidArgument", `remote CA does not match fingerprint. Expected: ${parsed.rootDigestHex}`);
+    if (parsed && rootCADigestHex(root.certificate) !== parsed.rootDigestHex) {
+      // A plain Go error in SwarmKit (GetRemoteCA), which moby prints without the gRPC wrapper.
+      throw rpcError("InvalidArgument", `remote CA does not match fingerprint. Expected: ${parsed.rootDigestHex}`, {
+        plain: true,
+      });
     }
     const issued = await unary<{ node_id: string }>(
       (cb) =>
