@@ -1,18 +1,24 @@
-import { type Client, credentials as grpcCredentials, type ServiceError } from "@grpc/grpc-js";
+import type { Client, ClientUnaryCall, ServiceError } from "@grpc/grpc-js";
+import { credentials as grpcCredentials } from "@grpc/grpc-js";
+import type { Logger } from "pino";
 import type { TimingProfile } from "../config/profile.ts";
 import type { NodeCertificateStatusResponse__Output } from "../gen/docker/swarmkit/v1/NodeCertificateStatusResponse.ts";
+import { grpcGoError } from "../rpc/grpc-go-error.ts";
 import { swarmkit } from "../rpc/proto.ts";
-import { Code, type RpcError, rpcError, toRpcError } from "../rpc/status.ts";
+import { Code, rpcError, toRpcError } from "../rpc/status.ts";
 import type { IssuedIdentity } from "./credentials.ts";
 import { decodeIdentityCertificate } from "./insecure-credentials.ts";
+import { errJoinCancelled, pause, statusPollBackoffMs, withJoinRetries } from "./join-retry.ts";
 import { parseJoinToken } from "./join-token.ts";
 import { rootCADigestHex } from "./root-ca.ts";
 
 /**
- * The client side of joining (SK: ca/config.go, ca/certificates.go): parse the
- * token, download the root CA and check it against the token's digest, ask
- * NodeCA.IssueNodeCertificate with the token, then wait on NodeCertificateStatus
- * until the certificate is ISSUED. Errors are RpcErrors with Swarm's codes.
+ * The client side of joining (SK: ca/config.go DownloadRootCA, ca/certificates.go
+ * RequestAndSaveNewCertificates): parse the token; download the root CA and check
+ * it against the token's digest (5 attempts); ask NodeCA.IssueNodeCertificate
+ * with the token and poll NodeCertificateStatus until the certificate is ISSUED
+ * (5 attempts; the polling of an accepted request goes on until it is issued).
+ * Failed calls read as grpc-go prints them. Only `signal` ends a join early.
  */
 export interface JoinRequest {
   /** host:port of a manager. */
@@ -20,20 +26,9 @@ export interface JoinRequest {
   token: string;
   availability?: "ACTIVE" | "PAUSE" | "DRAIN";
   profile: TimingProfile;
-}
-
-function deadline(ms: number): Date {
-  return new Date(Date.now() + ms);
-}
-
-function unary<Res>(invoke: (cb: (err: ServiceError | null, res?: Res) => void) => void, what: string): Promise<Res> {
-  return new Promise((resolve, reject) => {
-    invoke((err, res) => {
-      if (err) reject(toRpcError(err));
-      else if (res === undefined || res === null) reject(rpcError("Internal", `${what}: empty response`));
-      else resolve(res);
-    });
-  });
+  /** The join is cancelled (a leave, a shutdown): its calls and waits end with "context canceled". */
+  signal?: AbortSignal;
+  log?: Pick<Logger, "error">;
 }
 
 /** The issued identity, plus the root CA it was verified against (for certificates/swarm-root-ca.crt). */
@@ -44,76 +39,128 @@ export interface JoinedIdentity extends IssuedIdentity {
 export async function requestNodeIdentity(req: JoinRequest): Promise<JoinedIdentity> {
   // SK DownloadRootCA: an empty token pins no root (the CA then refuses the token itself).
   const parsed = req.token === "" ? undefined : parseJoinToken(req.token);
-  if (parsed?.fips)
+  if (parsed?.fips) {
     throw rpcError("InvalidArgument", "node is not FIPS-enabled but cluster requires FIPS", { plain: true });
-  const channel = grpcCredentials.createInsecure();
-  const rootCA = new swarmkit.RootCA(req.remoteAddr, channel);
-  const nodeCA = new swarmkit.NodeCA(req.remoteAddr, channel);
-  // SwarmKit makes these two calls under the join's own context (moby: swarmConnectTimeout), not
-  // under a per-call RPC timeout; only the status polls below have one of their own.
-  const joinDeadline = new Date(Date.now() + req.profile.joinTimeoutMs);
+  }
+  const { getCertRetryIntervalMs } = req.profile;
+  const rootCACertificate = await withJoinRetries(
+    () => getRemoteCA(req, parsed?.rootDigestHex),
+    getCertRetryIntervalMs,
+    req.signal,
+    (e) => req.log?.error({ err: toRpcError(e).grpcText }, "failed to retrieve remote root CA certificate"),
+  );
+  const issued = await withJoinRetries(
+    () => getRemoteSignedCertificate(req),
+    getCertRetryIntervalMs,
+    req.signal,
+    (e) => req.log?.error({ err: toRpcError(e).grpcText }, "failed to retrieve node certificate"),
+  );
+  return { ...issued, rootCACertificate };
+}
+
+/** SK dials each attempt anew (connectionbroker Select): no connection shared with an earlier attempt. */
+const OWN_CONNECTION = { "grpc.use_local_subchannel_pool": 1 };
+
+type Callback<Res> = (err: ServiceError | null, res?: Res) => void;
+
+/** One unary call with the join's per-call timeout, cancelled with the join. */
+function unary<Res>(req: JoinRequest, invoke: (deadline: Date, cb: Callback<Res>) => ClientUnaryCall, what: string) {
+  return new Promise<Res>((resolve, reject) => {
+    if (req.signal?.aborted) return reject(errJoinCancelled());
+    const cancel = () => call.cancel();
+    const call = invoke(new Date(Date.now() + req.profile.caRequestTimeoutMs), (err, res) => {
+      req.signal?.removeEventListener("abort", cancel);
+      if (req.signal?.aborted) reject(errJoinCancelled());
+      else if (err) reject(grpcGoError(err));
+      else if (res === undefined || res === null) reject(rpcError("Internal", `${what}: empty response`));
+      else resolve(res);
+    });
+    req.signal?.addEventListener("abort", cancel, { once: true });
+  });
+}
+
+/** SK GetRemoteCA: one GetRootCACertificate on a fresh connection, checked against the token's digest. */
+async function getRemoteCA(req: JoinRequest, digestHex: string | undefined): Promise<Buffer> {
+  const rootCA = new swarmkit.RootCA(req.remoteAddr, grpcCredentials.createInsecure(), OWN_CONNECTION);
   try {
     const root = await unary<{ certificate: Buffer }>(
-      (cb) => rootCA.GetRootCACertificate({}, { deadline: joinDeadline }, cb),
+      req,
+      (deadline, cb) => rootCA.GetRootCACertificate({}, { deadline }, cb),
       "GetRootCACertificate",
     );
-    if (parsed && rootCADigestHex(root.certificate) !== parsed.rootDigestHex) {
+    if (digestHex !== undefined && rootCADigestHex(root.certificate) !== digestHex) {
       // A plain Go error in SwarmKit (GetRemoteCA), which moby prints without the gRPC wrapper.
-      throw rpcError("InvalidArgument", `remote CA does not match fingerprint. Expected: ${parsed.rootDigestHex}`, {
+      throw rpcError("InvalidArgument", `remote CA does not match fingerprint. Expected: ${digestHex}`, {
         plain: true,
       });
     }
+    return root.certificate;
+  } finally {
+    closeClient(rootCA);
+  }
+}
+
+type NodeCAClient = InstanceType<typeof swarmkit.NodeCA>;
+
+/**
+ * SK GetRemoteSignedCertificate: IssueNodeCertificate, then NodeCertificateStatus
+ * (which waits server-side) until ISSUED/ROTATE, with a growing pause between polls.
+ * A poll that fails other than by its timeout is made again on a new connection.
+ */
+async function getRemoteSignedCertificate(req: JoinRequest): Promise<IssuedIdentity> {
+  const nodeCA = () => new swarmkit.NodeCA(req.remoteAddr, grpcCredentials.createInsecure(), OWN_CONNECTION);
+  let client: NodeCAClient = nodeCA();
+  try {
     const issued = await unary<{ node_id: string }>(
-      (cb) =>
-        nodeCA.IssueNodeCertificate(
+      req,
+      (deadline, cb) =>
+        client.IssueNodeCertificate(
           { token: req.token, availability: req.availability ?? "ACTIVE", csr: Buffer.alloc(0) },
-          { deadline: joinDeadline },
+          { deadline },
           cb,
         ),
       "IssueNodeCertificate",
     );
-    const status = await waitIssued(nodeCA, issued.node_id, req.profile);
-    const certificate = status.certificate?.certificate ?? Buffer.alloc(0);
-    const identity = decodeIdentityCertificate(certificate);
-    if (identity.nodeId !== issued.node_id) {
-      throw rpcError("Internal", `issued certificate is for node ${identity.nodeId}, expected ${issued.node_id}`);
+    for (let failures = 1; ; failures++) {
+      const res = await pollStatus(req, client, issued.node_id).catch((e: unknown) => {
+        if (req.signal?.aborted) throw errJoinCancelled();
+        if (toRpcError(e).code !== Code.DeadlineExceeded) {
+          closeClient(client);
+          client = nodeCA();
+        }
+        return null;
+      });
+      if (res) return identityOf(res, issued.node_id);
+      await pause(statusPollBackoffMs(failures, req.profile), req.signal);
     }
-    return { identity, certificate, rootCACertificate: root.certificate };
   } finally {
-    closeClient(rootCA);
-    closeClient(nodeCA);
+    closeClient(client);
   }
 }
 
-/** Polls NodeCertificateStatus (which itself waits server-side) until ISSUED/ROTATE, bounded by joinTimeoutMs. */
-async function waitIssued(
-  nodeCA: InstanceType<typeof swarmkit.NodeCA>,
+/** One NodeCertificateStatus: the response once the certificate is ISSUED or ROTATE, else null. */
+async function pollStatus(
+  req: JoinRequest,
+  client: NodeCAClient,
   nodeId: string,
-  profile: TimingProfile,
-): Promise<NodeCertificateStatusResponse__Output> {
-  const until = Date.now() + profile.joinTimeoutMs;
-  let lastError: RpcError | undefined;
-  while (Date.now() < until) {
-    try {
-      const res = await unary<NodeCertificateStatusResponse__Output>(
-        (cb) =>
-          nodeCA.NodeCertificateStatus(
-            { node_id: nodeId },
-            { deadline: deadline(Math.min(profile.dispatcherRpcTimeoutMs, until - Date.now())) },
-            cb,
-          ),
-        "NodeCertificateStatus",
-      );
-      const state = res.status?.state;
-      if (state === "ISSUED" || state === "ROTATE") return res;
-      if (state === "FAILED") throw rpcError("Unknown", `certificate issuance failed: ${res.status?.err ?? ""}`);
-    } catch (e) {
-      const err = toRpcError(e);
-      if (err.code !== Code.DeadlineExceeded) throw err; // only a poll that timed out is retried
-      lastError = err;
-    }
+): Promise<NodeCertificateStatusResponse__Output | null> {
+  const res = await unary<NodeCertificateStatusResponse__Output>(
+    req,
+    (deadline, cb) => client.NodeCertificateStatus({ node_id: nodeId }, { deadline }, cb),
+    "NodeCertificateStatus",
+  );
+  const state = res.status?.state;
+  return state === "ISSUED" || state === "ROTATE" ? res : null;
+}
+
+function identityOf(res: NodeCertificateStatusResponse__Output, nodeId: string): IssuedIdentity {
+  const certificate = res.certificate?.certificate;
+  if (!certificate) throw rpcError("Unknown", "no certificate in CertificateStatus response");
+  const identity = decodeIdentityCertificate(certificate);
+  if (identity.nodeId !== nodeId) {
+    throw rpcError("Internal", `issued certificate is for node ${identity.nodeId}, expected ${nodeId}`);
   }
-  throw lastError ?? rpcError("DeadlineExceeded", "context deadline exceeded");
+  return { identity, certificate };
 }
 
 function closeClient(c: Client): void {

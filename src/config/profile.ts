@@ -1,8 +1,8 @@
 /**
  * Timing profiles. `swarm` is Swarm's own clock; `fast` divides every period by
- * the same factor (the Raft tick by twice that), so demos and tests see the same
- * sequences sooner. No code
- * path differs between the two: everything reads its durations from here.
+ * the same factor (the Raft tick by twice that, the join's CA call timeout by
+ * less), so demos and tests see the same sequences sooner. No code path differs
+ * between the two: everything reads its durations from here.
  */
 export interface TimingProfile {
   readonly name: ProfileName;
@@ -25,6 +25,20 @@ export interface TimingProfile {
   /** Moby: swarmRequestTimeout / swarmConnectTimeout. */
   readonly requestTimeoutMs: number;
   readonly joinTimeoutMs: number;
+  /**
+   * SK ca: the context timeout of each join call to the CA (GetRootCACertificate,
+   * IssueNodeCertificate, each NodeCertificateStatus poll): 5 s.
+   */
+  readonly caRequestTimeoutMs: number;
+  /**
+   * SK ca GetCertRetryInterval (2 s): the pause after each of the 5 attempts to download the
+   * root CA or to get the certificate issued. A join to a refused port is pending for these
+   * 5 pauses (10 s) before it fails; one to a port that never answers for 5 × (5 s + 2 s).
+   */
+  readonly getCertRetryIntervalMs: number;
+  /** SK ca GetRemoteSignedCertificate: the backoff between status polls (base and factor 1 s, max 30 s). */
+  readonly certStatusBackoffBaseMs: number;
+  readonly certStatusBackoffMaxMs: number;
   /** SK raft Join: the leader's health check of a joining manager's advertised address (5 s). */
   readonly raftJoinHealthCheckTimeoutMs: number;
   /** Dispatcher batching (maxBatchInterval). */
@@ -54,6 +68,10 @@ const swarm: TimingProfile = {
   reconnectDelayMaxMs: 30000,
   requestTimeoutMs: 20000,
   joinTimeoutMs: 20000,
+  caRequestTimeoutMs: 5000,
+  getCertRetryIntervalMs: 2000,
+  certStatusBackoffBaseMs: 1000,
+  certStatusBackoffMaxMs: 30000,
   raftJoinHealthCheckTimeoutMs: 5000,
   batchIntervalMs: 100,
   raftTickMs: 1000,
@@ -82,9 +100,22 @@ function scaled(p: TimingProfile, factor: number): TimingProfile {
  */
 export const FAST_RAFT_FACTOR = FAST_FACTOR * 2;
 
+/**
+ * The join's calls to the CA in `fast` keep a 2 s timeout (the swarm profile's 5 s divided by 2.5,
+ * not by FAST_FACTOR): IssueNodeCertificate is a Raft write, and a 500 ms bound would fail joins on
+ * a loaded machine that are only slow. So a join to a manager that never answers is pending for
+ * 5 × (2 s + 0.2 s) in `fast`, well past the 2 s join timeout (35 s past 20 s in `swarm`); a join to
+ * a refused port is pending for the 5 pauses, 1 s (10 s in `swarm`).
+ */
+const FAST_CA_REQUEST_TIMEOUT_MS = 2_000;
+
 export const profiles: Record<ProfileName, TimingProfile> = {
   swarm,
-  fast: { ...scaled(swarm, FAST_FACTOR), raftTickMs: swarm.raftTickMs / FAST_RAFT_FACTOR },
+  fast: {
+    ...scaled(swarm, FAST_FACTOR),
+    raftTickMs: swarm.raftTickMs / FAST_RAFT_FACTOR,
+    caRequestTimeoutMs: FAST_CA_REQUEST_TIMEOUT_MS,
+  },
 };
 
 export function profile(name: string): TimingProfile {

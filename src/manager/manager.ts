@@ -7,6 +7,7 @@ import { CAServer } from "./ca-server.ts";
 import { ClusterView } from "./cluster-view.ts";
 import { nodeControl, raftNodeMembership, refuseRemovedNodes } from "./controlapi/index.ts";
 import { Dispatcher } from "./dispatcher.ts";
+import { demoteFormerManagers } from "./former-managers.ts";
 import { HealthServer } from "./health.ts";
 import { Leadership } from "./leadership.ts";
 import { serveManagerControlBus } from "./manager-control-bus.ts";
@@ -15,7 +16,7 @@ import { ManagerListWatch } from "./manager-list.ts";
 import { type Running, stopRunning } from "./manager-stop.ts";
 import { NodeView } from "./node-view.ts";
 import { lateRaftLeaderInfo } from "./proxy/index.ts";
-import { onceRemoved } from "./raft-removal.ts";
+import { RaftRemoval } from "./raft-removal.ts";
 import { raftStartMode, startManagerRaft } from "./raft-start.ts";
 import { leaderSettled, storeHoldsCluster } from "./readiness.ts";
 import { RoleManager } from "./role-manager.ts";
@@ -63,18 +64,26 @@ export async function startManagerInternals(opts: ManagerOptions): Promise<Manag
     profile,
     ...(opts.log ? { log: opts.log } : {}),
   });
+  let formerManagersLeft = opts.forceNewCluster === true;
   const leadership = new Leadership({
     components: [dispatcher, ca, roleManager],
-    beforeStart: () =>
-      opts.bootstrap
-        ? bootstrapStore(store, {
-            nodeId: opts.nodeId,
-            clusterId: opts.clusterId,
-            hostname: opts.hostname,
-            addr: advertiseAddr,
-            profile,
-          })
-        : Promise.resolve(),
+    beforeStart: async () => {
+      if (opts.bootstrap) {
+        await bootstrapStore(store, {
+          nodeId: opts.nodeId,
+          clusterId: opts.clusterId,
+          hostname: opts.hostname,
+          addr: advertiseAddr,
+          profile,
+        });
+      }
+      // The forced cluster's first leadership: the other managers are workers of it.
+      if (formerManagersLeft) {
+        const demoted = await demoteFormerManagers(store, () => membership.members().map((m) => m.nodeId));
+        formerManagersLeft = false;
+        if (demoted.length > 0) opts.log?.info({ demoted }, "manager: the old managers are workers of the new cluster");
+      }
+    },
     log,
     onStarted: () => opts.log?.info({ nodeId: opts.nodeId, raftId: raft?.raftId }, "manager: became leader"),
   });
@@ -105,7 +114,7 @@ export async function startManagerInternals(opts: ManagerOptions): Promise<Manag
 
   // --- the Raft member: bootstrap, restart or join ------------------------------------------
   const start = await raftStartMode(opts);
-  const removed = onceRemoved(log, opts.nodeId, opts.onRemovedFromRaft);
+  const removal = new RaftRemoval(log, opts.nodeId, opts.onRemovedFromRaft);
   // SK manager.Run: "Raft" is SERVING before the join, so the leader's health check of this address passes.
   health.setServingStatus("Raft", "SERVING");
   try {
@@ -116,7 +125,7 @@ export async function startManagerInternals(opts: ManagerOptions): Promise<Manag
       events: {
         onLeadership: (leads) => leadership.roleChanged(leads),
         onRemoved: () => {
-          removed();
+          removal.announce();
           leadership.memberGone();
         },
         onFatal: (e) => {
@@ -147,7 +156,10 @@ export async function startManagerInternals(opts: ManagerOptions): Promise<Manag
       start.mode,
       profile.joinTimeoutMs + profile.raftTickMs * profile.raftElectionTicks * 2,
     );
-    await leaderSettled(raft, leadership, profile.raftTickMs * profile.raftElectionTicks * 3);
+    await Promise.race([
+      leaderSettled(raft, leadership, profile.raftTickMs * profile.raftElectionTicks * 3),
+      removal.happened,
+    ]);
   } catch (e) {
     await stopRunning(running);
     throw e;

@@ -5,8 +5,8 @@ import type { ReplicatedStore } from "./store.ts";
 
 /**
  * `node ls` / `node inspect` as the manager answers them: the store's nodes,
- * each manager with its ManagerStatus from the raft memberlist (SwarmKit's
- * controlapi fills it from raft's GetMemberlist).
+ * each Raft member with its ManagerStatus from the raft memberlist, any other
+ * node with none (SwarmKit's controlapi fills it from raft's GetMemberlist only).
  */
 export class NodeView {
   constructor(
@@ -33,22 +33,8 @@ export class NodeView {
 
   private withManagerStatus(n: Node__Output): Node__Output {
     const m = this.memberlist().find((s) => s.member.nodeId === n.id);
-    if (!m) {
-      // A manager whose Raft member is gone without a demotion (the others of a
-      // --force-new-cluster) and that is not up: listed as an unreachable manager.
-      if (n.role === "MANAGER" && n.status?.state !== "READY") {
-        return {
-          ...n,
-          manager_status: {
-            raft_id: "0",
-            addr: n.manager_status?.addr ?? "",
-            leader: false,
-            reachability: "UNREACHABLE",
-          },
-        };
-      }
-      return n.manager_status ? { ...n, manager_status: null } : n;
-    }
+    // Not a Raft member (a worker, a manager not joined yet): no manager status, MANAGER STATUS empty.
+    if (!m) return n.manager_status ? { ...n, manager_status: null } : n;
     return {
       ...n,
       manager_status: {

@@ -6,12 +6,29 @@ import type { Log } from "../log.ts";
  * the node): say so once, and let the node stop the manager (it clears the
  * Raft data, a demotion) once the announcement's call stack has returned.
  */
-export function onceRemoved(log: Log, nodeId: string, onRemovedFromRaft: (() => void) | undefined): () => void {
-  let announced = false;
-  return () => {
-    if (announced) return;
-    announced = true;
-    log.warn({ nodeId }, "manager removed from raft cluster, stopping manager");
-    queueMicrotask(() => onRemovedFromRaft?.());
-  };
+export class RaftRemoval {
+  private announced = false;
+  private settle: () => void = () => {};
+  /**
+   * Resolves once the member was removed: a manager starting on the state of
+   * a removed member (an old manager after a --force-new-cluster) has no
+   * leader to wait for.
+   */
+  readonly happened = new Promise<void>((resolve) => {
+    this.settle = resolve;
+  });
+
+  constructor(
+    private readonly log: Log,
+    private readonly nodeId: string,
+    private readonly onRemovedFromRaft: (() => void) | undefined,
+  ) {}
+
+  announce(): void {
+    if (this.announced) return;
+    this.announced = true;
+    this.log.warn({ nodeId: this.nodeId }, "manager removed from raft cluster, stopping manager");
+    this.settle();
+    queueMicrotask(() => this.onRemovedFromRaft?.());
+  }
 }

@@ -164,6 +164,7 @@ export class RoleManager {
   /** SK roleManager.removeMember: true once the member is out (or leadership was handed over). */
   private async removeMember(nodeId: string, raftId: string): Promise<boolean> {
     const raft = this.opts.raft;
+    await raft.refreshReachability?.();
     if (!raft.canRemoveMember(raftId)) {
       this.log.debug(
         `can't demote node ${nodeId} at this time: removing member from raft would result in a loss of quorum`,

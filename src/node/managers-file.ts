@@ -68,6 +68,11 @@ export class ManagersFile {
     return next;
   }
 
+  /** The managers last loaded or saved (SK node.New's remotes before an agent runs), sorted. */
+  known(): PeerInfo[] {
+    return this.last === null ? [] : (JSON.parse(this.last) as PeerInfo[]);
+  }
+
   /** Forget what was written (after the state dir was cleared). */
   reset(): void {
     this.last = null;

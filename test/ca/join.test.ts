@@ -1,3 +1,4 @@
+import { type AddressInfo, createServer, type Server } from "node:net";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { decodeIdentityCertificate } from "../../src/ca/insecure-credentials.ts";
@@ -6,6 +7,7 @@ import { generateJoinToken } from "../../src/ca/join-token.ts";
 import { createRootCA, rootCADigestHex } from "../../src/ca/root-ca.ts";
 import { startCluster, type TestCluster } from "../manager/support/manager-cluster.ts";
 import { rpcRejection } from "../support/caught.ts";
+import { waitFor } from "../support/wait-for.ts";
 
 let c: TestCluster;
 test.before(async () => {
@@ -93,5 +95,30 @@ test("a rotated worker token replaces the old one, the manager token is unchange
   assert.is(e.message, "A valid join token is necessary to join this cluster");
   assert.is((await join(after.worker)).identity.role, "swarm-worker");
 });
+
+test("a join cancelled while a silent manager keeps it waiting ends with 'context canceled'", async () => {
+  const silent = createServer(() => {}); // accepts, never answers
+  await new Promise<void>((r) => silent.listen(0, "127.0.0.1", r));
+  const port = (silent.address() as AddressInfo).port;
+  const cancel = new AbortController();
+  try {
+    const joining = requestNodeIdentity({
+      remoteAddr: `127.0.0.1:${port}`,
+      token: c.manager.joinTokens().worker,
+      profile: { ...c.profile, caRequestTimeoutMs: 60_000 },
+      signal: cancel.signal,
+    });
+    await waitFor(() => silentHasConnection(silent), { timeoutMs: 5_000, what: "the join to dial the manager" });
+    cancel.abort();
+    const e = await rpcRejection(() => joining);
+    assert.is(e.grpcText, "rpc error: code = Canceled desc = context canceled");
+  } finally {
+    silent.close();
+  }
+});
+
+function silentHasConnection(s: Server): Promise<boolean> {
+  return new Promise((resolve) => s.getConnections((_, n) => resolve(n > 0)));
+}
 
 test.run();

@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { useTempDir } from "../support/temp-dir.ts";
-import { runScenarioCli, tail } from "./support.ts";
+import { runScenarioCli, tail } from "./support/scenario-cli.ts";
 
 /**
  * A failed step: exit code 1, and a report naming the step (number and text),

@@ -1,7 +1,7 @@
 import { join } from "node:path";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { runScenarioCli, scenariosDir, tail } from "./support.ts";
+import { runScenarioCli, scenariosDir, tail } from "./support/scenario-cli.ts";
 
 test("scenarios/init-join.yaml passes on a fresh local swarm", async () => {
   const r = await runScenarioCli(join(scenariosDir, "init-join.yaml"));

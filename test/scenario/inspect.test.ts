@@ -7,7 +7,7 @@ import { type InspectorRelay, startInspectorRelay } from "../../src/inspect/stat
 import { freePort } from "../../src/net/free-port.ts";
 import { viewer } from "../support/stately-viewer.ts";
 import { useTempDir } from "../support/temp-dir.ts";
-import { runScenarioCli, tail } from "./support.ts";
+import { runScenarioCli, tail } from "./support/scenario-cli.ts";
 
 const dir = useTempDir(test, "swarmbus-scn-");
 let relay: InspectorRelay;

@@ -1,7 +1,7 @@
 import { freePort } from "../../src/net/free-port.ts";
 import type { Suite } from "./fixture.ts";
 import { type LsRow, oneLeaderAnd, parseNodeLs } from "./node-ls.ts";
-import { type TestSwarm, useSwarm } from "./swarm.ts";
+import { type SwarmOptions, type TestSwarm, useSwarm } from "./swarm.ts";
 import { waitFor } from "./wait-for.ts";
 
 /**
@@ -10,8 +10,12 @@ import { waitFor } from "./wait-for.ts";
  *
  *   const ms = useManagerSwarm(test, ["m1", "m2", "m3"]);
  */
-export function useManagerSwarm(suite: Suite, managers: readonly [string, ...string[]]): ManagerSwarm {
-  const ms = new ManagerSwarm(useSwarm(suite));
+export function useManagerSwarm(
+  suite: Suite,
+  managers: readonly [string, ...string[]],
+  opts: SwarmOptions = {},
+): ManagerSwarm {
+  const ms = new ManagerSwarm(useSwarm(suite, opts));
   const [first, ...others] = managers;
   suite.before(async () => {
     await ms.form(first, others);

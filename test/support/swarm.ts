@@ -20,11 +20,16 @@ export interface CliResult {
  *   const swarm = useSwarm(test);
  *   test("…", async () => { await swarm.daemon("m1"); … });
  */
-export function useSwarm(suite: Suite): TestSwarm {
-  const swarm = new TestSwarm();
+export function useSwarm(suite: Suite, opts: SwarmOptions = {}): TestSwarm {
+  const swarm = new TestSwarm(opts);
   suite.before(() => swarm.start());
   onTeardown(suite, () => swarm.stop());
   return swarm;
+}
+
+export interface SwarmOptions {
+  /** The daemons' timing profile: `fast` unless a story needs Swarm's own clock. */
+  readonly profile?: "fast" | "swarm";
 }
 
 /**
@@ -37,6 +42,8 @@ export class TestSwarm {
   readonly nats = new TestNats();
   private tmp: string | undefined;
   private readonly subscriptions: EventsSubscription[] = [];
+
+  constructor(private readonly opts: SwarmOptions = {}) {}
 
   /** The temp dir holding each daemon's state dir and log. */
   get dir(): string {
@@ -56,7 +63,7 @@ export class TestSwarm {
       stateDir: join(this.dir, name),
       natsUrl: this.nats.url,
       ...(opts.listenPort !== undefined ? { listenAddr: `127.0.0.1:${opts.listenPort}` } : {}),
-      profile: "fast",
+      profile: this.opts.profile ?? "fast",
       logFile: join(this.dir, `${name}.log`),
     });
     this.daemons.set(name, d);

@@ -19,6 +19,8 @@ export interface RaftMembership {
   members(): RaftMember[];
   /** SK CanRemoveMember: the members left, counting only reachable ones (self always), keep a quorum. */
   canRemoveMember(raftId: string): boolean;
+  /** Brings reachability up to now (a member whose process is gone is unreachable); call before canRemoveMember. */
+  refreshReachability?(): Promise<void>;
   /** Rejects with ErrCannotRemoveMember's text when the quorum guard says no. */
   removeMember(raftId: string): Promise<void>;
   transferLeadership?(): Promise<void>;
@@ -63,6 +65,7 @@ export interface RaftNodeLike {
   readonly raftId: string;
   members(): { member: RaftMember; reachability: "REACHABLE" | "UNREACHABLE"; leader: boolean }[];
   canRemoveMember(raftId: string): boolean;
+  refreshReachability(): Promise<void>;
   removeMember(raftId: string): Promise<void>;
   transferLeadership(to: string): Promise<void>;
   isLeader(): boolean;
@@ -78,6 +81,7 @@ export function raftNodeMembership(raft: () => RaftNodeLike | undefined): RaftMe
     },
     members: () => list().map((s) => s.member),
     canRemoveMember: (raftId) => raft()?.canRemoveMember(raftId) ?? false,
+    refreshReachability: async () => raft()?.refreshReachability(),
     async removeMember(raftId) {
       const r = raft();
       if (!r) throw raftError(ERR_MEMBER_UNKNOWN);

@@ -16,11 +16,16 @@ import type { RaftMembership } from "./raft-membership.ts";
  * Only a MANAGER → WORKER change of the desired role is checked (last manager
  * by observed role, raft membership, quorum); promotion is not.
  */
-export function updateNode(store: Store, raft: RaftMembership | null, req: UpdateNodeRequest): Promise<Node__Output> {
-  if (req.nodeId === "" || req.version === undefined || req.version === "" || !req.spec)
-    return Promise.reject(errInvalidArgument());
+export async function updateNode(
+  store: Store,
+  raft: RaftMembership | null,
+  req: UpdateNodeRequest,
+): Promise<Node__Output> {
+  if (req.nodeId === "" || req.version === undefined || req.version === "" || !req.spec) throw errInvalidArgument();
   const spec = req.spec;
   const version = req.version;
+  // A demotion's quorum check must see a manager that died since the last heartbeat.
+  if (spec.desired_role === "WORKER") await raft?.refreshReachability?.();
   return store.update((tx) => {
     const node = tx.node(req.nodeId);
     if (!node) throw errNodeNotFound(req.nodeId);

@@ -1,6 +1,7 @@
 import type { NodeIdentity } from "../../ca/credentials.ts";
 import { requestNodeIdentity } from "../../ca/join.ts";
 import type { TimingProfile } from "../../config/profile.ts";
+import { RpcError, toRpcError } from "../../rpc/status.ts";
 import { DEFAULT_LISTEN_ADDR } from "../addresses.ts";
 import { errNodeStartCancelled } from "../errors.ts";
 import { emptyStartConfig, type StartConfig } from "../start-config-file.ts";
@@ -34,8 +35,26 @@ export async function joinIdentity(
   await state.saveStartConfig();
   // SK: node.New observes the join address (with no node ID yet) and persists it.
   await state.managersFile.save([{ NodeID: "", Addr: join.remoteAddr }]);
-  const issued = await requestNodeIdentity({ remoteAddr: join.remoteAddr, token: join.token, profile });
+  const issued = await requestNodeIdentity({
+    remoteAddr: join.remoteAddr,
+    token: join.token,
+    profile,
+    signal,
+    log: state.log,
+  }).catch((e: unknown) => {
+    throw asNodeError(e);
+  });
   if (signal.aborted) throw errNodeStartCancelled();
   await writeNodeCertificate(state.swarmDir, issued.certificate);
   return issued.identity;
+}
+
+/**
+ * SK: the join's gRPC error is the node's error as grpc-go prints it, whole
+ * ("rpc error: code = … desc = …"): so `docker info` shows it once a join in the
+ * background fails, and the join's caller gets the same text.
+ */
+function asNodeError(e: unknown): RpcError {
+  const err = toRpcError(e);
+  return err.plain ? err : new RpcError(err.code, err.grpcText, { plain: true });
 }

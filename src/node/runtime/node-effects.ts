@@ -51,7 +51,7 @@ export function nodeWithEffects(u: NodeUnits) {
       }),
       startManager: fromPromise<void, void>(async () => {
         // SK runManager: RemovedFromRaft stops the manager with clearData; the role follows as worker.
-        const removedFromRaft = u.epoch.mark().only(() => u.send({ type: "ROLE_CHANGED", role: "worker" }));
+        const removedFromRaft = u.epoch.mark().only(() => u.roles.removedFromRaft());
         try {
           await u.manager.start(removedFromRaft);
         } catch (e) {

@@ -126,11 +126,12 @@ export class NodeRuntime {
   activeManager(): ManagerHandle | null {
     return this.node.getSnapshot().matches({ running: { manager: "ready" } }) ? this.manager.handle : null;
   }
+  /** SK Node.Remotes(): the agent's managers; before the agent runs (a join), the ones in state.json. */
   remoteManagers(): PeerInfo[] {
-    return this.agent
-      .managers()
-      .map((p) => ({ NodeID: p.nodeId, Addr: p.addr }))
-      .sort((a, b) => (a.NodeID < b.NodeID ? -1 : a.NodeID > b.NodeID ? 1 : 0));
+    const agents = this.agent.managers().map((p) => ({ NodeID: p.nodeId, Addr: p.addr }));
+    return (agents.length > 0 ? agents : this.state.managersFile.known()).sort((a, b) =>
+      a.NodeID < b.NodeID ? -1 : a.NodeID > b.NodeID ? 1 : 0,
+    );
   }
 
   // ---- requests -------------------------------------------------------------------------

@@ -23,7 +23,7 @@ export class NodeState {
   constructor(
     readonly swarmDir: string,
     startConfig: StartConfig | null,
-    private readonly log: Logger,
+    readonly log: Logger,
   ) {
     this.startConfig = startConfig ?? emptyStartConfig();
     this.managersFile = new ManagersFile(swarmDir);

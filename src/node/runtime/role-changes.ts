@@ -23,6 +23,18 @@ export class RoleChanges {
     this.last = null;
   }
 
+  /**
+   * The manager learned its Raft ID was removed (SK RemovedFromRaft): it stops
+   * with its Raft data cleared, and the node is a worker until a session says
+   * otherwise. Saved, so a restart before that comes back as a worker rather
+   * than joining Raft again under a new ID (an old manager after a
+   * --force-new-cluster is a worker of the new cluster).
+   */
+  removedFromRaft(): void {
+    this.state.saveRole("worker");
+    this.send({ type: "ROLE_CHANGED", role: "worker" });
+  }
+
   observe(msg: SessionMessage__Output): void {
     const observed = msg.node?.role;
     if (!observed || observed === this.last) return;

@@ -186,6 +186,15 @@ export class RaftNode {
   }
 
   /**
+   * Brings transport.active up to now: a member whose process is gone reads
+   * UNREACHABLE when this resolves, not after the next heartbeat. Called before
+   * a quorum check.
+   */
+  async refreshReachability(): Promise<void> {
+    if (!this.stopped) await this.opts.transport.probe();
+  }
+
+  /**
    * Hands leadership to `to`; resolves when `to` leads, rejects with
    * DeadlineExceeded after SwarmKit's reqTimeout (5 s + 2 election timeouts, in ticks).
    */

@@ -10,8 +10,9 @@ import type { RaftTransport, TransportReport } from "./transport.ts";
  * MemoryNetwork reach each other by (clusterId, raftId), every message goes
  * through the same protobuf envelope and the same inbound checks, delivery is
  * asynchronous (a microtask later) and in order. `isolate` cuts a member off
- * both ways; messages to a member that is not there are lost silently, as on
- * core NATS.
+ * both ways and its messages are lost silently (alive but partitioned); a
+ * message to a member that is not there (closed, never started) comes back a
+ * microtask later as a failed send, as "no responders" does on NATS.
  */
 export class MemoryNetwork {
   private readonly members = new Map<string, MemoryRaftTransport>();
@@ -50,7 +51,19 @@ export class MemoryNetwork {
   /** @internal */
   route(from: RaftId, clusterId: string, to: RaftId, payload: Uint8Array): void {
     if (this.isolated.has(from) || this.isolated.has(to)) return;
-    this.inject(clusterId, to, payload);
+    if (this.members.has(key(clusterId, to))) this.inject(clusterId, to, payload);
+    else this.noResponders(from, clusterId, to);
+  }
+
+  /** @internal A probe: only its failure comes back. */
+  probe(from: RaftId, clusterId: string, to: RaftId): void {
+    if (this.isolated.has(from) || this.isolated.has(to) || this.members.has(key(clusterId, to))) return;
+    this.noResponders(from, clusterId, to);
+  }
+
+  private noResponders(from: RaftId, clusterId: string, to: RaftId): void {
+    const sender = this.members.get(key(clusterId, from));
+    if (sender) queueMicrotask(() => sender.gone(to));
   }
 
   /** @internal */
@@ -126,6 +139,20 @@ class MemoryRaftTransport implements RaftTransport {
 
   active(id: RaftId): boolean {
     return this.activity.active(id);
+  }
+
+  async probe(): Promise<void> {
+    if (this.closed) return;
+    for (const id of this.activity.ids()) this.net.probe(this.raftId, this.clusterId, id);
+    // The failures are a microtask away; one more lets them land first.
+    await new Promise<void>((resolve) => queueMicrotask(resolve));
+  }
+
+  /** Nobody is there to receive what was sent to `peer`. */
+  gone(peer: RaftId): void {
+    if (this.closed || !this.activity.has(peer)) return;
+    this.activity.failed(peer);
+    for (const h of this.reporters) h({ type: "unreachable", to: peer });
   }
 
   async close(): Promise<void> {

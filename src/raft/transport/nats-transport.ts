@@ -6,6 +6,7 @@ import { encodeEnvelope } from "../codec.ts";
 import type { Message, RaftId } from "../types.ts";
 import { CHUNK_HEADER, formatChunkTag, parseChunkTag, Reassembler, splitPayload } from "./chunks.ts";
 import { acceptInbound } from "./inbound.ts";
+import { NatsLiveness, PROBE_HEADER } from "./nats-liveness.ts";
 import { PeerActivity } from "./peer-activity.ts";
 import { parseRemovedNotice, REMOVED_HEADER } from "./removed-notice.ts";
 import type { RaftTransport, TransportReport } from "./transport.ts";
@@ -31,8 +32,9 @@ const MAX_REASSEMBLED_BYTES = 512 * 1024 * 1024;
  * Raft messages over core NATS: each message is published as a protobuf
  * envelope on `<prefix>.cluster.<clusterId>.raft.<to>`; this member listens on
  * its own subject. A payload over the server's max_payload (a MsgSnap, or a
- * MsgApp carrying a big entry) is sent in chunks and reassembled. Owns its
- * subscription, not the connection.
+ * MsgApp carrying a big entry) is sent in chunks and reassembled. Each message
+ * carries a reply subject that tells at once when nobody listens on the peer's
+ * subject (nats-liveness.ts). Owns its subscriptions, not the connection.
  */
 export async function natsTransport(opts: NatsTransportOptions): Promise<RaftTransport> {
   const t = new NatsRaftTransport(opts);
@@ -47,6 +49,7 @@ class NatsRaftTransport implements RaftTransport {
   private readonly activity: PeerActivity;
   private readonly reassembler: Reassembler;
   private readonly sub: Subscription;
+  private readonly liveness: NatsLiveness;
   private readonly handlers = new Set<(m: Message) => void>();
   private readonly reporters = new Set<(r: TransportReport) => void>();
   private readonly transferPrefix = randomUUID();
@@ -75,6 +78,7 @@ class NatsRaftTransport implements RaftTransport {
       staleAfterMs: Math.max(10 * opts.inactiveAfterMs, 10_000),
       now: this.now,
     });
+    this.liveness = new NatsLiveness(opts.nc, (peer) => this.gone(peer));
     this.sub = opts.nc.subscribe(subjects().raft(opts.clusterId, opts.raftId), {
       callback: (err, msg) => {
         if (err) {
@@ -130,12 +134,33 @@ class NatsRaftTransport implements RaftTransport {
     return this.activity.active(id);
   }
 
+  async probe(): Promise<void> {
+    if (this.closed) return;
+    try {
+      const peers = this.activity.ids().map((id) => ({ id, subject: this.subjectOf(id) }));
+      await this.liveness.probe(peers, this.opts.inactiveAfterMs / 2);
+    } catch (e) {
+      this.log.warn(
+        { raftId: this.raftId, err: e instanceof Error ? e.message : String(e) },
+        "raft transport: probe failed",
+      );
+    }
+  }
+
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
     this.handlers.clear();
     this.reporters.clear();
+    this.liveness.close();
     if (!this.opts.nc.isClosed()) this.sub.unsubscribe();
+  }
+
+  /** Nobody listens on `peer`'s subject: a failed send, as SwarmKit sees one. */
+  private gone(peer: RaftId): void {
+    if (this.closed || !this.activity.has(peer)) return;
+    this.activity.failed(peer);
+    this.report({ type: "unreachable", to: peer });
   }
 
   private maxPayload(): number {
@@ -148,15 +173,17 @@ class NatsRaftTransport implements RaftTransport {
       const subject = this.subjectOf(m.to);
       const payload = encodeEnvelope(this.opts.clusterId, m);
       const max = this.maxPayload();
+      const reply = this.liveness.replyTo(m.to);
       if (payload.length <= max - CHUNK_OVERHEAD) {
-        this.opts.nc.publish(subject, payload);
+        this.opts.nc.publish(subject, payload, { reply });
       } else {
         const parts = splitPayload(payload, Math.max(1, max - CHUNK_OVERHEAD));
         const transferId = `${this.transferPrefix}-${++this.transfers}`;
         parts.forEach((part, index) => {
           const h = headers();
           h.set(CHUNK_HEADER, formatChunkTag({ transferId, index, count: parts.length }));
-          this.opts.nc.publish(subject, part, { headers: h });
+          // One status is enough for a transfer: only its first chunk asks for one.
+          this.opts.nc.publish(subject, part, index === 0 ? { headers: h, reply } : { headers: h });
         });
       }
       this.activity.sent(m.to);
@@ -173,7 +200,7 @@ class NatsRaftTransport implements RaftTransport {
   }
 
   private receive(msg: Msg): void {
-    if (this.closed) return;
+    if (this.closed || msg.headers?.has(PROBE_HEADER)) return;
     const removedBy = msg.headers?.get(REMOVED_HEADER);
     if (removedBy) {
       const by = parseRemovedNotice(removedBy, this.opts.clusterId);

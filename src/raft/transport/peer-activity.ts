@@ -11,9 +11,10 @@ interface PeerState {
 
 /**
  * Which peers look alive, from traffic alone (SwarmKit's peer.active, adapted
- * to a publish-only bus where a send cannot fail on a dead receiver): a peer is
- * inactive after a failed send, or when something was sent to it and nothing
- * came back for `inactiveAfterMs` (an election timeout). Hearing from it makes
+ * to a publish-only bus): a peer is inactive after a failed send (on NATS, a
+ * message nobody was listening for), or when something was sent to it and
+ * nothing came back for `inactiveAfterMs` (an election timeout: a peer that
+ * listens but is cut off). Hearing from it makes
  * it active again. Peers we never send to (follower ↔ follower) stay active,
  * as they do in SwarmKit.
  */
@@ -31,6 +32,10 @@ export class PeerActivity {
 
   remove(id: RaftId): void {
     this.peers.delete(id);
+  }
+
+  has(id: RaftId): boolean {
+    return this.peers.has(id);
   }
 
   ids(): RaftId[] {

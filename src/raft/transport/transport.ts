@@ -28,9 +28,17 @@ export interface RaftTransport {
   /**
    * SwarmKit's transport.Active: a known peer that has not failed a send, and
    * that answered within `inactiveAfterMs` of the first message sent to it
-   * since it was last heard from. Unknown peers are not active.
+   * since it was last heard from. Unknown peers are not active. A send fails
+   * when nobody listens on the peer's subject (its process died, or it left):
+   * known within a message's round trip.
    */
   active(id: RaftId): boolean;
+  /**
+   * Asks the bus now whether each peer still listens, without a message to its
+   * raft core: one that does not is inactive when this resolves (a failed
+   * send). For the quorum checks, which must not wait for the next heartbeat.
+   */
+  probe(): Promise<void>;
   close(): Promise<void>;
 }
 

@@ -28,7 +28,10 @@ test("unknown peers are inactive; a new peer is active until it fails to answer 
   assert.ok(a.active("2"), "a new peer is active");
   now += 5_000;
   assert.ok(a.active("2"), "a peer never sent to stays active (follower ↔ follower)");
-  a.send([msg("MsgHeartbeat", "1", "2")]); // nobody listens on 2
+  // 2 listens (so the bus does not say it is gone) but never answers: a peer cut off.
+  open.push(await natsTransport({ nc, clusterId: "c1", raftId: "2", inactiveAfterMs: 1000, now: clock }));
+  a.send([msg("MsgHeartbeat", "1", "2")]);
+  await a.probe();
   now += 999;
   assert.ok(a.active("2"), "within the election timeout");
   now += 1;

@@ -1,7 +1,7 @@
 import { Metadata, type ServiceError } from "@grpc/grpc-js";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { grpcGoText } from "../../src/manager/health-check.ts";
+import { grpcGoText } from "../../src/rpc/grpc-go-error.ts";
 
 /** The health check's failures read as grpc-go prints them, whatever grpc-js said. */
 const err = (code: number, details: string): ServiceError =>

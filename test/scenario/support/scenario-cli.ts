@@ -1,9 +1,9 @@
 import { spawn } from "node:child_process";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { cliCommand } from "../../src/process/cli-command.ts";
+import { cliCommand } from "../../../src/process/cli-command.ts";
 
-export const scenariosDir = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "scenarios");
+export const scenariosDir = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "..", "scenarios");
 
 export interface ScenarioRun {
   code: number | null;
