@@ -18,7 +18,8 @@ export const daemonRequests = {
     forceNewCluster: z.boolean().optional(),
   }),
   join: z.strictObject({
-    token: z.string().min(1),
+    /** May be empty, as docker's: the manager's CA then refuses it ("A valid join token is necessary…"). */
+    token: z.string(),
     remoteAddr: hostPort,
     listenAddr: hostPort.optional(),
     advertiseAddr: hostPort.optional(),

@@ -13,7 +13,9 @@ export const INVALID_JOIN_TOKEN = "invalid join token";
 export const JOIN_TOKEN_REQUIRED = "A valid join token is necessary to join this cluster";
 
 export interface ParsedJoinToken {
-  readonly version: 1;
+  readonly version: 1 | 2;
+  /** v2 only: the cluster mandates FIPS. */
+  readonly fips: boolean;
   /** The root CA digest the token pins, as 64 hex characters. */
   readonly rootDigestHex: string;
   readonly secret: string;
@@ -31,14 +33,22 @@ export function generateJoinToken(rootCACertificate: Buffer, random: (n: number)
   return `SWMTKN-1-${digest}-${secret}`;
 }
 
-/** Throws RpcError(InvalidArgument, "invalid join token") on any malformed token. */
+/**
+ * SwarmKit's ParseJoinToken: v1 `SWMTKN-1-<digest>-<secret>` or v2
+ * `SWMTKN-2-<0|1>-<digest>-<secret>`. Anything else is the plain error
+ * "invalid join token" (a Go error, not a gRPC status: moby prints it bare).
+ */
 export function parseJoinToken(token: string): ParsedJoinToken {
   const parts = token.split("-");
-  const [prefix, version, digest, secret] = parts;
+  const [prefix, version] = parts;
+  const v2 = version === "2";
+  const fipsPart = v2 ? parts[2] : undefined;
+  const [digest, secret] = parts.slice(v2 ? 3 : 2);
   if (
-    parts.length !== 4 ||
+    parts.length !== (v2 ? 5 : 4) ||
     prefix !== "SWMTKN" ||
-    version !== "1" ||
+    (version !== "1" && !v2) ||
+    (v2 && fipsPart !== "0" && fipsPart !== "1") ||
     digest === undefined ||
     secret === undefined ||
     digest.length !== DIGEST_LENGTH ||
@@ -46,14 +56,16 @@ export function parseJoinToken(token: string): ParsedJoinToken {
     !/^[0-9a-z]+$/.test(digest) ||
     !/^[0-9a-z]+$/.test(secret)
   ) {
-    throw rpcError("InvalidArgument", INVALID_JOIN_TOKEN);
+    throw invalidJoinToken();
   }
   let n = 0n;
   for (const ch of digest) n = n * 36n + BigInt(Number.parseInt(ch, 36));
   const hex = n.toString(16).padStart(64, "0");
-  if (hex.length > 64) throw rpcError("InvalidArgument", INVALID_JOIN_TOKEN);
-  return { version: 1, rootDigestHex: hex, secret };
+  if (hex.length > 64) throw invalidJoinToken();
+  return { version: v2 ? 2 : 1, fips: fipsPart === "1", rootDigestHex: hex, secret };
 }
+
+const invalidJoinToken = () => rpcError("InvalidArgument", INVALID_JOIN_TOKEN, { plain: true });
 
 function constantTimeEqual(a: string, b: string): boolean {
   const ab = Buffer.from(a);

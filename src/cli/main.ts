@@ -11,6 +11,7 @@ import { nodeCommand } from "./commands/node.ts";
 import { scenarioCommand } from "./commands/scenario.ts";
 import { swarmCommand } from "./commands/swarm.ts";
 import { upCommand } from "./commands/up.ts";
+import { StatusError } from "./errors/status-error.ts";
 
 const program = new Command("swarmbus")
   .description("Docker Swarm's control plane as XState machines on a NATS bus")
@@ -42,6 +43,11 @@ try {
 }
 
 function fail(e: unknown): never {
+  if (e instanceof StatusError) {
+    // docker/cli's main: the status as it is (if any), and never exit 0 on an error.
+    if (e.status !== "") process.stderr.write(`${e.status}\n`);
+    process.exit(e.code === 0 ? 1 : e.code);
+  }
   const err = isRpcError(e) ? e : e instanceof RpcError ? e : toRpcError(e);
   process.stderr.write(`${err.dockerText}\n`);
   process.exit(1);

@@ -49,9 +49,9 @@ export class RpcError extends Error {
     return `rpc error: code = ${codeName(this.code)} desc = ${this.message}`;
   }
 
-  /** What `docker` prints for this error, as the CLI's last line. */
+  /** What `docker` prints for this error, as the CLI's last line (its API client trims the daemon's message). */
   get dockerText(): string {
-    return `Error response from daemon: ${this.plain ? this.message : this.grpcText}`;
+    return `Error response from daemon: ${(this.plain ? this.message : this.grpcText).trim()}`;
   }
 
   toJSON(): WireError {

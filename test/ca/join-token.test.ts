@@ -2,7 +2,7 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { generateJoinToken, parseJoinToken, roleForToken } from "../../src/ca/join-token.ts";
 import { createRootCA, rootCACertHash, rootCADigestHex } from "../../src/ca/root-ca.ts";
-import { isRpcError } from "../../src/rpc/status.ts";
+import { isRpcError, type RpcError } from "../../src/rpc/status.ts";
 
 const root = createRootCA().certificate;
 
@@ -53,9 +53,17 @@ test("parse errors are InvalidArgument 'invalid join token'", () => {
       assert.unreachable(`parsed ${bad}`);
     } catch (e) {
       assert.ok(isRpcError(e, "InvalidArgument"), String(e));
-      assert.is((e as Error).message, "invalid join token");
+      assert.is((e as RpcError).dockerText, "Error response from daemon: invalid join token");
     }
   }
+});
+
+test("v2 tokens (SWMTKN-2-<fips 0|1>-…) parse too, with their FIPS flag", () => {
+  const [, , digest, secret] = generateJoinToken(root).split("-");
+  const v2 = parseJoinToken(`SWMTKN-2-1-${digest}-${secret}`);
+  assert.equal([v2.version, v2.fips, v2.rootDigestHex], [2, true, rootCADigestHex(root)]);
+  assert.is(parseJoinToken(`SWMTKN-2-0-${digest}-${secret}`).fips, false);
+  assert.throws(() => parseJoinToken(`SWMTKN-2-2-${digest}-${secret}`), /invalid join token/);
 });
 
 test("roleForToken: manager first, then worker; anything else is refused", () => {

@@ -1,7 +1,10 @@
 import { Command, Option } from "@commander-js/extra-typings";
 import { missingLabelMessage } from "../../manager/controlapi/node-labels.ts";
-import { rpcError, toRpcError } from "../../rpc/status.ts";
 import { globals, withDaemon } from "../context.ts";
+import { aboutNode, nodeErrorText } from "../errors/node-errors.ts";
+import { runNodeInspect } from "./node-inspect.ts";
+import { runNodeLs } from "./node-ls.ts";
+import { setRole } from "./node-role.ts";
 
 /** A repeatable option's values, in the order given. */
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
@@ -14,27 +17,19 @@ export function nodeCommand() {
     .alias("list")
     .description("List nodes in the swarm")
     .option("-q, --quiet", "only display IDs")
+    .option("--format <format>", "pretty-print nodes using a Go template")
     .action(async (opts, cmd) => {
-      const g = globals(cmd);
-      const r = await withDaemon(g, (call) => call("node.ls", {}));
-      const [{ z }, { formatNodeLs, NodeRow }] = await Promise.all([import("zod"), import("../format/node-ls.ts")]);
-      const rows = z.array(NodeRow).safeParse(r.nodes);
-      if (!rows.success) throw rpcError("Internal", `daemon sent a malformed node list: ${rows.error.message}`);
-      process.stdout.write(`${formatNodeLs(rows.data, r.self, opts.quiet ?? false)}\n`);
+      await runNodeLs(globals(cmd), opts);
     });
 
   node
     .command("inspect")
     .description("Display detailed information on one or more nodes")
     .argument("<node...>", "self, a node ID (or unique prefix) or a hostname")
-    .action(async (refs, _opts, cmd) => {
-      const g = globals(cmd);
-      const nodes = await withDaemon(g, async (call) => {
-        const out: unknown[] = [];
-        for (const ref of refs) out.push((await call("node.inspect", { ref })).node);
-        return out;
-      });
-      process.stdout.write(`${JSON.stringify(nodes, null, 4)}\n`);
+    .option("-f, --format <format>", "format the output using the given Go template")
+    .option("--pretty", "print the information in a human friendly format")
+    .action(async (refs, opts, cmd) => {
+      await runNodeInspect(globals(cmd), refs, opts);
     });
 
   node
@@ -45,9 +40,9 @@ export function nodeCommand() {
       // docker: one node at a time, printing as it goes; the first error ends the command.
       await withDaemon(globals(cmd), async (call) => {
         for (const ref of refs) {
-          const [r] = (await call("node.promote", { refs: [ref] })).nodes;
+          const { id, changed } = await setRole(call, ref, "manager");
           process.stdout.write(
-            r?.changed ? `Node ${ref} promoted to a manager in the swarm.\n` : `Node ${ref} is already a manager.\n`,
+            changed ? `Node ${ref} promoted to a manager in the swarm.\n` : `Node ${id} is already a manager.\n`,
           );
         }
       });
@@ -60,9 +55,9 @@ export function nodeCommand() {
     .action(async (refs, _opts, cmd) => {
       await withDaemon(globals(cmd), async (call) => {
         for (const ref of refs) {
-          const [r] = (await call("node.demote", { refs: [ref] })).nodes;
+          const { id, changed } = await setRole(call, ref, "worker");
           process.stdout.write(
-            r?.changed ? `Manager ${ref} demoted in the swarm.\n` : `Node ${ref} is already a worker.\n`,
+            changed ? `Manager ${ref} demoted in the swarm.\n` : `Node ${id} is already a worker.\n`,
           );
         }
       });
@@ -86,13 +81,15 @@ export function nodeCommand() {
     .argument("<node>", "node ID (or unique prefix) or hostname")
     .action(async (ref, opts, cmd) => {
       const r = await withDaemon(globals(cmd), (call) =>
-        call("node.update", {
-          ref,
-          ...(opts.availability ? { availability: opts.availability } : {}),
-          ...(opts.role ? { role: opts.role } : {}),
-          ...(opts.labelAdd.length ? { labelAdd: opts.labelAdd } : {}),
-          ...(opts.labelRm.length ? { labelRm: opts.labelRm } : {}),
-        }),
+        aboutNode(ref, () =>
+          call("node.update", {
+            ref,
+            ...(opts.availability ? { availability: opts.availability } : {}),
+            ...(opts.role ? { role: opts.role } : {}),
+            ...(opts.labelAdd.length ? { labelAdd: opts.labelAdd } : {}),
+            ...(opts.labelRm.length ? { labelRm: opts.labelRm } : {}),
+          }),
+        ),
       );
       if (r.missingLabel !== undefined) {
         // The docker CLI's own error, printed bare (it merges the labels before calling the daemon).
@@ -118,7 +115,7 @@ export function nodeCommand() {
             await call("node.rm", { refs: [ref], force: opts.force ?? false });
             process.stdout.write(`${ref}\n`);
           } catch (e) {
-            errs.push(toRpcError(e).dockerText);
+            errs.push(nodeErrorText(ref, e));
           }
         }
         return errs;

@@ -37,7 +37,7 @@ export function swarmCommand() {
     .command("join")
     .description("Join a swarm as a node and/or manager")
     .argument("<addr>", "a manager's address (HOST:PORT)")
-    .requiredOption("--token <token>", "token for entry into the swarm")
+    .option("--token <token>", "token for entry into the swarm", "")
     .option("--listen-addr <addr>", "listen address (HOST:PORT)")
     .option("--advertise-addr <addr>", "advertised address (HOST:PORT)")
     .action(async (addr, opts, cmd) => {

@@ -1,12 +1,14 @@
 import { z } from "zod";
+import { nodeLsContext } from "./node-ls-context.ts";
 import { tabwrite } from "./table.ts";
 
-/** The fields of moby's swarm.Node that `docker node ls` prints. */
+/** The fields of moby's swarm.Node that `docker node ls` prints (and its --format reads). */
 export const NodeRow = z.object({
   ID: z.string(),
   Description: z.object({
     Hostname: z.string().default(""),
     Engine: z.object({ EngineVersion: z.string().default("") }).default({ EngineVersion: "" }),
+    TLSInfo: z.unknown().optional(),
   }),
   Spec: z.object({ Availability: z.string().default("") }),
   Status: z.object({ State: z.string().default("") }),
@@ -14,33 +16,26 @@ export const NodeRow = z.object({
 });
 export type NodeRow = z.infer<typeof NodeRow>;
 
-/** docker's PrettyPrint: first letter upper case. */
-const pretty = (s: string) => (s === "" ? s : s[0]!.toUpperCase() + s.slice(1));
-
-function managerStatus(n: NodeRow): string {
-  if (!n.ManagerStatus) return "";
-  return n.ManagerStatus.Leader ? "Leader" : pretty(n.ManagerStatus.Reachability);
-}
-
 /** Natural order, as docker/cli's sortorder.NaturalLess on hostnames. */
 function naturalCompare(a: string, b: string): number {
   return a.localeCompare(b, "en", { numeric: true });
 }
 
-/** `docker node ls`: sorted by hostname, `*` after the ID of the node answering. */
-export function formatNodeLs(nodes: NodeRow[], self: string, quiet = false): string {
-  const sorted = [...nodes].sort(
+/** docker's order for `node ls`: by hostname, naturally. */
+export function sortByHostname(nodes: readonly NodeRow[]): NodeRow[] {
+  return [...nodes].sort(
     (a, b) => naturalCompare(a.Description.Hostname, b.Description.Hostname) || a.ID.localeCompare(b.ID),
   );
+}
+
+/** `docker node ls`: sorted by hostname, `*` after the ID of the node answering. */
+export function formatNodeLs(nodes: NodeRow[], self: string, quiet = false): string {
+  const sorted = sortByHostname(nodes);
   if (quiet) return sorted.map((n) => n.ID).join("\n");
   const header = ["ID", "HOSTNAME", "STATUS", "AVAILABILITY", "MANAGER STATUS", "ENGINE VERSION"];
-  const rows = sorted.map((n) => [
-    n.ID === self ? `${n.ID} *` : n.ID,
-    n.Description.Hostname,
-    pretty(n.Status.State),
-    pretty(n.Spec.Availability),
-    managerStatus(n),
-    n.Description.Engine.EngineVersion,
-  ]);
+  const rows = sorted.map((n) => {
+    const c = nodeLsContext(n, self, undefined);
+    return [c.Self ? `${c.ID} *` : c.ID, c.Hostname, c.Status, c.Availability, c.ManagerStatus, c.EngineVersion];
+  });
   return tabwrite([header, ...rows]);
 }
