@@ -1,4 +1,4 @@
-import { type AddressInfo, createServer, type Server } from "node:net";
+import { type AddressInfo, createServer, type Server, type Socket } from "node:net";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { decodeIdentityCertificate } from "../../src/ca/insecure-credentials.ts";
@@ -97,7 +97,10 @@ test("a rotated worker token replaces the old one, the manager token is unchange
 });
 
 test("a join cancelled while a silent manager keeps it waiting ends with 'context canceled'", async () => {
-  const silent = createServer(() => {}); // accepts, never answers
+  // Accepts, never answers. grpc-js keeps a connection that never got HTTP/2 settings past the
+  // channel's close, so the test ends the accepted sockets itself, or they would keep the process alive.
+  const accepted = new Set<Socket>();
+  const silent = createServer((s) => accepted.add(s));
   await new Promise<void>((r) => silent.listen(0, "127.0.0.1", r));
   const port = (silent.address() as AddressInfo).port;
   const cancel = new AbortController();
@@ -113,6 +116,7 @@ test("a join cancelled while a silent manager keeps it waiting ends with 'contex
     const e = await rpcRejection(() => joining);
     assert.is(e.grpcText, "rpc error: code = Canceled desc = context canceled");
   } finally {
+    for (const s of accepted) s.destroy();
     silent.close();
   }
 });
