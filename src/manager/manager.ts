@@ -147,7 +147,12 @@ export async function startManagerInternals(opts: ManagerOptions): Promise<Manag
       start.mode,
       profile.joinTimeoutMs + profile.raftTickMs * profile.raftElectionTicks * 2,
     );
-    await leaderSettled(raft, leadership, profile.raftTickMs * profile.raftElectionTicks * 3);
+    // SK manager.Run serves the control API once Raft has started, leader or not: a member restarted
+    // without quorum is a manager at once (`Is Manager: true`, the lost-quorum error). A new member
+    // waits a little for its leader, so its agent's first session does not back off.
+    if (start.mode !== "restart") {
+      await leaderSettled(raft, leadership, profile.raftTickMs * profile.raftElectionTicks * 3);
+    }
   } catch (e) {
     await stopRunning(running);
     throw e;
