@@ -148,9 +148,10 @@ export async function startManagerInternals(opts: ManagerOptions): Promise<Manag
       profile.joinTimeoutMs + profile.raftTickMs * profile.raftElectionTicks * 2,
     );
     // SK manager.Run serves the control API once Raft has started, leader or not: a member restarted
-    // without quorum is a manager at once (`Is Manager: true`, the lost-quorum error). A new member
-    // waits a little for its leader, so its agent's first session does not back off.
-    if (start.mode !== "restart") {
+    // among others may have no quorum, and is a manager at once (`Is Manager: true`, the lost-quorum
+    // error). A new member, or a lone one (it campaigns at once), waits a little for its leader, so
+    // its agent's first session does not back off.
+    if (start.mode !== "restart" || raft.members().length === 1) {
       await leaderSettled(raft, leadership, profile.raftTickMs * profile.raftElectionTicks * 3);
     }
   } catch (e) {

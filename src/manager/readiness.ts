@@ -63,9 +63,9 @@ export function storeHoldsCluster(
 /**
  * A soft wait: a leader is known (the raft actor records it) and, if it is
  * this member, its leader-only components run (a member that leads but has
- * not applied its term's first entry yet is waited for too). For a new member
- * only (bootstrap, join): a restarted one serves at once, as SwarmKit's does, and
- * its control calls wait for a leader or fail with the lost-quorum error.
+ * not applied its term's first entry yet is waited for too). For a new or lone
+ * member only: one restarted among others serves at once, as SwarmKit's does,
+ * and its control calls wait for a leader or fail with the lost-quorum error.
  */
 export function leaderSettled(raft: RaftNode, leadership: Leadership, timeoutMs: number): Promise<void> {
   return whenHolds(
