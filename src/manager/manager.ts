@@ -17,7 +17,7 @@ import { NodeView } from "./node-view.ts";
 import { lateRaftLeaderInfo } from "./proxy/index.ts";
 import { onceRemoved } from "./raft-removal.ts";
 import { raftStartMode, startManagerRaft } from "./raft-start.ts";
-import { leaderSettled, storeHoldsCluster } from "./readiness.ts";
+import { leaderSettled, logReplayed, storeHoldsCluster } from "./readiness.ts";
 import { RoleManager } from "./role-manager.ts";
 import { ReplicatedStore } from "./store.ts";
 
@@ -147,6 +147,7 @@ export async function startManagerInternals(opts: ManagerOptions): Promise<Manag
       start.mode,
       profile.joinTimeoutMs + profile.raftTickMs * profile.raftElectionTicks * 2,
     );
+    if (start.mode === "restart") await logReplayed(raft, store, profile.raftTickMs, profile.joinTimeoutMs);
     // SK manager.Run serves the control API once Raft has started, leader or not: a member restarted
     // among others may have no quorum, and is a manager at once (`Is Manager: true`, the lost-quorum
     // error). A new member, or a lone one (it campaigns at once), waits a little for its leader, so

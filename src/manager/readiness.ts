@@ -83,3 +83,24 @@ export function leaderSettled(raft: RaftNode, leadership: Leadership, timeoutMs:
     timeoutMs,
   );
 }
+
+/**
+ * A soft wait for a restarted member: everything its WAL had committed is
+ * applied again (the store and the memberlist rebuilt), checked on each store
+ * change, memberlist change and Raft tick.
+ */
+export function logReplayed(raft: RaftNode, store: ReplicatedStore, tickMs: number, timeoutMs: number): Promise<void> {
+  const upTo = raft.committedIndexNow();
+  return whenHolds(
+    () => raft.appliedIndexNow() >= upTo,
+    [
+      (fn) => store.watch(fn),
+      (fn) => raft.onMembershipChange(fn),
+      (fn) => {
+        const t = setInterval(fn, tickMs);
+        return () => clearInterval(t);
+      },
+    ],
+    timeoutMs,
+  );
+}
