@@ -105,6 +105,7 @@ export async function startManagerInternals(opts: ManagerOptions): Promise<Manag
 
   // --- the Raft member: bootstrap, restart or join ------------------------------------------
   const start = await raftStartMode(opts);
+  let settled: Promise<void> = Promise.resolve();
   const removed = onceRemoved(log, opts.nodeId, opts.onRemovedFromRaft);
   // SK manager.Run: "Raft" is SERVING before the join, so the leader's health check of this address passes.
   health.setServingStatus("Raft", "SERVING");
@@ -150,11 +151,10 @@ export async function startManagerInternals(opts: ManagerOptions): Promise<Manag
     if (start.mode === "restart") await logReplayed(raft, store, profile.raftTickMs, profile.joinTimeoutMs);
     // SK manager.Run serves the control API once Raft has started, leader or not: a member restarted
     // among others may have no quorum, and is a manager at once (`Is Manager: true`, the lost-quorum
-    // error). A new member, or a lone one (it campaigns at once), waits a little for its leader, so
-    // its agent's first session does not back off.
-    if (start.mode !== "restart" || raft.members().length === 1) {
-      await leaderSettled(raft, leadership, profile.raftTickMs * profile.raftElectionTicks * 3);
-    }
+    // error); its node's agent waits for the leader. A new member, or a lone one (it campaigns at
+    // once), waits for its leader here, so its agent's first session does not back off.
+    settled = leaderSettled(raft, leadership, profile.raftTickMs * profile.raftElectionTicks * 3);
+    if (start.mode !== "restart" || raft.members().length === 1) await settled;
   } catch (e) {
     await stopRunning(running);
     throw e;
@@ -181,6 +181,7 @@ export async function startManagerInternals(opts: ManagerOptions): Promise<Manag
     rootCACertificate: () => cluster.rootCACertificate(),
     isLeader: () => member.isLeader(),
     raftId: () => member.raftId,
+    leaderSettled: settled,
     stop() {
       stopping ??= stopRunning(running);
       return stopping;
