@@ -22,20 +22,23 @@ export const isDaemonVerb = (verb: string): verb is DaemonVerb => Object.hasOwn(
  * Unimplemented `unknown command <verb>`; not JSON → InvalidArgument
  * `invalid request payload: …`; schema mismatch → InvalidArgument naming the
  * field); a handler's error is sent back as an RpcError (`toRpcError`); nothing
- * a client sends takes the subscription down. A large result (`node.ls` of
+ * a client sends takes the subscription down. Requests wait for `opts.ready`
+ * when given. A large result (`node.ls` of
  * thousands of nodes) goes back in chunks (chunked-reply.ts).
  */
 export function serveDaemonApi(
   nc: NatsConnection,
   nodeName: string,
   handlers: DaemonHandlers,
-  opts: { log?: Log } = {},
+  opts: { log?: Log; ready?: Promise<void> } = {},
 ): DaemonApiServer {
   const log = opts.log ?? defaultLog();
   const s = subjects();
   const inFlight = new Set<Promise<void>>();
 
   const answer = async (msg: Msg): Promise<void> => {
+    // A request that comes before the daemon is ready waits, as on dockerd's socket before it serves.
+    await opts.ready;
     const verb = s.daemonVerb(nodeName, msg.subject) ?? "";
     let reply: Reply<unknown>;
     try {

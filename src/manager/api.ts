@@ -110,6 +110,11 @@ export interface ManagerHandle {
   isLeader(): boolean;
   /** This manager's Raft ID (decimal string). */
   raftId(): string;
+  /**
+   * Resolves once a leader is settled, or after a bound (never rejects): a manager restarted
+   * among others serves before that, and its node's agent waits for it.
+   */
+  readonly leaderSettled?: Promise<void>;
   stop(): Promise<void>;
 }
 

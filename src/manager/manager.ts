@@ -18,7 +18,7 @@ import { NodeView } from "./node-view.ts";
 import { lateRaftLeaderInfo } from "./proxy/index.ts";
 import { RaftRemoval } from "./raft-removal.ts";
 import { raftStartMode, startManagerRaft } from "./raft-start.ts";
-import { leaderSettled, storeHoldsCluster } from "./readiness.ts";
+import { leaderSettled, logReplayed, storeHoldsCluster } from "./readiness.ts";
 import { RoleManager } from "./role-manager.ts";
 import { ReplicatedStore } from "./store.ts";
 
@@ -114,6 +114,7 @@ export async function startManagerInternals(opts: ManagerOptions): Promise<Manag
   // --- the Raft member: bootstrap, restart or join ------------------------------------------
   const start = await raftStartMode(opts);
   const removal = new RaftRemoval(log, opts.nodeId, opts.onRemovedFromRaft);
+  let settled: Promise<void> = Promise.resolve();
   // SK manager.Run: "Raft" is SERVING before the join, so the leader's health check of this address passes.
   health.setServingStatus("Raft", "SERVING");
   try {
@@ -155,10 +156,17 @@ export async function startManagerInternals(opts: ManagerOptions): Promise<Manag
       start.mode,
       profile.joinTimeoutMs + profile.raftTickMs * profile.raftElectionTicks * 2,
     );
-    await Promise.race([
+    if (start.mode === "restart") await logReplayed(raft, store, profile.raftTickMs, profile.joinTimeoutMs);
+    // SK manager.Run serves the control API once Raft has started, leader or not: a member restarted
+    // among others may have no quorum, and is a manager at once (`Is Manager: true`, the lost-quorum
+    // error); its node's agent waits for the leader. A new member, or a lone one (it campaigns at
+    // once), waits for its leader here, so its agent's first session does not back off. A member
+    // that learns it was removed (an old manager after a --force-new-cluster) has no leader to wait for.
+    settled = Promise.race([
       leaderSettled(raft, leadership, profile.raftTickMs * profile.raftElectionTicks * 3),
       removal.happened,
     ]);
+    if (start.mode !== "restart" || raft.members().length === 1) await settled;
   } catch (e) {
     await stopRunning(running);
     throw e;
@@ -185,6 +193,7 @@ export async function startManagerInternals(opts: ManagerOptions): Promise<Manag
     rootCACertificate: () => cluster.rootCACertificate(),
     isLeader: () => member.isLeader(),
     raftId: () => member.raftId,
+    leaderSettled: settled,
     stop() {
       stopping ??= stopRunning(running);
       return stopping;

@@ -63,9 +63,9 @@ export function storeHoldsCluster(
 /**
  * A soft wait: a leader is known (the raft actor records it) and, if it is
  * this member, its leader-only components run (a member that leads but has
- * not applied its term's first entry yet is waited for too). A member restarted without
- * quorum starts anyway after `timeoutMs`, as SwarmKit's does, and its control
- * calls wait.
+ * not applied its term's first entry yet is waited for too). For a new or lone
+ * member only: one restarted among others serves at once, as SwarmKit's does,
+ * and its control calls wait for a leader or fail with the lost-quorum error.
  */
 export function leaderSettled(raft: RaftNode, leadership: Leadership, timeoutMs: number): Promise<void> {
   return whenHolds(
@@ -79,6 +79,27 @@ export function leaderSettled(raft: RaftNode, leadership: Leadership, timeoutMs:
         return () => s.unsubscribe();
       },
       (fn) => leadership.onReady(fn),
+    ],
+    timeoutMs,
+  );
+}
+
+/**
+ * A soft wait for a restarted member: everything its WAL had committed is
+ * applied again (the store and the memberlist rebuilt), checked on each store
+ * change, memberlist change and Raft tick.
+ */
+export function logReplayed(raft: RaftNode, store: ReplicatedStore, tickMs: number, timeoutMs: number): Promise<void> {
+  const upTo = raft.committedIndexNow();
+  return whenHolds(
+    () => raft.appliedIndexNow() >= upTo,
+    [
+      (fn) => store.watch(fn),
+      (fn) => raft.onMembershipChange(fn),
+      (fn) => {
+        const t = setInterval(fn, tickMs);
+        return () => clearInterval(t);
+      },
     ],
     timeoutMs,
   );

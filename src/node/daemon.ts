@@ -8,6 +8,7 @@ import { ActorWiring } from "./daemon/actor-wiring.ts";
 import { answerDiscovery } from "./daemon/discovery.ts";
 import { stopOnSignals } from "./daemon/signals.ts";
 import { NodeRuntime } from "./runtime/node-runtime.ts";
+import { untilStartSettled } from "./runtime/until-start-settled.ts";
 import { readStartConfig } from "./start-config-file.ts";
 import { readNodeCertificate, swarmDirOf } from "./state-dir.ts";
 
@@ -62,11 +63,22 @@ export async function runDaemon(opts: DaemonOptions): Promise<DaemonHandle> {
     stopTimeoutMs: STOP_TIMEOUT_MS,
     transitions: () => actors.transitions(),
   });
-  const server = serveDaemonApi(nc, opts.name, handlers, { log });
+  // moby Cluster.Start: with a swarm to resume, the API serves once that node is ready (or failed),
+  // at most swarmConnectTimeout; the requests that come before wait.
+  let openApi = () => {};
+  const apiReady = new Promise<void>((resolve) => {
+    openApi = resolve;
+  });
+  const server = serveDaemonApi(nc, opts.name, handlers, { log, ready: apiReady });
   const discovery = answerDiscovery(nc, opts.name, log);
   // The subscription is on the server before anyone is told the daemon runs.
   await nc.flush();
-  if (hasSwarm) rt.resume();
+  if (hasSwarm) {
+    rt.resume();
+    void untilStartSettled(rt.clusterState, opts.profile.joinTimeoutMs).then(openApi);
+  } else {
+    openApi();
+  }
   log.info(
     { stateDir: opts.stateDir, resumed: hasSwarm, ...(opts.inspect ? { inspect: opts.inspect } : {}) },
     "daemon started",
@@ -75,6 +87,7 @@ export async function runDaemon(opts: DaemonOptions): Promise<DaemonHandle> {
   let stopping: Promise<void> | null = null;
   const stop = (): Promise<void> => {
     stopping ??= (async () => {
+      openApi();
       offSignals();
       discovery.unsubscribe();
       actors.stopRepublishingOnReconnect();

@@ -32,12 +32,14 @@ export interface AgentRunnerOptions {
  */
 export class AgentRunner {
   private handle: AgentHandle | null = null;
+  /** The managers this run's agent starts with (state.json), shown until it runs (SK Remotes()). */
+  private known: Peer[] = [];
 
   constructor(private readonly opts: AgentRunnerOptions) {}
 
   /** The managers the agent knows now, by node ID. */
   managers(): Peer[] {
-    return this.handle?.managers() ?? [];
+    return this.handle?.managers() ?? this.known;
   }
 
   launch(startedAsManager: boolean): void {
@@ -51,10 +53,12 @@ export class AgentRunner {
     const go = async () => {
       let managers = await state.knownManagers();
       let trustRoot = await readRootCACertificate(state.swarmDir);
+      if (run.current()) this.known = managers;
       if (startedAsManager) {
         // The agent of a manager talks to its own manager first (SK prefers the local control socket).
         const m = await this.opts.manager.whenReady();
         if (!m) return;
+        await m.leaderSettled;
         trustRoot = m.rootCACertificate();
         managers = [
           { nodeId: identity.nodeId, addr: m.advertiseAddr },
@@ -83,6 +87,7 @@ export class AgentRunner {
   async stop(): Promise<void> {
     const a = this.handle;
     this.handle = null;
+    this.known = [];
     await a?.stop();
   }
 }

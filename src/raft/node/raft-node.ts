@@ -239,6 +239,11 @@ export class RaftNode {
     return this.applier.appliedIndex;
   }
 
+  /** The commit index the core knows now; on a restart, at first the one its WAL kept. */
+  committedIndexNow(): number {
+    return this.core.status().commit;
+  }
+
   /** SwarmKit's GetMemberlist: self always REACHABLE, others by transport.active. */
   members(): MemberStatus[] {
     return this.membership.list().map((m) => ({
