@@ -79,7 +79,10 @@ test("a token of another swarm's root CA is refused: the fingerprint mismatch, a
   const bad = `SWMTKN-1-${"0".repeat(50)}-${"a".repeat(25)}`;
   const r = await swarm.cli("w2", "swarm", "join", "--token", bad, addr);
   assert.is(r.code, 1);
-  assert.is(r.stderr, `Error response from daemon: remote CA does not match fingerprint. Expected: ${"0".repeat(64)}\n`);
+  assert.is(
+    r.stderr,
+    `Error response from daemon: remote CA does not match fingerprint. Expected: ${"0".repeat(64)}\n`,
+  );
   const info = await swarm.json<Info>("w2", "info", "--format", "json");
   assert.is(info.LocalNodeState, "inactive");
 });
