@@ -1,10 +1,11 @@
 import { type AddressInfo, createServer, type Server, type Socket } from "node:net";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { decodeIdentityCertificate } from "../../src/ca/insecure-credentials.ts";
 import { requestNodeIdentity } from "../../src/ca/join.ts";
 import { generateJoinToken } from "../../src/ca/join-token.ts";
-import { createRootCA, rootCADigestHex } from "../../src/ca/root-ca.ts";
+import { createRootCA } from "../../src/ca/pki/signing-root-ca.ts";
+import { verifyNodeCertificate } from "../../src/ca/pki/verify-node-certificate.ts";
+import { rootCADigestHex } from "../../src/ca/root-ca.ts";
 import { startCluster, type TestCluster } from "../manager/support/manager-cluster.ts";
 import { rpcRejection } from "../support/caught.ts";
 import { waitFor } from "../support/wait-for.ts";
@@ -30,9 +31,12 @@ test("the worker token issues a worker identity of this cluster; the node is in 
   assert.match(issued.identity.nodeId, /^[0-9a-z]{25}$/);
   assert.is(issued.identity.role, "swarm-worker");
   assert.is(issued.identity.clusterId, c.clusterId);
-  assert.equal(decodeIdentityCertificate(issued.certificate), issued.identity);
-  assert.equal(issued.rootCACertificate, c.manager.rootCACertificate());
+  assert.equal((await verifyNodeCertificate(issued.rootCACertificate, issued.certificate)).identity, issued.identity);
+  assert.match(issued.key.toString(), /^-----BEGIN PRIVATE KEY-----\n/);
   const node = c.manager.getNode(issued.identity.nodeId);
+  assert.ok(node.certificate?.certificate.equals(issued.certificate), "the store keeps the issued certificate");
+  assert.not.ok(node.certificate?.csr.toString().includes("PRIVATE KEY"), "the key never leaves the node");
+  assert.equal(issued.rootCACertificate, c.manager.rootCACertificate());
   assert.is(node.role, "WORKER");
   assert.is(node.spec?.desired_role, "WORKER");
   assert.is(node.spec?.membership, "ACCEPTED");
@@ -77,7 +81,7 @@ test("a well-formed token with a wrong secret → InvalidArgument 'A valid join 
 });
 
 test("a token of another root CA → 'remote CA does not match fingerprint. Expected: <hex>'", async () => {
-  const other = createRootCA().certificate;
+  const other = (await createRootCA()).certificate;
   const e = await rpcRejection(() => join(generateJoinToken(other)));
   assert.is(
     e.dockerText,
