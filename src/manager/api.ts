@@ -34,6 +34,9 @@ export interface ClusterInfo {
   readonly autoLockManagers: boolean;
   /** RootCA.CACert as text (TLSInfo.TrustRoot: what `swarm ca` prints). */
   readonly trustRoot: string;
+  /** The root's subject and public key, DER in base64 (TLSInfo.CertIssuerSubject / CertIssuerPublicKey). */
+  readonly certIssuerSubject: string;
+  readonly certIssuerPublicKey: string;
 }
 
 /**
