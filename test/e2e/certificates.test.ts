@@ -7,6 +7,7 @@ import { x509 } from "../../src/ca/pki/x509.ts";
 import { freePort } from "../../src/net/free-port.ts";
 import { expectedSubjectIssuer, opensslReport } from "../support/openssl.ts";
 import { useSwarm } from "../support/swarm.ts";
+import { waitFor } from "../support/wait-for.ts";
 
 /**
  * The certificates a user finds on each node after `swarm init` and two joins
@@ -72,6 +73,18 @@ test("every node trusts the one root that swarm ca prints; node inspect shows it
   assert.equal(info.Cluster?.TLSInfo, { TrustRoot: ca, CertIssuerSubject: subject, CertIssuerPublicKey: publicKey });
   const ls = await swarm.cli("m1", "node", "ls", "--format", "{{.Hostname}} {{.TLSStatus}}");
   assert.equal(ls.stdout.trim().split("\n").sort(), ["m1 Ready", "m2 Ready", "w1 Ready"]);
+});
+
+test("a promoted worker restarts as a manager; its certificate still verifies against the root", async () => {
+  const p = await swarm.cli("m1", "node", "promote", "w1");
+  assert.is(p.stdout, "Node w1 promoted to a manager in the swarm.\n", p.stderr);
+  const controlAvailable = async () => (await swarm.json<SwarmInfo>("w1", "info", "--format", "json")).ControlAvailable;
+  await waitFor(controlAvailable, { timeoutMs: 20_000, what: "w1 to run a manager", intervalMs: 150 });
+  await swarm.daemons.get("w1")?.stop(3000);
+  await swarm.daemon("w1");
+  await waitFor(controlAvailable, { timeoutMs: 20_000, what: "the restarted w1 to run a manager", intervalMs: 150 });
+  const r = await opensslReport(certDir("w1"));
+  assert.is(r.verify, "swarm-node.crt: OK");
 });
 
 test.run();
