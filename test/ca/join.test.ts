@@ -5,6 +5,7 @@ import { requestNodeIdentity } from "../../src/ca/join.ts";
 import { generateJoinToken } from "../../src/ca/join-token.ts";
 import { createRootCA } from "../../src/ca/pki/signing-root-ca.ts";
 import { verifyNodeCertificate } from "../../src/ca/pki/verify-node-certificate.ts";
+import { x509 } from "../../src/ca/pki/x509.ts";
 import { rootCADigestHex } from "../../src/ca/root-ca.ts";
 import { startCluster, type TestCluster } from "../manager/support/manager-cluster.ts";
 import { rpcRejection } from "../support/caught.ts";
@@ -43,6 +44,31 @@ test("the worker token issues a worker identity of this cluster; the node is in 
   assert.is(node.spec?.availability, "ACTIVE");
   assert.is(node.certificate?.status?.state, "ISSUED");
   assert.is(node.status?.state, "UNKNOWN");
+});
+
+test("the CA signs for the cluster's cert expiry (swarm update --cert-expiry), backdated 1 h", async () => {
+  const info = c.manager.clusterInfo();
+  const hours = 5;
+  await c.manager.updateCluster({
+    clusterId: info.id,
+    version: info.version,
+    change: { nodeCertExpiryMs: hours * 3600_000 },
+  });
+  const before = Date.now();
+  const issued = await join(c.manager.joinTokens().worker);
+  const cert = new x509.X509Certificate(issued.certificate.toString());
+  const after = Date.now();
+  assert.ok(cert.notAfter.getTime() >= Math.floor(before / 1000) * 1000 + hours * 3600_000 - 1000, "NotAfter");
+  assert.ok(cert.notAfter.getTime() <= after + hours * 3600_000, "NotAfter");
+  assert.ok(
+    cert.notBefore.getTime() <= before - 3600_000 + 1000 && cert.notBefore.getTime() >= before - 3600_000 - 1000,
+  );
+  const now = c.manager.clusterInfo();
+  await c.manager.updateCluster({
+    clusterId: now.id,
+    version: now.version,
+    change: { nodeCertExpiryMs: 2160 * 3600_000 },
+  });
 });
 
 test("the manager token issues a manager identity; availability is kept", async () => {
