@@ -1,4 +1,5 @@
 import { type AddressInfo, createServer, type Server, type Socket } from "node:net";
+import { credentials as grpcCredentials } from "@grpc/grpc-js";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { requestNodeIdentity } from "../../src/ca/join.ts";
@@ -7,6 +8,7 @@ import { createRootCA } from "../../src/ca/pki/signing-root-ca.ts";
 import { verifyNodeCertificate } from "../../src/ca/pki/verify-node-certificate.ts";
 import { x509 } from "../../src/ca/pki/x509.ts";
 import { rootCADigestHex } from "../../src/ca/root-ca.ts";
+import { swarmkit } from "../../src/rpc/proto.ts";
 import { startCluster, type TestCluster } from "../manager/support/manager-cluster.ts";
 import { rpcRejection } from "../support/caught.ts";
 import { waitFor } from "../support/wait-for.ts";
@@ -69,6 +71,28 @@ test("the CA signs for the cluster's cert expiry (swarm update --cert-expiry), b
     version: now.version,
     change: { nodeCertExpiryMs: 2160 * 3600_000 },
   });
+});
+
+test("IssueNodeCertificate without a CSR is refused; a CSR that does not parse leaves the certificate FAILED", async () => {
+  const client = new swarmkit.NodeCA(c.manager.listenAddr, grpcCredentials.createInsecure());
+  const opts = () => ({ deadline: Date.now() + 5000 });
+  const issue = (req: { token: string; csr: Buffer }) =>
+    new Promise<{ node_id: string }>((resolve, reject) =>
+      client.IssueNodeCertificate(req, opts(), (e, r) => (e || !r ? reject(e) : resolve(r))),
+    );
+  const status = (node_id: string) =>
+    new Promise<{ status: unknown }>((resolve, reject) =>
+      client.NodeCertificateStatus({ node_id }, opts(), (e, r) => (e || !r ? reject(e) : resolve(r))),
+    );
+  try {
+    const token = c.manager.joinTokens().worker;
+    const empty = await rpcRejection(() => issue({ token, csr: Buffer.alloc(0) }));
+    assert.is(empty.grpcText, "rpc error: code = InvalidArgument desc = InvalidArgument");
+    const issued = await issue({ token, csr: Buffer.from("garbage") });
+    assert.equal((await status(issued.node_id)).status, { state: "FAILED", err: "failed to parse CSR" });
+  } finally {
+    client.close();
+  }
 });
 
 test("the manager token issues a manager identity; availability is kept", async () => {
