@@ -104,7 +104,7 @@ export interface ClusterInfoJson {
     TaskDefaults: Record<string, never>;
     EncryptionConfig: { AutoLockManagers: boolean };
   };
-  TLSInfo: { TrustRoot?: string };
+  TLSInfo: { TrustRoot?: string; CertIssuerSubject?: string; CertIssuerPublicKey?: string };
   RootRotationInProgress: boolean;
   DefaultAddrPool: string[] | null;
   SubnetSize: number;

@@ -33,6 +33,8 @@ export interface ClientSideCredentials {
 /** What a successful join (NodeCA.IssueNodeCertificate + NodeCertificateStatus) hands back. */
 export interface IssuedIdentity {
   readonly identity: NodeIdentity;
-  /** The bytes to keep in <state-dir>/swarm/certificates/ and load on restart. */
+  /** The certificate (PEM) to keep in <state-dir>/swarm/certificates/swarm-node.crt and load on restart. */
   readonly certificate: Buffer;
+  /** Its private key (PKCS#8 PEM, swarm-node.key): made on the node, never sent. */
+  readonly key: Buffer;
 }

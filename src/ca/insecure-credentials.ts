@@ -20,7 +20,7 @@ const identitySchema = z.strictObject({
   clusterId: z.string(),
 });
 
-/** The bytes kept as the node "certificate" (swarm-node.crt) for an identity. */
+/** The identity as it travels in call metadata (until mutual TLS carries it in the peer certificate). */
 export function encodeIdentityCertificate(identity: NodeIdentity): Buffer {
   return Buffer.from(
     JSON.stringify({

@@ -7,17 +7,20 @@ import { grpcGoError } from "../rpc/grpc-go-error.ts";
 import { swarmkit } from "../rpc/proto.ts";
 import { Code, rpcError, toRpcError } from "../rpc/status.ts";
 import type { IssuedIdentity } from "./credentials.ts";
-import { decodeIdentityCertificate } from "./insecure-credentials.ts";
 import { errJoinCancelled, pause, statusPollBackoffMs, withJoinRetries } from "./join-retry.ts";
 import { parseJoinToken } from "./join-token.ts";
+import { createNodeKeyAndCSR } from "./pki/node-csr.ts";
+import { verifyNodeCertificate } from "./pki/verify-node-certificate.ts";
 import { rootCADigestHex } from "./root-ca.ts";
 
 /**
  * The client side of joining (SK: ca/config.go DownloadRootCA, ca/certificates.go
  * RequestAndSaveNewCertificates): parse the token; download the root CA and check
- * it against the token's digest (5 attempts); ask NodeCA.IssueNodeCertificate
- * with the token and poll NodeCertificateStatus until the certificate is ISSUED
- * (5 attempts; the polling of an accepted request goes on until it is issued).
+ * it against the token's digest (5 attempts); make a key and a CSR, ask
+ * NodeCA.IssueNodeCertificate with the CSR and the token and poll
+ * NodeCertificateStatus until the certificate for that CSR is ISSUED (5
+ * attempts; the polling of an accepted request goes on until it is issued); the
+ * certificate must verify against the downloaded root.
  * Failed calls read as grpc-go prints them. Only `signal` ends a join early.
  */
 export interface JoinRequest {
@@ -50,7 +53,7 @@ export async function requestNodeIdentity(req: JoinRequest): Promise<JoinedIdent
     (e) => req.log?.error({ err: toRpcError(e).grpcText }, "failed to retrieve remote root CA certificate"),
   );
   const issued = await withJoinRetries(
-    () => getRemoteSignedCertificate(req),
+    () => getRemoteSignedCertificate(req, rootCACertificate),
     getCertRetryIntervalMs,
     req.signal,
     (e) => req.log?.error({ err: toRpcError(e).grpcText }, "failed to retrieve node certificate"),
@@ -107,7 +110,8 @@ type NodeCAClient = InstanceType<typeof swarmkit.NodeCA>;
  * (which waits server-side) until ISSUED/ROTATE, with a growing pause between polls.
  * A poll that fails other than by its timeout is made again on a new connection.
  */
-async function getRemoteSignedCertificate(req: JoinRequest): Promise<IssuedIdentity> {
+async function getRemoteSignedCertificate(req: JoinRequest, rootCACertificate: Buffer): Promise<IssuedIdentity> {
+  const { key, csr } = await createNodeKeyAndCSR();
   const nodeCA = () => new swarmkit.NodeCA(req.remoteAddr, grpcCredentials.createInsecure(), OWN_CONNECTION);
   let client: NodeCAClient = nodeCA();
   try {
@@ -115,14 +119,14 @@ async function getRemoteSignedCertificate(req: JoinRequest): Promise<IssuedIdent
       req,
       (deadline, cb) =>
         client.IssueNodeCertificate(
-          { token: req.token, availability: req.availability ?? "ACTIVE", csr: Buffer.alloc(0) },
+          { token: req.token, availability: req.availability ?? "ACTIVE", csr },
           { deadline },
           cb,
         ),
       "IssueNodeCertificate",
     );
     for (let failures = 1; ; failures++) {
-      const res = await pollStatus(req, client, issued.node_id).catch((e: unknown) => {
+      const res = await pollStatus(req, client, issued.node_id, csr).catch((e: unknown) => {
         if (req.signal?.aborted) throw errJoinCancelled();
         if (toRpcError(e).code !== Code.DeadlineExceeded) {
           closeClient(client);
@@ -130,7 +134,7 @@ async function getRemoteSignedCertificate(req: JoinRequest): Promise<IssuedIdent
         }
         return null;
       });
-      if (res) return identityOf(res, issued.node_id);
+      if (res) return { ...(await identityOf(res, issued.node_id, rootCACertificate)), key };
       await pause(statusPollBackoffMs(failures, req.profile), req.signal);
     }
   } finally {
@@ -138,11 +142,12 @@ async function getRemoteSignedCertificate(req: JoinRequest): Promise<IssuedIdent
   }
 }
 
-/** One NodeCertificateStatus: the response once the certificate is ISSUED or ROTATE, else null. */
+/** One NodeCertificateStatus: the response once the certificate of our CSR is ISSUED or ROTATE, else null. */
 async function pollStatus(
   req: JoinRequest,
   client: NodeCAClient,
   nodeId: string,
+  csr: Buffer,
 ): Promise<NodeCertificateStatusResponse__Output | null> {
   const res = await unary<NodeCertificateStatusResponse__Output>(
     req,
@@ -150,13 +155,20 @@ async function pollStatus(
     "NodeCertificateStatus",
   );
   const state = res.status?.state;
-  return state === "ISSUED" || state === "ROTATE" ? res : null;
+  const ours = res.certificate?.csr !== undefined && Buffer.from(res.certificate.csr).equals(csr);
+  return (state === "ISSUED" || state === "ROTATE") && ours ? res : null;
 }
 
-function identityOf(res: NodeCertificateStatusResponse__Output, nodeId: string): IssuedIdentity {
+async function identityOf(
+  res: NodeCertificateStatusResponse__Output,
+  nodeId: string,
+  rootCACertificate: Buffer,
+): Promise<Omit<IssuedIdentity, "key">> {
   const certificate = res.certificate?.certificate;
-  if (!certificate) throw rpcError("Unknown", "no certificate in CertificateStatus response");
-  const identity = decodeIdentityCertificate(certificate);
+  if (!certificate || certificate.length === 0) {
+    throw rpcError("Unknown", "no certificate in CertificateStatus response");
+  }
+  const { identity } = await verifyNodeCertificate(rootCACertificate, Buffer.from(certificate));
   if (identity.nodeId !== nodeId) {
     throw rpcError("Internal", `issued certificate is for node ${identity.nodeId}, expected ${nodeId}`);
   }

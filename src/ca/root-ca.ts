@@ -1,24 +1,11 @@
-import { createHash, randomBytes } from "node:crypto";
+import { createHash } from "node:crypto";
 
 /**
- * The swarm's root CA as the rest of the code sees it: the certificate bytes
- * (what GetRootCACertificate hands out, what join tokens fingerprint) and their
- * digest. For now the "certificate" is random bytes in a PEM-like envelope,
- * created at bootstrap and kept in the cluster object; the real ECDSA root
- * (@peculiar/x509) replaces `createRootCA` behind this same shape.
+ * The digests of the swarm's root CA certificate bundle (the PEM bytes that
+ * GetRootCACertificate hands out and swarm-root-ca.crt holds), which join
+ * tokens fingerprint. Kept apart from pki/ so that what only needs a digest
+ * does not load the X.509 library; the root itself is pki/signing-root-ca.ts.
  */
-export interface RootCA {
-  /** The root certificate bundle, as swarm-root-ca.crt holds it. */
-  readonly certificate: Buffer;
-}
-
-const BEGIN = "-----BEGIN SWARMBUS ROOT CA-----";
-const END = "-----END SWARMBUS ROOT CA-----";
-
-export function createRootCA(): RootCA {
-  const body = randomBytes(48).toString("base64");
-  return { certificate: Buffer.from(`${BEGIN}\n${body}\n${END}\n`) };
-}
 
 /** sha256 of the root CA bytes, hex (digest.FromBytes(...).Hex()). */
 export function rootCADigestHex(certificate: Buffer): string {

@@ -2,6 +2,7 @@ import type { NatsConnection } from "@nats-io/transport-node";
 import type { Logger } from "pino";
 import type { AnyActorRef } from "xstate";
 import type { ClientSideCredentials, ServerSideCredentials } from "../ca/credentials.ts";
+import type { SigningRootCA } from "../ca/pki/signing-root-ca.ts";
 import type { TimingProfile } from "../config/profile.ts";
 import type { Node__Output } from "../gen/docker/swarmkit/v1/Node.ts";
 import type { NodeSpec__Output } from "../gen/docker/swarmkit/v1/NodeSpec.ts";
@@ -33,6 +34,9 @@ export interface ClusterInfo {
   readonly autoLockManagers: boolean;
   /** RootCA.CACert as text (TLSInfo.TrustRoot: what `swarm ca` prints). */
   readonly trustRoot: string;
+  /** The root's subject and public key, DER in base64 (TLSInfo.CertIssuerSubject / CertIssuerPublicKey). */
+  readonly certIssuerSubject: string;
+  readonly certIssuerPublicKey: string;
 }
 
 /**
@@ -51,6 +55,11 @@ export interface UpdateClusterRequest {
   };
 }
 
+export interface BootstrapCA {
+  readonly rootCA: SigningRootCA;
+  readonly nodeCertificate: Buffer;
+}
+
 export interface ManagerOptions {
   readonly nodeId: string;
   readonly clusterId: string;
@@ -65,6 +74,12 @@ export interface ManagerOptions {
   readonly credentials: ServerSideCredentials;
   /** Only on `swarm init`: create the cluster object, join tokens and this node's own Node. */
   readonly bootstrap: boolean;
+  /**
+   * With bootstrap: the root CA `swarm init` created on the node and the certificate it
+   * signed for this node (SK: the node's SecurityConfig hands its RootCA to the manager).
+   * Absent (unit tests), the manager creates both.
+   */
+  readonly bootstrapCA?: BootstrapCA;
   /** Every actor the manager starts (one node-liveness actor per node) is announced here. */
   readonly onActor?: (name: string, actor: AnyActorRef) => void;
   /** Where the manager's own actors (the role manager) log; silent when absent. */

@@ -1,9 +1,12 @@
 import { randomBytes } from "node:crypto";
-import { encodeIdentityCertificate } from "../ca/insecure-credentials.ts";
 import { generateJoinToken } from "../ca/join-token.ts";
-import { createRootCA, rootCACertHash } from "../ca/root-ca.ts";
+import { createNodeKeyAndCSR } from "../ca/pki/node-csr.ts";
+import { signNodeCertificate } from "../ca/pki/sign-node-certificate.ts";
+import { createRootCA, type SigningRootCA } from "../ca/pki/signing-root-ca.ts";
+import { rootCACertHash } from "../ca/root-ca.ts";
 import type { TimingProfile } from "../config/profile.ts";
 import type { Node__Output } from "../gen/docker/swarmkit/v1/Node.ts";
+import type { BootstrapCA } from "./api.ts";
 import {
   type ClusterObject,
   DEFAULT_KEEP_OLD_SNAPSHOTS,
@@ -17,11 +20,11 @@ import type { ReplicatedStore, WriteTx } from "./store.ts";
 /**
  * What the first leader creates (SK: manager/manager.go defaultClusterObject
  * and the leader's own Node): the "default" cluster with Swarm's default spec,
- * a root CA and both join tokens, and this node as a MANAGER (cert ISSUED,
- * status UNKNOWN until its own agent registers).
+ * the root CA (certificate and key, as Cluster.RootCA keeps them) and both join
+ * tokens, and this node as a MANAGER (cert ISSUED, status UNKNOWN until its own
+ * agent registers).
  */
-export function defaultClusterObject(clusterId: string, profile: TimingProfile): ClusterObject {
-  const root = createRootCA();
+export function defaultClusterObject(clusterId: string, profile: TimingProfile, root: SigningRootCA): ClusterObject {
   const now = new Date().toISOString();
   return {
     id: clusterId,
@@ -44,6 +47,7 @@ export function defaultClusterObject(clusterId: string, profile: TimingProfile):
     },
     rootCA: {
       caCert: root.certificate,
+      caKey: root.key,
       caCertHash: rootCACertHash(root.certificate),
       joinTokens: { worker: generateJoinToken(root.certificate), manager: generateJoinToken(root.certificate) },
     },
@@ -60,6 +64,7 @@ export function managerNodeObject(opts: {
   clusterId: string;
   hostname: string;
   addr: string;
+  certificate: Buffer;
 }): Node__Output {
   return {
     id: opts.nodeId,
@@ -84,26 +89,40 @@ export function managerNodeObject(opts: {
       role: "MANAGER",
       csr: Buffer.alloc(0),
       status: { state: "ISSUED", err: "" },
-      certificate: encodeIdentityCertificate({ nodeId: opts.nodeId, role: "swarm-manager", clusterId: opts.clusterId }),
+      certificate: opts.certificate,
       cn: opts.nodeId,
     },
     role: "MANAGER",
   };
 }
 
-export function bootstrapCluster(
-  tx: WriteTx,
-  opts: { nodeId: string; clusterId: string; hostname: string; addr: string; profile: TimingProfile },
-): void {
-  if (!tx.cluster()) tx.putCluster(defaultClusterObject(opts.clusterId, opts.profile));
-  if (!tx.node(opts.nodeId)) tx.putNode(managerNodeObject(opts));
+export interface BootstrapOptions {
+  nodeId: string;
+  clusterId: string;
+  hostname: string;
+  addr: string;
+  profile: TimingProfile;
+}
+
+export function bootstrapCluster(tx: WriteTx, opts: BootstrapOptions, ca: BootstrapCA): void {
+  if (!tx.cluster()) tx.putCluster(defaultClusterObject(opts.clusterId, opts.profile, ca.rootCA));
+  if (!tx.node(opts.nodeId)) tx.putNode(managerNodeObject({ ...opts, certificate: ca.nodeCertificate }));
+}
+
+/**
+ * A root CA and a manager certificate for `nodeId`, for a manager started
+ * without the node's own (unit tests): the key of that certificate is dropped.
+ */
+export async function newBootstrapCA(nodeId: string, clusterId: string): Promise<BootstrapCA> {
+  const rootCA = await createRootCA();
+  const { csr } = await createNodeKeyAndCSR();
+  const nodeCertificate = await signNodeCertificate(rootCA, csr, { nodeId, role: "swarm-manager", clusterId });
+  return { rootCA, nodeCertificate };
 }
 
 /** `swarm init`: the first leader writes the cluster object and its own node, unless the store holds the cluster. */
-export async function bootstrapStore(
-  store: ReplicatedStore,
-  opts: { nodeId: string; clusterId: string; hostname: string; addr: string; profile: TimingProfile },
-): Promise<void> {
+export async function bootstrapStore(store: ReplicatedStore, opts: BootstrapOptions, ca?: BootstrapCA): Promise<void> {
   if (store.view((tx) => tx.cluster())) return;
-  await store.update((tx) => bootstrapCluster(tx, opts));
+  const given = ca ?? (await newBootstrapCA(opts.nodeId, opts.clusterId));
+  await store.update((tx) => bootstrapCluster(tx, opts, given));
 }

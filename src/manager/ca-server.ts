@@ -1,7 +1,7 @@
 import type { ServerUnaryCall, sendUnaryData, UntypedServiceImplementation } from "@grpc/grpc-js";
 import { newId } from "../ca/ids.ts";
-import { encodeIdentityCertificate } from "../ca/insecure-credentials.ts";
 import { JOIN_TOKEN_REQUIRED, roleForToken } from "../ca/join-token.ts";
+import { signNodeCertificate } from "../ca/pki/sign-node-certificate.ts";
 import type { GetRootCACertificateRequest__Output } from "../gen/docker/swarmkit/v1/GetRootCACertificateRequest.ts";
 import type { GetRootCACertificateResponse } from "../gen/docker/swarmkit/v1/GetRootCACertificateResponse.ts";
 import type { IssueNodeCertificateRequest__Output } from "../gen/docker/swarmkit/v1/IssueNodeCertificateRequest.ts";
@@ -17,8 +17,9 @@ import type { Store } from "./store.ts";
  * SwarmKit's CA server (SK: ca/server.go), cut to joining: IssueNodeCertificate
  * creates the Node (Role = DesiredRole = the token's role, Membership ACCEPTED,
  * certificate PENDING); the signer (a store watcher, as the signing reconciler)
- * then issues it; NodeCertificateStatus waits until the certificate is ISSUED.
- * The issued "certificate" is the unsigned identity of insecure-credentials.ts.
+ * then signs the node's CSR with the cluster's root CA key (CN = node ID, OU =
+ * the certificate's role, O = cluster ID); NodeCertificateStatus waits until the
+ * certificate is ISSUED (or FAILED, when the CSR cannot be signed).
  */
 export const CA_STOPPED = "CA signer is stopped";
 
@@ -28,6 +29,7 @@ export function newNodeObject(
   nodeId: string,
   role: "WORKER" | "MANAGER",
   availability: "ACTIVE" | "PAUSE" | "DRAIN",
+  csr: Buffer = Buffer.alloc(0),
 ): Node__Output {
   return {
     id: nodeId,
@@ -38,7 +40,7 @@ export function newNodeObject(
     manager_status: null,
     certificate: {
       role,
-      csr: Buffer.alloc(0),
+      csr,
       status: { state: "PENDING", err: "" },
       certificate: Buffer.alloc(0),
       cn: nodeId,
@@ -76,24 +78,43 @@ export class CAServer {
     for (const w of [...this.waiters]) w();
   }
 
-  /** evaluateAndSignNodeCert: PENDING → ISSUED with OU from the certificate's role. */
+  /**
+   * evaluateAndSignNodeCert: a PENDING certificate is signed with OU from its
+   * role (ParseRole(node.Certificate.Role)) and set ISSUED; a CSR that cannot be
+   * signed sets FAILED. Signing is async: the node is written only if its
+   * certificate is still the PENDING one that was signed.
+   */
   private sign(nodeId: string): void {
     if (!this.running) return;
-    void this.store
-      .update((tx) => {
-        const node = tx.node(nodeId);
-        const cert = node?.certificate;
-        if (!node || !cert || cert.status?.state !== "PENDING") return;
-        const role = cert.role === "MANAGER" ? "swarm-manager" : "swarm-worker";
-        tx.putNode({
-          ...node,
-          certificate: {
-            ...cert,
-            status: { state: "ISSUED", err: "" },
-            certificate: encodeIdentityCertificate({ nodeId, role, clusterId: this.clusterId() }),
-          },
-        });
-      })
+    const pending = this.store.view((tx) => {
+      const node = tx.node(nodeId);
+      const cluster = tx.cluster();
+      return node?.certificate?.status?.state === "PENDING" && cluster ? { node, cluster } : undefined;
+    });
+    const cert = pending?.node.certificate;
+    if (!pending || !cert) return;
+    const { rootCA, spec } = pending.cluster;
+    const role = cert.role === "MANAGER" ? "swarm-manager" : "swarm-worker";
+    const subject = { nodeId, role, clusterId: this.clusterId() } as const;
+    signNodeCertificate(
+      { certificate: rootCA.caCert, key: rootCA.caKey },
+      cert.csr,
+      subject,
+      spec.caConfig.nodeCertExpiryMs,
+    )
+      .then(
+        (certificate) => ({ status: { state: "ISSUED", err: "" }, certificate }) as const,
+        (e: unknown) =>
+          ({ status: { state: "FAILED", err: toRpcError(e).message }, certificate: Buffer.alloc(0) }) as const,
+      )
+      .then((signed) =>
+        this.store.update((tx) => {
+          const node = tx.node(nodeId);
+          const now = node?.certificate;
+          if (!node || !now || now.status?.state !== "PENDING" || !now.csr.equals(cert.csr)) return;
+          tx.putNode({ ...node, certificate: { ...now, ...signed } });
+        }),
+      )
       .catch(() => {
         // Lost leadership: the next leader's signer picks the PENDING node up on start.
       });
@@ -104,8 +125,10 @@ export class CAServer {
     cb: sendUnaryData<IssueNodeCertificateResponse>,
   ): void {
     try {
-      if (!this.running) throw rpcError("Aborted", CA_STOPPED);
       const req = decoded(call.request);
+      // SK: a request without a CSR is refused before anything else is looked at.
+      if (req.csr.length === 0) throw rpcError("InvalidArgument", "InvalidArgument");
+      if (!this.running) throw rpcError("Aborted", CA_STOPPED);
       const tokens = this.store.view((tx) => tx.cluster()?.rootCA.joinTokens);
       if (!tokens || req.token === "") throw rpcError("InvalidArgument", JOIN_TOKEN_REQUIRED);
       const role = roleForToken(req.token, tokens) === "manager" ? "MANAGER" : "WORKER";
@@ -118,7 +141,7 @@ export class CAServer {
           for (let i = 0; i < 3; i++) {
             const id = newId();
             if (tx.node(id)) continue;
-            tx.putNode(newNodeObject(id, role, availability as "ACTIVE" | "PAUSE" | "DRAIN"));
+            tx.putNode(newNodeObject(id, role, availability as "ACTIVE" | "PAUSE" | "DRAIN", Buffer.from(req.csr)));
             return id;
           }
           throw rpcError("Internal", "failed to generate a unique node ID");

@@ -23,6 +23,8 @@ export interface ClusterObject {
   };
   readonly rootCA: {
     readonly caCert: Buffer;
+    /** The root's signing key, PKCS#8 PEM (Cluster.RootCA.CAKey): every manager can sign once it leads. */
+    readonly caKey: Buffer;
     readonly caCertHash: string;
     readonly joinTokens: { readonly worker: string; readonly manager: string };
   };

@@ -1,4 +1,5 @@
 import { generateJoinToken } from "../ca/join-token.ts";
+import { tlsInfoOf } from "../ca/pki/tls-info.ts";
 import { rpcError } from "../rpc/status.ts";
 import type { ClusterInfo, JoinTokens } from "./api.ts";
 import type { ClusterObject } from "./cluster-object.ts";
@@ -6,6 +7,7 @@ import type { ReplicatedStore } from "./store.ts";
 
 /** What `info` shows of the cluster object (moby ClusterInfo). */
 export function toClusterInfo(c: ClusterObject): ClusterInfo {
+  const tls = tlsInfoOf(c.rootCA.caCert);
   return {
     id: c.id,
     name: c.spec.name,
@@ -24,6 +26,9 @@ export function toClusterInfo(c: ClusterObject): ClusterInfo {
     forceRotate: c.spec.caConfig.forceRotate,
     autoLockManagers: c.spec.encryptionConfig.autoLockManagers,
     trustRoot: c.rootCA.caCert.toString("utf8"),
+    // moby SwarmFromGRPC: the issuer of the cluster's certificates, parsed from the root.
+    certIssuerSubject: tls?.certIssuerSubject.toString("base64") ?? "",
+    certIssuerPublicKey: tls?.certIssuerPublicKey.toString("base64") ?? "",
   };
 }
 

@@ -67,13 +67,17 @@ export async function startManagerInternals(opts: ManagerOptions): Promise<Manag
     components: [dispatcher, ca, roleManager],
     beforeStart: async () => {
       if (opts.bootstrap) {
-        await bootstrapStore(store, {
-          nodeId: opts.nodeId,
-          clusterId: opts.clusterId,
-          hostname: opts.hostname,
-          addr: advertiseAddr,
-          profile,
-        });
+        await bootstrapStore(
+          store,
+          {
+            nodeId: opts.nodeId,
+            clusterId: opts.clusterId,
+            hostname: opts.hostname,
+            addr: advertiseAddr,
+            profile,
+          },
+          opts.bootstrapCA,
+        );
       }
       // The forced cluster's first leadership: the other managers are workers of it.
       if (formerManagersLeft) {

@@ -42,7 +42,11 @@ export function clusterInfoJson(c: ClusterInfo): ClusterInfoJson {
       TaskDefaults: {},
       EncryptionConfig: { AutoLockManagers: c.autoLockManagers },
     },
-    TLSInfo: c.trustRoot ? { TrustRoot: c.trustRoot } : {},
+    TLSInfo: {
+      ...given("TrustRoot", c.trustRoot),
+      ...given("CertIssuerSubject", c.certIssuerSubject),
+      ...given("CertIssuerPublicKey", c.certIssuerPublicKey),
+    },
     RootRotationInProgress: c.rootRotationInProgress,
     DefaultAddrPool: [...DEFAULT_ADDR_POOL],
     SubnetSize: DEFAULT_SUBNET_SIZE,

@@ -54,8 +54,6 @@ export const errInvalidStateFile = (file: string, reason: string) =>
  */
 export const errLoadingTLSCertificate = (file: string, reason: string) =>
   unknown(`error while loading TLS certificate in ${file}: ${reason}`);
-/** SK ca.ValidateCertChain when the file holds no PEM certificate at all. */
-export const NO_CERTIFICATES_TO_VALIDATE = "no certificates to validate";
 
 export const errNoNodeCertificate = (swarmDir: string) => unknown(`no swarm node certificate in ${swarmDir}`);
 

@@ -2,22 +2,27 @@ import { mkdir, readdir, readFile, rm } from "node:fs/promises";
 import { join } from "node:path";
 import type { NodeIdentity } from "../ca/credentials.ts";
 import { writeFileAtomic } from "./atomic-write.ts";
-import { errInvalidStateFile, errLoadingTLSCertificate, NO_CERTIFICATES_TO_VALIDATE } from "./errors.ts";
+import { errInvalidStateFile, errLoadingTLSCertificate } from "./errors.ts";
 
 /**
  * `<state-dir>/swarm/`, laid out as dockerd's /var/lib/docker/swarm:
- *   certificates/swarm-node.crt     the node identity (IssuedIdentity.certificate bytes), 0644
+ *   certificates/swarm-node.crt     the node certificate (PEM; CN node ID, OU role, O cluster ID), 0644
+ *   certificates/swarm-node.key     its private key, PKCS#8 PEM, 0600 (SK ca/keyreadwriter.go keyPerms)
  *   certificates/swarm-root-ca.crt  the swarm's root CA certificate (SK SaveRootCA), 0644
+ *   node-role                       the role the node runs as, when it differs from its certificate's OU
+ *                                   (promotion/demotion do not reissue the certificate yet)
  *   state.json                    known managers (managers-file.ts)
  *   docker-state.json             moby's nodeStartConfig (start-config-file.ts)
  */
 export const SWARM_DIR_NAME = "swarm";
 export const CERT_DIRECTORY = "certificates";
 export const NODE_CERT_FILE = "swarm-node.crt";
+export const NODE_KEY_FILE = "swarm-node.key";
 export const ROOT_CA_FILE = "swarm-root-ca.crt";
 export const WORKER_DIRECTORY = "worker";
 /** SK ca/keyreadwriter.go certPerms, and SaveRootCA's mode: certificates are world-readable. */
 const CERT_MODE = 0o644;
+const KEY_MODE = 0o600;
 
 export function swarmDirOf(stateDir: string): string {
   return join(stateDir, SWARM_DIR_NAME);
@@ -41,6 +46,13 @@ export async function ensureWorkerDir(swarmDir: string): Promise<void> {
 export async function writeNodeCertificate(swarmDir: string, certificate: Buffer): Promise<void> {
   await ensureSwarmDir(swarmDir);
   await writeFileAtomic(nodeCertPath(swarmDir), certificate, CERT_MODE);
+}
+
+/** SK KeyReadWriter.Write: the key first, then the certificate that goes with it. */
+export async function writeNodeKeyPair(swarmDir: string, certificate: Buffer, key: Buffer): Promise<void> {
+  await ensureSwarmDir(swarmDir);
+  await writeFileAtomic(join(swarmDir, CERT_DIRECTORY, NODE_KEY_FILE), key, KEY_MODE);
+  await writeNodeCertificate(swarmDir, certificate);
 }
 
 export function rootCACertPath(swarmDir: string): string {
@@ -79,23 +91,25 @@ export async function readNodeCertificate(swarmDir: string): Promise<Buffer | nu
 const ID = /^[0-9a-z]{25}$/;
 
 /**
- * The node identity kept in the state dir, decoded by `decode` (the credentials
- * in use) and checked: node ID and cluster ID are 25 base-36 characters
- * (a FIPS cluster ID is "FIPS." + ID). Null when there is no swarm here.
+ * The node identity kept in the state dir, read by `decode` (the certificate
+ * verified against the root CA kept beside it) and checked: node ID and cluster
+ * ID are 25 base-36 characters (a FIPS cluster ID is "FIPS." + ID). Null when
+ * there is no swarm here. A certificate that does not verify is SwarmKit's
+ * "error while loading TLS certificate" with the reason.
  */
 export async function readNodeIdentity(
   swarmDir: string,
-  decode: (certificate: Buffer) => NodeIdentity,
+  decode: (certificate: Buffer, rootCA: Buffer) => NodeIdentity | Promise<NodeIdentity>,
 ): Promise<{ identity: NodeIdentity; certificate: Buffer } | null> {
   const certificate = await readNodeCertificate(swarmDir);
   if (!certificate) return null;
   const file = nodeCertPath(swarmDir);
+  const rootCA = (await readRootCACertificate(swarmDir)) ?? Buffer.alloc(0);
   let identity: NodeIdentity;
   try {
-    identity = decode(certificate);
-  } catch {
-    // Nothing in the file reads as a certificate: SwarmKit's words for a file without one.
-    throw errLoadingTLSCertificate(file, NO_CERTIFICATES_TO_VALIDATE);
+    identity = await decode(certificate, rootCA);
+  } catch (e) {
+    throw errLoadingTLSCertificate(file, e instanceof Error ? e.message : String(e));
   }
   if (!ID.test(identity.nodeId)) throw errLoadingTLSCertificate(file, `invalid node ID "${identity.nodeId}"`);
   const cluster = identity.clusterId.replace(/^FIPS\./, "");

@@ -1,10 +1,11 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { generateJoinToken, parseJoinToken, roleForToken } from "../../src/ca/join-token.ts";
-import { createRootCA, rootCACertHash, rootCADigestHex } from "../../src/ca/root-ca.ts";
+import { createRootCA } from "../../src/ca/pki/signing-root-ca.ts";
+import { rootCACertHash, rootCADigestHex } from "../../src/ca/root-ca.ts";
 import { isRpcError, type RpcError } from "../../src/rpc/status.ts";
 
-const root = createRootCA().certificate;
+const root = (await createRootCA()).certificate;
 
 test("format: SWMTKN-1-<50 base 36>-<25 base 36>", () => {
   for (let i = 0; i < 100; i++) {

@@ -1,10 +1,14 @@
 import { type AddressInfo, createServer, type Server, type Socket } from "node:net";
+import { credentials as grpcCredentials } from "@grpc/grpc-js";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { decodeIdentityCertificate } from "../../src/ca/insecure-credentials.ts";
 import { requestNodeIdentity } from "../../src/ca/join.ts";
 import { generateJoinToken } from "../../src/ca/join-token.ts";
-import { createRootCA, rootCADigestHex } from "../../src/ca/root-ca.ts";
+import { createRootCA } from "../../src/ca/pki/signing-root-ca.ts";
+import { verifyNodeCertificate } from "../../src/ca/pki/verify-node-certificate.ts";
+import { x509 } from "../../src/ca/pki/x509.ts";
+import { rootCADigestHex } from "../../src/ca/root-ca.ts";
+import { swarmkit } from "../../src/rpc/proto.ts";
 import { startCluster, type TestCluster } from "../manager/support/manager-cluster.ts";
 import { rpcRejection } from "../support/caught.ts";
 import { waitFor } from "../support/wait-for.ts";
@@ -30,15 +34,65 @@ test("the worker token issues a worker identity of this cluster; the node is in 
   assert.match(issued.identity.nodeId, /^[0-9a-z]{25}$/);
   assert.is(issued.identity.role, "swarm-worker");
   assert.is(issued.identity.clusterId, c.clusterId);
-  assert.equal(decodeIdentityCertificate(issued.certificate), issued.identity);
-  assert.equal(issued.rootCACertificate, c.manager.rootCACertificate());
+  assert.equal((await verifyNodeCertificate(issued.rootCACertificate, issued.certificate)).identity, issued.identity);
+  assert.match(issued.key.toString(), /^-----BEGIN PRIVATE KEY-----\n/);
   const node = c.manager.getNode(issued.identity.nodeId);
+  assert.ok(node.certificate?.certificate.equals(issued.certificate), "the store keeps the issued certificate");
+  assert.not.ok(node.certificate?.csr.toString().includes("PRIVATE KEY"), "the key never leaves the node");
+  assert.equal(issued.rootCACertificate, c.manager.rootCACertificate());
   assert.is(node.role, "WORKER");
   assert.is(node.spec?.desired_role, "WORKER");
   assert.is(node.spec?.membership, "ACCEPTED");
   assert.is(node.spec?.availability, "ACTIVE");
   assert.is(node.certificate?.status?.state, "ISSUED");
   assert.is(node.status?.state, "UNKNOWN");
+});
+
+test("the CA signs for the cluster's cert expiry (swarm update --cert-expiry), backdated 1 h", async () => {
+  const info = c.manager.clusterInfo();
+  const hours = 5;
+  await c.manager.updateCluster({
+    clusterId: info.id,
+    version: info.version,
+    change: { nodeCertExpiryMs: hours * 3600_000 },
+  });
+  const before = Date.now();
+  const issued = await join(c.manager.joinTokens().worker);
+  const cert = new x509.X509Certificate(issued.certificate.toString());
+  const after = Date.now();
+  assert.ok(cert.notAfter.getTime() >= Math.floor(before / 1000) * 1000 + hours * 3600_000 - 1000, "NotAfter");
+  assert.ok(cert.notAfter.getTime() <= after + hours * 3600_000, "NotAfter");
+  assert.ok(
+    cert.notBefore.getTime() <= before - 3600_000 + 1000 && cert.notBefore.getTime() >= before - 3600_000 - 1000,
+  );
+  const now = c.manager.clusterInfo();
+  await c.manager.updateCluster({
+    clusterId: now.id,
+    version: now.version,
+    change: { nodeCertExpiryMs: 2160 * 3600_000 },
+  });
+});
+
+test("IssueNodeCertificate without a CSR is refused; a CSR that does not parse leaves the certificate FAILED", async () => {
+  const client = new swarmkit.NodeCA(c.manager.listenAddr, grpcCredentials.createInsecure());
+  const opts = () => ({ deadline: Date.now() + 5000 });
+  const issue = (req: { token: string; csr: Buffer }) =>
+    new Promise<{ node_id: string }>((resolve, reject) =>
+      client.IssueNodeCertificate(req, opts(), (e, r) => (e || !r ? reject(e) : resolve(r))),
+    );
+  const status = (node_id: string) =>
+    new Promise<{ status: unknown }>((resolve, reject) =>
+      client.NodeCertificateStatus({ node_id }, opts(), (e, r) => (e || !r ? reject(e) : resolve(r))),
+    );
+  try {
+    const token = c.manager.joinTokens().worker;
+    const empty = await rpcRejection(() => issue({ token, csr: Buffer.alloc(0) }));
+    assert.is(empty.grpcText, "rpc error: code = InvalidArgument desc = InvalidArgument");
+    const issued = await issue({ token, csr: Buffer.from("garbage") });
+    assert.equal((await status(issued.node_id)).status, { state: "FAILED", err: "failed to parse CSR" });
+  } finally {
+    client.close();
+  }
 });
 
 test("the manager token issues a manager identity; availability is kept", async () => {
@@ -77,7 +131,7 @@ test("a well-formed token with a wrong secret → InvalidArgument 'A valid join 
 });
 
 test("a token of another root CA → 'remote CA does not match fingerprint. Expected: <hex>'", async () => {
-  const other = createRootCA().certificate;
+  const other = (await createRootCA()).certificate;
   const e = await rpcRejection(() => join(generateJoinToken(other)));
   assert.is(
     e.dockerText,

@@ -87,6 +87,21 @@ test("a token of another swarm's root CA is refused: the fingerprint mismatch, a
   assert.is(info.LocalNodeState, "inactive");
 });
 
+test("a token with the swarm's root but a secret it never issued is refused by the CA", async () => {
+  const { token, addr } = await tokenAndAddr();
+  await swarm.daemon("w3");
+  // The swarm's own root digest, so the join reaches the CA; a secret it never issued.
+  const bad = `${token.slice(0, -25)}${"a".repeat(25)}`;
+  const r = await swarm.cli("w3", "swarm", "join", "--token", bad, addr);
+  assert.is(r.code, 1);
+  assert.is(
+    r.stderr,
+    "Error response from daemon: rpc error: code = InvalidArgument desc = A valid join token is necessary to join this cluster\n",
+  );
+  const info = await swarm.json<Info>("w3", "info", "--format", "json");
+  assert.is(info.LocalNodeState, "inactive");
+});
+
 test("manager-only commands on a worker answer Swarm's message", async () => {
   const r = await swarm.cli("w1", "node", "ls");
   assert.is(r.code, 1);

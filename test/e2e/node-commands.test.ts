@@ -23,7 +23,7 @@ interface PrettySource {
     Platform: { OS: string; Architecture: string };
     Resources: { NanoCPUs: number; MemoryBytes: number };
     Engine: { EngineVersion: string };
-    TLSInfo?: { TrustRoot?: string; CertIssuerSubject?: string; CertIssuerPublicKey?: string };
+    TLSInfo: { TrustRoot: string; CertIssuerSubject: string; CertIssuerPublicKey: string };
   };
   Status: { Addr?: string };
   ManagerStatus?: { Addr?: string };
@@ -177,16 +177,11 @@ test("node inspect --format runs per node; --pretty is docker's human layout", a
       ` CPUs:\t\t\t${Math.trunc(d.Resources.NanoCPUs / 1e9)}`,
       ` Memory:\t\t${memory(d.Resources.MemoryBytes)}`,
       `Engine Version:\t\t${d.Engine.EngineVersion}`,
-      // docker's template prints the TLS section whenever the node reports TLS info (its agent does).
-      ...(d.TLSInfo
-        ? [
-            "TLS Info:",
-            " TrustRoot:",
-            d.TLSInfo.TrustRoot ?? "",
-            ` Issuer Subject:\t${d.TLSInfo.CertIssuerSubject ?? ""}`,
-            ` Issuer Public Key:\t${d.TLSInfo.CertIssuerPublicKey ?? ""}`,
-          ]
-        : []),
+      "TLS Info:",
+      " TrustRoot:",
+      d.TLSInfo.TrustRoot,
+      ` Issuer Subject:\t${d.TLSInfo.CertIssuerSubject}`,
+      ` Issuer Public Key:\t${d.TLSInfo.CertIssuerPublicKey}`,
       "",
     ].join("\n"),
   );

@@ -2,6 +2,7 @@ import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
+import { createRootCA } from "../../src/ca/pki/signing-root-ca.ts";
 import { profiles } from "../../src/config/profile.ts";
 import { defaultClusterObject } from "../../src/manager/bootstrap.ts";
 import { newNodeObject } from "../../src/manager/ca-server.ts";
@@ -24,7 +25,8 @@ test.before(async () => {
   managers = await RaftManagers.start();
   m = await managers.manager(clusterId, "1", "bootstrap");
   await waitFor(() => m.raft.isLeader(), { timeoutMs: 10_000, what: "the member to lead" });
-  await m.store.update((tx) => tx.putCluster(defaultClusterObject(clusterId, profiles.fast)));
+  const root = await createRootCA();
+  await m.store.update((tx) => tx.putCluster(defaultClusterObject(clusterId, profiles.fast, root)));
 });
 test.after(async () => {
   await managers.close();

@@ -54,7 +54,11 @@ test("an active manager's Swarm JSON, field for field as moby's", () => {
             TaskDefaults: {},
             EncryptionConfig: { AutoLockManagers: false },
           },
-          TLSInfo: { TrustRoot: cluster.trustRoot },
+          TLSInfo: {
+            TrustRoot: cluster.trustRoot,
+            CertIssuerSubject: cluster.certIssuerSubject,
+            CertIssuerPublicKey: cluster.certIssuerPublicKey,
+          },
           RootRotationInProgress: false,
           DefaultAddrPool: ["10.0.0.0/8"],
           SubnetSize: 24,

@@ -4,7 +4,12 @@ import { join } from "node:path";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import type { NodeIdentity } from "../../src/ca/credentials.ts";
+import { createNodeKeyAndCSR } from "../../src/ca/pki/node-csr.ts";
+import { signNodeCertificate } from "../../src/ca/pki/sign-node-certificate.ts";
+import { createRootCA } from "../../src/ca/pki/signing-root-ca.ts";
+import { verifyNodeCertificate } from "../../src/ca/pki/verify-node-certificate.ts";
 import { ManagersFile, readManagers } from "../../src/node/managers-file.ts";
+import { ROLE_FILE, readNodeRole, writeNodeRole } from "../../src/node/role-file.ts";
 import { readStartConfig, writeStartConfig } from "../../src/node/start-config-file.ts";
 import {
   clearSwarmDir,
@@ -15,6 +20,7 @@ import {
   readRootCACertificate,
   swarmDirOf,
   writeNodeCertificate,
+  writeNodeKeyPair,
   writeRootCACertificate,
 } from "../../src/node/state-dir.ts";
 import { isRpcError } from "../../src/rpc/status.ts";
@@ -29,6 +35,7 @@ async function freshSwarmDir(): Promise<string> {
 }
 
 const decodeJson = (b: Buffer): NodeIdentity => JSON.parse(b.toString()) as NodeIdentity;
+const verified = async (cert: Buffer, root: Buffer) => (await verifyNodeCertificate(root, cert)).identity;
 const ident: NodeIdentity = {
   nodeId: "abcdefghijklmnopqrstuvwxy",
   role: "swarm-worker",
@@ -57,7 +64,7 @@ test("the node identity round-trips through certificates/swarm-node.crt (0644, a
 test("a corrupt certificate reads as SwarmKit's TLS-loading error, naming the file", async () => {
   const s = await freshSwarmDir();
   await writeNodeCertificate(s, Buffer.from("garbage"));
-  const e = await rejection(() => readNodeIdentity(s, decodeJson));
+  const e = await rejection(() => readNodeIdentity(s, verified));
   assert.ok(isRpcError(e, "Unknown"));
   assert.is(e.message, `error while loading TLS certificate in ${nodeCertPath(s)}: no certificates to validate`);
   await writeNodeCertificate(s, Buffer.from(JSON.stringify({ ...ident, nodeId: "short" })));
@@ -68,10 +75,38 @@ test("a corrupt certificate reads as SwarmKit's TLS-loading error, naming the fi
   assert.is((await readNodeIdentity(s, decodeJson))?.identity.clusterId, "FIPS.0123456789abcdefghijklmno");
 });
 
+test("a certificate the kept root did not sign reads as the TLS-loading error with x509's reason", async () => {
+  const s = await freshSwarmDir();
+  const root = await createRootCA();
+  const { key, csr } = await createNodeKeyAndCSR();
+  await writeRootCACertificate(s, (await createRootCA()).certificate);
+  await writeNodeKeyPair(s, await signNodeCertificate(root, csr, ident), key);
+  const e = await rejection(() => readNodeIdentity(s, verified));
+  assert.ok(isRpcError(e, "Unknown"));
+  assert.is(
+    e.message,
+    `error while loading TLS certificate in ${nodeCertPath(s)}: x509: certificate signed by unknown authority ` +
+      '(possibly because of "x509: ECDSA verification failure" while trying to verify candidate authority certificate "swarm-ca")',
+  );
+  await writeRootCACertificate(s, root.certificate);
+  assert.equal((await readNodeIdentity(s, verified))?.identity, ident);
+});
+
+test("a role change is kept in node-role (0600), read back on restart; a file naming no role is none", async () => {
+  const s = await freshSwarmDir();
+  await ensureSwarmDir(s);
+  assert.is(await readNodeRole(s), null);
+  await writeNodeRole(s, "swarm-manager");
+  assert.is(await readNodeRole(s), "swarm-manager");
+  assert.is((await stat(join(s, ROLE_FILE))).mode & 0o777, 0o600);
+  await writeFile(join(s, ROLE_FILE), "swarm-admin\n");
+  assert.is(await readNodeRole(s), null);
+});
+
 test("the files a node writes are laid out and moded as /var/lib/docker/swarm", async () => {
   const s = await freshSwarmDir();
   await writeRootCACertificate(s, Buffer.from("root"));
-  await writeNodeCertificate(s, Buffer.from(JSON.stringify(ident)));
+  await writeNodeKeyPair(s, Buffer.from(JSON.stringify(ident)), Buffer.from("key"));
   await new ManagersFile(s).save([{ NodeID: ident.nodeId, Addr: "127.0.0.1:2377" }]);
   await writeStartConfig(s, {
     LocalAddr: "",
@@ -86,6 +121,7 @@ test("the files a node writes are laid out and moded as /var/lib/docker/swarm", 
     "0700 .",
     "0755 certificates",
     "0644 certificates/swarm-node.crt",
+    "0600 certificates/swarm-node.key",
     "0644 certificates/swarm-root-ca.crt",
     "0600 docker-state.json",
     "0600 state.json",

@@ -19,6 +19,8 @@ export function sampleClusterInfo(id: string): ClusterInfo {
     logEntriesForSlowFollowers: 500,
     forceRotate: 0,
     autoLockManagers: false,
-    trustRoot: "-----BEGIN SWARMBUS ROOT CA-----\nAAAA\n-----END SWARMBUS ROOT CA-----\n",
+    trustRoot: "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n",
+    certIssuerSubject: "MBMxETAPBgNVBAMTCHN3YXJtLWNh",
+    certIssuerPublicKey: "AAAA",
   };
 }

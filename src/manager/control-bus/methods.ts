@@ -90,6 +90,8 @@ export const clusterInfo = z.strictObject({
   forceRotate: z.number(),
   autoLockManagers: z.boolean(),
   trustRoot: z.string(),
+  certIssuerSubject: z.string(),
+  certIssuerPublicKey: z.string(),
 });
 export const encodedNode = z.strictObject({ node: z.string() });
 export const emptyResult = z.strictObject({});

@@ -3,6 +3,7 @@ import type { NodeEvent } from "../../../machines/node.machine.ts";
 import { startAgent } from "../../agent/agent.ts";
 import type { AgentHandle, Peer } from "../../agent/api.ts";
 import { insecureClientCredentials } from "../../ca/insecure-credentials.ts";
+import { tlsInfoOf } from "../../ca/pki/tls-info.ts";
 import type { TimingProfile } from "../../config/profile.ts";
 import type { SessionMessage__Output } from "../../gen/docker/swarmkit/v1/SessionMessage.ts";
 import { toRpcError } from "../../rpc/status.ts";
@@ -70,7 +71,7 @@ export class AgentRunner {
       if (startedAsManager && trustRoot) state.saveRootCA(trustRoot);
       this.handle = startAgent({
         credentials: insecureClientCredentials(identity),
-        description: nodeDescription(this.opts.name, trustRoot),
+        description: nodeDescription(this.opts.name, trustRoot ? tlsInfoOf(trustRoot) : null),
         managers,
         profile: this.opts.profile,
         onRegistered: run.only(() => send({ type: "AGENT_READY" })),

@@ -1,9 +1,12 @@
 import type { NodeIdentity } from "../../ca/credentials.ts";
 import { newId } from "../../ca/ids.ts";
-import { encodeIdentityCertificate } from "../../ca/insecure-credentials.ts";
+import { createNodeKeyAndCSR } from "../../ca/pki/node-csr.ts";
+import { signNodeCertificate } from "../../ca/pki/sign-node-certificate.ts";
+import { createRootCA } from "../../ca/pki/signing-root-ca.ts";
+import type { BootstrapCA } from "../../manager/api.ts";
 import { DEFAULT_LISTEN_ADDR } from "../addresses.ts";
 import { emptyStartConfig, type StartConfig } from "../start-config-file.ts";
-import { writeNodeCertificate } from "../state-dir.ts";
+import { writeNodeKeyPair, writeRootCACertificate } from "../state-dir.ts";
 import type { NodeState } from "./node-state.ts";
 
 export interface InitParams {
@@ -26,10 +29,19 @@ export function initStartConfig(p: InitParams, daemon: DaemonAddrs): StartConfig
   };
 }
 
-/** SK: the first manager bootstraps: a fresh node ID and cluster ID, a self-issued identity. */
-export async function bootstrapIdentity(state: NodeState): Promise<NodeIdentity> {
+/**
+ * SK loadSecurityConfig without a join address: the first manager creates the
+ * root CA (swarm-root-ca.crt), a key and a certificate it signs for itself with a
+ * fresh node ID and cluster ID (swarm-node.key, swarm-node.crt). The root with
+ * its key goes on to the manager, which keeps it in the cluster object.
+ */
+export async function bootstrapIdentity(state: NodeState): Promise<{ identity: NodeIdentity; ca: BootstrapCA }> {
   const identity: NodeIdentity = { nodeId: newId(), role: "swarm-manager", clusterId: newId() };
-  await writeNodeCertificate(state.swarmDir, encodeIdentityCertificate(identity));
+  const rootCA = await createRootCA();
+  const { key, csr } = await createNodeKeyAndCSR();
+  const nodeCertificate = await signNodeCertificate(rootCA, csr, identity);
+  await writeRootCACertificate(state.swarmDir, rootCA.certificate);
+  await writeNodeKeyPair(state.swarmDir, nodeCertificate, key);
   await state.saveStartConfig();
-  return identity;
+  return { identity, ca: { rootCA, nodeCertificate } };
 }

@@ -5,7 +5,7 @@ import { RpcError, toRpcError } from "../../rpc/status.ts";
 import { DEFAULT_LISTEN_ADDR } from "../addresses.ts";
 import { errNodeStartCancelled } from "../errors.ts";
 import { emptyStartConfig, type StartConfig } from "../start-config-file.ts";
-import { writeNodeCertificate, writeRootCACertificate } from "../state-dir.ts";
+import { writeNodeKeyPair, writeRootCACertificate } from "../state-dir.ts";
 import type { DaemonAddrs, InitParams } from "./init.ts";
 import type { NodeState } from "./node-state.ts";
 
@@ -45,9 +45,9 @@ export async function joinIdentity(
     throw asNodeError(e);
   });
   if (signal.aborted) throw errNodeStartCancelled();
-  // SK loadSecurityConfig: the root CA (verified against the token) is saved, then the node's certificate.
+  // SK loadSecurityConfig: the root CA (verified against the token) is saved, then the node's key and certificate.
   await writeRootCACertificate(state.swarmDir, issued.rootCACertificate);
-  await writeNodeCertificate(state.swarmDir, issued.certificate);
+  await writeNodeKeyPair(state.swarmDir, issued.certificate, issued.key);
   return issued.identity;
 }
 

@@ -4,7 +4,7 @@ import type { Logger } from "pino";
 import type { AnyActorRef } from "xstate";
 import { insecureServerCredentials } from "../../ca/insecure-credentials.ts";
 import type { TimingProfile } from "../../config/profile.ts";
-import type { ManagerHandle } from "../../manager/api.ts";
+import type { BootstrapCA, ManagerHandle } from "../../manager/api.ts";
 import { startManager } from "../../manager/manager.ts";
 import { RaftStorage } from "../../raft/storage/index.ts";
 import { DEFAULT_LISTEN_ADDR, defaultAdvertiseAddr, withPortOf } from "../addresses.ts";
@@ -32,8 +32,8 @@ export interface ManagerSupervisorOptions {
 export class ManagerSupervisor {
   /** The running manager, null while none is. */
   handle: ManagerHandle | null = null;
-  /** The next start is the first manager of a new cluster (`swarm init`). */
-  private bootstrap = false;
+  /** The next start is the first manager of a new cluster (`swarm init`), with the root CA init made. */
+  private bootstrap: BootstrapCA | null = null;
   /** The next start is a `swarm init --force-new-cluster` (SK ForceNewCluster). */
   private forceNew = false;
   /** Bumped by every stop: a manager whose start finishes after a stop is stopped at once. */
@@ -45,8 +45,8 @@ export class ManagerSupervisor {
     private readonly state: NodeState,
   ) {}
 
-  bootstrapNext(): void {
-    this.bootstrap = true;
+  bootstrapNext(ca: BootstrapCA): void {
+    this.bootstrap = ca;
   }
 
   forceNewClusterNext(): void {
@@ -76,7 +76,8 @@ export class ManagerSupervisor {
         swarmDir: this.state.swarmDir,
         profile: this.opts.profile,
         credentials: insecureServerCredentials(identity.clusterId),
-        bootstrap: this.bootstrap,
+        bootstrap: this.bootstrap !== null,
+        ...(this.bootstrap ? { bootstrapCA: this.bootstrap } : {}),
         ...(this.forceNew ? { forceNewCluster: true } : {}),
         onActor: this.opts.onActor,
         log: this.opts.log,
@@ -88,7 +89,7 @@ export class ManagerSupervisor {
         await handle.stop();
         throw errManagerStoppedWhileStarting();
       }
-      this.bootstrap = false;
+      this.bootstrap = null;
       this.forceNew = false;
       this.handle = handle;
       // A restarted manager comes back on the same address, even when port 0 picked it.

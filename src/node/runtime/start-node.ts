@@ -1,8 +1,9 @@
 import type { NodeRole, StartMode } from "../../../machines/node.machine.ts";
 import type { NodeIdentity } from "../../ca/credentials.ts";
-import { decodeIdentityCertificate } from "../../ca/insecure-credentials.ts";
+import { verifyNodeCertificate } from "../../ca/pki/verify-node-certificate.ts";
 import type { TimingProfile } from "../../config/profile.ts";
 import { errNodeStartCancelled, errNoNodeCertificate } from "../errors.ts";
+import { readNodeRole } from "../role-file.ts";
 import { ensureWorkerDir, readNodeIdentity } from "../state-dir.ts";
 import { bootstrapIdentity } from "./init.ts";
 import { type JoinParams, joinIdentity } from "./join.ts";
@@ -40,14 +41,22 @@ export class NodeStart {
   }
 
   private async identity(mode: StartMode, signal: AbortSignal): Promise<NodeIdentity> {
-    const existing = await readNodeIdentity(this.state.swarmDir, decodeIdentityCertificate);
+    const existing = await readNodeIdentity(this.state.swarmDir, verifiedIdentity);
     if (mode === "init") {
-      const identity = await bootstrapIdentity(this.state);
-      this.manager.bootstrapNext();
+      const { identity, ca } = await bootstrapIdentity(this.state);
+      this.manager.bootstrapNext(ca);
       return identity;
     }
-    if (existing) return existing.identity;
+    if (existing) {
+      const role = await readNodeRole(this.state.swarmDir);
+      return role ? { ...existing.identity, role } : existing.identity;
+    }
     if (mode === "load" || !this.join) throw errNoNodeCertificate(this.state.swarmDir);
     return joinIdentity(this.state, this.join, this.profile, signal);
   }
+}
+
+/** SK LoadSecurityConfig: the node certificate, verified against the root CA kept beside it. */
+async function verifiedIdentity(certificate: Buffer, rootCA: Buffer): Promise<NodeIdentity> {
+  return (await verifyNodeCertificate(rootCA, certificate)).identity;
 }

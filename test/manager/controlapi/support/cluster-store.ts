@@ -1,7 +1,7 @@
 import { newId } from "../../../../src/ca/ids.ts";
 import { profiles } from "../../../../src/config/profile.ts";
 import type { Node__Output } from "../../../../src/gen/docker/swarmkit/v1/Node.ts";
-import { bootstrapCluster } from "../../../../src/manager/bootstrap.ts";
+import { bootstrapCluster, newBootstrapCA } from "../../../../src/manager/bootstrap.ts";
 import { newNodeObject } from "../../../../src/manager/ca-server.ts";
 import {
   canRemoveMember,
@@ -16,14 +16,10 @@ import { raftError } from "../../../../src/raft/node/errors.ts";
 export async function clusterStore(): Promise<{ store: Store; m1: string }> {
   const store = createMemoryStore();
   const m1 = newId();
+  const clusterId = newId();
+  const ca = await newBootstrapCA(m1, clusterId);
   await store.update((tx) =>
-    bootstrapCluster(tx, {
-      nodeId: m1,
-      clusterId: newId(),
-      hostname: "m1",
-      addr: "127.0.0.1:2377",
-      profile: profiles.fast,
-    }),
+    bootstrapCluster(tx, { nodeId: m1, clusterId, hostname: "m1", addr: "127.0.0.1:2377", profile: profiles.fast }, ca),
   );
   return { store, m1 };
 }
