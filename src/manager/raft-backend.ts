@@ -8,6 +8,7 @@ import { RaftStorage } from "../raft/storage/index.ts";
 import { MemoryNetwork, natsTransport, type RaftTransport } from "../raft/transport/index.ts";
 import type { RaftMember } from "../raft/types.ts";
 import { rpcError } from "../rpc/status.ts";
+import { loadOrCreateRaftDek } from "./deks/raft-dek.ts";
 import type { ReplicatedStore } from "./store.ts";
 
 /**
@@ -34,7 +35,7 @@ export function stateDirOf(swarmDir: string): string {
 export async function savedRaftId(swarmDir: string): Promise<string | undefined> {
   const dir = raftDirOf(swarmDir);
   if (!RaftStorage.exists(dir)) return undefined;
-  const { storage, state } = await RaftStorage.open(dir);
+  const { storage, state } = await RaftStorage.open(dir, { dek: await loadOrCreateRaftDek(swarmDir, dir) });
   await storage.close();
   return state.metadata?.raftId;
 }
@@ -60,6 +61,7 @@ export interface RaftBackendOptions {
 
 /** Starts the member and attaches the store to it (proposals go through Raft from then on). */
 export async function startRaftMember(o: RaftBackendOptions): Promise<RaftNode> {
+  const dek = await loadOrCreateRaftDek(o.swarmDir, raftDirOf(o.swarmDir));
   const inactiveAfterMs = o.profile.raftTickMs * o.profile.raftElectionTicks;
   let transport: RaftTransport;
   if (o.nc) {
@@ -79,6 +81,7 @@ export async function startRaftMember(o: RaftBackendOptions): Promise<RaftNode> 
     clusterId: o.clusterId,
     self: o.self,
     stateDir: stateDirOf(o.swarmDir),
+    dek,
     transport,
     profile: o.profile,
     bootstrap: o.mode === "bootstrap",

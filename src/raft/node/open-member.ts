@@ -20,7 +20,7 @@ export interface OpenedMember {
  */
 export async function openMember(opts: RaftNodeStartOptions): Promise<OpenedMember> {
   const dir = `${opts.stateDir}/swarm/raft`;
-  const { storage, state } = await RaftStorage.open(dir);
+  const { storage, state } = await RaftStorage.open(dir, opts.dek ? { dek: opts.dek } : {});
   try {
     const mem = new MemoryStorage();
     if (state.snapshot && !isEmptySnapshot(state.snapshot)) mem.applySnapshot(state.snapshot);

@@ -27,6 +27,8 @@ export interface RaftNodeOptions {
   readonly self: RaftMember;
   /** The daemon's state dir: Raft data lives under `<stateDir>/swarm/raft/`. */
   readonly stateDir: string;
+  /** The data encryption key the WAL and snapshots are sealed with; in clear without (unit tests). */
+  readonly dek?: Uint8Array;
   readonly transport: RaftTransport;
   /** Tick interval and election/heartbeat ticks. */
   readonly profile: TimingProfile;

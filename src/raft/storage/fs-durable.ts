@@ -20,10 +20,19 @@ export async function writeFully(fh: FileHandle, buf: Uint8Array, position: numb
   }
 }
 
-/** Writes a file so that it is either absent or complete after a crash: temp file, fsync, rename, fsync dir. */
-export async function writeFileAtomic(dir: string, name: string, tmpName: string, data: Uint8Array): Promise<void> {
+/**
+ * Writes a file so that it is either absent or complete after a crash: temp file, fsync, rename, fsync dir.
+ * 0600 by default: what goes through here (snapshots, the DEK) is secret (etcd's PrivateFileMode).
+ */
+export async function writeFileAtomic(
+  dir: string,
+  name: string,
+  tmpName: string,
+  data: Uint8Array,
+  mode = 0o600,
+): Promise<void> {
   const tmp = `${dir}/${tmpName}`;
-  const fh = await open(tmp, "w");
+  const fh = await open(tmp, "w", mode);
   try {
     await writeFully(fh, data, 0);
     await fh.sync();

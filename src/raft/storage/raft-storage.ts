@@ -5,6 +5,7 @@ import { type Entry, type HardState, isEmptySnapshot, type Snapshot } from "../t
 import { RaftStorageError, stderrWarnLog, type WarnLog } from "./errors.ts";
 import { parseWalSegmentName, SNAP_DIR, WAL_DIR } from "./names.ts";
 import { type RecordOut, RecordType } from "./record.ts";
+import { RecordCipher } from "./record-cipher.ts";
 import { lastIndexOf, replayWal, type WalReplay } from "./replay.ts";
 import { Snapshotter } from "./snapshotter.ts";
 import { DEFAULT_SEGMENT_BYTES, Wal, type WalStats } from "./wal.ts";
@@ -12,7 +13,7 @@ import { DEFAULT_SEGMENT_BYTES, Wal, type WalStats } from "./wal.ts";
 /**
  * A manager's Raft data on disk, under `<state-dir>/swarm/raft/`: the WAL in
  * `wal/`, snapshots in `snap/` (SwarmKit's wal-v3-encrypted/ and
- * snap-v3-encrypted/, without the encryption). What the node shell persists
+ * snap-v3-encrypted/), sealed with the DEK when one is given (record-cipher.ts). What the node shell persists
  * from each Ready goes through here, and comes back on restart.
  */
 export interface PersistedState {
@@ -29,6 +30,8 @@ export interface RaftStorageOptions {
   segmentBytes?: number;
   /** SwarmKit's KeepOldSnapshots: snapshots kept besides the newest; 0 by default. */
   keepOldSnapshots?: number;
+  /** The data encryption key (32 bytes): WAL records and snapshots are sealed with it. In clear without. */
+  dek?: Uint8Array;
 }
 
 const raftIdPattern = /^[1-9][0-9]*$/;
@@ -45,6 +48,7 @@ export class RaftStorage {
     private wal: Wal | null,
     /** The log's last index as saved so far (entries or snapshot). */
     private lastIndex: number,
+    private readonly cipher: RecordCipher | undefined,
   ) {}
 
   /** A manager restarting (true) vs a new one: is there a WAL under `dir`? */
@@ -67,9 +71,10 @@ export class RaftStorage {
     const segmentBytes = opts.segmentBytes ?? DEFAULT_SEGMENT_BYTES;
     // SK manager.go MkdirAll(raft, 0700): the Raft data is the manager's alone.
     await mkdir(dir, { recursive: true, mode: 0o700 });
-    const snapshotter = new Snapshotter(`${dir}/${SNAP_DIR}`, log);
+    const cipher = opts.dek ? new RecordCipher(opts.dek) : undefined;
+    const snapshotter = new Snapshotter(`${dir}/${SNAP_DIR}`, log, cipher);
     await snapshotter.init();
-    const { wal, records } = await Wal.open(`${dir}/${WAL_DIR}`, { segmentBytes, log });
+    const { wal, records } = await Wal.open(`${dir}/${WAL_DIR}`, { segmentBytes, log, ...(cipher ? { cipher } : {}) });
     try {
       const replay = replayWal(records);
       const snapshot = wal ? await pickSnapshot(dir, snapshotter, replay, log) : null;
@@ -83,7 +88,8 @@ export class RaftStorage {
           `raft WAL ${replay.hardStateAt?.file}: hard state commit ${replay.hardState.commit} is beyond the last index ${lastIndex}`,
         );
       wal?.noteLastIndex(lastIndexOf(replay));
-      const storage = new RaftStorage(dir, log, segmentBytes, opts.keepOldSnapshots ?? 0, snapshotter, wal, lastIndex);
+      const keep = opts.keepOldSnapshots ?? 0;
+      const storage = new RaftStorage(dir, log, segmentBytes, keep, snapshotter, wal, lastIndex, cipher);
       return { storage, state: { metadata: replay.metadata, hardState: replay.hardState, snapshot, entries } };
     } catch (e) {
       await wal?.close();
@@ -99,6 +105,7 @@ export class RaftStorage {
     this.wal = await Wal.create(`${this.dir}/${WAL_DIR}`, encodeWalMetadata(meta), {
       segmentBytes: this.segmentBytes,
       log: this.log,
+      ...(this.cipher ? { cipher: this.cipher } : {}),
     });
   }
 

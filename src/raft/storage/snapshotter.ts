@@ -5,13 +5,17 @@ import type { Snapshot } from "../types.ts";
 import { RaftStorageError, type WarnLog } from "./errors.ts";
 import { fsyncDir, writeFileAtomic } from "./fs-durable.ts";
 import { parseSnapshotName, snapshotName, TMP_SUFFIX } from "./names.ts";
+import type { RecordCipher } from "./record-cipher.ts";
 
 /**
  * Snapshot files `<term:016x>-<index:016x>.snap`:
  *   uint32 LE payload length | uint32 LE crc32(payload) | payload (encodeSnapshot)
+ * where the payload is sealed with the DEK when there is one (record-cipher.ts).
  * written to a temp file, fsync'd, renamed into place, directory fsync'd.
  */
 const HEADER_BYTES = 8;
+/** What a sealed snapshot is bound to: no WAL record (types 0-3) can pass for one. */
+const SNAPSHOT_AAD = Buffer.from("snapshot");
 
 export interface SnapshotFile {
   readonly path: string;
@@ -23,6 +27,7 @@ export class Snapshotter {
   constructor(
     readonly dir: string,
     private readonly log: WarnLog,
+    private readonly cipher?: RecordCipher,
   ) {}
 
   /** Creates the directory and removes files a crash left half written. */
@@ -36,7 +41,8 @@ export class Snapshotter {
   }
 
   async save(s: Snapshot): Promise<string> {
-    const payload = encodeSnapshot(s);
+    const plain = encodeSnapshot(s);
+    const payload = this.cipher ? this.cipher.seal(plain, SNAPSHOT_AAD) : plain;
     const buf = Buffer.allocUnsafe(HEADER_BYTES + payload.length);
     buf.writeUInt32LE(payload.length, 0);
     buf.writeUInt32LE(crc32(payload), 4);
@@ -64,8 +70,9 @@ export class Snapshotter {
     const length = buf.readUInt32LE(0);
     if (buf.length !== HEADER_BYTES + length)
       throw bad(`length mismatch (${length} payload bytes declared, ${buf.length - HEADER_BYTES} present)`);
-    const payload = buf.subarray(HEADER_BYTES);
-    if (crc32(payload) !== buf.readUInt32LE(4)) throw bad("checksum mismatch");
+    const sealed = buf.subarray(HEADER_BYTES);
+    if (crc32(sealed) !== buf.readUInt32LE(4)) throw bad("checksum mismatch");
+    const payload = this.cipher ? this.cipher.open(sealed, SNAPSHOT_AAD, bad) : sealed;
     let s: Snapshot;
     try {
       s = decodeSnapshot(payload);

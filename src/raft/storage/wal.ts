@@ -4,6 +4,7 @@ import { corruptRecord, RaftStorageError, type WarnLog } from "./errors.ts";
 import { fsyncDir, writeFully } from "./fs-durable.ts";
 import { parseWalSegmentName, TMP_SUFFIX, walSegmentName } from "./names.ts";
 import { encodeRecord, type RecordOut, RecordType, type ScannedRecord, scanRecords } from "./record.ts";
+import type { RecordCipher } from "./record-cipher.ts";
 
 /**
  * The segmented write-ahead log: record framing, fdatasync'd group commit,
@@ -18,6 +19,8 @@ export interface WalOptions {
   /** A segment is cut once it grows past this many bytes (SwarmKit/etcd: 64 MiB). */
   segmentBytes: number;
   log: WarnLog;
+  /** Seals every record's payload with the DEK; records are in clear without it. */
+  cipher?: RecordCipher;
 }
 
 export const DEFAULT_SEGMENT_BYTES = 64 * 1024 * 1024;
@@ -108,7 +111,7 @@ export class Wal {
         }
         throw corruptRecord(seg.path, 0, "the segment does not begin with a metadata record");
       }
-      for (const r of recs) records.push({ ...r, file: seg.path });
+      for (const r of recs) records.push({ ...r, payload: openPayload(opts.cipher, r, seg.path), file: seg.path });
       if (isLast) tailSize = size;
     }
     const last = segments[segments.length - 1]!;
@@ -133,7 +136,7 @@ export class Wal {
     if ((await listSegments(dir, opts.log)).length > 0) throw new RaftStorageError(`raft WAL ${dir}: already exists`);
     const seg = { seq: 0, firstIndex: 0, path: `${dir}/${walSegmentName(0, 0)}` };
     const { fh, size } = await writeSegment(dir, seg.path, [
-      encodeRecord({ type: RecordType.metadata, payload: metadata }),
+      sealRecord(opts.cipher, { type: RecordType.metadata, payload: metadata }),
     ]);
     return new Wal(dir, opts, [seg], fh, size, metadata, null, null);
   }
@@ -151,7 +154,7 @@ export class Wal {
   append(records: readonly RecordOut[], lastIndex?: number): Promise<void> {
     if (this.closed) return Promise.reject(new RaftStorageError(`raft WAL ${this.dir}: closed`));
     if (this.failed) return Promise.reject(this.failed);
-    const buf = Buffer.concat(records.map(encodeRecord));
+    const buf = Buffer.concat(records.map((r) => sealRecord(this.opts.cipher, r)));
     return new Promise<void>((resolve, reject) => {
       this.queue.push({ buf, records, lastIndex, resolve, reject });
       if (!this.flushing) {
@@ -211,11 +214,12 @@ export class Wal {
     const prev = this.segments[this.segments.length - 1]!;
     const seg = { seq: prev.seq + 1, firstIndex: this.lastIndex + 1, path: "" };
     seg.path = `${this.dir}/${walSegmentName(seg.seq, seg.firstIndex)}`;
-    const preamble = [encodeRecord({ type: RecordType.metadata, payload: this.metadata })];
-    if (this.lastState) preamble.push(encodeRecord({ type: RecordType.state, payload: this.lastState }));
+    const seal = (r: RecordOut) => sealRecord(this.opts.cipher, r);
+    const preamble = [seal({ type: RecordType.metadata, payload: this.metadata })];
+    if (this.lastState) preamble.push(seal({ type: RecordType.state, payload: this.lastState }));
     // The newest snapshot's marker travels too: the append that wrote it may be what filled the old
     // segment, and releasing up to that snapshot removes the old segment (a SIGKILL test caught it).
-    if (this.lastSnapshot) preamble.push(encodeRecord({ type: RecordType.snapshot, payload: this.lastSnapshot }));
+    if (this.lastSnapshot) preamble.push(seal({ type: RecordType.snapshot, payload: this.lastSnapshot }));
     const { fh, size } = await writeSegment(this.dir, seg.path, preamble);
     const old = this.fh;
     this.fh = fh;
@@ -244,6 +248,21 @@ export class Wal {
     while (this.flushing) await this.idle;
     await this.fh.close();
   }
+}
+
+/**
+ * The CRC in the frame is over the sealed payload (etcd's, over SwarmKit's
+ * encrypted entries): a torn write is still told by its checksum, as in clear.
+ * A record whose checksum holds but which fails authentication was written
+ * whole, so it is corruption (or the wrong DEK), never a torn tail.
+ */
+function sealRecord(cipher: RecordCipher | undefined, r: RecordOut): Buffer {
+  return encodeRecord(cipher ? { type: r.type, payload: cipher.seal(r.payload, Uint8Array.of(r.type)) } : r);
+}
+
+function openPayload(cipher: RecordCipher | undefined, r: ScannedRecord, file: string): Uint8Array {
+  if (!cipher) return r.payload;
+  return cipher.open(r.payload, Uint8Array.of(r.type), (why) => corruptRecord(file, r.offset, why));
 }
 
 /**
