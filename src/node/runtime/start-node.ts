@@ -4,6 +4,7 @@ import { verifyNodeCertificate } from "../../ca/pki/verify-node-certificate.ts";
 import type { TimingProfile } from "../../config/profile.ts";
 import { errNodeStartCancelled, errNoNodeCertificate } from "../errors.ts";
 import { readNodeRole } from "../role-file.ts";
+import { tightenSecretModes } from "../secret-modes.ts";
 import { ensureWorkerDir, readNodeIdentity } from "../state-dir.ts";
 import { bootstrapIdentity } from "./init.ts";
 import { type JoinParams, joinIdentity } from "./join.ts";
@@ -41,6 +42,8 @@ export class NodeStart {
   }
 
   private async identity(mode: StartMode, signal: AbortSignal): Promise<NodeIdentity> {
+    const tightened = await tightenSecretModes(this.state.swarmDir);
+    if (tightened.length > 0) this.state.log.warn({ tightened }, "state dir: secret files were readable by others");
     const existing = await readNodeIdentity(this.state.swarmDir, verifiedIdentity);
     if (mode === "init") {
       const { identity, ca } = await bootstrapIdentity(this.state);
