@@ -42,6 +42,7 @@ test("a manager's and a worker's state dirs hold Docker's files with Docker's mo
     "0755 certificates",
     "0644 certificates/swarm-node.crt",
     "0600 certificates/swarm-node.key",
+    "0600 certificates/swarm-node.key-headers",
     "0644 certificates/swarm-root-ca.crt",
     "0600 docker-state.json",
     "0700 raft",
@@ -50,8 +51,8 @@ test("a manager's and a worker's state dirs hold Docker's files with Docker's mo
     "0600 state.json",
     "0755 worker",
   ]);
-  const segments = m1.filter((l) => / raft\/wal\/.+\.wal$/.test(l));
-  assert.ok(segments.length > 0 && segments.every((l) => l.startsWith("0600 ")), segments.join(", "));
+  const raftFiles = m1.filter((l) => / raft\/(wal\/.+\.wal|snap\/.+\.snap)$/.test(l));
+  assert.ok(raftFiles.length > 0 && raftFiles.every((l) => l.startsWith("0600 ")), raftFiles.join(", "));
   assert.equal(await listing(swarmDir("w1")), [
     "0700 .",
     "0755 certificates",
