@@ -24,18 +24,7 @@ const filesUnder = (dir: string): string[] =>
 
 test("grep finds no join token or CA key in a manager's state dir after init, a join and a restart", async () => {
   const { token, addr } = await swarm.initManager("m1", await freePort());
-  await swarm.daemon("w1");
-  const j = await swarm.cli(
-    "w1",
-    "swarm",
-    "join",
-    "--token",
-    token,
-    addr,
-    "--listen-addr",
-    `127.0.0.1:${await freePort()}`,
-  );
-  assert.is(j.code, 0, `w1 join failed: ${j.stderr}`);
+  await swarm.joinWorker("w1", token, addr);
   const managerToken = (await swarm.cli("m1", "swarm", "join-token", "-q", "manager")).stdout.trim();
   assert.match(managerToken, /^SWMTKN-1-/);
 

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type ActorTransition, type EventsSubscription, subscribeEvents } from "../../src/bus/events.ts";
+import { freePort } from "../../src/net/free-port.ts";
 import { runCli } from "../../src/process/cli-process.ts";
 import { type DaemonProcess, spawnDaemon } from "../../src/process/daemon-process.ts";
 import { onTeardown, type Suite } from "./fixture.ts";
@@ -114,6 +115,14 @@ export class TestSwarm {
     if (init.code !== 0) throw new Error(`swarm init failed: ${init.stderr}`);
     const token = (await this.cli(name, "swarm", "join-token", "-q", "worker")).stdout.trim();
     return { token, addr: `127.0.0.1:${port}` };
+  }
+
+  /** Daemon `name` started and joined as a worker with `token` to the manager at `addr`; throws if the join fails. */
+  async joinWorker(name: string, token: string, addr: string): Promise<void> {
+    await this.daemon(name);
+    const listen = `127.0.0.1:${await freePort()}`;
+    const j = await this.cli(name, "swarm", "join", "--token", token, addr, "--listen-addr", listen);
+    if (j.code !== 0) throw new Error(`${name} join failed: ${j.stderr}`);
   }
 
   /** Every actor transition the daemons publish from now on, collected until stop(). */
