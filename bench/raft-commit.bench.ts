@@ -20,6 +20,7 @@ import { type NatsServerHandle, startNatsServer } from "../src/bus/nats-server.t
 import { profile as timingProfile } from "../src/config/profile.ts";
 import { silentLog } from "../src/log.ts";
 import { RaftNode } from "../src/raft/node/index.ts";
+import { generateDek } from "../src/raft/storage/index.ts";
 import { natsTransport } from "../src/raft/transport/index.ts";
 import { ETCD_INSTALL_HINT, type EtcdCluster, etcdBinary, startEtcdCluster } from "./etcd-cluster.ts";
 import { closedLoop, type EtcdClientKind, type LoadCaseResult, runEtcdLoad } from "./etcd-load.ts";
@@ -27,7 +28,7 @@ import { cpuSeconds } from "./proc-stats.ts";
 
 const USAGE = `usage: node --import tsx bench/raft-commit.bench.ts [--etcd | --etcd-only] [--etcd-client grpc|http]
        [--proposers 1,64] [--duration 10] [--rounds 1] [--warmup 1] [--value-size 128] [--profile fast|swarm]
-       [--state-root DIR] [--keep]`;
+       [--state-root DIR] [--keep] [--clear]`;
 
 const { values: flags } = parseArgs({
   options: {
@@ -42,6 +43,8 @@ const { values: flags } = parseArgs({
     profile: { type: "string", default: "fast" },
     "state-root": { type: "string", default: tmpdir() },
     keep: { type: "boolean", default: false },
+    // The WAL and snapshots in clear, as before swarmbus sealed them with a DEK (a manager always does).
+    clear: { type: "boolean", default: false },
     help: { type: "boolean", default: false },
   },
   strict: true,
@@ -133,6 +136,7 @@ async function startRaftCluster(nats: NatsServerHandle, dir: string): Promise<Ru
       clusterId,
       self: { raftId: id, nodeId: `bench-${id}`, addr: "127.0.0.1:0" },
       stateDir: join(dir, id),
+      ...(flags.clear ? {} : { dek: generateDek() }),
       transport,
       profile: prof,
       bootstrap,

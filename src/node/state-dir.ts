@@ -8,6 +8,7 @@ import { errInvalidStateFile, errLoadingTLSCertificate } from "./errors.ts";
  * `<state-dir>/swarm/`, laid out as dockerd's /var/lib/docker/swarm:
  *   certificates/swarm-node.crt     the node certificate (PEM; CN node ID, OU role, O cluster ID), 0644
  *   certificates/swarm-node.key     its private key, PKCS#8 PEM, 0600 (SK ca/keyreadwriter.go keyPerms)
+ *   certificates/swarm-node.key-headers  a manager's: the key's PEM headers (raft-dek), 0600 (manager/deks)
  *   certificates/swarm-root-ca.crt  the swarm's root CA certificate (SK SaveRootCA), 0644
  *   node-role                       the role the node runs as, when it differs from its certificate's OU
  *                                   (promotion/demotion do not reissue the certificate yet)
