@@ -1,26 +1,22 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import * as grpc from "@grpc/grpc-js";
 import pino from "pino";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import type { NodeEvent } from "../../machines/node.machine.ts";
 import { createNodeKeyAndCSR } from "../../src/ca/pki/node-csr.ts";
 import { signNodeCertificate } from "../../src/ca/pki/sign-node-certificate.ts";
-import { createRootCA } from "../../src/ca/pki/signing-root-ca.ts";
 import { verifyNodeCertificate } from "../../src/ca/pki/verify-node-certificate.ts";
 import { profiles } from "../../src/config/profile.ts";
 import type { SessionMessage__Output } from "../../src/gen/docker/swarmkit/v1/SessionMessage.ts";
-import { defaultClusterObject } from "../../src/manager/bootstrap.ts";
-import { CAServer, newNodeObject } from "../../src/manager/ca-server.ts";
-import { createMemoryStore } from "../../src/manager/store.ts";
+import { newNodeObject } from "../../src/manager/ca-server.ts";
 import { NodeState } from "../../src/node/runtime/node-state.ts";
 import { RoleChanges } from "../../src/node/runtime/role-changes.ts";
 import { RunEpoch } from "../../src/node/runtime/run-epoch.ts";
 import { TlsRenewer } from "../../src/node/runtime/tls-renewer.ts";
 import { readNodeCertificate, writeNodeKeyPair, writeRootCACertificate } from "../../src/node/state-dir.ts";
-import { swarmkit } from "../../src/rpc/proto.ts";
+import { startCA } from "../support/ca-fixture.ts";
 import { waitFor } from "../support/wait-for.ts";
 
 /**
@@ -35,21 +31,7 @@ const NODE = "w".padEnd(25, "0");
 const log = pino({ level: "silent" });
 
 test("a session that says manager does not make a worker-certificate node a manager; the renewed certificate does", async () => {
-  const root = await createRootCA();
-  const store = createMemoryStore();
-  await store.update((tx) => {
-    tx.putCluster(defaultClusterObject(CLUSTER, profiles.fast, root));
-    const w = newNodeObject(NODE, "WORKER", "ACTIVE");
-    tx.putNode({ ...w, certificate: w.certificate && { ...w.certificate, status: { state: "ISSUED", err: "" } } });
-  });
-  const ca = new CAServer(store, () => CLUSTER);
-  ca.start();
-  const server = new grpc.Server();
-  server.addService(swarmkit.NodeCA.service, ca.nodeCAHandlers());
-  const port = await new Promise<number>((resolve, reject) =>
-    server.bindAsync("127.0.0.1:0", grpc.ServerCredentials.createInsecure(), (e, p) => (e ? reject(e) : resolve(p))),
-  );
-
+  const { root, store, addr, stop } = await startCA(CLUSTER, NODE);
   const swarmDir = join(await mkdtemp(join(tmpdir(), "roles-")), "swarm");
   const { key, csr } = await createNodeKeyAndCSR();
   const identity = { nodeId: NODE, role: "swarm-worker", clusterId: CLUSTER } as const;
@@ -57,7 +39,7 @@ test("a session that says manager does not make a worker-certificate node a mana
   await writeRootCACertificate(swarmDir, root.certificate);
   const state = new NodeState(swarmDir, null, log);
   state.identity = identity;
-  await state.managersFile.save([{ NodeID: "m", Addr: `127.0.0.1:${port}` }]);
+  await state.managersFile.save([{ NodeID: "m", Addr: addr }]);
 
   const events: NodeEvent[] = [];
   const renewer = new TlsRenewer(state, profiles.fast, new RunEpoch(), (id) => roles.renewed(id), log);
@@ -87,8 +69,7 @@ test("a session that says manager does not make a worker-certificate node a mana
     assert.is(await certRole(), "swarm-manager");
   } finally {
     roles.reset();
-    ca.stop();
-    server.forceShutdown();
+    stop();
     await rm(join(swarmDir, ".."), { recursive: true, force: true });
   }
 });
