@@ -1,5 +1,5 @@
 import type { Client, ClientUnaryCall, ServiceError } from "@grpc/grpc-js";
-import { credentials as grpcCredentials } from "@grpc/grpc-js";
+import { credentials as grpcCredentials, Metadata } from "@grpc/grpc-js";
 import type { Logger } from "pino";
 import type { TimingProfile } from "../config/profile.ts";
 import type { NodeCertificateStatusResponse__Output } from "../gen/docker/swarmkit/v1/NodeCertificateStatusResponse.ts";
@@ -9,7 +9,7 @@ import { Code, rpcError, toRpcError } from "../rpc/status.ts";
 import type { IssuedIdentity } from "./credentials.ts";
 import { errJoinCancelled, pause, statusPollBackoffMs, withJoinRetries } from "./join-retry.ts";
 import { parseJoinToken } from "./join-token.ts";
-import { createNodeKeyAndCSR } from "./pki/node-csr.ts";
+import { createNodeKeyAndCSR, type NodeKeyAndCSR } from "./pki/node-csr.ts";
 import { verifyNodeCertificate } from "./pki/verify-node-certificate.ts";
 import { rootCADigestHex } from "./root-ca.ts";
 
@@ -53,7 +53,7 @@ export async function requestNodeIdentity(req: JoinRequest): Promise<JoinedIdent
     (e) => req.log?.error({ err: toRpcError(e).grpcText }, "failed to retrieve remote root CA certificate"),
   );
   const issued = await withJoinRetries(
-    () => getRemoteSignedCertificate(req, rootCACertificate),
+    async () => getRemoteSignedCertificate(req, await createNodeKeyAndCSR(), rootCACertificate),
     getCertRetryIntervalMs,
     req.signal,
     (e) => req.log?.error({ err: toRpcError(e).grpcText }, "failed to retrieve node certificate"),
@@ -109,9 +109,14 @@ type NodeCAClient = InstanceType<typeof swarmkit.NodeCA>;
  * SK GetRemoteSignedCertificate: IssueNodeCertificate, then NodeCertificateStatus
  * (which waits server-side) until ISSUED/ROTATE, with a growing pause between polls.
  * A poll that fails other than by its timeout is made again on a new connection.
+ * `metadata` goes with IssueNodeCertificate (a renewal's current certificate).
  */
-async function getRemoteSignedCertificate(req: JoinRequest, rootCACertificate: Buffer): Promise<IssuedIdentity> {
-  const { key, csr } = await createNodeKeyAndCSR();
+export async function getRemoteSignedCertificate(
+  req: JoinRequest,
+  { key, csr }: NodeKeyAndCSR,
+  rootCACertificate: Buffer,
+  metadata: Metadata = new Metadata(),
+): Promise<IssuedIdentity> {
   const nodeCA = () => new swarmkit.NodeCA(req.remoteAddr, grpcCredentials.createInsecure(), OWN_CONNECTION);
   let client: NodeCAClient = nodeCA();
   try {
@@ -120,6 +125,7 @@ async function getRemoteSignedCertificate(req: JoinRequest, rootCACertificate: B
       (deadline, cb) =>
         client.IssueNodeCertificate(
           { token: req.token, availability: req.availability ?? "ACTIVE", csr },
+          metadata,
           { deadline },
           cb,
         ),

@@ -39,6 +39,14 @@ export interface TimingProfile {
   /** SK ca GetRemoteSignedCertificate: the backoff between status polls (base and factor 1 s, max 30 s). */
   readonly certStatusBackoffBaseMs: number;
   readonly certStatusBackoffMaxMs: number;
+  /**
+   * SK TLSRenewer: a forced renewal (a role change) waits renewDelayMs (500 ms) first; a failed
+   * one, or one whose certificate does not carry the expected role, is retried with
+   * RenewTLSExponentialBackoff (base and factor 5 s, max 1 h).
+   */
+  readonly renewDelayMs: number;
+  readonly renewBackoffBaseMs: number;
+  readonly renewBackoffMaxMs: number;
   /** SK raft Join: the leader's health check of a joining manager's advertised address (5 s). */
   readonly raftJoinHealthCheckTimeoutMs: number;
   /** Dispatcher batching (maxBatchInterval). */
@@ -72,6 +80,9 @@ const swarm: TimingProfile = {
   getCertRetryIntervalMs: 2000,
   certStatusBackoffBaseMs: 1000,
   certStatusBackoffMaxMs: 30000,
+  renewDelayMs: 500,
+  renewBackoffBaseMs: 5000,
+  renewBackoffMaxMs: 3_600_000,
   raftJoinHealthCheckTimeoutMs: 5000,
   batchIntervalMs: 100,
   raftTickMs: 1000,

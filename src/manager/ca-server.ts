@@ -10,6 +10,7 @@ import type { Node__Output } from "../gen/docker/swarmkit/v1/Node.ts";
 import type { NodeCertificateStatusRequest__Output } from "../gen/docker/swarmkit/v1/NodeCertificateStatusRequest.ts";
 import type { NodeCertificateStatusResponse } from "../gen/docker/swarmkit/v1/NodeCertificateStatusResponse.ts";
 import { rpcError, toRpcError } from "../rpc/status.ts";
+import { renewedNode, renewingCaller } from "./ca-renewal.ts";
 import { decoded, type MalformedRequest } from "./safe-service.ts";
 import type { Store } from "./store.ts";
 
@@ -62,13 +63,13 @@ export class CAServer {
   start(): void {
     this.running = true;
     this.unwatchSigner = this.store.watch((e) => {
-      if (e.kind === "node" && e.action !== "delete" && e.node.certificate?.status?.state === "PENDING") {
+      if (e.kind === "node" && e.action !== "delete" && awaitsSigning(e.node)) {
         const id = e.node.id;
         queueMicrotask(() => this.sign(id));
       }
     });
     for (const n of this.store.view((tx) => tx.nodes())) {
-      if (n.certificate?.status?.state === "PENDING") this.sign(n.id);
+      if (awaitsSigning(n)) this.sign(n.id);
     }
   }
 
@@ -79,7 +80,7 @@ export class CAServer {
   }
 
   /**
-   * evaluateAndSignNodeCert: a PENDING certificate is signed with OU from its
+   * evaluateAndSignNodeCert: a PENDING (or RENEW) certificate is signed with OU from its
    * role (ParseRole(node.Certificate.Role)) and set ISSUED; a CSR that cannot be
    * signed sets FAILED. Signing is async: the node is written only if its
    * certificate is still the PENDING one that was signed.
@@ -89,7 +90,7 @@ export class CAServer {
     const pending = this.store.view((tx) => {
       const node = tx.node(nodeId);
       const cluster = tx.cluster();
-      return node?.certificate?.status?.state === "PENDING" && cluster ? { node, cluster } : undefined;
+      return node && awaitsSigning(node) && cluster ? { node, cluster } : undefined;
     });
     const cert = pending?.node.certificate;
     if (!pending || !cert) return;
@@ -111,7 +112,7 @@ export class CAServer {
         this.store.update((tx) => {
           const node = tx.node(nodeId);
           const now = node?.certificate;
-          if (!node || !now || now.status?.state !== "PENDING" || !now.csr.equals(cert.csr)) return;
+          if (!node || !now || !awaitsSigning(node) || !now.csr.equals(cert.csr)) return;
           tx.putNode({ ...node, certificate: { ...now, ...signed } });
         }),
       )
@@ -129,6 +130,42 @@ export class CAServer {
       // SK: a request without a CSR is refused before anything else is looked at.
       if (req.csr.length === 0) throw rpcError("InvalidArgument", "InvalidArgument");
       if (!this.running) throw rpcError("Aborted", CA_STOPPED);
+      const root = this.store.view((tx) => tx.cluster()?.rootCA.caCert);
+      if (req.token === "" && root) {
+        this.renewOrJoin(call, req, root, cb);
+        return;
+      }
+      this.join(req, cb);
+    } catch (e) {
+      cb(toRpcError(e).toServiceError());
+    }
+  }
+
+  /** SK: a caller whose certificate is accepted renews; any other needs a join token. */
+  private renewOrJoin(
+    call: ServerUnaryCall<Req<IssueNodeCertificateRequest__Output>, IssueNodeCertificateResponse>,
+    req: IssueNodeCertificateRequest__Output,
+    root: Buffer,
+    cb: sendUnaryData<IssueNodeCertificateResponse>,
+  ): void {
+    renewingCaller(call.metadata, root, this.clusterId())
+      .then((caller) => {
+        if (!caller) return this.join(req, cb);
+        const csr = Buffer.from(req.csr);
+        return this.store
+          .update((tx) => {
+            const node = renewedNode(tx.node(caller.nodeId), caller.nodeId, csr);
+            tx.putNode(node);
+            return node.spec?.membership ?? "ACCEPTED";
+          })
+          .then((membership) => cb(null, { node_id: caller.nodeId, node_membership: membership }));
+      })
+      .catch((e: unknown) => cb(toRpcError(e).toServiceError()));
+  }
+
+  /** A join: the token names the role; a new Node with a PENDING certificate. */
+  private join(req: IssueNodeCertificateRequest__Output, cb: sendUnaryData<IssueNodeCertificateResponse>): void {
+    try {
       const tokens = this.store.view((tx) => tx.cluster()?.rootCA.joinTokens);
       if (!tokens || req.token === "") throw rpcError("InvalidArgument", JOIN_TOKEN_REQUIRED);
       const role = roleForToken(req.token, tokens) === "manager" ? "MANAGER" : "WORKER";
@@ -219,4 +256,10 @@ export class CAServer {
   rootCAHandlers(): UntypedServiceImplementation {
     return { GetRootCACertificate: this.getRootCACertificate.bind(this) };
   }
+}
+
+/** The signer's work (SK evaluateAndSignNodeCert): certificates PENDING from a join or RENEW from a renewal. */
+function awaitsSigning(node: Node__Output): boolean {
+  const state = node.certificate?.status?.state;
+  return state === "PENDING" || state === "RENEW";
 }

@@ -1,7 +1,6 @@
 import { chmod, readdir, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { KEY_HEADERS_FILE } from "../manager/deks/key-headers.ts";
-import { ROLE_FILE } from "./role-file.ts";
 import { CERT_DIRECTORY, NODE_KEY_FILE } from "./state-dir.ts";
 
 /**
@@ -19,7 +18,6 @@ const SECRET_FILES = [
   `${CERT_DIRECTORY}/${KEY_HEADERS_FILE}`,
   "state.json",
   "docker-state.json",
-  ROLE_FILE,
 ];
 const RAFT_FILE_DIRS = ["raft/wal", "raft/snap"];
 

@@ -10,8 +10,6 @@ import { errInvalidStateFile, errLoadingTLSCertificate } from "./errors.ts";
  *   certificates/swarm-node.key     its private key, PKCS#8 PEM, 0600 (SK ca/keyreadwriter.go keyPerms)
  *   certificates/swarm-node.key-headers  a manager's: the key's PEM headers (raft-dek), 0600 (manager/deks)
  *   certificates/swarm-root-ca.crt  the swarm's root CA certificate (SK SaveRootCA), 0644
- *   node-role                       the role the node runs as, when it differs from its certificate's OU
- *                                   (promotion/demotion do not reissue the certificate yet)
  *   state.json                    known managers (managers-file.ts)
  *   docker-state.json             moby's nodeStartConfig (start-config-file.ts)
  */
@@ -76,6 +74,19 @@ export async function readRootCACertificate(swarmDir: string): Promise<Buffer | 
     if ((e as NodeJS.ErrnoException).code === "ENOENT") return null;
     throw e;
   }
+}
+
+/** swarm-node.key: the node's private key, which a renewal signs its CSR with. */
+export async function readNodeKey(swarmDir: string): Promise<Buffer> {
+  return readFile(join(swarmDir, CERT_DIRECTORY, NODE_KEY_FILE));
+}
+
+/**
+ * `node-role`, the role file of earlier builds (kept a role across restarts
+ * before certificates followed role changes): the certificate says the role now.
+ */
+export async function removeLegacyRoleFile(swarmDir: string): Promise<void> {
+  await rm(join(swarmDir, "node-role"), { force: true });
 }
 
 /** The certificate bytes, or null when this state dir holds no swarm. */

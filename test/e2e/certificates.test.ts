@@ -75,16 +75,38 @@ test("every node trusts the one root that swarm ca prints; node inspect shows it
   assert.equal(ls.stdout.trim().split("\n").sort(), ["m1 Ready", "m2 Ready", "w1 Ready"]);
 });
 
-test("a promoted worker restarts as a manager; its certificate still verifies against the root", async () => {
+test("promote w1: its certificate is reissued as swarm-manager and it runs a manager; demote it: swarm-worker, its manager stops; each survives a restart", async () => {
+  const [w1] = await swarm.json<Inspected[]>("m1", "node", "inspect", "w1");
+  const clusterId = (await swarm.json<SwarmInfo>("m1", "info", "--format", "json")).Cluster?.ID ?? "";
+  const subject = async () => (await opensslReport(certDir("w1"))).subjectIssuer;
+  const controlAvailable = async () => (await swarm.json<SwarmInfo>("w1", "info", "--format", "json")).ControlAvailable;
+  const runsAs = async (role: "swarm-manager" | "swarm-worker", what: string) => {
+    const expected = expectedSubjectIssuer(w1?.ID ?? "?", role, clusterId);
+    await waitFor(async () => (await subject()) === expected, { timeoutMs: 20_000, what: `${what}: OU ${role}` });
+    const manager = role === "swarm-manager";
+    await waitFor(async () => (await controlAvailable()) === manager, {
+      timeoutMs: 20_000,
+      what: `${what}: ${manager ? "runs" : "no longer runs"} a manager`,
+      intervalMs: 150,
+    });
+    assert.is((await opensslReport(certDir("w1"))).verify, "swarm-node.crt: OK", what);
+  };
+  const restart = async () => {
+    await swarm.daemons.get("w1")?.stop(3000);
+    await swarm.daemon("w1");
+  };
+
   const p = await swarm.cli("m1", "node", "promote", "w1");
   assert.is(p.stdout, "Node w1 promoted to a manager in the swarm.\n", p.stderr);
-  const controlAvailable = async () => (await swarm.json<SwarmInfo>("w1", "info", "--format", "json")).ControlAvailable;
-  await waitFor(controlAvailable, { timeoutMs: 20_000, what: "w1 to run a manager", intervalMs: 150 });
-  await swarm.daemons.get("w1")?.stop(3000);
-  await swarm.daemon("w1");
-  await waitFor(controlAvailable, { timeoutMs: 20_000, what: "the restarted w1 to run a manager", intervalMs: 150 });
-  const r = await opensslReport(certDir("w1"));
-  assert.is(r.verify, "swarm-node.crt: OK");
+  await runsAs("swarm-manager", "promoted");
+  await restart();
+  await runsAs("swarm-manager", "promoted, restarted");
+
+  const d = await swarm.cli("m1", "node", "demote", "w1");
+  assert.is(d.stdout, "Manager w1 demoted in the swarm.\n", d.stderr);
+  await runsAs("swarm-worker", "demoted");
+  await restart();
+  await runsAs("swarm-worker", "demoted, restarted");
 });
 
 test.run();

@@ -4,6 +4,7 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { useManagerSwarm } from "../support/manager-swarm.ts";
 import { lsLeaders, lsRow } from "../support/node-ls.ts";
+import { opensslReport } from "../support/openssl.ts";
 import { waitFor } from "../support/wait-for.ts";
 
 /**
@@ -73,7 +74,7 @@ test("the one-member cluster survives a daemon restart", async () => {
   assert.is(w.stdout, "m2\n", w.stderr);
 });
 
-test("the old managers restarted on their old state come back as workers, their old Raft IDs refused", async () => {
+test("the old managers restarted on their old state come back as workers, their old Raft IDs refused, their certificates reissued as swarm-worker", async () => {
   await Promise.all(["m1", "m2"].map((m) => ms.start(m)));
   const rows = await ms.lsUntil(
     "m3",
@@ -96,8 +97,21 @@ test("the old managers restarted on their old state come back as workers, their 
     assert.is(i.NodeID, ids.get(m), `${m} keeps its node ID`);
     const log = readFileSync(join(swarm.dir, `${m}.log`), "utf8");
     assert.ok(log.includes("raft: member was removed from the cluster"), `${m}'s old Raft ID was refused`);
+    const certDir = join(swarm.dir, m, "swarm", "certificates");
+    await waitFor(async () => (await opensslReport(certDir)).subjectIssuer.includes("OU = swarm-worker"), {
+      timeoutMs: 15_000,
+      what: `${m}'s certificate reissued with OU swarm-worker`,
+    });
   }
   assert.is((await info("m3")).Managers, 1);
+  await ms.stop("m1");
+  await ms.start("m1");
+  const again = await waitFor(async () => ((await info("m1")).LocalNodeState === "active" ? info("m1") : undefined), {
+    timeoutMs: 15_000,
+    what: "m1 active after another restart",
+    intervalMs: 150,
+  });
+  assert.is(again.ControlAvailable, false, "m1 restarted from its worker certificate is no manager");
 });
 
 test("Docker's recovery steps keep the survivor's quorum: leave, rm, update, then a manager again", async () => {

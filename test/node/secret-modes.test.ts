@@ -24,7 +24,6 @@ test("a start tightens the key, the Raft data and the state files to 0600 in 070
       "certificates/swarm-root-ca.crt",
       "docker-state.json",
       "state.json",
-      "node-role",
       "raft/wal/0000000000000000-0000000000000000.wal",
       "raft/snap/0000000000000001-0000000000000002.snap",
     ];
@@ -42,7 +41,6 @@ test("a start tightens the key, the Raft data and the state files to 0600 in 070
       "0600 certificates/swarm-node.key-headers",
       "0644 certificates/swarm-root-ca.crt",
       "0600 docker-state.json",
-      "0600 node-role",
       "0700 raft",
       "0700 raft/snap",
       "0600 raft/snap/0000000000000001-0000000000000002.snap",

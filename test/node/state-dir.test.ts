@@ -9,7 +9,6 @@ import { signNodeCertificate } from "../../src/ca/pki/sign-node-certificate.ts";
 import { createRootCA } from "../../src/ca/pki/signing-root-ca.ts";
 import { verifyNodeCertificate } from "../../src/ca/pki/verify-node-certificate.ts";
 import { ManagersFile, readManagers } from "../../src/node/managers-file.ts";
-import { ROLE_FILE, readNodeRole, writeNodeRole } from "../../src/node/role-file.ts";
 import { readStartConfig, writeStartConfig } from "../../src/node/start-config-file.ts";
 import {
   clearSwarmDir,
@@ -90,17 +89,6 @@ test("a certificate the kept root did not sign reads as the TLS-loading error wi
   );
   await writeRootCACertificate(s, root.certificate);
   assert.equal((await readNodeIdentity(s, verified))?.identity, ident);
-});
-
-test("a role change is kept in node-role (0600), read back on restart; a file naming no role is none", async () => {
-  const s = await freshSwarmDir();
-  await ensureSwarmDir(s);
-  assert.is(await readNodeRole(s), null);
-  await writeNodeRole(s, "swarm-manager");
-  assert.is(await readNodeRole(s), "swarm-manager");
-  assert.is((await stat(join(s, ROLE_FILE))).mode & 0o777, 0o600);
-  await writeFile(join(s, ROLE_FILE), "swarm-admin\n");
-  assert.is(await readNodeRole(s), null);
 });
 
 test("the files a node writes are laid out and moded as /var/lib/docker/swarm", async () => {

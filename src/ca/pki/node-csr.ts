@@ -1,4 +1,5 @@
-import { privateKeyToPem } from "./pem.ts";
+import { createPublicKey, KeyObject } from "node:crypto";
+import { privateKeyFromPem, privateKeyToPem } from "./pem.ts";
 import { type CryptoKeyPair, EC_KEY, EC_SIGNING, subtle, x509 } from "./x509.ts";
 
 /**
@@ -15,6 +16,18 @@ export interface NodeKeyAndCSR {
 
 export async function createNodeKeyAndCSR(): Promise<NodeKeyAndCSR> {
   const keys = (await subtle.generateKey(EC_KEY, true, ["sign", "verify"])) as CryptoKeyPair;
+  return { key: await privateKeyToPem(keys.privateKey), csr: await csrFor(keys) };
+}
+
+/** A renewal's CSR: signed with the key the node already keeps (swarm-node.key), which stays as it is. */
+export async function createCSRForKey(keyPem: Buffer): Promise<NodeKeyAndCSR> {
+  const privateKey = await privateKeyFromPem(keyPem);
+  const spki = createPublicKey(KeyObject.from(privateKey)).export({ type: "spki", format: "der" });
+  const publicKey = await subtle.importKey("spki", spki, EC_KEY, true, ["verify"]);
+  return { key: keyPem, csr: await csrFor({ privateKey, publicKey }) };
+}
+
+async function csrFor(keys: CryptoKeyPair): Promise<Buffer> {
   const csr = await x509.Pkcs10CertificateRequestGenerator.create({ keys, signingAlgorithm: EC_SIGNING });
-  return { key: await privateKeyToPem(keys.privateKey), csr: Buffer.from(`${csr.toString("pem")}\n`) };
+  return Buffer.from(`${csr.toString("pem")}\n`);
 }

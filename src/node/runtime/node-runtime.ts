@@ -20,6 +20,7 @@ import { RunEpoch } from "./run-epoch.ts";
 import { NodeStart } from "./start-node.ts";
 import { StartOutcome } from "./start-outcome.ts";
 import { runStopper } from "./stop-run.ts";
+import { TlsRenewer } from "./tls-renewer.ts";
 import { untilInactive } from "./until-inactive.ts";
 
 export interface NodeRuntimeOptions {
@@ -65,7 +66,8 @@ export class NodeRuntime {
     this.state = new NodeState(opts.swarmDir, opts.startConfig, opts.log);
     this.manager = new ManagerSupervisor(opts, this.state);
     this.nodeStart = new NodeStart(this.state, this.manager, opts.profile);
-    const roles = new RoleChanges(this.state, send);
+    const renewer = new TlsRenewer(this.state, opts.profile, this.epoch, (id) => roles.renewed(id), opts.log);
+    const roles: RoleChanges = new RoleChanges(renewer, send);
     this.agent = new AgentRunner({
       ...opts,
       state: this.state,

@@ -1,16 +1,15 @@
 import type { Logger } from "pino";
 import type { NodeRole } from "../../../machines/node.machine.ts";
 import type { Peer } from "../../agent/api.ts";
-import type { NodeIdentity } from "../../ca/credentials.ts";
+import type { IssuedIdentity, NodeIdentity } from "../../ca/credentials.ts";
 import { ManagersFile } from "../managers-file.ts";
-import { writeNodeRole } from "../role-file.ts";
 import { emptyStartConfig, type StartConfig, writeStartConfig } from "../start-config-file.ts";
-import { clearSwarmDir, writeRootCACertificate } from "../state-dir.ts";
+import { clearSwarmDir, writeNodeCertificate, writeRootCACertificate } from "../state-dir.ts";
 
 /**
  * What a node keeps about itself, in memory and in `<state-dir>/swarm`: its
- * identity (swarm-node.crt, and node-role after a role change), its start config (docker-state.json) and the
- * managers it knows (state.json). Writes made on the way (a role change, a
+ * identity (swarm-node.crt), its start config (docker-state.json) and the
+ * managers it knows (state.json). Writes made on the way (a renewed certificate, a
  * finished join, a new manager list) are tracked, so a leave waits for them
  * before it clears the dir.
  */
@@ -44,15 +43,12 @@ export class NodeState {
     this.track(this.managersFile.save(peers.map((p) => ({ NodeID: p.nodeId, Addr: p.addr }))), "state.json");
   }
 
-  /**
-   * A role change is kept in node-role, so a restart comes back with it: the
-   * certificate is not reissued on a role change yet (its OU stays as issued).
-   */
-  saveRole(role: NodeRole): void {
-    const identity = this.identity;
-    if (!identity || roleOf(identity) === role) return;
-    this.identity = { ...identity, role: role === "manager" ? "swarm-manager" : "swarm-worker" };
-    this.track(writeNodeRole(this.swarmDir, this.identity.role), "node-role");
+  /** A renewed certificate (same key, new role): the identity of this run and swarm-node.crt on disk. */
+  saveCertificate(issued: IssuedIdentity): Promise<void> {
+    this.identity = issued.identity;
+    const write = writeNodeCertificate(this.swarmDir, issued.certificate);
+    this.track(write, "swarm-node.crt");
+    return write;
   }
 
   /** A manager trusts the cluster's root CA and keeps certificates/swarm-root-ca.crt current (SK SaveRootCA). */

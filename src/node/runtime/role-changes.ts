@@ -1,46 +1,53 @@
 import type { NodeEvent } from "../../../machines/node.machine.ts";
+import type { NodeIdentity } from "../../ca/credentials.ts";
 import type { SessionMessage__Output } from "../../gen/docker/swarmkit/v1/SessionMessage.ts";
-import type { NodeState } from "./node-state.ts";
+import { roleOf } from "./node-state.ts";
+import type { TlsRenewer } from "./tls-renewer.ts";
 
 /**
- * The node-changes loop and the TLS renewer in one: the certificate a node
- * gets follows the observed role (`Node.Role`, written by the role manager:
- * at once on promotion, only after the Raft removal on demotion), so an edge
- * in the observed role moves the manager (promote, demote); the new role is
- * saved in the node certificate, so a restart comes back with it.
+ * SwarmKit's node-changes loop: an edge in the desired role of the Node that
+ * the session carries sets the renewer's expected role and forces a renewal;
+ * the CA signs the new certificate with the observed role (the role manager
+ * writes it at once on promotion, only after the Raft removal on demotion),
+ * and only a renewed certificate moves the manager (`renewed`). A role in a
+ * SessionMessage alone changes nothing.
  */
 export class RoleChanges {
-  /** The observed role last seen in a SessionMessage of this run. */
+  /** The desired role last seen in a SessionMessage of this run. */
   private last: string | null = null;
 
   constructor(
-    private readonly state: NodeState,
+    private readonly renewer: TlsRenewer,
     private readonly send: (e: NodeEvent) => void,
   ) {}
 
-  /** A new run: its first SessionMessage is an edge. */
+  /** A new run: its first SessionMessage is an edge; a renewal of the last run ends. */
   reset(): void {
     this.last = null;
+    this.renewer.stop();
   }
 
   /**
    * The manager learned its Raft ID was removed (SK RemovedFromRaft): it stops
-   * with its Raft data cleared, and the node is a worker until a session says
-   * otherwise. Saved, so a restart before that comes back as a worker rather
-   * than joining Raft again under a new ID (an old manager after a
-   * --force-new-cluster is a worker of the new cluster).
+   * with its Raft data cleared, and a renewal is forced (SK superviseManager
+   * forces one when no worker certificate comes) so the certificate follows.
    */
   removedFromRaft(): void {
-    this.state.saveRole("worker");
     this.send({ type: "ROLE_CHANGED", role: "worker" });
+    this.renewer.setExpectedRole("swarm-worker");
+    this.renewer.renew();
+  }
+
+  /** A renewed certificate: the node runs in its role (SK: n.role = update.Role, roleCond.Broadcast). */
+  renewed(identity: NodeIdentity): void {
+    this.send({ type: "ROLE_CHANGED", role: roleOf(identity) });
   }
 
   observe(msg: SessionMessage__Output): void {
-    const observed = msg.node?.role;
-    if (!observed || observed === this.last) return;
-    this.last = observed;
-    const role = observed === "MANAGER" ? "manager" : "worker";
-    this.state.saveRole(role);
-    this.send({ type: "ROLE_CHANGED", role });
+    const desired = msg.node?.spec?.desired_role;
+    if (!desired || desired === this.last) return;
+    this.last = desired;
+    this.renewer.setExpectedRole(desired === "MANAGER" ? "swarm-manager" : "swarm-worker");
+    this.renewer.renew();
   }
 }

@@ -3,9 +3,8 @@ import type { NodeIdentity } from "../../ca/credentials.ts";
 import { verifyNodeCertificate } from "../../ca/pki/verify-node-certificate.ts";
 import type { TimingProfile } from "../../config/profile.ts";
 import { errNodeStartCancelled, errNoNodeCertificate } from "../errors.ts";
-import { readNodeRole } from "../role-file.ts";
 import { tightenSecretModes } from "../secret-modes.ts";
-import { ensureWorkerDir, readNodeIdentity } from "../state-dir.ts";
+import { ensureWorkerDir, readNodeIdentity, removeLegacyRoleFile } from "../state-dir.ts";
 import { bootstrapIdentity } from "./init.ts";
 import { type JoinParams, joinIdentity } from "./join.ts";
 import type { ManagerSupervisor } from "./manager-supervisor.ts";
@@ -51,8 +50,9 @@ export class NodeStart {
       return identity;
     }
     if (existing) {
-      const role = await readNodeRole(this.state.swarmDir);
-      return role ? { ...existing.identity, role } : existing.identity;
+      // The role is the certificate's (SK loadSecurityConfig); an earlier build's node-role file says nothing now.
+      await removeLegacyRoleFile(this.state.swarmDir);
+      return existing.identity;
     }
     if (mode === "load" || !this.join) throw errNoNodeCertificate(this.state.swarmDir);
     return joinIdentity(this.state, this.join, this.profile, signal);
