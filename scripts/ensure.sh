@@ -24,6 +24,17 @@ MSG
   fi
 fi
 
+# The certificate tests read the swarm's files with the openssl command, as a user checks them.
+if [ "${1:-}" = "--browser" ] && ! command -v openssl >/dev/null 2>&1; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "swarmbus: installing openssl for the certificate tests (apt-get install -y openssl)…" >&2
+    apt-get update -qq >&2
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openssl >&2
+  else
+    echo "swarmbus: openssl is not installed; the certificate tests will fail (apt-get install -y openssl)" >&2
+  fi
+fi
+
 # The dashboard's browser test drives Debian's Chromium through playwright-core
 # (playwright's own browser download cannot run here). Only `npm test` asks for it.
 if [ "${1:-}" = "--browser" ] && ! command -v chromium >/dev/null 2>&1; then

@@ -57,20 +57,7 @@ const inspect = async (ref: string) => (await swarm.json<InspectedNode[]>("m1", 
 test.before(async () => {
   events = await swarm.events("e2e-node-commands");
   const { token, addr } = await swarm.initManager("m1", await freePort());
-  for (const w of ["w1", "w2"]) {
-    await swarm.daemon(w);
-    const j = await swarm.cli(
-      w,
-      "swarm",
-      "join",
-      "--token",
-      token,
-      addr,
-      "--listen-addr",
-      `127.0.0.1:${await freePort()}`,
-    );
-    assert.is(j.code, 0, `${w} join failed: ${j.stderr}`);
-  }
+  for (const w of ["w1", "w2"]) await swarm.joinWorker(w, token, addr);
   await waitFor(
     async () => {
       const out = await ls();

@@ -20,18 +20,7 @@ interface Inspected {
 
 test.before(async () => {
   const { token, addr } = await swarm.initManager("m1", await freePort());
-  await swarm.daemon("w1");
-  const j = await swarm.cli(
-    "w1",
-    "swarm",
-    "join",
-    "--token",
-    token,
-    addr,
-    "--listen-addr",
-    `127.0.0.1:${await freePort()}`,
-  );
-  assert.is(j.code, 0, `w1 join failed: ${j.stderr}`);
+  await swarm.joinWorker("w1", token, addr);
 });
 
 test("a manager's and a worker's state dirs hold Docker's files with Docker's modes", async () => {

@@ -28,18 +28,7 @@ const cluster = async (): Promise<ClusterInfoJson> => {
 test.before(async () => {
   events = await swarm.events("e2e-swarm-update");
   const { token, addr } = await swarm.initManager("m1", await freePort());
-  await swarm.daemon("w1");
-  const j = await swarm.cli(
-    "w1",
-    "swarm",
-    "join",
-    "--token",
-    token,
-    addr,
-    "--listen-addr",
-    `127.0.0.1:${await freePort()}`,
-  );
-  assert.is(j.code, 0, `w1 join failed: ${j.stderr}`);
+  await swarm.joinWorker("w1", token, addr);
 });
 
 test("swarm update prints Swarm updated.; info shows every new value, in JSON and in text", async () => {
