@@ -24,25 +24,21 @@ MSG
   fi
 fi
 
-# The certificate tests read the swarm's files with the openssl command, as a user checks them.
-if [ "${1:-}" = "--browser" ] && ! command -v openssl >/dev/null 2>&1; then
+# Tools only `npm test` needs (it passes --browser): installed from Debian when this script can.
+test_tool() { # command, why
+  command -v "$1" >/dev/null 2>&1 && return 0
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-    echo "swarmbus: installing openssl for the certificate tests (apt-get install -y openssl)…" >&2
+    echo "swarmbus: installing $1 for $2 (apt-get install -y $1)…" >&2
     apt-get update -qq >&2
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openssl >&2
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$1" >&2
   else
-    echo "swarmbus: openssl is not installed; the certificate tests will fail (apt-get install -y openssl)" >&2
+    echo "swarmbus: $1 is not installed; $2 will fail (apt-get install -y $1)" >&2
   fi
-fi
+}
 
-# The dashboard's browser test drives Debian's Chromium through playwright-core
-# (playwright's own browser download cannot run here). Only `npm test` asks for it.
-if [ "${1:-}" = "--browser" ] && ! command -v chromium >/dev/null 2>&1; then
-  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-    echo "swarmbus: installing chromium for the dashboard test (apt-get install -y chromium)…" >&2
-    apt-get update -qq >&2
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >&2
-  else
-    echo "swarmbus: chromium is not installed; the dashboard browser test will fail (apt-get install -y chromium)" >&2
-  fi
+if [ "${1:-}" = "--browser" ]; then
+  # The certificate tests read the swarm's files with openssl, as a user checks them. The dashboard's
+  # browser test drives Debian's Chromium through playwright-core (playwright's own download cannot run here).
+  test_tool openssl "the certificate tests"
+  test_tool chromium "the dashboard browser test"
 fi
