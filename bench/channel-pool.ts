@@ -1,4 +1,5 @@
 import { credentials } from "@grpc/grpc-js";
+import type { ClientSideCredentials } from "../src/ca/credentials.ts";
 import type { DispatcherClient } from "../src/gen/docker/swarmkit/v1/Dispatcher.ts";
 import { swarmkit } from "../src/rpc/proto.ts";
 
@@ -34,4 +35,16 @@ export function dispatcherPool(addr: string, size: number): DispatcherPool {
       for (const c of clients) c.close();
     },
   };
+}
+
+/**
+ * One agent's own Dispatcher channel: under mutual TLS the node is known by
+ * the certificate of its connection, so agents cannot share one.
+ */
+export function agentDispatcher(addr: string, creds: ClientSideCredentials): DispatcherClient {
+  return new swarmkit.Dispatcher(addr, creds.channelCredentials(), {
+    ...creds.channelOptions(),
+    "grpc.use_local_subchannel_pool": 1,
+    "grpc.enable_retries": 0,
+  });
 }

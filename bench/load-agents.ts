@@ -13,12 +13,13 @@
  *             window-start and window-end
  */
 
-import { insecureClientCredentials } from "../src/ca/insecure-credentials.ts";
 import { requestNodeIdentity } from "../src/ca/join.ts";
+import { tlsClientCredentials } from "../src/ca/tls/client-credentials.ts";
+import { LiveTlsMaterial } from "../src/ca/tls/tls-material.ts";
 import { profile } from "../src/config/profile.ts";
 import type { NodeDescription } from "../src/gen/docker/swarmkit/v1/NodeDescription.ts";
 import { Code, toRpcError } from "../src/rpc/status.ts";
-import { dispatcherPool } from "./channel-pool.ts";
+import { agentDispatcher } from "./channel-pool.ts";
 import { type FromLoad, finiteOrNull, LoadConfig, ToLoad, type WindowStats } from "./load-protocol.ts";
 import { percentile, summarize } from "./percentile.ts";
 import { type AgentObserver, errorKey, SimAgent } from "./sim-agent.ts";
@@ -143,7 +144,8 @@ async function join(cfg: LoadConfig, index: number, joinMs: number[]) {
 async function main(): Promise<void> {
   const cfg = LoadConfig.parse(JSON.parse(process.argv[2] ?? "null"));
   const tp = profile(cfg.profile);
-  const pool = dispatcherPool(cfg.addr, cfg.channels);
+  const channels: { close(): void }[] = [];
+  const pool = { close: () => channels.forEach((c) => c.close()) };
   const recorder = new WindowRecorder();
   const agents: SimAgent[] = [];
   let stopping = false;
@@ -186,9 +188,17 @@ async function main(): Promise<void> {
       // so the manager never has more than a few registrations queued behind the heartbeats.
       await mapLimit(indexes, cfg.joinConcurrency, async (i) => {
         const id = await join(cfg, i, joinMs);
+        const material = new LiveTlsMaterial({
+          rootCA: id.rootCACertificate,
+          certificate: id.certificate,
+          key: id.key,
+        });
+        const creds = tlsClientCredentials(id.identity, material);
+        const client = agentDispatcher(cfg.addr, creds);
+        channels.push(client);
         const agent = new SimAgent(
-          pool.client(i),
-          insecureClientCredentials(id.identity),
+          client,
+          creds,
           description(`${cfg.hostnamePrefix}-${i + 1}`),
           tp,
           recorder,

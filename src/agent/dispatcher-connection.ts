@@ -26,7 +26,10 @@ export class DispatcherConnection {
   constructor(addr: string, credentials: ClientSideCredentials, options: ChannelOptions = {}) {
     this.addr = addr;
     this.credentials = credentials;
-    this.client = new swarmkit.Dispatcher(addr, credentials.channelCredentials(), options);
+    this.client = new swarmkit.Dispatcher(addr, credentials.channelCredentials(), {
+      ...credentials.channelOptions(),
+      ...options,
+    });
   }
 
   /** Dispatcher.Session; returns a function that cancels the stream (onEnd is not called then). */

@@ -1,4 +1,7 @@
-import type { ChannelCredentials, Metadata, ServerCredentials } from "@grpc/grpc-js";
+import type { ChannelCredentials, ChannelOptions, Metadata, ServerCredentials, ServerUnaryCall } from "@grpc/grpc-js";
+
+/** grpc-js's AuthContext (not exported by name): the verified TLS peer certificate, if any. */
+type AuthContext = ReturnType<ServerUnaryCall<unknown, unknown>["getAuthContext"]>;
 
 /** Swarm's role strings, as in certificate OUs (SK: ca/config.go). */
 export type TlsRole = "swarm-manager" | "swarm-worker";
@@ -10,22 +13,36 @@ export interface NodeIdentity {
   readonly clusterId: string;
 }
 
+/** What a server reads a caller from: the call's TLS peer (and, for a relayed call, what the leader accepted). */
+export interface PeerCall {
+  readonly metadata: Metadata;
+  getPeer(): string;
+  getAuthContext(): AuthContext | null;
+}
+
 /**
- * The seam where mutual TLS goes. A manager authenticates every Dispatcher call
- * to a NodeIdentity; an agent presents one. The first implementation is an
- * unsigned identity in call metadata (insecure-credentials.ts); the CA issue
- * replaces it with certificates from the swarm's own root CA, behind the same
- * two interfaces.
+ * Mutual TLS with the swarm's root CA (src/ca/tls/): a manager presents its
+ * node certificate and authorizes every call from the caller's verified
+ * certificate; a node presents its own.
  */
 export interface ServerSideCredentials {
   serverCredentials(): ServerCredentials;
-  /** Throws RpcError(PermissionDenied, "Permission denied: …") as SK: ca/auth.go does. */
-  authenticate(metadata: Metadata, peer: string): NodeIdentity;
+  /**
+   * SK AuthorizeForwardedRoleAndOrg: the caller's identity when its certificate
+   * holds one of `roles` (default: worker and manager) of this cluster; else
+   * throws RpcError(PermissionDenied, "Permission denied: …") as SK: ca/auth.go words it.
+   */
+  authenticate(call: PeerCall, roles?: readonly TlsRole[]): NodeIdentity;
+  /** SK AuthorizeOrgAndRole on the direct TLS peer, unwrapped (how the leader checks a forwarder). */
+  authenticatePeer(call: PeerCall, roles: readonly TlsRole[]): NodeIdentity;
 }
 
 export interface ClientSideCredentials {
   readonly identity: NodeIdentity;
+  /** For each new channel: the node's current certificate, pinned to its current root. */
   channelCredentials(): ChannelCredentials;
+  /** The options a channel needs with these credentials (the TLS server name). */
+  channelOptions(): ChannelOptions;
   /** Added to every call. */
   callMetadata(): Metadata;
 }

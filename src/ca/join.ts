@@ -1,5 +1,4 @@
 import type { Client, ClientUnaryCall, ServiceError } from "@grpc/grpc-js";
-import { credentials as grpcCredentials, Metadata } from "@grpc/grpc-js";
 import type { Logger } from "pino";
 import type { TimingProfile } from "../config/profile.ts";
 import type { NodeCertificateStatusResponse__Output } from "../gen/docker/swarmkit/v1/NodeCertificateStatusResponse.ts";
@@ -12,11 +11,19 @@ import { parseJoinToken } from "./join-token.ts";
 import { createNodeKeyAndCSR, type NodeKeyAndCSR } from "./pki/node-csr.ts";
 import { verifyNodeCertificate } from "./pki/verify-node-certificate.ts";
 import { rootCADigestHex } from "./root-ca.ts";
+import {
+  CA_SERVER_NAME,
+  pinnedChannelCredentials,
+  serverNameOption,
+  unverifiedChannelCredentials,
+} from "./tls/client-credentials.ts";
 
 /**
  * The client side of joining (SK: ca/config.go DownloadRootCA, ca/certificates.go
  * RequestAndSaveNewCertificates): parse the token; download the root CA and check
- * it against the token's digest (5 attempts); make a key and a CSR, ask
+ * it against the token's digest (5 attempts), over TLS that verifies nothing
+ * (the digest does); every later call is TLS pinned to that root, to a
+ * manager's certificate (server name swarm-ca); make a key and a CSR, ask
  * NodeCA.IssueNodeCertificate with the CSR and the token and poll
  * NodeCertificateStatus until the certificate for that CSR is ISSUED (5
  * attempts; the polling of an accepted request goes on until it is issued); the
@@ -84,7 +91,10 @@ function unary<Res>(req: JoinRequest, invoke: (deadline: Date, cb: Callback<Res>
 
 /** SK GetRemoteCA: one GetRootCACertificate on a fresh connection, checked against the token's digest. */
 async function getRemoteCA(req: JoinRequest, digestHex: string | undefined): Promise<Buffer> {
-  const rootCA = new swarmkit.RootCA(req.remoteAddr, grpcCredentials.createInsecure(), OWN_CONNECTION);
+  const rootCA = new swarmkit.RootCA(req.remoteAddr, unverifiedChannelCredentials(), {
+    ...OWN_CONNECTION,
+    ...serverNameOption(CA_SERVER_NAME),
+  });
   try {
     const root = await unary<{ certificate: Buffer }>(
       req,
@@ -109,15 +119,20 @@ type NodeCAClient = InstanceType<typeof swarmkit.NodeCA>;
  * SK GetRemoteSignedCertificate: IssueNodeCertificate, then NodeCertificateStatus
  * (which waits server-side) until ISSUED/ROTATE, with a growing pause between polls.
  * A poll that fails other than by its timeout is made again on a new connection.
- * `metadata` goes with IssueNodeCertificate (a renewal's current certificate).
+ * Every call is TLS pinned to `rootCACertificate`; a renewal presents the
+ * node's current certificate (`presenting`), which is how the CA knows it.
  */
 export async function getRemoteSignedCertificate(
   req: JoinRequest,
   { key, csr }: NodeKeyAndCSR,
   rootCACertificate: Buffer,
-  metadata: Metadata = new Metadata(),
+  presenting?: { key: Buffer; certificate: Buffer },
 ): Promise<IssuedIdentity> {
-  const nodeCA = () => new swarmkit.NodeCA(req.remoteAddr, grpcCredentials.createInsecure(), OWN_CONNECTION);
+  const nodeCA = () =>
+    new swarmkit.NodeCA(req.remoteAddr, pinnedChannelCredentials(rootCACertificate, CA_SERVER_NAME, presenting), {
+      ...OWN_CONNECTION,
+      ...serverNameOption(CA_SERVER_NAME),
+    });
   let client: NodeCAClient = nodeCA();
   try {
     const issued = await unary<{ node_id: string }>(
@@ -125,7 +140,6 @@ export async function getRemoteSignedCertificate(
       (deadline, cb) =>
         client.IssueNodeCertificate(
           { token: req.token, availability: req.availability ?? "ACTIVE", csr },
-          metadata,
           { deadline },
           cb,
         ),

@@ -90,8 +90,8 @@ export interface ManagerOptions {
    * (unit tests); it cannot join other managers then.
    */
   readonly nc?: NatsConnection;
-  /** How this manager dials the leader when it relays a call (its own identity); insecure credentials by default. */
-  readonly clientCredentials?: ClientSideCredentials;
+  /** How this manager dials other managers (relays to the leader, health checks): its own certificate. */
+  readonly clientCredentials: ClientSideCredentials;
   /**
    * `swarm init --force-new-cluster` on a node with Raft data (SK ForceNewCluster):
    * the manager restarts as a one-member cluster that keeps the store.

@@ -1,27 +1,17 @@
-import type { Metadata } from "@grpc/grpc-js";
-import type { NodeIdentity } from "../ca/credentials.ts";
-import { verifyNodeCertificate } from "../ca/pki/verify-node-certificate.ts";
-import { RENEWAL_CERTIFICATE_METADATA } from "../ca/renew.ts";
+import type { NodeIdentity, PeerCall, ServerSideCredentials } from "../ca/credentials.ts";
 import type { Node__Output } from "../gen/docker/swarmkit/v1/Node.ts";
 import { rpcError } from "../rpc/status.ts";
 
 /**
  * The renewal side of IssueNodeCertificate (SK ca/server.go: a caller that
- * AuthorizeOrgAndRole accepts goes to issueRenewCertificate). The caller's
- * certificate comes in the call metadata until the port speaks mutual TLS; it
- * counts only if it verifies against the cluster's root and names this
- * cluster. A caller without one is no renewal: the token path answers it.
+ * AuthorizeForwardedRoleAndOrg accepts goes to issueRenewCertificate): the
+ * caller's TLS certificate, verified against the cluster's root in the
+ * handshake, of a worker or manager of this cluster (or the one a manager
+ * forwarded). A caller without one is no renewal: the token path answers it.
  */
-export async function renewingCaller(
-  metadata: Metadata,
-  rootCACertificate: Buffer,
-  clusterId: string,
-): Promise<NodeIdentity | null> {
-  const presented = metadata.get(RENEWAL_CERTIFICATE_METADATA)[0];
-  if (!Buffer.isBuffer(presented) || presented.length === 0) return null;
+export function renewingCaller(call: PeerCall, credentials: ServerSideCredentials): NodeIdentity | null {
   try {
-    const { identity } = await verifyNodeCertificate(rootCACertificate, presented);
-    return identity.clusterId === clusterId ? identity : null;
+    return credentials.authenticate(call);
   } catch {
     return null;
   }

@@ -1,4 +1,5 @@
 import type { ServerUnaryCall, sendUnaryData, UntypedServiceImplementation } from "@grpc/grpc-js";
+import type { PeerCall, ServerSideCredentials } from "../ca/credentials.ts";
 import { newId } from "../ca/ids.ts";
 import { JOIN_TOKEN_REQUIRED, roleForToken } from "../ca/join-token.ts";
 import { signNodeCertificate } from "../ca/pki/sign-node-certificate.ts";
@@ -58,6 +59,7 @@ export class CAServer {
   constructor(
     private readonly store: Store,
     private readonly clusterId: () => string,
+    private readonly credentials: ServerSideCredentials,
   ) {}
 
   start(): void {
@@ -130,9 +132,9 @@ export class CAServer {
       // SK: a request without a CSR is refused before anything else is looked at.
       if (req.csr.length === 0) throw rpcError("InvalidArgument", "InvalidArgument");
       if (!this.running) throw rpcError("Aborted", CA_STOPPED);
-      const root = this.store.view((tx) => tx.cluster()?.rootCA.caCert);
-      if (req.token === "" && root) {
-        this.renewOrJoin(call, req, root, cb);
+      const caller = req.token === "" ? renewingCaller(call, this.credentials) : null;
+      if (caller) {
+        this.renew(caller.nodeId, req, cb);
         return;
       }
       this.join(req, cb);
@@ -141,25 +143,20 @@ export class CAServer {
     }
   }
 
-  /** SK: a caller whose certificate is accepted renews; any other needs a join token. */
-  private renewOrJoin(
-    call: ServerUnaryCall<Req<IssueNodeCertificateRequest__Output>, IssueNodeCertificateResponse>,
+  /** SK issueRenewCertificate: a caller whose certificate is accepted renews (any other needs a join token). */
+  private renew(
+    nodeId: string,
     req: IssueNodeCertificateRequest__Output,
-    root: Buffer,
     cb: sendUnaryData<IssueNodeCertificateResponse>,
   ): void {
-    renewingCaller(call.metadata, root, this.clusterId())
-      .then((caller) => {
-        if (!caller) return this.join(req, cb);
-        const csr = Buffer.from(req.csr);
-        return this.store
-          .update((tx) => {
-            const node = renewedNode(tx.node(caller.nodeId), caller.nodeId, csr);
-            tx.putNode(node);
-            return node.spec?.membership ?? "ACCEPTED";
-          })
-          .then((membership) => cb(null, { node_id: caller.nodeId, node_membership: membership }));
+    const csr = Buffer.from(req.csr);
+    this.store
+      .update((tx) => {
+        const node = renewedNode(tx.node(nodeId), nodeId, csr);
+        tx.putNode(node);
+        return node.spec?.membership ?? "ACCEPTED";
       })
+      .then((membership) => cb(null, { node_id: nodeId, node_membership: membership }))
       .catch((e: unknown) => cb(toRpcError(e).toServiceError()));
   }
 
@@ -221,7 +218,7 @@ export class CAServer {
       const cert = node.certificate;
       const state = cert?.status?.state;
       if (cert && (state === "ISSUED" || state === "ROTATE" || state === "FAILED")) {
-        finish(null, { status: cert.status, certificate: cert });
+        finish(null, { status: cert.status, certificate: this.shownCertificate(call, node) });
       }
     };
     const unwatch = this.store.watch((e) => {
@@ -230,6 +227,19 @@ export class CAServer {
     this.waiters.add(abort);
     call.on("cancelled", () => finish(rpcError("Canceled", "context canceled")));
     check();
+  }
+
+  /**
+   * SK answers the status with the node's certificate to any caller that
+   * knows the node ID. Here the certificate (and with it the cluster ID) goes
+   * to the joiner until the node first registers a session, and after that
+   * only to the node itself (its own verified certificate, a renewal): a
+   * stranger on the port learns the state and nothing else.
+   */
+  private shownCertificate(call: PeerCall, node: Node__Output): Node__Output["certificate"] {
+    if (node.description === null) return node.certificate;
+    const caller = renewingCaller(call, this.credentials);
+    return caller?.nodeId === node.id ? node.certificate : null;
   }
 
   getRootCACertificate(

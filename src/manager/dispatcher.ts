@@ -48,7 +48,7 @@ export interface DispatcherOptions {
 
 type Req<T> = T | MalformedRequest;
 /** What authentication reads of a Dispatcher call (unary or stream). */
-type Call<T> = Pick<ServerUnaryCall<Req<T>, unknown>, "request" | "metadata" | "getPeer">;
+type Call<T> = Pick<ServerUnaryCall<Req<T>, unknown>, "request" | "metadata" | "getPeer" | "getAuthContext">;
 
 /** The IP of a grpc-js peer string ("127.0.0.1:5000", "[::1]:5000", "ipv4:…"). */
 export function peerIp(peer: string): string {
@@ -175,7 +175,7 @@ export class Dispatcher {
   private authCaller<T>(call: Call<T>): { req: T; nodeId: string } {
     this.ensureRunning();
     const req = decoded(call.request);
-    const { nodeId } = this.opts.credentials.authenticate(call.metadata, call.getPeer());
+    const { nodeId } = this.opts.credentials.authenticate(call);
     return { req, nodeId };
   }
 

@@ -19,7 +19,7 @@ export function checkHealth(
   addr: string,
   opts: { service: string; timeoutMs: number; credentials: ClientSideCredentials },
 ): Promise<ServingStatus> {
-  const client = new swarmkit.Health(addr, opts.credentials.channelCredentials());
+  const client = new swarmkit.Health(addr, opts.credentials.channelCredentials(), opts.credentials.channelOptions());
   return new Promise<ServingStatus>((resolve, reject) => {
     client.Check(
       { service: opts.service },

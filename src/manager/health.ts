@@ -10,6 +10,9 @@ import { decoded, type MalformedRequest } from "./safe-service.ts";
 
 export type { ServingStatus };
 
+/** SK health.proto tls_authorization: Check is for the swarm-manager role. */
+const MANAGERS_ONLY = ["swarm-manager"] as const;
+
 /** The service names SwarmKit's manager registers ("Raft" before it joins, "ControlAPI" once its API serves). */
 export type HealthService = "Raft" | "ControlAPI";
 
@@ -47,10 +50,7 @@ export class HealthServer {
       ) => {
         try {
           const req = decoded(call.request);
-          const who = credentials.authenticate(call.metadata, call.getPeer());
-          if (who.role !== "swarm-manager") {
-            throw rpcError("PermissionDenied", `Permission denied: unauthorized peer role: ${who.role}`);
-          }
+          credentials.authenticate(call, MANAGERS_ONLY);
           cb(null, { status: this.check(req.service) });
         } catch (e) {
           cb(toRpcError(e).toServiceError());

@@ -1,4 +1,3 @@
-import { insecureClientCredentials } from "../ca/insecure-credentials.ts";
 import { type Log, silentLog } from "../log.ts";
 import type { RaftNode } from "../raft/node/index.ts";
 import type { ManagerHandle, ManagerOptions, StartManager, UpdateClusterRequest } from "./api.ts";
@@ -54,7 +53,7 @@ export async function startManagerInternals(opts: ManagerOptions): Promise<Manag
     managers: () => membership.members().map((m) => ({ nodeId: m.nodeId, addr: m.addr })),
     ...(opts.onActor ? { onActor: opts.onActor } : {}),
   });
-  const ca = new CAServer(store, clusterId);
+  const ca = new CAServer(store, clusterId, opts.credentials);
   const roleManager = new RoleManager({
     store,
     raft: membership,
@@ -92,9 +91,7 @@ export async function startManagerInternals(opts: ManagerOptions): Promise<Manag
 
   // --- gRPC: every manager serves the raft proxy ------------------------------------------
   const leader = lateRaftLeaderInfo(() => raft);
-  const clientCredentials =
-    opts.clientCredentials ??
-    insecureClientCredentials({ nodeId: opts.nodeId, role: "swarm-manager", clusterId: opts.clusterId });
+  const clientCredentials = opts.clientCredentials;
   const health = new HealthServer();
   const grpc = await serveManagerGrpc(opts, { store, dispatcher, ca, health, leader, clientCredentials, clusterId });
   advertiseAddr = grpc.advertiseAddr;

@@ -10,8 +10,9 @@ import { errNodeRemovedFromSwarm } from "./errors.ts";
 export function refuseRemovedNodes(inner: ServerSideCredentials, store: Store): ServerSideCredentials {
   return {
     serverCredentials: () => inner.serverCredentials(),
-    authenticate(metadata, peer) {
-      const identity = inner.authenticate(metadata, peer);
+    authenticatePeer: (call, roles) => inner.authenticatePeer(call, roles),
+    authenticate(call, roles) {
+      const identity = inner.authenticate(call, roles);
       const blacklist = store.view((tx) => tx.cluster()?.blacklistedCertificates);
       if (blacklist && Object.hasOwn(blacklist, identity.nodeId)) throw errNodeRemovedFromSwarm(identity.nodeId);
       return identity;

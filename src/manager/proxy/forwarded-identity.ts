@@ -1,7 +1,6 @@
 import { Metadata } from "@grpc/grpc-js";
-import { z } from "zod";
-import type { NodeIdentity, TlsRole } from "../../ca/credentials.ts";
-import { encodeIdentityCertificate, IDENTITY_METADATA_KEY } from "../../ca/insecure-credentials.ts";
+import type { NodeIdentity, PeerCall, TlsRole } from "../../ca/credentials.ts";
+import { verifiedSubject } from "../../ca/tls/peer-identity.ts";
 import { rpcError, toRpcError } from "../../rpc/status.ts";
 
 /**
@@ -30,23 +29,12 @@ export interface CertSubject {
   readonly org: string;
 }
 
-const insecureIdentity = z.object({ nodeId: z.string(), role: z.string(), clusterId: z.string() });
-
 /**
- * The caller's subject under insecure credentials (the identity document in
- * `x-swarmbus-identity`), undefined when it has none. Like a TLS handshake it
- * only reads the identity; authorization is the leader's.
+ * The caller's subject from its verified TLS certificate, undefined when it
+ * presented none. The follower only reads it; authorization is the leader's.
  */
-export function insecureCallerSubject(md: Metadata): CertSubject | undefined {
-  const first = md.get(IDENTITY_METADATA_KEY)[0];
-  if (first === undefined) return undefined;
-  try {
-    const bytes = typeof first === "string" ? Buffer.from(first, "base64") : first;
-    const r = insecureIdentity.safeParse(JSON.parse(bytes.toString("utf8")));
-    return r.success ? { cn: r.data.nodeId, ou: [r.data.role], org: r.data.clusterId } : undefined;
-  } catch {
-    return undefined;
-  }
+export function tlsCallerSubject(call: PeerCall): CertSubject | undefined {
+  return verifiedSubject(call);
 }
 
 /** The addresses a call was already redirected from. */
@@ -55,9 +43,8 @@ export function redirectsOf(md: Metadata): string[] {
 }
 
 /**
- * The metadata of the relayed call: the caller's metadata minus its identity
- * and any forwarded keys it sent itself, plus this manager's own call metadata
- * (its identity), the caller's subject, its address and `redirect`.
+ * The metadata of the relayed call: the caller's metadata minus any forwarded
+ * keys it sent itself, plus this manager's own call metadata, the caller's subject, its address and `redirect`.
  */
 export function forwardMetadata(
   incoming: Metadata,
@@ -67,7 +54,7 @@ export function forwardMetadata(
 ): Metadata {
   const out = new Metadata();
   for (const key of Object.keys(incoming.getMap())) {
-    if (RESERVED.test(key) || key === IDENTITY_METADATA_KEY || FORWARD_KEYS.includes(key) || key === REDIRECT_KEY) {
+    if (RESERVED.test(key) || FORWARD_KEYS.includes(key) || key === REDIRECT_KEY) {
       continue;
     }
     for (const v of incoming.get(key)) out.add(key, v);
@@ -97,8 +84,8 @@ export interface ForwardedCall {
 }
 
 export interface ForwardPolicy {
-  /** The forwarder's own authentication (the server credentials of this manager). */
-  authenticateForwarder(md: Metadata, peer: string): NodeIdentity;
+  /** The forwarder's own authentication from its TLS certificate (the server credentials of this manager). */
+  authenticateForwarder(call: PeerCall): NodeIdentity;
   /** The cluster ID (certificate organization) this manager belongs to. */
   clusterId(): string;
   /** Roles the original caller may have (Dispatcher: worker and manager). */
@@ -114,16 +101,13 @@ const ROLES: readonly TlsRole[] = ["swarm-worker", "swarm-manager"];
  * info: the forwarder must be a manager of this cluster; the forwarded subject
  * must be complete, of an authorized role and of this organization.
  */
-export function authorizeForwarded(md: Metadata, peer: string, policy: ForwardPolicy): ForwardedCall {
-  let forwarder: NodeIdentity;
+export function authorizeForwarded(call: PeerCall, policy: ForwardPolicy): ForwardedCall {
   try {
-    forwarder = policy.authenticateForwarder(md, peer);
-    if (forwarder.role !== "swarm-manager") {
-      throw rpcError("PermissionDenied", "Permission denied: remote certificate not part of OUs: [swarm-manager]");
-    }
+    policy.authenticateForwarder(call);
   } catch (e) {
     throw rpcError("PermissionDenied", `Permission denied: unauthorized forwarder role: ${toRpcError(e).grpcText}`);
   }
+  const md = call.metadata;
   const cn = str(md, FORWARDED_CN_KEY)[0] ?? "";
   const org = str(md, FORWARDED_ORG_KEY)[0] ?? "";
   const ous = str(md, FORWARDED_OU_KEY).filter((o) => o !== "");
@@ -148,16 +132,9 @@ export function authorizeForwarded(md: Metadata, peer: string, policy: ForwardPo
 
 export const ALL_ROLES = ROLES;
 
-/**
- * The metadata the local handler sees for an authorized forwarded call: the
- * original node's identity in place of the forwarder's (so the handler's own
- * authentication, removed-node checks included, applies to the original node),
- * no forwarded keys. Without a forwarded identity the call carries none.
- */
-export function presentAsOriginal(md: Metadata, identity: NodeIdentity | undefined): Metadata {
+/** The metadata the local handler sees for an authorized forwarded call: no forwarded keys. */
+export function withoutForwardKeys(md: Metadata): Metadata {
   const out = md.clone();
-  out.remove(IDENTITY_METADATA_KEY);
   for (const k of FORWARD_KEYS) out.remove(k);
-  if (identity) out.set(IDENTITY_METADATA_KEY, encodeIdentityCertificate(identity).toString("base64"));
   return out;
 }

@@ -18,6 +18,7 @@ export class LeaderChannels {
     if (this.current?.addr === addr) return this.current.client;
     this.current?.client.close();
     const client = new Client(addr, this.credentials.channelCredentials(), {
+      ...this.credentials.channelOptions(),
       "grpc.keepalive_time_ms": 10_000,
       "grpc.keepalive_permit_without_calls": 1,
     });

@@ -1,9 +1,9 @@
-import type { Metadata, ServiceDefinition, UntypedServiceImplementation } from "@grpc/grpc-js";
-import type { ClientSideCredentials, ServerSideCredentials } from "../../ca/credentials.ts";
+import type { ServiceDefinition, UntypedServiceImplementation } from "@grpc/grpc-js";
+import type { ClientSideCredentials, PeerCall, ServerSideCredentials } from "../../ca/credentials.ts";
 import type { TimingProfile } from "../../config/profile.ts";
 import { swarmkit } from "../../rpc/proto.ts";
 import type { ManagerServices } from "../grpc-server.ts";
-import { type CertSubject, type ForwardPolicy, insecureCallerSubject } from "./forwarded-identity.ts";
+import { type CertSubject, type ForwardPolicy, tlsCallerSubject } from "./forwarded-identity.ts";
 import { LeaderChannels } from "./leader-channels.ts";
 import { LeaderChooser } from "./leader-choice.ts";
 import type { LeaderInfo } from "./leader-conn.ts";
@@ -36,8 +36,8 @@ export interface LeaderProxyOptions {
   readonly serverCredentials: ServerSideCredentials;
   /** The cluster ID (certificate organization). */
   readonly clusterId: () => string;
-  /** Reads the caller's certificate subject on the follower; insecure identity metadata by default. */
-  readonly callerSubject?: (md: Metadata, peer: string) => CertSubject | undefined;
+  /** Reads the caller's certificate subject on the follower; its verified TLS certificate by default. */
+  readonly callerSubject?: (call: PeerCall) => CertSubject | undefined;
 }
 
 export interface LeaderProxy {
@@ -71,7 +71,7 @@ function proxyService(
 
 export function leaderProxy(opts: LeaderProxyOptions): LeaderProxy {
   const channels = new LeaderChannels(opts.clientCredentials);
-  const callerSubject = opts.callerSubject ?? ((md: Metadata) => insecureCallerSubject(md));
+  const callerSubject = opts.callerSubject ?? tlsCallerSubject;
   const ctx: RelayContext = {
     leader: opts.leader,
     chooser: new LeaderChooser(opts.leader, channels, opts.profile.raftTickMs),

@@ -1,5 +1,6 @@
 import type { Metadata, ServerUnaryCall, ServerWritableStream } from "@grpc/grpc-js";
-import type { ClientSideCredentials, ServerSideCredentials, TlsRole } from "../../ca/credentials.ts";
+import type { ClientSideCredentials, PeerCall, ServerSideCredentials, TlsRole } from "../../ca/credentials.ts";
+import { presentAsForwarded } from "../../ca/tls/peer-identity.ts";
 import type { RpcError } from "../../rpc/status.ts";
 import { MalformedRequest } from "../safe-service.ts";
 import {
@@ -9,13 +10,15 @@ import {
   type ForwardPolicy,
   forwardMetadata,
   isForwarded,
-  presentAsOriginal,
   redirectsOf,
+  withoutForwardKeys,
 } from "./forwarded-identity.ts";
 import { moreThanOneRedirect } from "./leader-conn.ts";
 
 /** A call the raft proxy serves or relays: unary or server stream. */
 export type ProxiedCall = ServerUnaryCall<unknown, unknown> | ServerWritableStream<unknown, unknown>;
+
+const FORWARDER_ROLES: readonly TlsRole[] = ["swarm-manager"];
 
 /** How the leader checks who forwarded a call (SK ca/forward.go). */
 export function forwardPolicy(
@@ -24,7 +27,8 @@ export function forwardPolicy(
   requireIdentity: boolean,
 ): ForwardPolicy {
   return {
-    authenticateForwarder: (md, peer) => serverCredentials.authenticate(md, peer),
+    // SK: the forwarder's own certificate must be a manager's of this cluster.
+    authenticateForwarder: (call) => serverCredentials.authenticatePeer(call, FORWARDER_ROLES),
     clusterId,
     authorizedRoles: ALL_ROLES as readonly TlsRole[],
     requireIdentity,
@@ -34,8 +38,9 @@ export function forwardPolicy(
 /** Leader side: authorize a forwarded call and present it as the original node's. Throws the refusal. */
 export function acceptForwarded(call: ProxiedCall, p: ForwardPolicy): void {
   if (!isForwarded(call.metadata)) return;
-  const fwd = authorizeForwarded(call.metadata, call.getPeer(), p);
-  (call as { metadata: Metadata }).metadata = presentAsOriginal(call.metadata, fwd.identity);
+  const fwd = authorizeForwarded(call, p);
+  (call as { metadata: Metadata }).metadata = withoutForwardKeys(call.metadata);
+  presentAsForwarded(call, fwd.identity);
   const remote = fwd.remoteAddr;
   if (remote !== undefined) call.getPeer = () => remote;
 }
@@ -59,14 +64,9 @@ export function malformed(call: ProxiedCall): RpcError | undefined {
 export function relayMetadata(
   call: ProxiedCall,
   clientCredentials: ClientSideCredentials,
-  callerSubject: (md: Metadata, peer: string) => CertSubject | undefined,
+  callerSubject: (call: PeerCall) => CertSubject | undefined,
 ): Metadata {
   const redirects = redirectsOf(call.metadata);
   if (redirects.length > 0) throw moreThanOneRedirect(redirects);
-  return forwardMetadata(
-    call.metadata,
-    clientCredentials.callMetadata(),
-    callerSubject(call.metadata, call.getPeer()),
-    call.getPeer(),
-  );
+  return forwardMetadata(call.metadata, clientCredentials.callMetadata(), callerSubject(call), call.getPeer());
 }

@@ -2,8 +2,8 @@ import type { AnyActorRef } from "xstate";
 import type { NodeEvent } from "../../../machines/node.machine.ts";
 import { startAgent } from "../../agent/agent.ts";
 import type { AgentHandle, Peer } from "../../agent/api.ts";
-import { insecureClientCredentials } from "../../ca/insecure-credentials.ts";
 import { tlsInfoOf } from "../../ca/pki/tls-info.ts";
+import { tlsClientCredentials } from "../../ca/tls/client-credentials.ts";
 import type { TimingProfile } from "../../config/profile.ts";
 import type { SessionMessage__Output } from "../../gen/docker/swarmkit/v1/SessionMessage.ts";
 import { toRpcError } from "../../rpc/status.ts";
@@ -54,6 +54,7 @@ export class AgentRunner {
     const go = async () => {
       let managers = await state.knownManagers();
       let trustRoot = await readRootCACertificate(state.swarmDir);
+      const tls = await state.tlsMaterial();
       if (run.current()) this.known = managers;
       if (startedAsManager) {
         // The agent of a manager talks to its own manager first (SK prefers the local control socket).
@@ -70,7 +71,7 @@ export class AgentRunner {
       // A manager trusts the cluster's root CA and keeps the file of it current (SK SaveRootCA).
       if (startedAsManager && trustRoot) state.saveRootCA(trustRoot);
       this.handle = startAgent({
-        credentials: insecureClientCredentials(identity),
+        credentials: tlsClientCredentials(identity, tls),
         description: nodeDescription(this.opts.name, trustRoot ? tlsInfoOf(trustRoot) : null),
         managers,
         profile: this.opts.profile,

@@ -2,7 +2,8 @@ import { join } from "node:path";
 import type { NatsConnection } from "@nats-io/transport-node";
 import type { Logger } from "pino";
 import type { AnyActorRef } from "xstate";
-import { insecureServerCredentials } from "../../ca/insecure-credentials.ts";
+import { tlsClientCredentials } from "../../ca/tls/client-credentials.ts";
+import { tlsServerCredentials } from "../../ca/tls/server-credentials.ts";
 import type { TimingProfile } from "../../config/profile.ts";
 import type { BootstrapCA, ManagerHandle } from "../../manager/api.ts";
 import { startManager } from "../../manager/manager.ts";
@@ -67,6 +68,7 @@ export class ManagerSupervisor {
     const ready = this.ready;
     const generation = this.generation;
     try {
+      const tls = await this.state.tlsMaterial();
       const handle = await startManager({
         nodeId: identity.nodeId,
         clusterId: identity.clusterId,
@@ -75,7 +77,8 @@ export class ManagerSupervisor {
         advertiseAddr: advertise,
         swarmDir: this.state.swarmDir,
         profile: this.opts.profile,
-        credentials: insecureServerCredentials(identity.clusterId),
+        credentials: tlsServerCredentials(tls, identity.clusterId),
+        clientCredentials: tlsClientCredentials(identity, tls),
         bootstrap: this.bootstrap !== null,
         ...(this.bootstrap ? { bootstrapCA: this.bootstrap } : {}),
         ...(this.forceNew ? { forceNewCluster: true } : {}),

@@ -2,9 +2,18 @@ import type { Logger } from "pino";
 import type { NodeRole } from "../../../machines/node.machine.ts";
 import type { Peer } from "../../agent/api.ts";
 import type { IssuedIdentity, NodeIdentity } from "../../ca/credentials.ts";
+import { LiveTlsMaterial } from "../../ca/tls/tls-material.ts";
+import { errNoNodeCertificate } from "../errors.ts";
 import { ManagersFile } from "../managers-file.ts";
 import { emptyStartConfig, type StartConfig, writeStartConfig } from "../start-config-file.ts";
-import { clearSwarmDir, writeNodeCertificate, writeRootCACertificate } from "../state-dir.ts";
+import {
+  clearSwarmDir,
+  readNodeCertificate,
+  readNodeKey,
+  readRootCACertificate,
+  writeNodeCertificate,
+  writeRootCACertificate,
+} from "../state-dir.ts";
 
 /**
  * What a node keeps about itself, in memory and in `<state-dir>/swarm`: its
@@ -15,6 +24,8 @@ import { clearSwarmDir, writeNodeCertificate, writeRootCACertificate } from "../
  */
 export class NodeState {
   identity: NodeIdentity | null = null;
+  /** What the node presents on gRPC (certificate, key, root), read once from the state dir and kept current. */
+  private tls: LiveTlsMaterial | null = null;
   startConfig: StartConfig;
   readonly managersFile: ManagersFile;
   private readonly writes = new Set<Promise<unknown>>();
@@ -26,6 +37,19 @@ export class NodeState {
   ) {
     this.startConfig = startConfig ?? emptyStartConfig();
     this.managersFile = new ManagersFile(swarmDir);
+  }
+
+  /** The node's TLS material: its manager's listener and its channels present it (src/ca/tls/). */
+  async tlsMaterial(): Promise<LiveTlsMaterial> {
+    if (this.tls) return this.tls;
+    const [certificate, key, rootCA] = await Promise.all([
+      readNodeCertificate(this.swarmDir),
+      readNodeKey(this.swarmDir),
+      readRootCACertificate(this.swarmDir),
+    ]);
+    if (!certificate || !rootCA) throw errNoNodeCertificate(this.swarmDir);
+    this.tls ??= new LiveTlsMaterial({ rootCA, certificate, key });
+    return this.tls;
   }
 
   /** docker-state.json as it is now. */
@@ -46,6 +70,7 @@ export class NodeState {
   /** A renewed certificate (same key, new role): the identity of this run and swarm-node.crt on disk. */
   saveCertificate(issued: IssuedIdentity): Promise<void> {
     this.identity = issued.identity;
+    this.tls?.update({ certificate: issued.certificate, key: issued.key });
     const write = writeNodeCertificate(this.swarmDir, issued.certificate);
     this.track(write, "swarm-node.crt");
     return write;
@@ -53,6 +78,7 @@ export class NodeState {
 
   /** A manager trusts the cluster's root CA and keeps certificates/swarm-root-ca.crt current (SK SaveRootCA). */
   saveRootCA(certificate: Buffer): void {
+    this.tls?.update({ rootCA: certificate });
     this.track(writeRootCACertificate(this.swarmDir, certificate), "swarm-root-ca.crt");
   }
 
@@ -69,12 +95,14 @@ export class NodeState {
     await clearSwarmDir(this.swarmDir);
     this.managersFile.reset();
     this.identity = null;
+    this.tls = null;
     this.startConfig = emptyStartConfig();
   }
 
   /** A first start that failed: nothing of it is kept (moby clearPersistentState); never rejects. */
   async discard(): Promise<void> {
     this.identity = null;
+    this.tls = null;
     this.startConfig = emptyStartConfig();
     // A write of the failed run still in flight would otherwise land after the clear.
     await Promise.allSettled([...this.writes]);
