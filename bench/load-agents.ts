@@ -145,7 +145,11 @@ async function main(): Promise<void> {
   const cfg = LoadConfig.parse(JSON.parse(process.argv[2] ?? "null"));
   const tp = profile(cfg.profile);
   const channels: { close(): void }[] = [];
-  const pool = { close: () => channels.forEach((c) => c.close()) };
+  const pool = {
+    close: () => {
+      for (const c of channels) c.close();
+    },
+  };
   const recorder = new WindowRecorder();
   const agents: SimAgent[] = [];
   let stopping = false;
