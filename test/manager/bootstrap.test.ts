@@ -5,9 +5,10 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import type { AnyActorRef } from "xstate";
 import { newId } from "../../src/ca/ids.ts";
-import { insecureServerCredentials } from "../../src/ca/insecure-credentials.ts";
+import { createRootCA } from "../../src/ca/pki/signing-root-ca.ts";
 import { profiles } from "../../src/config/profile.ts";
 import { startManager } from "../../src/manager/manager.ts";
+import { managerCredentials } from "../support/tls-fixture.ts";
 import { identityMetadata } from "./support/dispatcher-client.ts";
 import { dispatcherClient, joinWorker, openSession, startCluster } from "./support/manager-cluster.ts";
 
@@ -16,6 +17,8 @@ test("bootstrap creates the default cluster with Swarm's default spec, and this 
   const dir = join(tmp, "swarm");
   const clusterId = newId();
   const nodeId = newId();
+  const root = await createRootCA();
+  const creds = await managerCredentials(root, { nodeId, role: "swarm-manager", clusterId });
   const m = await startManager({
     nodeId,
     clusterId,
@@ -24,8 +27,10 @@ test("bootstrap creates the default cluster with Swarm's default spec, and this 
     advertiseAddr: "127.0.0.1:0",
     swarmDir: dir,
     profile: profiles.swarm,
-    credentials: insecureServerCredentials(clusterId),
+    credentials: creds.server,
+    clientCredentials: creds.client,
     bootstrap: true,
+    bootstrapCA: { rootCA: root, nodeCertificate: creds.certificate },
   });
   try {
     assert.match(m.listenAddr, /^127\.0\.0\.1:\d+$/);
@@ -78,7 +83,8 @@ test("each node's liveness actor is announced as liveness-<nodeId> and follows t
       advertiseAddr: "127.0.0.1:0",
       swarmDir: c.swarmDir,
       profile: c.profile,
-      credentials: insecureServerCredentials(c.clusterId),
+      credentials: c.creds.server,
+      clientCredentials: c.creds.client,
       bootstrap: false,
       onActor: (name, actor) => actors.set(name, actor),
     });
@@ -87,7 +93,7 @@ test("each node's liveness actor is announced as liveness-<nodeId> and follows t
     const actor = actors.get(`liveness-${id}`);
     assert.ok(actor);
     assert.equal(actor.getSnapshot().value, { unknown: "awaitingRegistration" });
-    const s = openSession(c, dispatcherClient(c), identityMetadata(worker.identity));
+    const s = openSession(c, dispatcherClient(c), await identityMetadata(c, worker.identity));
     await s.first;
     assert.is(actor.getSnapshot().value, "ready");
     // The node object is deleted (node rm): its actor is final and its session ends.

@@ -83,7 +83,7 @@ function rawStream(client: Client, path: string, bytes: Buffer, md: Metadata): P
 
 test("garbage on every RPC → InvalidArgument with a clear message; the next good call still works", async () => {
   const worker = await joinWorker(c);
-  const md = identityMetadata(worker.identity);
+  const md = await identityMetadata(c, worker.identity);
   const raw = new Client(c.manager.listenAddr, credentials.createInsecure());
   c.closers.push(() => raw.close());
   const client = dispatcherClient(c);
@@ -102,7 +102,7 @@ test("garbage on every RPC → InvalidArgument with a clear message; the next go
 
 test("random bytes on Heartbeat: always a clean status (never INTERNAL or UNKNOWN), and the server keeps serving", async () => {
   const worker = await joinWorker(c);
-  const md = identityMetadata(worker.identity);
+  const md = await identityMetadata(c, worker.identity);
   const raw = new Client(c.manager.listenAddr, credentials.createInsecure());
   c.closers.push(() => raw.close());
   await fc.assert(

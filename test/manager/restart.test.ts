@@ -17,7 +17,7 @@ test("a restarted manager (same swarmDir) still lists its nodes, cluster and tok
   try {
     const worker = await joinWorker(c);
     const client = dispatcherClient(c);
-    await openSession(c, client, identityMetadata(worker.identity), { description: { hostname: "w1" } }).first;
+    await openSession(c, client, await identityMetadata(c, worker.identity), { description: { hostname: "w1" } }).first;
     assert.is(c.manager.getNode(worker.identity.nodeId).status?.state, "READY");
     const tokens = c.manager.joinTokens();
     const info = c.manager.clusterInfo();
@@ -56,7 +56,7 @@ test("after a restart, a node that does not come back goes DOWN 'heartbeat failu
     const back = await joinWorker(c);
     const m = await c.restart();
     const client = dispatcherClient(c);
-    await openSession(c, client, identityMetadata(back.identity)).first;
+    await openSession(c, client, await identityMetadata(c, back.identity)).first;
     assert.is(m.getNode(back.identity.nodeId).status?.state, "READY");
     const down = await waitFor(
       () => m.getNode(gone.identity.nodeId).status?.state === "DOWN" && m.getNode(gone.identity.nodeId),
@@ -72,7 +72,7 @@ test("after a restart an old session is 'session invalid' until the node registe
   const c = await startCluster({ ...testProfile, heartbeatPeriodMs: 100, heartbeatEpsilonMs: 10 });
   try {
     const w = await joinWorker(c);
-    const md = identityMetadata(w.identity);
+    const md = await identityMetadata(c, w.identity);
     const { session_id } = await openSession(c, dispatcherClient(c), md).first;
     const m = await c.restart();
     const client = dispatcherClient(c);

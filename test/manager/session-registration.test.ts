@@ -21,7 +21,7 @@ test.after.each(async () => {
 test("a joined worker registers: fresh session ID, READY with the peer IP and its description in the store", async () => {
   const worker = await joinWorker(c);
   const client = dispatcherClient(c);
-  const s = openSession(c, client, identityMetadata(worker.identity), {
+  const s = openSession(c, client, await identityMetadata(c, worker.identity), {
     description: { hostname: "w1", platform: { os: "linux", architecture: "x86_64" } },
   });
   const first = await s.first;
@@ -43,7 +43,7 @@ test("a joined worker registers: fresh session ID, READY with the peer IP and it
 test("registering again gives a new session ID and ends the old stream with 'session invalid'", async () => {
   const worker = await joinWorker(c);
   const client = dispatcherClient(c);
-  const md = identityMetadata(worker.identity);
+  const md = await identityMetadata(c, worker.identity);
   const a = openSession(c, client, md);
   const firstA = await a.first;
   const b = openSession(c, client, md);
@@ -56,7 +56,7 @@ test("registering again gives a new session ID and ends the old stream with 'ses
 test("a session with its valid ID keeps it", async () => {
   const worker = await joinWorker(c);
   const client = dispatcherClient(c);
-  const md = identityMetadata(worker.identity);
+  const md = await identityMetadata(c, worker.identity);
   const a = openSession(c, client, md);
   const { session_id } = await a.first;
   const b = openSession(c, client, md, { session_id });
@@ -66,7 +66,7 @@ test("a session with its valid ID keeps it", async () => {
 test("a SessionMessage follows every change of the node object", async () => {
   const worker = await joinWorker(c);
   const client = dispatcherClient(c);
-  const s = openSession(c, client, identityMetadata(worker.identity));
+  const s = openSession(c, client, await identityMetadata(c, worker.identity));
   await s.first;
   await c.manager.store.update((tx) => {
     const n = tx.node(worker.identity.nodeId)!;
@@ -84,7 +84,7 @@ test("the manager's own agent registers its node READY; listNodes shows it as Le
   const s = openSession(
     c,
     client,
-    identityMetadata({ nodeId: c.managerId, role: "swarm-manager", clusterId: c.clusterId }),
+    await identityMetadata(c, { nodeId: c.managerId, role: "swarm-manager", clusterId: c.clusterId }),
   );
   await s.first;
   const self = await waitFor(() => c.manager.listNodes().find((n) => n.id === c.managerId), {

@@ -48,7 +48,7 @@ function task(id: string, nodeId: string, state: TaskState__Output): Task__Outpu
 async function registered() {
   const worker = await joinWorker(c);
   const client = dispatcherClient(c);
-  const md = identityMetadata(worker.identity);
+  const md = await identityMetadata(c, worker.identity);
   const { session_id } = await openSession(c, client, md).first;
   return { worker, client, md, session_id, nodeId: worker.identity.nodeId };
 }

@@ -23,7 +23,7 @@ test("after node rm, the node's dispatcher calls are refused: Permission denied 
   const worker = await joinWorker(c);
   const id = worker.identity.nodeId;
   const client = dispatcherClient(c);
-  const md = identityMetadata(worker.identity);
+  const md = await identityMetadata(c, worker.identity);
   const s = openSession(c, client, md);
   const first = await s.first;
   const rm = await rpcRejection(() => c.manager.removeNode({ nodeId: id, force: false }));

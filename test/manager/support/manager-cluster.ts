@@ -2,17 +2,18 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import type { ClientReadableStream, Metadata } from "@grpc/grpc-js";
-import type { IssuedIdentity } from "../../../src/ca/credentials.ts";
+import type { ClientSideCredentials, IssuedIdentity, ServerSideCredentials } from "../../../src/ca/credentials.ts";
 import { newId } from "../../../src/ca/ids.ts";
-import { insecureServerCredentials } from "../../../src/ca/insecure-credentials.ts";
 import { requestNodeIdentity } from "../../../src/ca/join.ts";
+import { createRootCA } from "../../../src/ca/pki/signing-root-ca.ts";
 import { profiles, type TimingProfile } from "../../../src/config/profile.ts";
 import type { SessionMessage__Output } from "../../../src/gen/docker/swarmkit/v1/SessionMessage.ts";
 import type { SessionRequest } from "../../../src/gen/docker/swarmkit/v1/SessionRequest.ts";
 import { type ManagerInternals, startManagerInternals } from "../../../src/manager/manager.ts";
 import { type RpcError, toRpcError } from "../../../src/rpc/status.ts";
+import { managerCredentials } from "../../support/tls-fixture.ts";
 import { collector } from "../../support/wait-for.ts";
-import { type DispatcherClient, dispatcherAt } from "./dispatcher-client.ts";
+import { type DispatcherClient, routingDispatcher, type TestNodes } from "./dispatcher-client.ts";
 
 /** A small clock for tests: heartbeat 200 ms ± 20 ms, grace × 3. */
 export const testProfile: TimingProfile = {
@@ -25,7 +26,9 @@ export const testProfile: TimingProfile = {
   joinTimeoutMs: 5_000,
 };
 
-export interface TestCluster {
+export interface TestCluster extends TestNodes {
+  /** The manager's credentials (its certificate of the cluster's root), for a test that starts it itself. */
+  creds: { server: ServerSideCredentials; client: ClientSideCredentials };
   manager: ManagerInternals;
   swarmDir: string;
   clusterId: string;
@@ -41,6 +44,8 @@ export async function startCluster(profile: TimingProfile = testProfile, dir?: s
   const swarmDir = dir ?? join(mkdtempSync(join(tmpdir(), "swarmbus-mgr-")), "swarm");
   const clusterId = newId();
   const managerId = newId();
+  const root = await createRootCA();
+  const creds = await managerCredentials(root, { nodeId: managerId, role: "swarm-manager", clusterId });
   // A restart comes back on the address it bound first, as the daemon's does (docker-state.json).
   const start = (bootstrap: boolean, addr = "127.0.0.1:0") =>
     startManagerInternals({
@@ -51,12 +56,18 @@ export async function startCluster(profile: TimingProfile = testProfile, dir?: s
       advertiseAddr: addr,
       swarmDir,
       profile,
-      credentials: insecureServerCredentials(clusterId),
+      credentials: creds.server,
+      clientCredentials: creds.client,
       bootstrap,
+      ...(bootstrap ? { bootstrapCA: { rootCA: root, nodeCertificate: creds.certificate } } : {}),
     });
   const closers: (() => void | Promise<void>)[] = [];
   const cluster: TestCluster = {
     manager: await start(true),
+    root,
+    creds,
+    channels: new Map(),
+    addr: () => cluster.manager.listenAddr,
     swarmDir,
     clusterId,
     managerId,
@@ -78,7 +89,7 @@ export async function startCluster(profile: TimingProfile = testProfile, dir?: s
 }
 
 export function dispatcherClient(c: TestCluster): DispatcherClient {
-  const client = dispatcherAt(c.manager.listenAddr);
+  const client = routingDispatcher(c);
   c.closers.push(() => client.close());
   return client;
 }
