@@ -1,9 +1,10 @@
-import { Client, credentials, type Metadata } from "@grpc/grpc-js";
+import { Client, type Metadata } from "@grpc/grpc-js";
 import fc from "fast-check";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import type { HeartbeatResponse__Output } from "../../src/gen/docker/swarmkit/v1/HeartbeatResponse.ts";
 import { Code, type RpcError, toRpcError } from "../../src/rpc/status.ts";
+import { clientCredentialsFor } from "../support/tls-fixture.ts";
 import { identityMetadata } from "./support/dispatcher-client.ts";
 import {
   call,
@@ -84,7 +85,8 @@ function rawStream(client: Client, path: string, bytes: Buffer, md: Metadata): P
 test("garbage on every RPC → InvalidArgument with a clear message; the next good call still works", async () => {
   const worker = await joinWorker(c);
   const md = await identityMetadata(c, worker.identity);
-  const raw = new Client(c.manager.listenAddr, credentials.createInsecure());
+  const creds = await clientCredentialsFor(c.root, worker.identity);
+  const raw = new Client(c.manager.listenAddr, creds.channelCredentials(), creds.channelOptions());
   c.closers.push(() => raw.close());
   const client = dispatcherClient(c);
   for (const path of [...unary, ...streaming]) {
@@ -103,7 +105,8 @@ test("garbage on every RPC → InvalidArgument with a clear message; the next go
 test("random bytes on Heartbeat: always a clean status (never INTERNAL or UNKNOWN), and the server keeps serving", async () => {
   const worker = await joinWorker(c);
   const md = await identityMetadata(c, worker.identity);
-  const raw = new Client(c.manager.listenAddr, credentials.createInsecure());
+  const creds = await clientCredentialsFor(c.root, worker.identity);
+  const raw = new Client(c.manager.listenAddr, creds.channelCredentials(), creds.channelOptions());
   c.closers.push(() => raw.close());
   await fc.assert(
     fc.asyncProperty(fc.uint8Array({ maxLength: 64 }), async (bytes) => {
