@@ -25,11 +25,23 @@ export function grpcGoError(err: ServiceError): RpcError {
       const reason = connectErrno[connect[1]] ?? connect[1];
       return dialing(`dial tcp ${dialTarget(connect[2])}: connect: ${reason}`);
     }
+    if (UNKNOWN_AUTHORITY.test(details)) {
+      return status(
+        'connection error: desc = "transport: authentication handshake failed: x509: certificate signed by unknown authority"',
+      );
+    }
     const dns = /Name resolution failed for target dns:(.+):\d+$/.exec(details);
     if (dns) return dialing(`dial tcp: lookup ${dns[1]}: no such host`);
   }
   return status(details);
 }
+
+/**
+ * What Node's TLS says when the server's certificate does not chain to the
+ * pinned root (Go's x509.UnknownAuthorityError).
+ */
+const UNKNOWN_AUTHORITY =
+  /self[- ]signed certificate|unable to verify the first certificate|unable to get local issuer certificate|certificate signature failure/i;
 
 /** What grpc-go's `status.Error.Error()` prints for the failed call. */
 export const grpcGoText = (err: ServiceError): string => grpcGoError(err).grpcText;

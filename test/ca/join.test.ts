@@ -1,5 +1,4 @@
 import { type AddressInfo, createServer, type Server, type Socket } from "node:net";
-import { credentials as grpcCredentials } from "@grpc/grpc-js";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { requestNodeIdentity } from "../../src/ca/join.ts";
@@ -11,6 +10,7 @@ import { rootCADigestHex } from "../../src/ca/root-ca.ts";
 import { swarmkit } from "../../src/rpc/proto.ts";
 import { startCluster, type TestCluster } from "../manager/support/manager-cluster.ts";
 import { rpcRejection } from "../support/caught.ts";
+import { anonymousChannel } from "../support/tls-fixture.ts";
 import { waitFor } from "../support/wait-for.ts";
 
 let c: TestCluster;
@@ -74,7 +74,8 @@ test("the CA signs for the cluster's cert expiry (swarm update --cert-expiry), b
 });
 
 test("IssueNodeCertificate without a CSR is refused; a CSR that does not parse leaves the certificate FAILED", async () => {
-  const client = new swarmkit.NodeCA(c.manager.listenAddr, grpcCredentials.createInsecure());
+  const { creds, options } = anonymousChannel(c.root.certificate);
+  const client = new swarmkit.NodeCA(c.manager.listenAddr, creds, options);
   const opts = () => ({ deadline: Date.now() + 5000 });
   const issue = (req: { token: string; csr: Buffer }) =>
     new Promise<{ node_id: string }>((resolve, reject) =>
