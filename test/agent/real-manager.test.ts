@@ -2,12 +2,13 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { startAgent } from "../../src/agent/agent.ts";
 import type { AgentHandle } from "../../src/agent/api.ts";
-import { insecureClientCredentials, insecureServerCredentials } from "../../src/ca/insecure-credentials.ts";
+import { createRootCA } from "../../src/ca/pki/signing-root-ca.ts";
 import { profiles } from "../../src/config/profile.ts";
 import type { ManagerHandle } from "../../src/manager/api.ts";
 import { startManager } from "../../src/manager/manager.ts";
 import { onTeardown } from "../support/fixture.ts";
 import { useTempDir } from "../support/temp-dir.ts";
+import { managerCredentials } from "../support/tls-fixture.ts";
 import { waitFor } from "../support/wait-for.ts";
 
 const CLUSTER = "c0000000000000000000000001";
@@ -16,7 +17,11 @@ const dir = useTempDir(test, "swarmbus-agent-");
 let manager: ManagerHandle | undefined;
 let agent: AgentHandle | undefined;
 
+let creds: Awaited<ReturnType<typeof managerCredentials>>;
+
 test.before(async () => {
+  const root = await createRootCA();
+  creds = await managerCredentials(root, { nodeId: NODE, role: "swarm-manager", clusterId: CLUSTER });
   manager = await startManager({
     nodeId: NODE,
     clusterId: CLUSTER,
@@ -25,8 +30,10 @@ test.before(async () => {
     advertiseAddr: "127.0.0.1:0",
     swarmDir: dir,
     profile: profiles.fast,
-    credentials: insecureServerCredentials(CLUSTER),
+    credentials: creds.server,
+    clientCredentials: creds.client,
     bootstrap: true,
+    bootstrapCA: { rootCA: root, nodeCertificate: creds.certificate },
   });
 });
 
@@ -40,7 +47,7 @@ test("the first manager's own agent registers with its dispatcher: the node goes
   const registrations: string[] = [];
   let heartbeats = 0;
   agent = startAgent({
-    credentials: insecureClientCredentials({ nodeId: NODE, role: "swarm-manager", clusterId: CLUSTER }),
+    credentials: creds.client,
     description: { hostname: "m1" },
     managers: [{ nodeId: "", addr: m.advertiseAddr }],
     profile: profiles.fast,

@@ -1,10 +1,11 @@
 import * as grpc from "@grpc/grpc-js";
-import { insecureServerCredentials } from "../../../src/ca/insecure-credentials.ts";
+import { createRootCA } from "../../../src/ca/pki/signing-root-ca.ts";
 import type { DispatcherHandlers } from "../../../src/gen/docker/swarmkit/v1/Dispatcher.ts";
 import type { SessionMessage } from "../../../src/gen/docker/swarmkit/v1/SessionMessage.ts";
 import type { SessionRequest__Output } from "../../../src/gen/docker/swarmkit/v1/SessionRequest.ts";
 import { swarmkit } from "../../../src/rpc/proto.ts";
 import { type RpcError, rpcError, toRpcError } from "../../../src/rpc/status.ts";
+import { issueFor, managerCredentials } from "../../support/tls-fixture.ts";
 
 /**
  * A small scriptable Dispatcher on 127.0.0.1:0 for agent tests: it registers
@@ -13,6 +14,15 @@ import { type RpcError, rpcError, toRpcError } from "../../../src/rpc/status.ts"
  * can be told to forget a node, stay silent, refuse sessions, or die.
  */
 export const TEST_CLUSTER_ID = "testcluster0000000000000";
+
+/** The test swarm's root: every fake manager presents one manager certificate of it; the agent "w1" has its own. */
+const TEST_ROOT = await createRootCA();
+const FAKE_MANAGER = await managerCredentials(TEST_ROOT, {
+  nodeId: "fakemanager00000000000000",
+  role: "swarm-manager",
+  clusterId: TEST_CLUSTER_ID,
+});
+export const W1_TLS = await issueFor(TEST_ROOT, { nodeId: "w1", role: "swarm-worker", clusterId: TEST_CLUSTER_ID });
 
 export interface FakeDispatcherOptions {
   /** The manager's node ID, used in its session IDs and in the managers list. */
@@ -54,14 +64,14 @@ export interface FakeDispatcher {
 }
 
 export async function startFakeDispatcher(opts: FakeDispatcherOptions): Promise<FakeDispatcher> {
-  const auth = insecureServerCredentials(TEST_CLUSTER_ID);
+  const auth = FAKE_MANAGER.server;
   const server = new grpc.Server();
   const registered = new Map<string, string>();
   const open = new Set<grpc.ServerWritableStream<SessionRequest__Output, SessionMessage>>();
   let n = 0;
 
-  const authenticate = (call: { metadata: grpc.Metadata; getPeer(): string }) =>
-    auth.authenticate(call.metadata, call.getPeer());
+  const authenticate = (call: grpc.ServerUnaryCall<unknown, unknown> | grpc.ServerWritableStream<unknown, unknown>) =>
+    auth.authenticate(call);
 
   const handlers: DispatcherHandlers = {
     Session(call) {

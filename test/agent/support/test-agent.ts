@@ -2,10 +2,11 @@ import * as assert from "uvu/assert";
 import type { AnyActorRef } from "xstate";
 import { startAgent } from "../../../src/agent/agent.ts";
 import type { AgentHandle, AgentOptions, Peer } from "../../../src/agent/api.ts";
-import { insecureClientCredentials } from "../../../src/ca/insecure-credentials.ts";
+import { tlsClientCredentials } from "../../../src/ca/tls/client-credentials.ts";
+import { LiveTlsMaterial } from "../../../src/ca/tls/tls-material.ts";
 import { profiles } from "../../../src/config/profile.ts";
 import type { SessionMessage__Output } from "../../../src/gen/docker/swarmkit/v1/SessionMessage.ts";
-import { TEST_CLUSTER_ID } from "./fake-dispatcher.ts";
+import { TEST_CLUSTER_ID, W1_TLS } from "./fake-dispatcher.ts";
 
 export type TestAgent = ReturnType<typeof startTestAgent>;
 
@@ -16,7 +17,10 @@ export function startTestAgent(managers: Peer[], extra: Partial<AgentOptions> = 
   const managerChanges: Peer[][] = [];
   let session: AnyActorRef | undefined;
   const agent: AgentHandle = startAgent({
-    credentials: insecureClientCredentials({ nodeId: "w1", role: "swarm-worker", clusterId: TEST_CLUSTER_ID }),
+    credentials: tlsClientCredentials(
+      { nodeId: "w1", role: "swarm-worker", clusterId: TEST_CLUSTER_ID },
+      new LiveTlsMaterial(W1_TLS),
+    ),
     description: { hostname: "w1" },
     managers,
     profile: profiles.fast,
