@@ -7,11 +7,12 @@ import * as assert from "uvu/assert";
 import { connectBus } from "../../src/bus/connection.ts";
 import { type NatsServerHandle, startNatsServer } from "../../src/bus/nats-server.ts";
 import { newId } from "../../src/ca/ids.ts";
-import { insecureServerCredentials } from "../../src/ca/insecure-credentials.ts";
 import { requestNodeIdentity } from "../../src/ca/join.ts";
+import { createRootCA, type SigningRootCA } from "../../src/ca/pki/signing-root-ca.ts";
 import { controlClient } from "../../src/manager/control-bus/index.ts";
 import { type ManagerInternals, startManagerInternals } from "../../src/manager/manager.ts";
 import { type RpcError, toRpcError } from "../../src/rpc/status.ts";
+import { managerCredentials } from "../support/tls-fixture.ts";
 import { serveHealth } from "./support/join-managers.ts";
 import { testProfile } from "./support/manager-cluster.ts";
 
@@ -20,6 +21,7 @@ let nats: NatsServerHandle;
 let nc: NatsConnection;
 let dir: string;
 let m: ManagerInternals;
+let root: SigningRootCA;
 const closers: (() => void)[] = [];
 const clusterId = newId();
 
@@ -27,16 +29,21 @@ test.before(async () => {
   nats = await startNatsServer();
   nc = await connectBus(nats.url, "raft-join-test");
   dir = mkdtempSync(join(tmpdir(), "swarmbus-join-"));
+  root = await createRootCA();
+  const nodeId = newId();
+  const creds = await managerCredentials(root, { nodeId, role: "swarm-manager", clusterId });
   m = await startManagerInternals({
-    nodeId: newId(),
+    nodeId,
     clusterId,
     hostname: "m1",
     listenAddr: "127.0.0.1:0",
     advertiseAddr: "127.0.0.1:0",
     swarmDir: join(dir, "swarm"),
     profile: testProfile,
-    credentials: insecureServerCredentials(clusterId),
+    credentials: creds.server,
+    clientCredentials: creds.client,
     bootstrap: true,
+    bootstrapCA: { rootCA: root, nodeCertificate: creds.certificate },
     nc,
   });
 });
@@ -84,7 +91,7 @@ test("a manager (manager token) gets a fresh Raft ID and the memberlist; asking 
   });
   const nodeId = mgr.identity.nodeId;
   // The leader health-checks the joiner's address first: something must answer there.
-  const joiner = await serveHealth(clusterId);
+  const joiner = await serveHealth(root, clusterId);
   closers.push(joiner.close);
   const r = await client().raftJoin({ nodeId, addr: joiner.addr });
   assert.match(r.raftId, /^[1-9][0-9]*$/);
