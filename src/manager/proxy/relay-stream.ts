@@ -59,10 +59,12 @@ export function relayStream(ctx: RelayContext, m: ProxiedMethod<StreamHandler>):
       });
       up.on("error", (e: Error) => {
         if (abort.signal.aborted) return;
-        // grpc-js reports a leader that went away under the stream as a cancelled call; grpc-go (and the
-        // agent) see the transport closing.
+        // grpc-js reports a leader that went away under the stream as a cancelled call (a dropped
+        // connection over TLS); grpc-go (and the agent) see the transport closing.
         const err = toRpcError(e);
-        fail(err.code === Code.Canceled ? rpcError("Unavailable", TRANSPORT_CLOSING) : err);
+        const gone =
+          err.code === Code.Canceled || (err.code === Code.Unavailable && /Connection dropped/.test(err.message));
+        fail(gone ? rpcError("Unavailable", TRANSPORT_CLOSING) : err);
       });
       up.on("status", (s: { code: number }) => {
         if (s.code === 0 && !abort.signal.aborted) call.end();

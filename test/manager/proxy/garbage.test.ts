@@ -1,9 +1,17 @@
-import { Client, credentials, type Metadata } from "@grpc/grpc-js";
+import type { Client, Metadata } from "@grpc/grpc-js";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { Code, type RpcError, toRpcError } from "../../../src/rpc/status.ts";
-import { dispatcherAt, identityMetadata } from "../support/dispatcher-client.ts";
-import { deadlineIn, type ProxiedManager, startManager, unary, workerIdentity } from "./support/proxied-manager.ts";
+import {
+  deadlineIn,
+  dispatcherAt,
+  identityMetadata,
+  type ProxiedManager,
+  rawClientAt,
+  startManager,
+  unary,
+  workerIdentity,
+} from "./support/proxied-manager.ts";
 
 let leader: ProxiedManager;
 let follower: ProxiedManager;
@@ -46,7 +54,7 @@ function raw(client: Client, path: string, bytes: Buffer, md: Metadata, stream: 
 }
 
 test("garbage sent to a follower is answered InvalidArgument by the follower, never relayed; serving goes on", async () => {
-  const client = new Client(follower.addr, credentials.createInsecure());
+  const client = rawClientAt(follower.addr, workerIdentity("w1"));
   clients.push(client);
   const md = identityMetadata(workerIdentity("w1"));
   const calls: [string, boolean][] = [

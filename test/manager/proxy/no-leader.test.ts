@@ -2,9 +2,16 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { Code, toRpcError } from "../../../src/rpc/status.ts";
 import { waitFor } from "../../support/wait-for.ts";
-import { dispatcherAt, identityMetadata } from "../support/dispatcher-client.ts";
 import { settledWithin } from "../support/settled-within.ts";
-import { deadlineIn, type ProxiedManager, startManager, unary, workerIdentity } from "./support/proxied-manager.ts";
+import {
+  deadlineIn,
+  dispatcherAt,
+  identityMetadata,
+  type ProxiedManager,
+  startManager,
+  unary,
+  workerIdentity,
+} from "./support/proxied-manager.ts";
 
 let leader: ProxiedManager;
 let follower: ProxiedManager;

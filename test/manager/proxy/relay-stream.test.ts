@@ -4,8 +4,13 @@ import * as assert from "uvu/assert";
 import type { SessionMessage__Output } from "../../../src/gen/docker/swarmkit/v1/SessionMessage.ts";
 import { type RpcError, toRpcError } from "../../../src/rpc/status.ts";
 import { waitFor } from "../../support/wait-for.ts";
-import { dispatcherAt, identityMetadata } from "../support/dispatcher-client.ts";
-import { type ProxiedManager, startManager, workerIdentity } from "./support/proxied-manager.ts";
+import {
+  dispatcherAt,
+  identityMetadata,
+  type ProxiedManager,
+  startManager,
+  workerIdentity,
+} from "./support/proxied-manager.ts";
 
 let leader: ProxiedManager;
 let follower: ProxiedManager;

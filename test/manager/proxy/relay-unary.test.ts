@@ -3,9 +3,10 @@ import * as assert from "uvu/assert";
 import type { GetRootCACertificateResponse__Output } from "../../../src/gen/docker/swarmkit/v1/GetRootCACertificateResponse.ts";
 import type { HeartbeatResponse__Output } from "../../../src/gen/docker/swarmkit/v1/HeartbeatResponse.ts";
 import type { IssueNodeCertificateResponse__Output } from "../../../src/gen/docker/swarmkit/v1/IssueNodeCertificateResponse.ts";
-import { dispatcherAt, identityMetadata } from "../support/dispatcher-client.ts";
 import {
   deadlineIn,
+  dispatcherAt,
+  identityMetadata,
   nodeCAAt,
   type ProxiedManager,
   rootCAAt,

@@ -2,8 +2,15 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { toRpcError } from "../../../src/rpc/status.ts";
 import { waitFor } from "../../support/wait-for.ts";
-import { dispatcherAt, identityMetadata } from "../support/dispatcher-client.ts";
-import { deadlineIn, type ProxiedManager, startManager, unary, workerIdentity } from "./support/proxied-manager.ts";
+import {
+  deadlineIn,
+  dispatcherAt,
+  identityMetadata,
+  type ProxiedManager,
+  startManager,
+  unary,
+  workerIdentity,
+} from "./support/proxied-manager.ts";
 
 // a → b → c: a thinks b leads, b (stale) thinks c leads. The call must stop at b.
 let a: ProxiedManager;

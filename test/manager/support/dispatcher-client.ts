@@ -2,6 +2,8 @@ import { Metadata } from "@grpc/grpc-js";
 import type { ClientSideCredentials, NodeIdentity } from "../../../src/ca/credentials.ts";
 import type { SigningRootCA } from "../../../src/ca/pki/signing-root-ca.ts";
 import { swarmkit } from "../../../src/rpc/proto.ts";
+import { tlsClientCredentials } from "../../../src/ca/tls/client-credentials.ts";
+import { LiveTlsMaterial, type TlsMaterial } from "../../../src/ca/tls/tls-material.ts";
 import { anonymousCredentials, clientCredentialsFor } from "../../support/tls-fixture.ts";
 
 export type DispatcherClient = InstanceType<typeof swarmkit.Dispatcher>;
@@ -14,9 +16,11 @@ export interface TestNodes {
   readonly root: SigningRootCA;
   readonly channels: Map<string, DispatcherClient>;
   readonly addr: () => string;
+  /** Certificates made beforehand, by node (keyOf): their channels open on first use. */
+  readonly materials?: ReadonlyMap<string, TlsMaterial>;
 }
 
-const keyOf = (id: NodeIdentity) => `${id.nodeId}/${id.role}/${id.clusterId}`;
+export const keyOf = (id: NodeIdentity) => `${id.nodeId}/${id.role}/${id.clusterId}`;
 
 /** A Dispatcher client on its own TLS channel with `creds`. */
 export const dispatcherAt = (addr: string, creds: ClientSideCredentials): DispatcherClient =>
@@ -36,8 +40,13 @@ export async function identityMetadata(nodes: TestNodes, id: NodeIdentity): Prom
   if (!nodes.channels.has(key)) {
     nodes.channels.set(key, dispatcherAt(nodes.addr(), await clientCredentialsFor(nodes.root, id)));
   }
+  return asNodeMetadata(id);
+}
+
+/** The metadata that picks `id`'s channel (one whose certificate exists already: materials). */
+export function asNodeMetadata(id: NodeIdentity): Metadata {
   const md = new Metadata();
-  md.set(AS_NODE, key);
+  md.set(AS_NODE, keyOf(id));
   return md;
 }
 
@@ -57,6 +66,15 @@ export function routingDispatcher(nodes: TestNodes): DispatcherClient {
     }
     return c;
   };
+  const prepared = (key: string) => {
+    const m = nodes.materials?.get(key);
+    if (!m) return undefined;
+    const [nodeId = "", role = "", clusterId = ""] = key.split("/");
+    const id = { nodeId, role: role as NodeIdentity["role"], clusterId };
+    const c = dispatcherAt(nodes.addr(), tlsClientCredentials(id, new LiveTlsMaterial(m)));
+    nodes.channels.set(key, c);
+    return c;
+  };
   const pick = (args: unknown[]): DispatcherClient => {
     const i = args.findIndex((a) => a instanceof Metadata);
     const md = args[i] as Metadata | undefined;
@@ -66,7 +84,8 @@ export function routingDispatcher(nodes: TestNodes): DispatcherClient {
       sent.remove(AS_NODE);
       args[i] = sent;
     }
-    return (typeof key === "string" && nodes.channels.get(key)) || anonymous();
+    if (typeof key !== "string") return anonymous();
+    return nodes.channels.get(key) ?? prepared(key) ?? anonymous();
   };
   return new Proxy({} as DispatcherClient, {
     get(_t, name: string) {

@@ -1,21 +1,58 @@
 import {
-  credentials,
+  Client,
   type Metadata,
   type ServerUnaryCall,
   type ServerWritableStream,
   type sendUnaryData,
 } from "@grpc/grpc-js";
-import type { NodeIdentity } from "../../../../src/ca/credentials.ts";
-import { insecureClientCredentials, insecureServerCredentials } from "../../../../src/ca/insecure-credentials.ts";
+import type { NodeIdentity, PeerCall, ServerSideCredentials } from "../../../../src/ca/credentials.ts";
+import { createRootCA } from "../../../../src/ca/pki/signing-root-ca.ts";
+import { tlsClientCredentials } from "../../../../src/ca/tls/client-credentials.ts";
+import { LiveTlsMaterial, type TlsMaterial } from "../../../../src/ca/tls/tls-material.ts";
 import type { TimingProfile } from "../../../../src/config/profile.ts";
 import { type BoundServer, type ManagerServices, serveManager } from "../../../../src/manager/grpc-server.ts";
 import { type LeaderInfo, type LeaderProxy, leaderProxy } from "../../../../src/manager/proxy/index.ts";
 import { decoded } from "../../../../src/manager/safe-service.ts";
 import { swarmkit } from "../../../../src/rpc/proto.ts";
 import { type RpcError, rpcError, toRpcError } from "../../../../src/rpc/status.ts";
+import { anonymousChannel, issueFor, managerCredentials } from "../../../support/tls-fixture.ts";
+import { asNodeMetadata, type DispatcherClient, keyOf, routingDispatcher } from "../../support/dispatcher-client.ts";
 import { quickRaftProfile } from "../../support/quick-raft-profile.ts";
 
 export const CLUSTER = "clusterproxytest";
+
+/** The proxy tests' swarm root, and the certificates of the nodes they call as (made once, used synchronously). */
+const ROOT = await createRootCA();
+const CALLERS: NodeIdentity[] = [
+  ...["w0", "w1", "w2", "w3", "w4", "w5", "w6", "worker1", "worker7", "worker8", "worker9"].map((n) => ({
+    nodeId: n,
+    role: "swarm-worker" as const,
+    clusterId: CLUSTER,
+  })),
+  ...["caller", "m2", "m9"].map((n) => ({ nodeId: n, role: "swarm-manager" as const, clusterId: CLUSTER })),
+];
+const MATERIALS = new Map<string, TlsMaterial>(
+  await Promise.all(CALLERS.map(async (id) => [keyOf(id), await issueFor(ROOT, id)] as const)),
+);
+
+/** A Dispatcher client of `addr`: each call goes out with the certificate of the node its metadata names. */
+export function dispatcherAt(addr: string): DispatcherClient {
+  return routingDispatcher({ root: ROOT, channels: new Map(), addr: () => addr, materials: MATERIALS });
+}
+
+/** A raw client of `addr` presenting `id`'s certificate (one of CALLERS). */
+export function rawClientAt(addr: string, id: NodeIdentity): Client {
+  const m = MATERIALS.get(keyOf(id));
+  if (!m) throw new Error(`no test certificate for ${keyOf(id)}: add it to CALLERS`);
+  const creds = tlsClientCredentials(id, new LiveTlsMaterial(m));
+  return new Client(addr, creds.channelCredentials(), creds.channelOptions());
+}
+
+/** The metadata that makes a call of dispatcherAt's client go out as `id` (one of CALLERS). */
+export function identityMetadata(id: NodeIdentity): Metadata {
+  if (!MATERIALS.has(keyOf(id))) throw new Error(`no test certificate for ${keyOf(id)}: add it to CALLERS`);
+  return asNodeMetadata(id);
+}
 
 /** A LeaderInfo the test sets by hand. */
 export class ManualLeader implements LeaderInfo {
@@ -55,11 +92,14 @@ export class FakeManager {
   readonly seen: Seen[] = [];
   readonly cancelled: string[] = [];
   sessionMessages = 3;
-  readonly creds = insecureServerCredentials(CLUSTER);
-  constructor(readonly name: string) {}
+  constructor(
+    readonly name: string,
+    readonly creds: ServerSideCredentials,
+  ) {}
 
-  private auth(method: string, md: Metadata, peer: string): Seen {
-    const id = this.creds.authenticate(md, peer);
+  private auth(method: string, call: PeerCall): Seen {
+    const id = this.creds.authenticate(call);
+    const peer = call.getPeer();
     const s = { method, nodeId: id.nodeId, role: id.role, peer };
     this.seen.push(s);
     return s;
@@ -71,7 +111,7 @@ export class FakeManager {
         Heartbeat: (call: ServerUnaryCall<unknown, unknown>, cb: sendUnaryData<unknown>) => {
           try {
             decoded(call.request);
-            this.auth("Heartbeat", call.metadata, call.getPeer());
+            this.auth("Heartbeat", call);
             cb(null, { period: { seconds: "5", nanos: 0 } });
           } catch (e) {
             cb(toRpcError(e).toServiceError());
@@ -80,7 +120,7 @@ export class FakeManager {
         UpdateTaskStatus: (call: ServerUnaryCall<unknown, unknown>, cb: sendUnaryData<unknown>) => {
           try {
             const req = decoded(call.request) as { session_id: string };
-            this.auth("UpdateTaskStatus", call.metadata, call.getPeer());
+            this.auth("UpdateTaskStatus", call);
             if (req.session_id === "gone") throw rpcError("NotFound", "node not registered");
             cb(null, {});
           } catch (e) {
@@ -90,7 +130,7 @@ export class FakeManager {
         Session: (call: ServerWritableStream<unknown, unknown>) => {
           try {
             const req = decoded(call.request) as { session_id: string };
-            const s = this.auth("Session", call.metadata, call.getPeer());
+            const s = this.auth("Session", call);
             call.on("cancelled", () => this.cancelled.push(s.nodeId));
             for (let i = 0; i < this.sessionMessages; i++) {
               call.write({ session_id: `${this.name}-${i}`, node: { id: s.nodeId }, managers: [] });
@@ -104,7 +144,7 @@ export class FakeManager {
         Assignments: (call: ServerWritableStream<unknown, unknown>) => {
           try {
             decoded(call.request);
-            this.auth("Assignments", call.metadata, call.getPeer());
+            this.auth("Assignments", call);
             call.write({ type: "COMPLETE", results_in: "1", changes: [] });
             call.end();
           } catch (e) {
@@ -118,7 +158,7 @@ export class FakeManager {
             decoded(call.request);
             let nodeId = "";
             try {
-              nodeId = this.creds.authenticate(call.metadata, call.getPeer()).nodeId;
+              nodeId = this.creds.authenticate(call).nodeId;
             } catch {
               // a joining node has no identity
             }
@@ -158,13 +198,14 @@ export interface ProxiedManager {
 }
 
 export async function startManager(name: string, profile: TimingProfile = quickRaftProfile): Promise<ProxiedManager> {
-  const fake = new FakeManager(name);
+  const creds = await managerCredentials(ROOT, managerIdentity(name));
+  const fake = new FakeManager(name, creds.server);
   const leader = new ManualLeader();
   const proxy = leaderProxy({
     local: fake.services(),
     leader,
     profile,
-    clientCredentials: insecureClientCredentials(managerIdentity(name)),
+    clientCredentials: creds.client,
     serverCredentials: fake.creds,
     clusterId: () => CLUSTER,
   });
@@ -183,8 +224,15 @@ export async function startManager(name: string, profile: TimingProfile = quickR
   };
 }
 
-export const nodeCAAt = (addr: string) => new swarmkit.NodeCA(addr, credentials.createInsecure());
-export const rootCAAt = (addr: string) => new swarmkit.RootCA(addr, credentials.createInsecure());
+/** NodeCA and RootCA clients of a node without a certificate (TLS pinned to the root). */
+export const nodeCAAt = (addr: string) => {
+  const { creds, options } = anonymousChannel(ROOT.certificate);
+  return new swarmkit.NodeCA(addr, creds, options);
+};
+export const rootCAAt = (addr: string) => {
+  const { creds, options } = anonymousChannel(ROOT.certificate);
+  return new swarmkit.RootCA(addr, creds, options);
+};
 
 /** A unary call as a promise of its result or its RpcError. */
 export function unary<R>(
