@@ -1,15 +1,22 @@
-import { credentials } from "@grpc/grpc-js";
+import { Metadata } from "@grpc/grpc-js";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { insecureClientCredentials } from "../../../src/ca/insecure-credentials.ts";
 import type { HealthCheckResponse__Output } from "../../../src/gen/docker/swarmkit/v1/HealthCheckResponse.ts";
 import { type BoundServer, serveManager } from "../../../src/manager/grpc-server.ts";
 import { HealthServer, type ServingStatus } from "../../../src/manager/health.ts";
 import { type LeaderProxy, leaderProxy } from "../../../src/manager/proxy/index.ts";
 import { swarmkit } from "../../../src/rpc/proto.ts";
-import { identityMetadata } from "../support/dispatcher-client.ts";
 import { quickRaftProfile } from "../support/quick-raft-profile.ts";
-import { CLUSTER, FakeManager, ManualLeader, managerIdentity, unary } from "./support/proxied-manager.ts";
+import {
+  CLUSTER,
+  callerCredentials,
+  FakeManager,
+  fakeManagerCredentials,
+  ManualLeader,
+  managerIdentity,
+  nodeCAAt,
+  unary,
+} from "./support/proxied-manager.ts";
 
 /**
  * A follower answers Health from its own table and does not relay it to the
@@ -27,7 +34,8 @@ let followerSide: Side;
 const clients: { close(): void }[] = [];
 
 async function side(name: string, raft: ServingStatus): Promise<Side> {
-  const fake = new FakeManager(name);
+  const creds = await fakeManagerCredentials(name);
+  const fake = new FakeManager(name, creds.server);
   const health = new HealthServer();
   health.setServingStatus("Raft", raft);
   const leader = new ManualLeader();
@@ -35,7 +43,7 @@ async function side(name: string, raft: ServingStatus): Promise<Side> {
     local: { ...fake.services(), health: health.handlers(fake.creds) },
     leader,
     profile: quickRaftProfile,
-    clientCredentials: insecureClientCredentials(managerIdentity(name)),
+    clientCredentials: creds.client,
     serverCredentials: fake.creds,
     clusterId: () => CLUSTER,
   });
@@ -57,15 +65,20 @@ test.after(async () => {
 });
 
 test("Health.Check on a follower is answered by the follower itself", async () => {
-  const client = new swarmkit.Health(followerSide.server.listenAddr, credentials.createInsecure());
+  const caller = callerCredentials(managerIdentity("caller"));
+  const client = new swarmkit.Health(
+    followerSide.server.listenAddr,
+    caller.channelCredentials(),
+    caller.channelOptions(),
+  );
   clients.push(client);
-  const md = identityMetadata(managerIdentity("caller"));
+  const md = new Metadata();
   const r = await unary<HealthCheckResponse__Output>((cb) => client.Check({ service: "Raft" }, md, cb));
   assert.equal(r.ok && r.res.status, "NOT_SERVING", "the follower's own status, not the leader's SERVING");
   assert.is(followerSide.leader.addrReads, 0, "the follower did not even look up the leader");
 
   // The same follower relays NodeCA to the leader (the proxy is in place).
-  const ca = new swarmkit.NodeCA(followerSide.server.listenAddr, credentials.createInsecure());
+  const ca = nodeCAAt(followerSide.server.listenAddr);
   clients.push(ca);
   await unary((cb) => ca.IssueNodeCertificate({ token: "t" }, md, cb));
   assert.equal(

@@ -5,7 +5,12 @@ import {
   type ServerWritableStream,
   type sendUnaryData,
 } from "@grpc/grpc-js";
-import type { NodeIdentity, PeerCall, ServerSideCredentials } from "../../../../src/ca/credentials.ts";
+import type {
+  ClientSideCredentials,
+  NodeIdentity,
+  PeerCall,
+  ServerSideCredentials,
+} from "../../../../src/ca/credentials.ts";
 import { createRootCA } from "../../../../src/ca/pki/signing-root-ca.ts";
 import { tlsClientCredentials } from "../../../../src/ca/tls/client-credentials.ts";
 import { LiveTlsMaterial, type TlsMaterial } from "../../../../src/ca/tls/tls-material.ts";
@@ -40,13 +45,21 @@ export function dispatcherAt(addr: string): DispatcherClient {
   return routingDispatcher({ root: ROOT, channels: new Map(), addr: () => addr, materials: MATERIALS });
 }
 
-/** A raw client of `addr` presenting `id`'s certificate (one of CALLERS). */
-export function rawClientAt(addr: string, id: NodeIdentity): Client {
+/** The client credentials of `id` (one of CALLERS). */
+export function callerCredentials(id: NodeIdentity): ClientSideCredentials {
   const m = MATERIALS.get(keyOf(id));
   if (!m) throw new Error(`no test certificate for ${keyOf(id)}: add it to CALLERS`);
-  const creds = tlsClientCredentials(id, new LiveTlsMaterial(m));
+  return tlsClientCredentials(id, new LiveTlsMaterial(m));
+}
+
+/** A raw client of `addr` presenting `id`'s certificate (one of CALLERS). */
+export function rawClientAt(addr: string, id: NodeIdentity): Client {
+  const creds = callerCredentials(id);
   return new Client(addr, creds.channelCredentials(), creds.channelOptions());
 }
+
+/** A manager's credentials: a certificate of the tests' root for manager `name`. */
+export const fakeManagerCredentials = (name: string) => managerCredentials(ROOT, managerIdentity(name));
 
 /** The metadata that makes a call of dispatcherAt's client go out as `id` (one of CALLERS). */
 export function identityMetadata(id: NodeIdentity): Metadata {
@@ -198,7 +211,7 @@ export interface ProxiedManager {
 }
 
 export async function startManager(name: string, profile: TimingProfile = quickRaftProfile): Promise<ProxiedManager> {
-  const creds = await managerCredentials(ROOT, managerIdentity(name));
+  const creds = await fakeManagerCredentials(name);
   const fake = new FakeManager(name, creds.server);
   const leader = new ManualLeader();
   const proxy = leaderProxy({
