@@ -1,4 +1,6 @@
-import { Client, credentials, Metadata, type ServiceError } from "@grpc/grpc-js";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { Client, Metadata, type ServiceError } from "@grpc/grpc-js";
 import type { NatsConnection } from "@nats-io/transport-node";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
@@ -6,6 +8,7 @@ import { subjects } from "../../src/bus/subjects.ts";
 import { freePort } from "../../src/net/free-port.ts";
 import { Code } from "../../src/rpc/status.ts";
 import { useSwarm } from "../support/swarm.ts";
+import { anonymousChannel } from "../support/tls-fixture.ts";
 
 const swarm = useSwarm(test);
 let nc: NatsConnection;
@@ -55,7 +58,10 @@ test("garbage events sent to the node's actors are refused and change nothing", 
 });
 
 test("bytes that are not protobuf on every Dispatcher call get InvalidArgument; the manager keeps serving", async () => {
-  const client = new Client(managerAddr, credentials.createInsecure());
+  // A TLS client pinned to the swarm's root, without a certificate: the bytes are refused before anyone is asked who sent them.
+  const root = readFileSync(join(swarm.dir, "m1", "swarm", "certificates", "swarm-root-ca.crt"));
+  const { creds, options } = anonymousChannel(root);
+  const client = new Client(managerAddr, creds, options);
   try {
     for (const method of ["Heartbeat", "UpdateTaskStatus"]) {
       const err = await new Promise<ServiceError | null>((resolve) => {

@@ -1,9 +1,9 @@
 import { Metadata } from "@grpc/grpc-js";
 import type { ClientSideCredentials, NodeIdentity } from "../../../src/ca/credentials.ts";
 import type { SigningRootCA } from "../../../src/ca/pki/signing-root-ca.ts";
-import { swarmkit } from "../../../src/rpc/proto.ts";
 import { tlsClientCredentials } from "../../../src/ca/tls/client-credentials.ts";
 import { LiveTlsMaterial, type TlsMaterial } from "../../../src/ca/tls/tls-material.ts";
+import { swarmkit } from "../../../src/rpc/proto.ts";
 import { anonymousCredentials, clientCredentialsFor } from "../../support/tls-fixture.ts";
 
 export type DispatcherClient = InstanceType<typeof swarmkit.Dispatcher>;
