@@ -18,7 +18,7 @@ function presentedCN(port: number, rootCA: Buffer): Promise<string> {
       () => {
         const cn = s.getPeerCertificate().subject.CN;
         s.destroy();
-        resolve(Array.isArray(cn) ? (cn[0] ?? "") : cn);
+        resolve((Array.isArray(cn) ? cn[0] : cn) ?? "");
       },
     );
     s.on("error", reject);
