@@ -32,7 +32,7 @@ test("after node rm, the node's dispatcher calls are refused: Permission denied 
   // The open session ends: the node is gone.
   assert.is((await s.ended).grpcText, "rpc error: code = NotFound desc = node not registered");
   assert.throws(() => c.manager.getNode(id), /not found/);
-  const denied = `rpc error: code = PermissionDenied desc = Permission denied: node ${id} was removed from swarm`;
+  const denied = `rpc error: code = PermissionDenied desc = Permission denied: unauthorized peer role: rpc error: code = PermissionDenied desc = Permission denied: node ${id} was removed from swarm`;
   // A new session, and a heartbeat on the old one, are refused at authentication.
   const again = openSession(c, client, md);
   assert.is((await again.ended).grpcText, denied);
