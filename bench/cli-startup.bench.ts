@@ -85,11 +85,12 @@ const daemon = spawnDaemon({
   name: "m1",
   stateDir: join(stateDir, "m1"),
   natsUrl: nats.url,
+  natsCreds: nats.credsForNode("m1"),
   listenAddr: `127.0.0.1:${await freePort()}`,
   logFile: join(stateDir, "m1.log"),
 });
 try {
-  const nc = await connectBus(nats.url, "swarmbus-cli-startup");
+  const nc = await connectBus(nats, "swarmbus-cli-startup");
   await until(() => callDaemon(nc, "m1", "info", {}, { timeoutMs: 2000 }), 60_000, "the daemon to answer info");
   await callDaemon(nc, "m1", "init", { listenAddr: daemon.options.listenAddr }, { timeoutMs: 60_000 });
   await nc.close();

@@ -124,7 +124,7 @@ async function startRaftCluster(nats: NatsServerHandle, dir: string): Promise<Ru
     }
   });
   const start = async (id: string, bootstrap: boolean) => {
-    const nc = await connectBus(nats.url, `bench-raft-${id}`);
+    const nc = await connectBus(nats, `bench-raft-${id}`);
     const transport = await natsTransport({
       nc,
       clusterId,

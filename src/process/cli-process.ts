@@ -7,23 +7,30 @@ export interface CliOutcome {
   stderr: string;
 }
 
+/** The bus a CLI process talks to: its URL and the credentials (.creds file) it connects with. */
+export interface CliBus {
+  url: string;
+  creds: string;
+}
+
 /**
- * Runs `swarmbus --nats URL [--node NODE] ARGS…` as a real process, as a user
- * would (scenario steps, end-to-end tests); the process is killed when
- * `signal` aborts (a step's timeout).
+ * Runs `swarmbus --nats URL --nats-creds FILE [--node NODE] ARGS…` as a real
+ * process, as a user would (scenario steps, end-to-end tests); the process is
+ * killed when `signal` aborts (a step's timeout).
  */
 export function runCli(
-  natsUrl: string,
+  bus: CliBus,
   node: string | undefined,
   args: string[],
   signal: AbortSignal = new AbortController().signal,
 ): Promise<CliOutcome> {
   const cli = cliCommand();
-  const argv = [...cli.args, "--nats", natsUrl, ...(node ? ["--node", node] : []), ...args];
+  const argv = [...cli.args, "--nats", bus.url, "--nats-creds", bus.creds, ...(node ? ["--node", node] : []), ...args];
   const env = { ...process.env };
   // The caller names the node and server itself; a developer's shell settings must not leak in.
   delete env.SWARMBUS_NODE;
   delete env.SWARMBUS_NATS;
+  delete env.SWARMBUS_NATS_CREDS;
   return new Promise((resolve, reject) => {
     if (signal.aborted) return reject(signal.reason);
     const child = spawn(cli.command, argv, { stdio: ["ignore", "pipe", "pipe"], env });

@@ -7,6 +7,8 @@ export interface DaemonProcessOptions {
   name: string;
   stateDir: string;
   natsUrl: string;
+  /** The daemon's NATS credentials (.creds file), passed as --nats-creds: the bus refuses anonymous clients. */
+  natsCreds: string;
   listenAddr?: string;
   advertiseAddr?: string;
   profile?: "fast" | "swarm";
@@ -40,6 +42,8 @@ export function spawnDaemon(opts: DaemonProcessOptions): DaemonProcess {
     opts.stateDir,
     "--nats",
     opts.natsUrl,
+    "--nats-creds",
+    opts.natsCreds,
     "--profile",
     opts.profile ?? "fast",
   ];

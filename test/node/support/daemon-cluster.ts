@@ -23,7 +23,7 @@ export class DaemonCluster {
 
   static async start(): Promise<DaemonCluster> {
     const nats = await startNatsServer();
-    const nc = await connectBus(nats.url, "test-cli");
+    const nc = await connectBus(nats, "test-cli");
     return new DaemonCluster(nats, nc);
   }
 
