@@ -12,7 +12,7 @@ export const CONNECT_TIMEOUT_MS = 5_000;
 export interface BusEndpoint {
   url: string;
   /** Without it the client is anonymous, which an authenticated server refuses. */
-  creds?: string;
+  creds?: string | undefined;
 }
 
 /**

@@ -1,6 +1,6 @@
+import { join } from "node:path";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { join } from "node:path";
 import { initBusTrust } from "../../src/bus/auth/trust-root.ts";
 import { connectBus } from "../../src/bus/connection.ts";
 import { callDaemon } from "../../src/bus/daemon-client.ts";
@@ -8,8 +8,8 @@ import { serveDaemonApi } from "../../src/bus/daemon-server.ts";
 import { startNatsServer } from "../../src/bus/nats-server.ts";
 import { isRpcError } from "../../src/rpc/status.ts";
 import { rejection } from "../support/caught.ts";
-import { tempDir } from "../support/temp-dir.ts";
 import { memoryLog } from "../support/memory-log.ts";
+import { tempDir } from "../support/temp-dir.ts";
 import { waitFor } from "../support/wait-for.ts";
 
 test("no server at the URL → Unavailable naming the URL and the reason", async () => {
