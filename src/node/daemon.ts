@@ -17,7 +17,7 @@ export interface DaemonOptions {
   stateDir: string;
   natsUrl: string;
   /** The daemon's NATS credentials (.creds); an authenticated server refuses a daemon without them. */
-  natsCreds?: string;
+  natsCreds: string | undefined;
   listenAddr?: string;
   advertiseAddr?: string;
   profile: TimingProfile;

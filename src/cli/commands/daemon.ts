@@ -35,7 +35,7 @@ export function daemonCommand() {
         name: opts.name,
         stateDir: opts.stateDir,
         natsUrl: nats,
-        ...(natsCreds ? { natsCreds } : {}),
+        natsCreds,
         ...(opts.listenAddr ? { listenAddr: opts.listenAddr } : {}),
         ...(opts.advertiseAddr ? { advertiseAddr: opts.advertiseAddr } : {}),
         profile: profile(opts.profile),

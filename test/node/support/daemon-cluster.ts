@@ -35,7 +35,16 @@ export class DaemonCluster {
 
   async daemon(name: string, stateDir?: string, profile: TimingProfile = profiles.fast): Promise<string> {
     const dir = stateDir ?? (await this.stateDir());
-    this.daemons.set(name, await runDaemon({ name, stateDir: dir, natsUrl: this.nats.url, profile }));
+    this.daemons.set(
+      name,
+      await runDaemon({
+        name,
+        stateDir: dir,
+        natsUrl: this.nats.url,
+        natsCreds: this.nats.credsForNode(name),
+        profile,
+      }),
+    );
     return dir;
   }
 
