@@ -1,6 +1,5 @@
 import { rmSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join, resolve } from "node:path";
 import type { NatsConnection } from "@nats-io/transport-node";
 import { defaultBusDir } from "../bus/auth/default-dir.ts";
 import { credsForNode } from "../bus/auth/node-credentials.ts";
@@ -11,12 +10,11 @@ import type { DaemonRequest, DaemonResults, DaemonVerb } from "../bus/daemon-con
 import { type NatsServerHandle, startNatsServer } from "../bus/nats-server.ts";
 import { type Dashboard, startDashboard } from "../inspect/dashboard/index.ts";
 import { type InspectorRelay, startInspectorRelay } from "../inspect/stately/relay.ts";
+import { repoRoot } from "../process/cli-command.ts";
 import { type DaemonProcess, spawnDaemon } from "../process/daemon-process.ts";
 import { isRpcError, rpcError } from "../rpc/status.ts";
 import { formatSwarmInfo } from "./format/info.ts";
 import { formatNodeLs, NodeRow } from "./format/node-ls.ts";
-
-const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 
 export interface UpOptions {
   workers: number;
@@ -53,7 +51,8 @@ export async function runUp(opts: UpOptions): Promise<void> {
   let nc = await tryConnect(opts.natsUrl, creds);
   if (!nc) {
     say(`starting nats-server -c nats.conf`);
-    server = await startNatsServer({ config: join(root, "nats.conf"), trustDir: busDir });
+    // The checkout's nats.conf (not the build's copy): its include names .state/bus beside it.
+    server = await startNatsServer({ config: join(repoRoot, "nats.conf"), trustDir: busDir });
     nc = await connectBus(server, "swarmbus-up");
   } else {
     say(`using the NATS server already at ${opts.natsUrl}`);
