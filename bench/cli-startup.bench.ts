@@ -21,7 +21,7 @@ import { parseArgs } from "node:util";
 import { connectBus } from "../src/bus/connection.ts";
 import { callDaemon } from "../src/bus/daemon-client.ts";
 import { startNatsServer } from "../src/bus/nats-server.ts";
-import { cliCommand, repoRoot } from "../src/process/cli-command.ts";
+import { busArgs, cliCommand, repoRoot } from "../src/process/cli-command.ts";
 import { spawnDaemon } from "../src/process/daemon-process.ts";
 import { percentile } from "./percentile.ts";
 import { freePort, until } from "./support/wait.ts";
@@ -95,7 +95,7 @@ try {
   await callDaemon(nc, "m1", "init", { listenAddr: daemon.options.listenAddr }, { timeoutMs: 60_000 });
   await nc.close();
 
-  const commands = [["--version"], ["--nats", nats.url, "--node", "m1", "info"]];
+  const commands = [["--version"], [...busArgs(nats), "--node", "m1", "info"]];
   const samples = new Map<string, number[]>();
   const loadBefore = load();
   console.log(`before: ${values.before ? beforeBin : "SWARMBUS_TSX=1 (these sources through tsx)"}`);

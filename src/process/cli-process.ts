@@ -1,16 +1,10 @@
 import { spawn } from "node:child_process";
-import { cliCommand } from "./cli-command.ts";
+import { busArgs, type CliBus, cliCommand } from "./cli-command.ts";
 
 export interface CliOutcome {
   code: number | string;
   stdout: string;
   stderr: string;
-}
-
-/** The bus a CLI process talks to: its URL and the credentials (.creds file) it connects with. */
-export interface CliBus {
-  url: string;
-  creds: string;
 }
 
 /**
@@ -25,7 +19,7 @@ export function runCli(
   signal: AbortSignal = new AbortController().signal,
 ): Promise<CliOutcome> {
   const cli = cliCommand();
-  const argv = [...cli.args, "--nats", bus.url, "--nats-creds", bus.creds, ...(node ? ["--node", node] : []), ...args];
+  const argv = [...cli.args, ...busArgs(bus), ...(node ? ["--node", node] : []), ...args];
   const env = { ...process.env };
   // The caller names the node and server itself; a developer's shell settings must not leak in.
   delete env.SWARMBUS_NODE;

@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { createWriteStream, mkdirSync } from "node:fs";
 import { dirname } from "node:path";
-import { cliCommand, repoRoot } from "./cli-command.ts";
+import { busArgs, cliCommand, repoRoot } from "./cli-command.ts";
 
 export interface DaemonProcessOptions {
   name: string;
@@ -40,10 +40,7 @@ export function spawnDaemon(opts: DaemonProcessOptions): DaemonProcess {
     opts.name,
     "--state-dir",
     opts.stateDir,
-    "--nats",
-    opts.natsUrl,
-    "--nats-creds",
-    opts.natsCreds,
+    ...busArgs({ url: opts.natsUrl, creds: opts.natsCreds }),
     "--profile",
     opts.profile ?? "fast",
   ];
