@@ -40,6 +40,15 @@ test("a garbage or truncated key, a garbage certificate, another node's key: eac
   assert.is(reason(cert, other.key), "tls: private key does not match public key");
 });
 
+test("the certificate and the key swapped: Go's hints", async () => {
+  const { cert, key } = await pair();
+  assert.is(
+    reason(key, cert),
+    "tls: failed to find certificate PEM data in certificate input, but did find a private key; PEM inputs may have been switched",
+  );
+  assert.is(reason(cert, cert), "tls: found a certificate rather than a key in the PEM for the private key");
+});
+
 test("an encrypted key (an autolocked manager's) is left to the unlock", async () => {
   const { cert } = await pair();
   checkNodeKeyPair(

@@ -12,9 +12,16 @@ export function checkNodeKeyPair(certPem: Buffer, keyPem: Buffer): void {
   const key = pemBlocks(keyPem)[0];
   if (!key) throw new Error("invalid PEM-encoded private key");
   if (isEncrypted(key)) return;
-  const certDer = pemBlocks(certPem).find((b) => b.type === "CERTIFICATE");
-  if (!certDer) throw new Error("tls: failed to find any PEM data in certificate input");
-  if (!key.type.endsWith("PRIVATE KEY")) throw new Error("tls: failed to find any PEM data in key input");
+  const certBlocks = pemBlocks(certPem);
+  const certDer = certBlocks.find((b) => b.type === "CERTIFICATE");
+  if (!certDer) throw new Error(noCertificateReason(certBlocks.map((b) => b.type)));
+  if (key.type === "CERTIFICATE")
+    throw new Error("tls: found a certificate rather than a key in the PEM for the private key");
+  if (!key.type.endsWith("PRIVATE KEY")) {
+    throw new Error(
+      `tls: failed to find PEM block with type ending in "PRIVATE KEY" in key input after skipping PEM blocks of the following types: [${key.type}]`,
+    );
+  }
   let certSpki: Buffer;
   try {
     certSpki = Buffer.from(new x509.X509Certificate(certDer.rawData).publicKey.rawData);
@@ -30,6 +37,15 @@ export function checkNodeKeyPair(certPem: Buffer, keyPem: Buffer): void {
     throw new Error("tls: failed to parse private key");
   }
   if (!keySpki.equals(certSpki)) throw new Error("tls: private key does not match public key");
+}
+
+/** Go's X509KeyPair when the certificate input holds no CERTIFICATE block. */
+function noCertificateReason(skipped: string[]): string {
+  if (skipped.length === 0) return "tls: failed to find any PEM data in certificate input";
+  if (skipped.length === 1 && skipped[0]?.endsWith("PRIVATE KEY")) {
+    return "tls: failed to find certificate PEM data in certificate input, but did find a private key; PEM inputs may have been switched";
+  }
+  return `tls: failed to find "CERTIFICATE" PEM block in certificate input after skipping PEM blocks of the following types: [${skipped.join(" ")}]`;
 }
 
 interface PemBlock {
