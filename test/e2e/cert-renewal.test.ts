@@ -59,8 +59,9 @@ test("the worker renews its certificate inside 50–80 % of its validity: new se
   assert.ok(readFileSync(join(certDir("w1"), "swarm-node.key")).equals(key), "swarm-node.key untouched");
   assert.is(renewed.notAfter.getTime() - renewed.notBefore.getTime(), 3 * H, "the cluster's expiry again");
   // When it was renewed, in certificate time: the CA signed the new one (NotBefore + 1 h) that
-  // long after the first, times the divisor. Certificate times count whole seconds (± 1 s), and
-  // the renewal's round trip to the CA comes on top (allowed up to 2 s).
+  // long after the first, times the divisor. Certificate times count whole seconds (± 1 s); only
+  // late is possible beyond that: the join's end until the renewer starts and the renewal's round
+  // trip to the CA come on top, uncompressed (allowed up to 2 s together).
   const divisor = profiles.fast.certRenewalWaitDivisor;
   const at = H + (renewed.notBefore.getTime() - first.notBefore.getTime()) * divisor;
   const lower = 0.5 * validity - 1000 * divisor;
