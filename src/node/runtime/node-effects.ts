@@ -17,6 +17,7 @@ import type { RoleChanges } from "./role-changes.ts";
 import type { RunEpoch } from "./run-epoch.ts";
 import type { NodeStart } from "./start-node.ts";
 import type { StartOutcome } from "./start-outcome.ts";
+import type { TlsRenewer } from "./tls-renewer.ts";
 
 /** The units that perform the node machine's effects. */
 export interface NodeUnits {
@@ -25,6 +26,8 @@ export interface NodeUnits {
   readonly manager: ManagerSupervisor;
   readonly agent: AgentRunner;
   readonly roles: RoleChanges;
+  /** Renews the node certificate in its window for as long as a run lasts. */
+  readonly renewer: TlsRenewer;
   readonly leave: Leave;
   readonly outcome: StartOutcome;
   readonly epoch: RunEpoch;
@@ -43,7 +46,10 @@ export function nodeWithEffects(u: NodeUnits) {
         u.epoch.next();
         u.roles.reset();
         try {
-          return { role: await u.start.run(input.mode, signal) };
+          const role = await u.start.run(input.mode, signal);
+          // SK node.run starts the TLSRenewer once the security config is loaded.
+          u.renewer.start();
+          return { role };
         } catch (e) {
           u.outcome.failedWith(e);
           throw e;

@@ -76,7 +76,7 @@ export class NodeRuntime {
       send,
       onSessionMessage: (msg) => roles.observe(msg),
     });
-    this.stopRun = runStopper(this.epoch, this.agent, this.manager);
+    this.stopRun = runStopper(this.epoch, this.agent, this.manager, renewer);
     this.leaving = new Leave(this.state, this.stopRun, send);
     this.clusterState = createActor(clusterStateMachine);
     const machine = nodeWithEffects({
@@ -85,6 +85,7 @@ export class NodeRuntime {
       manager: this.manager,
       agent: this.agent,
       roles,
+      renewer,
       leave: this.leaving,
       outcome: this.outcome,
       epoch: this.epoch,

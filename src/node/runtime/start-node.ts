@@ -1,10 +1,11 @@
 import type { NodeRole, StartMode } from "../../../machines/node.machine.ts";
 import type { NodeIdentity } from "../../ca/credentials.ts";
+import { checkNodeKeyPair } from "../../ca/pki/node-key-pair.ts";
 import { verifyNodeCertificate } from "../../ca/pki/verify-node-certificate.ts";
 import type { TimingProfile } from "../../config/profile.ts";
 import { errNodeStartCancelled, errNoNodeCertificate } from "../errors.ts";
 import { tightenSecretModes } from "../secret-modes.ts";
-import { ensureWorkerDir, readNodeIdentity, removeLegacyRoleFile } from "../state-dir.ts";
+import { ensureWorkerDir, readNodeIdentity, readNodeKey, removeLegacyRoleFile } from "../state-dir.ts";
 import { bootstrapIdentity } from "./init.ts";
 import { type JoinParams, joinIdentity } from "./join.ts";
 import type { ManagerSupervisor } from "./manager-supervisor.ts";
@@ -43,7 +44,8 @@ export class NodeStart {
   private async identity(mode: StartMode, signal: AbortSignal): Promise<NodeIdentity> {
     const tightened = await tightenSecretModes(this.state.swarmDir);
     if (tightened.length > 0) this.state.log.warn({ tightened }, "state dir: secret files were readable by others");
-    const existing = await readNodeIdentity(this.state.swarmDir, verifiedIdentity);
+    const swarmDir = this.state.swarmDir;
+    const existing = await readNodeIdentity(swarmDir, (cert, rootCA) => verifiedIdentity(swarmDir, cert, rootCA));
     if (mode === "init") {
       const { identity, ca } = await bootstrapIdentity(this.state);
       this.manager.bootstrapNext(ca);
@@ -59,7 +61,23 @@ export class NodeStart {
   }
 }
 
-/** SK LoadSecurityConfig: the node certificate, verified against the root CA kept beside it. */
-async function verifiedIdentity(certificate: Buffer, rootCA: Buffer): Promise<NodeIdentity> {
+/**
+ * SK LoadSecurityConfig: the key and the certificate read as a pair (KeyReadWriter.Read),
+ * then the certificate verified against the root CA kept beside it. A failure stops
+ * the node in error and leaves every file as it is.
+ */
+async function verifiedIdentity(swarmDir: string, certificate: Buffer, rootCA: Buffer): Promise<NodeIdentity> {
+  checkNodeKeyPair(certificate, await readKeyFile(swarmDir));
   return (await verifyNodeCertificate(rootCA, certificate)).identity;
+}
+
+/** swarm-node.key; a read failure in Go's words ("open <file>: no such file or directory"). */
+async function readKeyFile(swarmDir: string): Promise<Buffer> {
+  try {
+    return await readNodeKey(swarmDir);
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    if (err.code === "ENOENT") throw new Error(`open ${err.path}: no such file or directory`);
+    throw e;
+  }
 }
