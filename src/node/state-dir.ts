@@ -2,8 +2,8 @@ import { mkdir, readdir, readFile, rm } from "node:fs/promises";
 import { join } from "node:path";
 import type { NodeIdentity } from "../ca/credentials.ts";
 import { InvalidKekError } from "../manager/deks/key-encryption.ts";
-import { setKek } from "../manager/deks/node-kek.ts";
-import { readNodeKeyFile, unlockNodeKey, writeNodeKeyFile } from "../manager/deks/node-key-file.ts";
+import { kekOf, setKek } from "../manager/deks/node-kek.ts";
+import { readNodeKeyFile, rotateNodeKek, unlockNodeKey, writeNodeKeyFile } from "../manager/deks/node-key-file.ts";
 import { writeFileAtomic } from "./atomic-write.ts";
 import { errInvalidStateFile, errLoadingTLSCertificate, errSwarmLocked } from "./errors.ts";
 
@@ -104,6 +104,11 @@ export async function unlockNodeKeyFile(swarmDir: string, kek: Buffer | null): P
 /** `swarm init --autolock` (SK node.go: a new KEK for a new cluster): the node key is written under `kek` (null: in clear). */
 export function useNewKek(swarmDir: string, kek: Buffer | null): void {
   setKek(swarmDir, kek);
+}
+
+/** A worker never locks: a demoted manager's key (and what is left of its headers) is written in clear again. */
+export async function dropNodeKek(swarmDir: string): Promise<void> {
+  if (kekOf(swarmDir)) await rotateNodeKek(swarmDir, null, 0);
 }
 
 async function lockedOnInvalidKek<T>(p: Promise<T>): Promise<T> {
