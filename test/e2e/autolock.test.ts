@@ -1,3 +1,4 @@
+import { createPrivateKey } from "node:crypto";
 import { readdirSync, readFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { test } from "uvu";
@@ -51,6 +52,16 @@ async function unlock(name: string, key: string): Promise<void> {
   });
 }
 
+/** The key file opens with the unlock key `key` as its passphrase (what `openssl pkey -passin` would do). */
+function opensWith(file: string, key: string): boolean {
+  try {
+    createPrivateKey({ key: readFileSync(file), passphrase: Buffer.from(key.replace("SWMKEY-1-", ""), "base64") });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 function assertNoSecretsOnDisk(stateDir: string, keys: string[]): void {
   for (const f of filesUnder(stateDir)) {
     const bytes = readFileSync(f);
@@ -91,7 +102,9 @@ test("an autolocked manager restarts locked, refuses a wrong key, and the right 
   assert.is(update.code, 0, update.stderr);
 
   await restart("m1");
-  assert.is(await localState("m1"), "locked");
+  const locked = (await swarm.json<SwarmInfo>("m1", "info", "--format", "{{json .}}")).Swarm;
+  assert.is(locked.LocalNodeState, "locked");
+  assert.is(locked.Error, LOCKED);
   const info = await swarm.cli("m1", "info");
   assert.match(info.stdout, "Swarm: locked");
   const ls = await swarm.cli("m1", "node", "ls");
@@ -108,6 +121,8 @@ test("an autolocked manager restarts locked, refuses a wrong key, and the right 
   assert.is(wrong.code, 1);
   assert.is(wrong.stderr.trim(), "Error response from daemon: swarm could not be unlocked: invalid key provided");
   assert.is(await localState("m1"), "locked");
+  const garbage = await swarm.cliWithInput("m1", "not-a-key\n", "swarm", "unlock");
+  assert.is(garbage.stderr.trim(), "Error response from daemon: invalid key string");
 
   await unlock("m1", key);
   assert.is(await localState("m1"), "active");
@@ -122,8 +137,7 @@ test("an autolocked manager restarts locked, refuses a wrong key, and the right 
   assert.is.not(newKey, key);
   // The manager seals its key again under the new unlock key once it sees the cluster change.
   const keyFile = join(swarm.dir, "m1", "swarm", "certificates", "swarm-node.key");
-  const before = readFileSync(keyFile);
-  await waitFor(() => !readFileSync(keyFile).equals(before), { timeoutMs: 10_000, what: "the key re-encrypted" });
+  await waitFor(() => opensWith(keyFile, newKey), { timeoutMs: 10_000, what: "the key re-encrypted" });
 
   await restart("m1");
   assert.is(await localState("m1"), "locked");

@@ -20,11 +20,11 @@ export function humanReadableKey(key: Buffer): string {
 
 const RAW_STD_BASE64 = /^[A-Za-z0-9+/]*$/;
 
-/** The key's bytes; SK's "invalid key string" (InvalidArgument, as moby's InvalidParameter) otherwise. */
+/** The key's bytes; SK's "invalid key string" (InvalidArgument, plain: moby answers it as InvalidParameter) otherwise. */
 export function parseHumanReadableKey(text: string): Buffer {
   const body = text.startsWith(PREFIX) ? text.slice(PREFIX.length) : null;
   // Go's RawStdEncoding: no padding, and a length that leaves 1 character over is corrupt.
   if (body === null || !RAW_STD_BASE64.test(body) || body.length % 4 === 1)
-    throw rpcError("InvalidArgument", "invalid key string");
+    throw rpcError("InvalidArgument", "invalid key string", { plain: true });
   return Buffer.from(body, "base64");
 }
