@@ -25,7 +25,7 @@ const clusterId = newId();
 
 test.before(async () => {
   nats = await startNatsServer();
-  nc = await connectBus(nats.url, "raft-join-test");
+  nc = await connectBus(nats, "raft-join-test");
   dir = mkdtempSync(join(tmpdir(), "swarmbus-join-"));
   m = await startManagerInternals({
     nodeId: newId(),

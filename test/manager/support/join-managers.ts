@@ -43,7 +43,7 @@ export class JoinManagers {
   }
 
   private async start(name: string, nodeId: string, bootstrap: boolean): Promise<ManagerInternals> {
-    const nc = await connectBus(this.nats.url, `${name}-${this.clusterId}`);
+    const nc = await connectBus(this.nats, `${name}-${this.clusterId}`);
     this.conns.push(nc);
     const m = await startManagerInternals({
       nodeId,
@@ -78,7 +78,7 @@ export class JoinManagers {
 
   /** A client of the control bus, as a daemon's. */
   async control(): Promise<ControlClient> {
-    const nc = await connectBus(this.nats.url, `client-${this.clusterId}`);
+    const nc = await connectBus(this.nats, `client-${this.clusterId}`);
     this.conns.push(nc);
     return controlClient(nc, this.clusterId, { timeoutMs: 3_000 });
   }
