@@ -10,13 +10,15 @@ export interface CliOutcome {
 /**
  * Runs `swarmbus --nats URL --nats-creds FILE [--node NODE] ARGS…` as a real
  * process, as a user would (scenario steps, end-to-end tests); the process is
- * killed when `signal` aborts (a step's timeout).
+ * killed when `signal` aborts (a step's timeout). `input`, when given, is its
+ * stdin (`swarm unlock` reads the key there); else stdin is closed.
  */
 export function runCli(
   bus: CliBus,
   node: string | undefined,
   args: string[],
   signal: AbortSignal = new AbortController().signal,
+  input?: string,
 ): Promise<CliOutcome> {
   const cli = cliCommand();
   const argv = [...cli.args, ...busArgs(bus), ...(node ? ["--node", node] : []), ...args];
@@ -27,7 +29,8 @@ export function runCli(
   delete env.SWARMBUS_NATS_CREDS;
   return new Promise((resolve, reject) => {
     if (signal.aborted) return reject(signal.reason);
-    const child = spawn(cli.command, argv, { stdio: ["ignore", "pipe", "pipe"], env });
+    const child = spawn(cli.command, argv, { stdio: ["pipe", "pipe", "pipe"], env });
+    child.stdin.end(input ?? "");
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (d) => {

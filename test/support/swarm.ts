@@ -89,6 +89,12 @@ export class TestSwarm {
     return { ...r, code: typeof r.code === "number" ? r.code : -1 };
   }
 
+  /** Runs `swarmbus --node NODE ARGS…` with `input` on its stdin (a key typed into a pipe). */
+  async cliWithInput(node: string, input: string, ...args: string[]): Promise<CliResult> {
+    const r = await runCli(this.nats, node, args, undefined, input);
+    return { ...r, code: typeof r.code === "number" ? r.code : -1 };
+  }
+
   /**
    * Runs an idempotent write (`node update …`) that must succeed, again while it
    * fails only because leadership changed under it — what a Docker user does

@@ -2,6 +2,7 @@ import { type Command, InvalidArgumentError } from "@commander-js/extra-typings"
 import type { DaemonRequest } from "../../bus/daemon-contract.ts";
 import { globals, withDaemon } from "../context.ts";
 import { parseGoDuration } from "../go-duration.ts";
+import { fetchUnlockKey, unlockCommandText } from "./swarm-lock.ts";
 
 /** A pflag-style option value: Go's parse error as commander's reason. */
 function goValue<T>(parse: (s: string) => T) {
@@ -17,6 +18,13 @@ function goValue<T>(parse: (s: string) => T) {
 function parseInt64(s: string): number {
   if (!/^[-+]?\d+$/.test(s)) throw new Error(`strconv.ParseInt: parsing ${JSON.stringify(s)}: invalid syntax`);
   return Number(s);
+}
+
+/** Go's strconv.ParseBool, as pflag reads `--autolock=VALUE`. */
+function parseBool(s: string): boolean {
+  if (["1", "t", "T", "TRUE", "true", "True"].includes(s)) return true;
+  if (["0", "f", "F", "FALSE", "false", "False"].includes(s)) return false;
+  throw new Error(`strconv.ParseBool: parsing ${JSON.stringify(s)}: invalid syntax`);
 }
 
 function parseUint64(s: string): number {
@@ -46,6 +54,11 @@ export function addSwarmUpdate(swarm: Command) {
     .option("--task-history-limit <int>", "task history retention limit", goValue(parseInt64))
     .option("--snapshot-interval <uint>", "number of log entries between Raft snapshots", goValue(parseUint64))
     .option("--max-snapshots <uint>", "number of additional Raft snapshots to retain", goValue(parseUint64))
+    .option(
+      "--autolock [bool]",
+      "change manager autolocking setting (true|false)",
+      goValue((s) => parseBool(s)),
+    )
     .action(async (opts, cmd) => {
       const req: DaemonRequest<"swarm.update"> = {
         ...(opts.certExpiry !== undefined ? { certExpiryMs: opts.certExpiry } : {}),
@@ -53,13 +66,21 @@ export function addSwarmUpdate(swarm: Command) {
         ...(opts.taskHistoryLimit !== undefined ? { taskHistoryLimit: opts.taskHistoryLimit } : {}),
         ...(opts.snapshotInterval !== undefined ? { snapshotInterval: opts.snapshotInterval } : {}),
         ...(opts.maxSnapshots !== undefined ? { maxSnapshots: opts.maxSnapshots } : {}),
+        // A bare --autolock is true, as a Go bool flag.
+        ...(opts.autolock !== undefined ? { autoLock: opts.autolock !== false } : {}),
       };
       if (Object.keys(req).length === 0) {
         cmd.outputHelp();
         return;
       }
-      await withDaemon(globals(cmd), (call) => call("swarm.update", req));
-      process.stdout.write("Swarm updated.\n");
+      await withDaemon(globals(cmd), async (call) => {
+        const before = req.autoLock ? (await call("swarm.inspect", {})).cluster : null;
+        await call("swarm.update", req);
+        process.stdout.write("Swarm updated.\n");
+        // docker prints the key when this update turned autolock on.
+        if (before && !before.Spec.EncryptionConfig.AutoLockManagers)
+          process.stdout.write(unlockCommandText(await fetchUnlockKey(call)));
+      });
     });
 }
 

@@ -8,6 +8,7 @@ import {
   type StopManagerInput,
 } from "../../../machines/node.machine.ts";
 import { errManagerStopped } from "../errors.ts";
+import { dropNodeKek } from "../state-dir.ts";
 import type { AgentRunner } from "./agent-runner.ts";
 import type { clusterStateMirror } from "./cluster-state-mirror.ts";
 import type { Leave } from "./leave.ts";
@@ -65,7 +66,10 @@ export function nodeWithEffects(u: NodeUnits) {
           throw e;
         }
       }),
-      stopManager: fromPromise<void, StopManagerInput>(({ input }) => u.manager.stop(input.clearData)),
+      stopManager: fromPromise<void, StopManagerInput>(async ({ input }) => {
+        await u.manager.stop(input.clearData);
+        if (input.clearData) await dropNodeKek(u.state.swarmDir);
+      }),
       stopNode: fromPromise<void, void>(() => u.stopRun()),
       leaveSwarm: fromPromise<void, void>(() => u.leave.leaveSwarm()),
     },
