@@ -32,15 +32,9 @@ function parseUint64(s: string): number {
   return Number(s);
 }
 
-/**
- * `swarm update` (CLI: cli/command/swarm/update.go, opts.go): only the flags
- * given change the cluster's spec; no flag at all prints the help. Docker
- * prints "Swarm updated."
- */
-export function addSwarmUpdate(swarm: Command) {
-  swarm
-    .command("update")
-    .description("Update the swarm")
+/** The spec flags `swarm init` and `swarm update` share (CLI: cli/command/swarm/opts.go addSwarmFlags). */
+function withSpecFlags<C extends Command>(cmd: C) {
+  return cmd
     .option(
       "--cert-expiry <duration>",
       "validity period for node certificates (ns|us|ms|s|m|h)",
@@ -53,7 +47,50 @@ export function addSwarmUpdate(swarm: Command) {
     )
     .option("--task-history-limit <int>", "task history retention limit", goValue(parseInt64))
     .option("--snapshot-interval <uint>", "number of log entries between Raft snapshots", goValue(parseUint64))
-    .option("--max-snapshots <uint>", "number of additional Raft snapshots to retain", goValue(parseUint64))
+    .option("--max-snapshots <uint>", "number of additional Raft snapshots to retain", goValue(parseUint64));
+}
+
+interface SpecFlags {
+  certExpiry?: number;
+  dispatcherHeartbeat?: number;
+  taskHistoryLimit?: number;
+  snapshotInterval?: number;
+  maxSnapshots?: number;
+}
+
+/** Only the flags given: the rest of the spec stays as it is. */
+function specChange(opts: SpecFlags): DaemonRequest<"swarm.update"> {
+  return {
+    ...(opts.certExpiry !== undefined ? { certExpiryMs: opts.certExpiry } : {}),
+    ...(opts.dispatcherHeartbeat !== undefined ? { dispatcherHeartbeatMs: opts.dispatcherHeartbeat } : {}),
+    ...(opts.taskHistoryLimit !== undefined ? { taskHistoryLimit: opts.taskHistoryLimit } : {}),
+    ...(opts.snapshotInterval !== undefined ? { snapshotInterval: opts.snapshotInterval } : {}),
+    ...(opts.maxSnapshots !== undefined ? { maxSnapshots: opts.maxSnapshots } : {}),
+  };
+}
+
+/**
+ * `swarm init`'s spec flags: docker sends them in the init request's spec; here
+ * the new swarm's first update applies them, before init answers. The first
+ * manager's own certificate keeps the default expiry, as SwarmKit's bootstrap
+ * issues it before the cluster's spec exists; later certificates follow the flag.
+ */
+export function addInitSpecFlags<C extends Command>(init: C) {
+  return withSpecFlags(init);
+}
+
+export function initSpecChange(opts: SpecFlags): DaemonRequest<"swarm.update"> | null {
+  const req = specChange(opts);
+  return Object.keys(req).length === 0 ? null : req;
+}
+
+/**
+ * `swarm update` (CLI: cli/command/swarm/update.go, opts.go): only the flags
+ * given change the cluster's spec; no flag at all prints the help. Docker
+ * prints "Swarm updated."
+ */
+export function addSwarmUpdate(swarm: Command) {
+  withSpecFlags(swarm.command("update").description("Update the swarm"))
     .option(
       "--autolock [bool]",
       "change manager autolocking setting (true|false)",
@@ -61,11 +98,7 @@ export function addSwarmUpdate(swarm: Command) {
     )
     .action(async (opts, cmd) => {
       const req: DaemonRequest<"swarm.update"> = {
-        ...(opts.certExpiry !== undefined ? { certExpiryMs: opts.certExpiry } : {}),
-        ...(opts.dispatcherHeartbeat !== undefined ? { dispatcherHeartbeatMs: opts.dispatcherHeartbeat } : {}),
-        ...(opts.taskHistoryLimit !== undefined ? { taskHistoryLimit: opts.taskHistoryLimit } : {}),
-        ...(opts.snapshotInterval !== undefined ? { snapshotInterval: opts.snapshotInterval } : {}),
-        ...(opts.maxSnapshots !== undefined ? { maxSnapshots: opts.maxSnapshots } : {}),
+        ...specChange(opts),
         // A bare --autolock is true, as a Go bool flag.
         ...(opts.autolock !== undefined ? { autoLock: opts.autolock !== false } : {}),
       };

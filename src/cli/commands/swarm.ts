@@ -1,7 +1,7 @@
 import { Command } from "@commander-js/extra-typings";
 import { globals, withDaemon } from "../context.ts";
 import { addSwarmUnlock, addSwarmUnlockKey, fetchUnlockKey, unlockCommandText } from "./swarm-lock.ts";
-import { addSwarmCa, addSwarmUpdate } from "./swarm-settings.ts";
+import { addInitSpecFlags, addSwarmCa, addSwarmUpdate, initSpecChange } from "./swarm-settings.ts";
 
 const joinCommandText = (token: string, addr: string) => `    swarmbus swarm join --token ${token} ${addr}`;
 
@@ -14,9 +14,7 @@ export function swarmCommand() {
     "Manage the swarm (init, join, leave, join-token, update, ca, unlock, unlock-key)",
   );
 
-  swarm
-    .command("init")
-    .description("Initialize a swarm")
+  addInitSpecFlags(swarm.command("init").description("Initialize a swarm"))
     .option("--listen-addr <addr>", "listen address (HOST:PORT)")
     .option("--advertise-addr <addr>", "advertised address (HOST:PORT)")
     .option("--force-new-cluster", "force create a new cluster from current state")
@@ -30,6 +28,8 @@ export function swarmCommand() {
           ...(opts.forceNewCluster ? { forceNewCluster: true } : {}),
           ...(opts.autolock ? { autoLock: true } : {}),
         });
+        const spec = initSpecChange(opts);
+        if (spec) await call("swarm.update", spec);
         process.stdout.write(
           `Swarm initialized: current node (${r.nodeId}) is now a manager.\n\n` +
             `${joinTokenText("worker", r.workerToken, r.advertiseAddr)}\n` +
