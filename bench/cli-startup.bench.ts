@@ -21,7 +21,7 @@ import { parseArgs } from "node:util";
 import { connectBus } from "../src/bus/connection.ts";
 import { callDaemon } from "../src/bus/daemon-client.ts";
 import { startNatsServer } from "../src/bus/nats-server.ts";
-import { cliCommand, repoRoot } from "../src/process/cli-command.ts";
+import { busArgs, cliCommand, repoRoot } from "../src/process/cli-command.ts";
 import { spawnDaemon } from "../src/process/daemon-process.ts";
 import { percentile } from "./percentile.ts";
 import { freePort, until } from "./support/wait.ts";
@@ -85,16 +85,17 @@ const daemon = spawnDaemon({
   name: "m1",
   stateDir: join(stateDir, "m1"),
   natsUrl: nats.url,
+  natsCreds: nats.credsForNode("m1"),
   listenAddr: `127.0.0.1:${await freePort()}`,
   logFile: join(stateDir, "m1.log"),
 });
 try {
-  const nc = await connectBus(nats.url, "swarmbus-cli-startup");
+  const nc = await connectBus(nats, "swarmbus-cli-startup");
   await until(() => callDaemon(nc, "m1", "info", {}, { timeoutMs: 2000 }), 60_000, "the daemon to answer info");
   await callDaemon(nc, "m1", "init", { listenAddr: daemon.options.listenAddr }, { timeoutMs: 60_000 });
   await nc.close();
 
-  const commands = [["--version"], ["--nats", nats.url, "--node", "m1", "info"]];
+  const commands = [["--version"], [...busArgs(nats), "--node", "m1", "info"]];
   const samples = new Map<string, number[]>();
   const loadBefore = load();
   console.log(`before: ${values.before ? beforeBin : "SWARMBUS_TSX=1 (these sources through tsx)"}`);

@@ -119,7 +119,7 @@ async function runOne(n: number, args: BenchArgs): Promise<RunResult> {
   try {
     const nats: NatsServerHandle = await startNatsServer();
     cleanup.add("nats-server", () => nats.stop());
-    const nc = await connectBus(nats.url, "swarmbus-bench");
+    const nc = await connectBus(nats, "swarmbus-bench");
     cleanup.add("NATS connection", () => nc.close());
 
     const port = await freePort();
@@ -128,6 +128,7 @@ async function runOne(n: number, args: BenchArgs): Promise<RunResult> {
       name: MANAGER,
       stateDir: join(stateDir, MANAGER),
       natsUrl: nats.url,
+      natsCreds: nats.credsForNode(MANAGER),
       listenAddr,
       profile: args.profile,
       logFile: join(stateDir, `${MANAGER}.log`),

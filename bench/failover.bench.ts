@@ -205,7 +205,7 @@ async function runOne(profileName: ProfileName, run: number, args: FailoverArgs)
     const setupStart = performance.now();
     const nats = await startNatsServer();
     cleanup.add("nats-server", () => nats.stop());
-    const nc: NatsConnection = await connectBus(nats.url, "swarmbus-failover-bench");
+    const nc: NatsConnection = await connectBus(nats, "swarmbus-failover-bench");
     cleanup.add("NATS connection", () => nc.close());
 
     // Every raft actor transition from the start, so the leader is known before the kill.
@@ -238,6 +238,7 @@ async function runOne(profileName: ProfileName, run: number, args: FailoverArgs)
         name,
         stateDir: join(stateDir, name),
         natsUrl: nats.url,
+        natsCreds: nats.credsForNode(name),
         listenAddr: addr,
         profile: profileName,
         logFile: join(stateDir, `${name}.log`),

@@ -103,7 +103,7 @@ async function main(): Promise<void> {
     const nats: NatsServerHandle = await startNatsServer(maxPayload === undefined ? {} : { maxPayload });
     closers.push(() => nats.stop());
     const conn = async (name: string) => {
-      const nc = await connectBus(nats.url, name);
+      const nc = await connectBus(nats, name);
       closers.push(() => nc.close());
       return nc;
     };

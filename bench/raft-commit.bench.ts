@@ -5,7 +5,7 @@
 //
 //   node --import tsx bench/raft-commit.bench.ts [--etcd | --etcd-only] [--etcd-client grpc|http]
 //        [--proposers 1,64] [--duration 10] [--rounds 1] [--warmup 1] [--value-size 128] [--profile fast|swarm]
-//        [--state-root DIR] [--keep]
+//        [--state-root DIR] [--keep] [--clear | --vs-clear]
 //
 // Latency: swarmbus, propose() → resolved (applied on the leader after a quorum fsync'd it);
 // etcd, POST /v3/kv/put on the leader → HTTP 200 (committed and applied on the leader).
@@ -28,7 +28,7 @@ import { cpuSeconds } from "./proc-stats.ts";
 
 const USAGE = `usage: node --import tsx bench/raft-commit.bench.ts [--etcd | --etcd-only] [--etcd-client grpc|http]
        [--proposers 1,64] [--duration 10] [--rounds 1] [--warmup 1] [--value-size 128] [--profile fast|swarm]
-       [--state-root DIR] [--keep] [--clear]`;
+       [--state-root DIR] [--keep] [--clear | --vs-clear]`;
 
 const { values: flags } = parseArgs({
   options: {
@@ -45,6 +45,8 @@ const { values: flags } = parseArgs({
     keep: { type: "boolean", default: false },
     // The WAL and snapshots in clear, as before swarmbus sealed them with a DEK (a manager always does).
     clear: { type: "boolean", default: false },
+    // Both: swarmbus sealed and in clear, one after the other in each round (what sealing costs, in one run).
+    "vs-clear": { type: "boolean", default: false },
     help: { type: "boolean", default: false },
   },
   strict: true,
@@ -72,6 +74,8 @@ const valueSize = positive(flags["value-size"], "value-size");
 const stateRoot = flags["state-root"];
 const prof = timingProfile(flags.profile);
 const etcdOnly = flags["etcd-only"];
+const vsClear = flags["vs-clear"];
+if (vsClear && flags.clear) throw new Error("--clear and --vs-clear: choose one");
 const withEtcd = flags.etcd || etcdOnly;
 const etcdClient: EtcdClientKind = (() => {
   const v = flags["etcd-client"];
@@ -114,7 +118,7 @@ interface Running {
   nc: NatsConnection;
 }
 
-async function startRaftCluster(nats: NatsServerHandle, dir: string): Promise<Running[]> {
+async function startRaftCluster(nats: NatsServerHandle, dir: string, sealed: boolean): Promise<Running[]> {
   const clusterId = `bench${process.pid}`;
   const out: Running[] = [];
   cleanups.push(async () => {
@@ -124,7 +128,7 @@ async function startRaftCluster(nats: NatsServerHandle, dir: string): Promise<Ru
     }
   });
   const start = async (id: string, bootstrap: boolean) => {
-    const nc = await connectBus(nats.url, `bench-raft-${id}`);
+    const nc = await connectBus(nats, `bench-raft-${id}`);
     const transport = await natsTransport({
       nc,
       clusterId,
@@ -136,7 +140,7 @@ async function startRaftCluster(nats: NatsServerHandle, dir: string): Promise<Ru
       clusterId,
       self: { raftId: id, nodeId: `bench-${id}`, addr: "127.0.0.1:0" },
       stateDir: join(dir, id),
-      ...(flags.clear ? {} : { dek: generateDek() }),
+      ...(sealed ? { dek: generateDek() } : {}),
       transport,
       profile: prof,
       bootstrap,
@@ -190,14 +194,14 @@ async function measured(
   return out;
 }
 
-async function benchSwarmbus(): Promise<CaseResult[]> {
+async function benchSwarmbus(sealed: boolean): Promise<CaseResult[]> {
   const nats = await startNatsServer();
   cleanups.push(() => nats.stop());
   const dir = mkdtempSync(join(stateRoot, "swarmbus-raft-bench-"));
   cleanups.push(async () => {
     if (!flags.keep) rmSync(dir, { recursive: true, force: true });
   });
-  const cluster = await startRaftCluster(nats, dir);
+  const cluster = await startRaftCluster(nats, dir, sealed);
   const value = new Uint8Array(valueSize).fill(0x61);
   const results: CaseResult[] = [];
   for (const n of proposerCounts) {
@@ -210,7 +214,7 @@ async function benchSwarmbus(): Promise<CaseResult[]> {
       }),
     );
     results.push(r);
-    console.log(`swarmbus ${line(n, r)}`);
+    console.log(`swarmbus${sealed ? "" : " in clear"} ${line(n, r)}`);
   }
   await cleanup();
   return results;
@@ -248,9 +252,10 @@ function line(n: number, r: CaseResult): string {
   );
 }
 
-function table(sb: CaseResult[] | undefined, et: CaseResult[] | undefined): string {
+function table(sb: CaseResult[] | undefined, et: CaseResult[] | undefined, cl: CaseResult[] | undefined): string {
   const head = ["proposers"];
-  if (sb) head.push("swarmbus commits/s", "p50 ms", "p99 ms");
+  if (sb) head.push(`swarmbus${vsClear ? " sealed" : ""} commits/s`, "p50 ms", "p99 ms");
+  if (cl) head.push("swarmbus in clear commits/s", "p50 ms", "p99 ms", "sealed/clear");
   if (et) head.push("etcd commits/s", "p50 ms", "p99 ms");
   if (sb && et) head.push("ratio swarmbus/etcd");
   const figures = (r: CaseResult | undefined) =>
@@ -258,8 +263,11 @@ function table(sb: CaseResult[] | undefined, et: CaseResult[] | undefined): stri
   const rows = proposerCounts.map((n, i) => {
     const s = sb?.[i];
     const e = et?.[i];
+    const c = cl?.[i];
     const row = [String(n)];
     if (sb) row.push(...figures(s));
+    if (cl)
+      row.push(...figures(c), s && c && c.commitsPerSec > 0 ? (s.commitsPerSec / c.commitsPerSec).toFixed(2) : "n/a");
     if (et) row.push(...figures(e));
     if (sb && et) row.push(s && e && e.commitsPerSec > 0 ? (s.commitsPerSec / e.commitsPerSec).toFixed(2) : "n/a");
     return row;
@@ -305,14 +313,17 @@ console.log(
 );
 try {
   const sbRounds: CaseResult[][] = [];
+  const clRounds: CaseResult[][] = [];
   const etRounds: CaseResult[][] = [];
   let etcdVersion = "";
   for (let round = 1; round <= rounds; round++) {
     if (rounds > 1) console.log(`-- round ${round}/${rounds}`);
     // Alternate which system goes first, so a machine getting busier or quieter favours neither.
-    const order = round % 2 === 1 ? ["swarmbus", "etcd"] : ["etcd", "swarmbus"];
+    // With --vs-clear, sealed and clear alternate the same way.
+    const order = round % 2 === 1 ? ["swarmbus", "clear", "etcd"] : ["etcd", "clear", "swarmbus"];
     for (const system of order) {
-      if (system === "swarmbus" && !etcdOnly) sbRounds.push(await benchSwarmbus());
+      if (system === "swarmbus" && !etcdOnly) sbRounds.push(await benchSwarmbus(!flags.clear));
+      if (system === "clear" && vsClear) clRounds.push(await benchSwarmbus(false));
       if (system === "etcd" && withEtcd) {
         const e = await benchEtcd();
         etcdVersion = e.version;
@@ -322,6 +333,7 @@ try {
   }
   const swarmbus = sbRounds.length > 0 ? medianOverRounds(sbRounds) : undefined;
   const etcd = etRounds.length > 0 ? medianOverRounds(etRounds) : undefined;
+  const clear = clRounds.length > 0 ? medianOverRounds(clRounds) : undefined;
   const ratioOf = (a: CaseResult | undefined, b: CaseResult | undefined) =>
     a && b && b.commitsPerSec > 0 ? +(a.commitsPerSec / b.commitsPerSec).toFixed(3) : null;
   const ratios =
@@ -332,6 +344,13 @@ try {
           perRound: sbRounds.map((r, k) => ratioOf(r[i], etRounds[k]?.[i])),
         }))
       : undefined;
+  const sealedVsClear = clear
+    ? proposerCounts.map((n, i) => ({
+        proposers: n,
+        commitsPerSec: ratioOf(swarmbus?.[i], clear[i]),
+        perRound: sbRounds.map((r, k) => ratioOf(r[i], clRounds[k]?.[i])),
+      }))
+    : undefined;
   const machine = {
     cpus: cpus().length,
     cpuModel: cpus()[0]?.model ?? "",
@@ -355,7 +374,10 @@ try {
     /** 1/5/15-min load averages at the start and end: the machine is shared, a busy one moves the figures. */
     loadAvg: { start: loadAvgAtStart, end: loadAvgAtEnd },
     /** Figures per proposer count: the median over rounds; every round's own figures in `…Rounds`. */
+    /** Whether `swarmbus` sealed its WAL and snapshots with a DEK; `swarmbusClear` is the same in clear (--vs-clear). */
+    sealed: !flags.clear,
     ...(swarmbus ? { swarmbus, swarmbusRounds: sbRounds } : {}),
+    ...(clear ? { swarmbusClear: clear, swarmbusClearRounds: clRounds, sealedVsClear } : {}),
     ...(etcd
       ? {
           etcd: {
@@ -374,14 +396,15 @@ try {
   mkdirSync(resultsDir, { recursive: true });
   const file = join(resultsDir, `raft-commit-${new Date().toISOString().replace(/[:.]/g, "-")}.json`);
   writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
-  const perRound =
-    ratios && rounds > 1
-      ? `\nratio per round: ${ratios.map((r) => `${r.proposers} proposer(s): ${r.perRound.map((x) => x ?? "n/a").join(", ")}`).join("; ")}`
+  const byRound = (what: string, rs: { proposers: number; perRound: (number | null)[] }[] | undefined) =>
+    rs && rounds > 1
+      ? `\n${what} per round: ${rs.map((r) => `${r.proposers} proposer(s): ${r.perRound.map((x) => x ?? "n/a").join(", ")}`).join("; ")}`
       : "";
+  const perRound = byRound("ratio", ratios) + byRound("sealed/clear", sealedVsClear);
   console.log(
     `\nRaft commit, 3 members on loopback, fsync, ${valueSize} B values, ${durationMs / 1000} s per case` +
       `${rounds > 1 ? `, median of ${rounds} rounds` : ""}${etcd ? ` (etcd ${etcdVersion})` : ""}:\n` +
-      `${table(swarmbus, etcd)}${perRound}\nload average at end: ${fmtLoad(loadAvgAtEnd)}\n\nresults: ${file}`,
+      `${table(swarmbus, etcd, clear)}${perRound}\nload average at end: ${fmtLoad(loadAvgAtEnd)}\n\nresults: ${file}`,
   );
 } finally {
   await cleanup();

@@ -50,7 +50,7 @@ function reachability(nodes: unknown[]): Map<string, string> {
 async function runOne(profile: ProfileName, idleSeconds: number, pollMs: number): Promise<Run> {
   const dir = mkdtempSync(join(tmpdir(), "swarmbus-unreachable-"));
   const nats = await startNatsServer();
-  const nc: NatsConnection = await connectBus(nats.url, "swarmbus-unreachable-bench");
+  const nc: NatsConnection = await connectBus(nats, "swarmbus-unreachable-bench");
   const daemons = new Map<string, DaemonProcess>();
   const addrs = new Map<string, string>();
   const spawn = (name: string) => {
@@ -58,6 +58,7 @@ async function runOne(profile: ProfileName, idleSeconds: number, pollMs: number)
       name,
       stateDir: join(dir, name),
       natsUrl: nats.url,
+      natsCreds: nats.credsForNode(name),
       listenAddr: addrs.get(name),
       profile,
       logFile: join(dir, `${name}.log`),

@@ -89,7 +89,7 @@ export const clusterStateMachine = setup({
     pending: {},
     active: {},
     error: {},
-    /** Reserved: an encrypted swarm that needs `docker swarm unlock` (autolock is not built). */
+    /** An autolocked manager whose key could not be opened: it waits for `docker swarm unlock`. */
     locked: {},
   },
 });

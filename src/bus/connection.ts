@@ -1,4 +1,5 @@
-import { connect, type NatsConnection } from "@nats-io/transport-node";
+import { readFileSync } from "node:fs";
+import { connect, credsAuthenticator, errors, type NatsConnection } from "@nats-io/transport-node";
 import { rpcError } from "../rpc/status.ts";
 
 /** Between two reconnect attempts (plus up to RECONNECT_JITTER_MS): quick enough for a restarted local server. */
@@ -7,27 +8,38 @@ export const RECONNECT_JITTER_MS = 250;
 /** How long the first connect may take before it fails. */
 export const CONNECT_TIMEOUT_MS = 5_000;
 
+/** Where the bus is and who connects: a NATS URL and a `.creds` file (user JWT + nkey seed). */
+export interface BusEndpoint {
+  url: string;
+  /** Without it the client is anonymous, which an authenticated server refuses. */
+  creds?: string | undefined;
+}
+
 /**
  * One connection per daemon (or CLI call). It reconnects forever, so a daemon
  * survives a nats-server restart; only the first connect can fail, with
- * Unavailable `cannot reach the NATS server at <url>: <why>`.
+ * Unavailable `cannot reach the NATS server at <url>: <why>`, or Unauthenticated
+ * when the server refuses the client's credentials (or its lack of them).
  */
 export async function connectBus(
-  url: string,
+  bus: BusEndpoint,
   clientName: string,
   opts: { timeoutMs?: number } = {},
 ): Promise<NatsConnection> {
+  const authenticator = bus.creds ? credsAuthenticator(readCreds(bus.creds)) : undefined;
   try {
     return await connect({
-      servers: url,
+      servers: bus.url,
       name: clientName,
       maxReconnectAttempts: -1,
       reconnectTimeWait: RECONNECT_WAIT_MS,
       reconnectJitter: RECONNECT_JITTER_MS,
       timeout: opts.timeoutMs ?? CONNECT_TIMEOUT_MS,
+      ...(authenticator ? { authenticator } : {}),
     });
   } catch (e) {
-    throw rpcError("Unavailable", `cannot reach the NATS server at ${url}: ${reason(e)}`, { plain: true });
+    if (e instanceof errors.AuthorizationError) throw refused(bus, e);
+    throw rpcError("Unavailable", `cannot reach the NATS server at ${bus.url}: ${reason(e)}`, { plain: true });
   }
 }
 
@@ -35,6 +47,21 @@ export async function connectBus(
 export function serverUrl(nc: NatsConnection): string {
   const s = nc.getServer();
   return /^\w+:\/\//.test(s) ? s : `nats://${s}`;
+}
+
+function readCreds(path: string): Uint8Array {
+  try {
+    return readFileSync(path);
+  } catch (e) {
+    throw rpcError("FailedPrecondition", `cannot read the NATS credentials ${path}: ${reason(e)}`, { plain: true });
+  }
+}
+
+function refused(bus: BusEndpoint, e: Error) {
+  const why = bus.creds
+    ? `refused the credentials in ${bus.creds}`
+    : "refused a client without credentials; pass --nats-creds FILE or set SWARMBUS_NATS_CREDS (swarmbus bus init writes them)";
+  return rpcError("Unauthenticated", `the NATS server at ${bus.url} ${why}: ${e.message}`, { plain: true });
 }
 
 function reason(e: unknown): string {

@@ -16,6 +16,8 @@ export const daemonRequests = {
     listenAddr: hostPort.optional(),
     advertiseAddr: hostPort.optional(),
     forceNewCluster: z.boolean().optional(),
+    /** `--autolock`: the managers' keys are encrypted under an unlock key. */
+    autoLock: z.boolean().optional(),
   }),
   join: z.strictObject({
     /** May be empty, as docker's: the manager's CA then refuses it ("A valid join token is necessary…"). */
@@ -34,7 +36,14 @@ export const daemonRequests = {
     certExpiryMs: z.number().optional(),
     snapshotInterval: z.number().int().nonnegative().optional(),
     maxSnapshots: z.number().int().nonnegative().optional(),
+    autoLock: z.boolean().optional(),
+    /** `swarm unlock-key --rotate`: a new managers' unlock key. */
+    rotateUnlockKey: z.boolean().optional(),
   }),
+  /** moby POST /swarm/unlock: the unlock key as the operator typed it (SWMKEY-1-…). */
+  "swarm.unlock": z.strictObject({ key: z.string() }),
+  /** moby GET /swarm/unlockkey. */
+  "swarm.unlock-key": z.strictObject({}),
   /** moby GET /swarm (SwarmInspect): what `swarm ca` reads. */
   "swarm.inspect": z.strictObject({}),
   actors: z.strictObject({}),
@@ -118,6 +127,9 @@ export interface DaemonResults {
   "join-token": { role: "worker" | "manager"; token: string; advertiseAddr: string };
   info: SwarmInfo;
   "swarm.update": Record<string, never>;
+  "swarm.unlock": Record<string, never>;
+  /** The managers' unlock key, human readable; "" while autolock is off. */
+  "swarm.unlock-key": { key: string };
   /** moby types.Swarm, cut to its ClusterInfo (the join tokens stay with `join-token`). */
   "swarm.inspect": { cluster: ClusterInfoJson };
   /** The latest published transition of each of this daemon's live actors (what a late watcher starts from). */

@@ -1,18 +1,35 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, relative } from "node:path";
 import { rpcError } from "../rpc/status.ts";
+import { credsForNode } from "./auth/node-credentials.ts";
+import { busTrust, initBusTrust } from "./auth/trust-root.ts";
+import type { BusEndpoint } from "./connection.ts";
 
-export interface NatsServerHandle {
+export interface NatsServerHandle extends BusEndpoint {
   readonly url: string;
   readonly pid: number;
+  /** The local admin's credentials (what the CLI and a test's own clients connect with). */
+  readonly creds: string;
+  /** The trust root the server runs with (`swarmbus bus init`'s directory). */
+  readonly trustDir: string;
+  /** The credentials the daemon `nodeName` connects with. */
+  credsForNode(nodeName: string): string;
   stop(): Promise<void>;
 }
 
 export interface NatsServerOptions {
-  /** A config file (nats.conf); without it the server listens on a free loopback port. */
+  /**
+   * A config file (nats.conf) that includes the auth.conf of `trustDir`; without it
+   * the server listens on a free loopback port with the auth.conf of `trustDir`.
+   */
   config?: string;
+  /**
+   * The trust root (`swarmbus bus init`'s directory); required with `config`.
+   * Default: a new one in a temp dir, removed when the server exits.
+   */
+  trustDir?: string;
   /** A fixed client port (e.g. to restart a server where clients expect it); default: a free one. */
   port?: number;
   /** How long to wait for "Server is ready". */
@@ -35,28 +52,38 @@ export function natsServerBinary(): string {
 }
 
 /**
- * Starts a real nats-server and resolves once it accepts clients. The client URL
- * is read from the server's own log line, so `-p -1` (a free port) works.
+ * Starts a real nats-server with authentication (operator mode, see src/bus/auth/)
+ * and resolves once it accepts clients. The client URL is read from the server's
+ * own log line, so `-p -1` (a free port) works.
  */
-export function startNatsServer(opts: NatsServerOptions = {}): Promise<NatsServerHandle> {
-  const args = opts.config ? ["-c", opts.config] : ["-a", "127.0.0.1", "-p", String(opts.port ?? -1)];
-  let tempDir: string | undefined;
-  if (opts.maxPayload !== undefined) {
-    if (opts.config)
-      return Promise.reject(
-        rpcError("InvalidArgument", "maxPayload cannot be combined with a config file: set it there"),
-      );
-    if (!Number.isInteger(opts.maxPayload) || opts.maxPayload < 1) {
-      return Promise.reject(new RangeError(`maxPayload must be a positive integer, got ${opts.maxPayload}`));
-    }
-    // nats-server has no flag for it; the flags above still set address and port.
-    tempDir = mkdtempSync(join(tmpdir(), "swarmbus-nats-"));
-    writeFileSync(join(tempDir, "nats.conf"), `max_payload: ${opts.maxPayload}\n`);
-    args.push("-c", join(tempDir, "nats.conf"));
+export async function startNatsServer(opts: NatsServerOptions = {}): Promise<NatsServerHandle> {
+  if (opts.config && opts.maxPayload !== undefined)
+    throw rpcError("InvalidArgument", "maxPayload cannot be combined with a config file: set it there");
+  if (opts.config && !opts.trustDir)
+    throw rpcError("InvalidArgument", "a config file needs the trustDir its auth.conf comes from");
+  if (opts.maxPayload !== undefined && (!Number.isInteger(opts.maxPayload) || opts.maxPayload < 1)) {
+    throw new RangeError(`maxPayload must be a positive integer, got ${opts.maxPayload}`);
   }
+  const tempDir = opts.config ? undefined : mkdtempSync(join(tmpdir(), "swarmbus-nats-"));
   const removeTemp = () => {
     if (tempDir) rmSync(tempDir, { recursive: true, force: true });
   };
+  let trustDir = opts.trustDir ?? "";
+  const args = opts.config ? ["-c", opts.config] : ["-a", "127.0.0.1", "-p", String(opts.port ?? -1)];
+  if (tempDir) {
+    try {
+      trustDir ||= (await initBusTrust(join(tempDir, "bus"))).dir;
+    } catch (e) {
+      removeTemp();
+      throw e;
+    }
+    // The flags above still set address and port; max_payload has no flag. nats-server reads
+    // an include's path relative to the including file, even one that starts with "/".
+    const lines = [`include ${JSON.stringify(relative(tempDir, busTrust(trustDir).authConfig))}`];
+    if (opts.maxPayload !== undefined) lines.push(`max_payload: ${opts.maxPayload}`);
+    writeFileSync(join(tempDir, "nats.conf"), `${lines.join("\n")}\n`);
+    args.push("-c", join(tempDir, "nats.conf"));
+  }
   const child = spawn(natsServerBinary(), args, { stdio: ["ignore", "pipe", "pipe"] });
   // Kept while the server runs (a config reload reads it again).
   child.once("exit", removeTemp);
@@ -80,7 +107,7 @@ export function startNatsServer(opts: NatsServerOptions = {}): Promise<NatsServe
         // Keep draining so a chatty server never blocks on a full pipe.
         child.stdout?.resume();
         child.stderr?.resume();
-        resolve(handle(child, url));
+        resolve(handle(child, url, trustDir));
       }
     };
     child.stdout?.on("data", onData);
@@ -96,10 +123,13 @@ export function startNatsServer(opts: NatsServerOptions = {}): Promise<NatsServe
   });
 }
 
-function handle(child: ChildProcess, url: string): NatsServerHandle {
+function handle(child: ChildProcess, url: string, trustDir: string): NatsServerHandle {
   return {
     url,
     pid: child.pid ?? -1,
+    creds: busTrust(trustDir).adminCreds,
+    trustDir,
+    credsForNode: (nodeName) => credsForNode(trustDir, nodeName),
     stop: () =>
       new Promise<void>((resolve) => {
         if (child.exitCode !== null || child.signalCode !== null) return resolve();

@@ -1,4 +1,8 @@
+import { existsSync } from "node:fs";
 import type { NatsConnection } from "@nats-io/transport-node";
+import { defaultBusDir } from "../bus/auth/default-dir.ts";
+import { busTrust } from "../bus/auth/trust-root.ts";
+import type { BusEndpoint } from "../bus/connection.ts";
 import type { DaemonRequest, DaemonResults, DaemonVerb } from "../bus/daemon-contract.ts";
 import { assertToken } from "../bus/subjects.ts";
 import { rpcError } from "../rpc/status.ts";
@@ -9,6 +13,8 @@ const CLI_TIMEOUT_MS = 65_000;
 export interface GlobalOptions {
   node?: string;
   nats: string;
+  /** --nats-creds, SWARMBUS_NATS_CREDS, or the admin's creds of `swarmbus bus init`'s default dir when there. */
+  natsCreds?: string;
 }
 
 /** Talks to one daemon over the bus for the length of one command. */
@@ -32,7 +38,7 @@ export async function withDaemon<T>(
   ]);
   let nc: NatsConnection;
   try {
-    nc = await connectBus(g.nats, `swarmbus-cli-${process.pid}`);
+    nc = await connectBus(busOf(g), `swarmbus-cli-${process.pid}`);
   } catch (e) {
     throw rpcError("Unavailable", (e as Error).message, { plain: true });
   }
@@ -43,9 +49,20 @@ export async function withDaemon<T>(
   }
 }
 
-/** The program-wide options (--node, --nats), read from any subcommand. */
+/** The program-wide options (--node, --nats, --nats-creds), read from any subcommand. */
 export function globals(cmd: { optsWithGlobals(): object }): GlobalOptions {
   const o = cmd.optsWithGlobals() as Record<string, unknown>;
   const nats = typeof o.nats === "string" ? o.nats : "nats://127.0.0.1:4222";
-  return typeof o.node === "string" ? { node: o.node, nats } : { nats };
+  const natsCreds = typeof o.natsCreds === "string" ? o.natsCreds : defaultCreds();
+  return { ...(typeof o.node === "string" ? { node: o.node } : {}), nats, ...(natsCreds ? { natsCreds } : {}) };
+}
+
+/** Where the bus is and the credentials to connect with. */
+export function busOf(g: GlobalOptions): BusEndpoint {
+  return g.natsCreds ? { url: g.nats, creds: g.natsCreds } : { url: g.nats };
+}
+
+function defaultCreds(): string | undefined {
+  const path = busTrust(defaultBusDir()).adminCreds;
+  return existsSync(path) ? path : undefined;
 }

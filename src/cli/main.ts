@@ -2,6 +2,7 @@
 import { Command, Option } from "@commander-js/extra-typings";
 import { isRpcError, RpcError, toRpcError } from "../rpc/status.ts";
 import { VERSION } from "../version.ts";
+import { busCommand } from "./commands/bus.ts";
 import { daemonCommand } from "./commands/daemon.ts";
 import { dashboardCommand } from "./commands/dashboard.ts";
 import { eventsCommand } from "./commands/events.ts";
@@ -20,6 +21,12 @@ const program = new Command("swarmbus")
   .addOption(
     new Option("--nats <url>", "the NATS server of the swarm").env("SWARMBUS_NATS").default("nats://127.0.0.1:4222"),
   )
+  .addOption(
+    new Option(
+      "--nats-creds <file>",
+      "the NATS credentials (.creds) to connect with (default: .state/bus/admin.creds of `swarmbus bus init`)",
+    ).env("SWARMBUS_NATS_CREDS"),
+  )
   .showHelpAfterError()
   .exitOverride((err) => {
     // commander's own messages (bad flags, missing args) already went to stderr.
@@ -31,6 +38,7 @@ program.addCommand(swarmCommand());
 program.addCommand(nodeCommand());
 program.addCommand(infoCommand());
 program.addCommand(upCommand());
+program.addCommand(busCommand());
 program.addCommand(eventsCommand());
 program.addCommand(scenarioCommand());
 program.addCommand(dashboardCommand());

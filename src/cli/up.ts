@@ -1,18 +1,20 @@
 import { rmSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
-import { connect, type NatsConnection } from "@nats-io/transport-node";
+import { join, resolve } from "node:path";
+import type { NatsConnection } from "@nats-io/transport-node";
+import { defaultBusDir } from "../bus/auth/default-dir.ts";
+import { credsForNode } from "../bus/auth/node-credentials.ts";
+import { busTrust, hasBusTrust, initBusTrust } from "../bus/auth/trust-root.ts";
+import { connectBus } from "../bus/connection.ts";
 import { callDaemon } from "../bus/daemon-client.ts";
 import type { DaemonRequest, DaemonResults, DaemonVerb } from "../bus/daemon-contract.ts";
 import { type NatsServerHandle, startNatsServer } from "../bus/nats-server.ts";
 import { type Dashboard, startDashboard } from "../inspect/dashboard/index.ts";
 import { type InspectorRelay, startInspectorRelay } from "../inspect/stately/relay.ts";
+import { repoRoot } from "../process/cli-command.ts";
 import { type DaemonProcess, spawnDaemon } from "../process/daemon-process.ts";
 import { isRpcError, rpcError } from "../rpc/status.ts";
 import { formatSwarmInfo } from "./format/info.ts";
 import { formatNodeLs, NodeRow } from "./format/node-ls.ts";
-
-const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 
 export interface UpOptions {
   workers: number;
@@ -24,7 +26,11 @@ export interface UpOptions {
   inspect?: true | string;
 }
 
-/** `npm start`: nats-server from nats.conf, one manager and N workers as daemon processes, until Ctrl-C. */
+/**
+ * `npm start`: nats-server from nats.conf, one manager and N workers as daemon processes, until Ctrl-C.
+ * The bus is authenticated: the trust root in .state/bus (nats.conf includes its auth.conf) is
+ * written first when missing, as `swarmbus bus init` does; this process and the daemons connect with its credentials.
+ */
 export async function runUp(opts: UpOptions): Promise<void> {
   const stateRoot = resolve(opts.stateRoot);
   if (!opts.keepState) rmSync(stateRoot, { recursive: true, force: true });
@@ -35,12 +41,19 @@ export async function runUp(opts: UpOptions): Promise<void> {
   const inspect = relay?.url ?? (typeof opts.inspect === "string" ? opts.inspect : undefined);
   if (relay) say(`Stately inspector: open ${relay.viewerUrl}`);
 
+  const busDir = defaultBusDir();
+  if (!hasBusTrust(busDir)) {
+    say(`writing the bus's trust root (swarmbus bus init --dir ${busDir})`);
+    await initBusTrust(busDir, { force: true });
+  }
+  const creds = busTrust(busDir).adminCreds;
   let server: NatsServerHandle | undefined;
-  let nc = await tryConnect(opts.natsUrl);
+  let nc = await tryConnect(opts.natsUrl, creds);
   if (!nc) {
     say(`starting nats-server -c nats.conf`);
-    server = await startNatsServer({ config: join(root, "nats.conf") });
-    nc = await connect({ servers: server.url, name: "swarmbus-up" });
+    // The checkout's nats.conf (not the build's copy): its include names .state/bus beside it.
+    server = await startNatsServer({ config: join(repoRoot, "nats.conf"), trustDir: busDir });
+    nc = await connectBus(server, "swarmbus-up");
   } else {
     say(`using the NATS server already at ${opts.natsUrl}`);
   }
@@ -52,6 +65,7 @@ export async function runUp(opts: UpOptions): Promise<void> {
       name,
       stateDir: join(stateRoot, name),
       natsUrl,
+      natsCreds: credsForNode(busDir, name),
       listenAddr: `127.0.0.1:${2377 + i}`,
       profile: opts.profile,
       logFile: join(stateRoot, `${name}.log`),
@@ -122,11 +136,13 @@ function say(msg: string): void {
   process.stderr.write(`swarmbus up: ${msg}\n`);
 }
 
-async function tryConnect(url: string): Promise<NatsConnection | undefined> {
+/** A server already at `url` (refusing our credentials is an error, not a reason to start another). */
+async function tryConnect(url: string, creds: string): Promise<NatsConnection | undefined> {
   try {
-    return await connect({ servers: url, name: "swarmbus-up", reconnect: false, timeout: 1000 });
-  } catch {
-    return undefined;
+    return await connectBus({ url, creds }, "swarmbus-up", { timeoutMs: 1000 });
+  } catch (e) {
+    if (isRpcError(e, "Unavailable")) return undefined;
+    throw e;
   }
 }
 

@@ -47,6 +47,15 @@ export interface TimingProfile {
   readonly renewDelayMs: number;
   readonly renewBackoffBaseMs: number;
   readonly renewBackoffMaxMs: number;
+  /**
+   * SK TLSRenewer renews at a random point between 50 % and 80 % of the certificate's
+   * validity, a point of the certificate's own clock (45–72 days for the default 2160 h).
+   * The wait until that point is divided by this: 1 in `swarm`; in `fast`,
+   * FAST_CERT_RENEWAL_WAIT_DIVISOR, so a `--cert-expiry 2h` certificate (3 h valid with
+   * the 1 h backdate) renews 5–14 s after its issue, where a test can see it. The
+   * certificate's validity itself is never shortened.
+   */
+  readonly certRenewalWaitDivisor: number;
   /** SK raft Join: the leader's health check of a joining manager's advertised address (5 s). */
   readonly raftJoinHealthCheckTimeoutMs: number;
   /** Dispatcher batching (maxBatchInterval). */
@@ -83,6 +92,7 @@ const swarm: TimingProfile = {
   renewDelayMs: 500,
   renewBackoffBaseMs: 5000,
   renewBackoffMaxMs: 3_600_000,
+  certRenewalWaitDivisor: 1,
   raftJoinHealthCheckTimeoutMs: 5000,
   batchIntervalMs: 100,
   raftTickMs: 1000,
@@ -120,12 +130,19 @@ export const FAST_RAFT_FACTOR = FAST_FACTOR * 2;
  */
 const FAST_CA_REQUEST_TIMEOUT_MS = 2_000;
 
+/**
+ * The renewal window is days long by design; FAST_FACTOR would leave it hours long, beyond any
+ * test. `fast` compresses the wait until it by 360 (an hour of certificate time in 10 s).
+ */
+export const FAST_CERT_RENEWAL_WAIT_DIVISOR = 360;
+
 export const profiles: Record<ProfileName, TimingProfile> = {
   swarm,
   fast: {
     ...scaled(swarm, FAST_FACTOR),
     raftTickMs: swarm.raftTickMs / FAST_RAFT_FACTOR,
     caRequestTimeoutMs: FAST_CA_REQUEST_TIMEOUT_MS,
+    certRenewalWaitDivisor: FAST_CERT_RENEWAL_WAIT_DIVISOR,
   },
 };
 

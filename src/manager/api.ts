@@ -52,7 +52,10 @@ export interface UpdateClusterRequest {
     readonly nodeCertExpiryMs?: number;
     readonly snapshotInterval?: number;
     readonly keepOldSnapshots?: number;
+    readonly autoLockManagers?: boolean;
   };
+  /** SK UpdateClusterRequest.Rotation: a new managers' unlock key (`swarm unlock-key --rotate`). */
+  readonly rotation?: { readonly managerUnlockKey?: boolean };
 }
 
 export interface BootstrapCA {

@@ -14,6 +14,7 @@ import {
   DEFAULT_NODE_CERT_EXPIRY_MS,
   DEFAULT_SNAPSHOT_INTERVAL,
   DEFAULT_TASK_HISTORY_RETENTION_LIMIT,
+  MANAGER_UNLOCK_SUBSYSTEM,
 } from "./cluster-object.ts";
 import type { ReplicatedStore, WriteTx } from "./store.ts";
 
@@ -24,7 +25,12 @@ import type { ReplicatedStore, WriteTx } from "./store.ts";
  * tokens, and this node as a MANAGER (cert ISSUED, status UNKNOWN until its own
  * agent registers).
  */
-export function defaultClusterObject(clusterId: string, profile: TimingProfile, root: SigningRootCA): ClusterObject {
+export function defaultClusterObject(
+  clusterId: string,
+  profile: TimingProfile,
+  root: SigningRootCA,
+  unlockKey: Buffer | null = null,
+): ClusterObject {
   const now = new Date().toISOString();
   return {
     id: clusterId,
@@ -43,8 +49,10 @@ export function defaultClusterObject(clusterId: string, profile: TimingProfile, 
       },
       dispatcher: { heartbeatPeriodMs: profile.heartbeatPeriodMs },
       caConfig: { nodeCertExpiryMs: DEFAULT_NODE_CERT_EXPIRY_MS, forceRotate: 0 },
-      encryptionConfig: { autoLockManagers: false },
+      encryptionConfig: { autoLockManagers: unlockKey !== null },
     },
+    // SK defaultClusterObject: `swarm init --autolock` hands the node's new KEK to the cluster.
+    unlockKeys: unlockKey ? [{ subsystem: MANAGER_UNLOCK_SUBSYSTEM, key: unlockKey }] : [],
     rootCA: {
       caCert: root.certificate,
       caKey: root.key,
@@ -102,10 +110,13 @@ export interface BootstrapOptions {
   hostname: string;
   addr: string;
   profile: TimingProfile;
+  /** `swarm init --autolock`: the KEK the node made, the managers' unlock key from now on. */
+  unlockKey?: Buffer | null;
 }
 
 export function bootstrapCluster(tx: WriteTx, opts: BootstrapOptions, ca: BootstrapCA): void {
-  if (!tx.cluster()) tx.putCluster(defaultClusterObject(opts.clusterId, opts.profile, ca.rootCA));
+  if (!tx.cluster())
+    tx.putCluster(defaultClusterObject(opts.clusterId, opts.profile, ca.rootCA, opts.unlockKey ?? null));
   if (!tx.node(opts.nodeId)) tx.putNode(managerNodeObject({ ...opts, certificate: ca.nodeCertificate }));
 }
 

@@ -34,6 +34,26 @@ export interface ClusterObject {
    * Absent in clusters written before node removal existed.
    */
   readonly blacklistedCertificates?: Readonly<Record<string, { readonly expiry: string | null }>>;
+  /**
+   * Cluster.UnlockKeys: the managers' unlock key (subsystem `swarm-manager`),
+   * present while autolock is on. Absent in clusters written before autolock.
+   */
+  readonly unlockKeys?: readonly EncryptionKey[];
+}
+
+/** SK api.EncryptionKey, cut to what UnlockKeys holds. */
+export interface EncryptionKey {
+  readonly subsystem: string;
+  readonly key: Buffer;
+}
+
+/** ca.ManagerRole: the subsystem of the managers' unlock key. */
+export const MANAGER_UNLOCK_SUBSYSTEM = "swarm-manager";
+
+/** The managers' KEK: the unlock key while autolock is on, else null. */
+export function managerUnlockKey(c: ClusterObject): Buffer | null {
+  if (!c.spec.encryptionConfig.autoLockManagers) return null;
+  return c.unlockKeys?.find((k) => k.subsystem === MANAGER_UNLOCK_SUBSYSTEM)?.key ?? null;
 }
 
 /** ca.DefaultNodeCertExpiration = 2160h. */

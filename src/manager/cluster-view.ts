@@ -2,7 +2,7 @@ import { generateJoinToken } from "../ca/join-token.ts";
 import { tlsInfoOf } from "../ca/pki/tls-info.ts";
 import { rpcError } from "../rpc/status.ts";
 import type { ClusterInfo, JoinTokens } from "./api.ts";
-import type { ClusterObject } from "./cluster-object.ts";
+import { type ClusterObject, managerUnlockKey } from "./cluster-object.ts";
 import type { ReplicatedStore } from "./store.ts";
 
 /** What `info` shows of the cluster object (moby ClusterInfo). */
@@ -56,6 +56,11 @@ export class ClusterView {
       });
     });
     return { ...updated.rootCA.joinTokens };
+  }
+
+  /** SK CAServer.GetUnlockKey: the managers' unlock key, null while autolock is off. */
+  unlockKey(): Buffer | null {
+    return managerUnlockKey(this.cluster());
   }
 
   /** The swarm's root CA certificate (what GetRootCACertificate serves; swarm-root-ca.crt). */

@@ -5,6 +5,8 @@ import { bootstrapStore } from "./bootstrap.ts";
 import { CAServer } from "./ca-server.ts";
 import { ClusterView } from "./cluster-view.ts";
 import { nodeControl, raftNodeMembership, refuseRemovedNodes, updateCluster } from "./controlapi/index.ts";
+import { KekRotation } from "./deks/kek-rotation.ts";
+import { kekOf } from "./deks/node-kek.ts";
 import { Dispatcher } from "./dispatcher.ts";
 import { demoteFormerManagers } from "./former-managers.ts";
 import { HealthServer } from "./health.ts";
@@ -74,6 +76,7 @@ export async function startManagerInternals(opts: ManagerOptions): Promise<Manag
             hostname: opts.hostname,
             addr: advertiseAddr,
             profile,
+            unlockKey: kekOf(opts.swarmDir),
           },
           opts.bootstrapCA,
         );
@@ -110,6 +113,7 @@ export async function startManagerInternals(opts: ManagerOptions): Promise<Manag
     rotateJoinToken: (role: "worker" | "manager") => cluster.rotateJoinToken(role),
     clusterInfo: () => cluster.info(),
     updateCluster: (req: UpdateClusterRequest) => updateCluster(store, req),
+    getUnlockKey: () => cluster.unlockKey(),
   };
 
   // --- the Raft member: bootstrap, restart or join ------------------------------------------
@@ -179,9 +183,18 @@ export async function startManagerInternals(opts: ManagerOptions): Promise<Manag
     (fn) => member.onMembershipChange(fn),
   );
   running.managerList.start();
-  running.unwatchDeletes = store.watch((e) => {
+  const kek = new KekRotation(opts.swarmDir, log);
+  const currentCluster = () => kek.observe(store.view((tx) => tx.cluster()));
+  currentCluster();
+  const unwatchRestores = store.onRestore(currentCluster);
+  const unwatchChanges = store.watch((e) => {
     if (e.kind === "node" && e.action === "delete") dispatcher.nodeRemoved(e.node.id);
+    if (e.kind === "cluster") kek.observe(e.cluster);
   });
+  running.unwatchDeletes = () => {
+    unwatchChanges();
+    unwatchRestores();
+  };
 
   let stopping: Promise<void> | undefined;
   return {

@@ -16,6 +16,8 @@ export interface DaemonOptions {
   name: string;
   stateDir: string;
   natsUrl: string;
+  /** The daemon's NATS credentials (.creds); an authenticated server refuses a daemon without them. */
+  natsCreds: string | undefined;
   listenAddr?: string;
   advertiseAddr?: string;
   profile: TimingProfile;
@@ -41,7 +43,7 @@ export async function runDaemon(opts: DaemonOptions): Promise<DaemonHandle> {
   const startConfig = await readStartConfig(swarmDir);
   const hasSwarm = (await readNodeCertificate(swarmDir)) !== null;
 
-  const nc = await connectBus(opts.natsUrl, `swarmbus-daemon-${opts.name}`);
+  const nc = await connectBus({ url: opts.natsUrl, creds: opts.natsCreds }, `swarmbus-daemon-${opts.name}`);
   const actors = new ActorWiring(nc, opts.name, log, opts.inspect);
   const rt = new NodeRuntime({
     name: opts.name,

@@ -33,6 +33,27 @@ export const errSwarmJoinTimeoutReached = () =>
     'Timeout was reached before node joined. The attempt to join the swarm will continue in the background. Use the "docker info" command to see the current swarm status of your node.',
   );
 
+/** moby errSwarmLocked: a manager's key is encrypted and no valid unlock key was given. */
+export const SWARM_LOCKED_MESSAGE =
+  'Swarm is encrypted and needs to be unlocked before it can be used. Please use "docker swarm unlock" to unlock it.';
+export const errSwarmLocked = () => plain(SWARM_LOCKED_MESSAGE);
+
+/** moby Leave on a locked node without --force. */
+export const errLeaveLocked = () =>
+  plain("Swarm is encrypted and locked. Please unlock it first or use `--force` to ignore this message.");
+
+/*
+ * moby UnlockSwarm's own errors: notLockedError is a Conflict (409) and
+ * invalidUnlockKey Unauthorized (401); the gRPC codes closest to those answers
+ * are FailedPrecondition and Unauthenticated.
+ */
+export const errSwarmNotLocked = () => rpcError("FailedPrecondition", "swarm is not locked", { plain: true });
+export const errInvalidUnlockKey = () =>
+  rpcError("Unauthenticated", "swarm could not be unlocked: invalid key provided", { plain: true });
+/** moby UnlockSwarm: the node started again with the key and failed for another reason. */
+export const errUnlockStartFailed = (reason: string) =>
+  rpcError("Unknown", `swarm component could not be started: ${reason}`, { plain: true });
+
 /** `swarm leave` without --force on a manager; `stats` is null when they could not be read. */
 export const errLeaveManager = (active: boolean, stats: ManagerStats | null) =>
   plain(managerLeaveMessage(active, stats));

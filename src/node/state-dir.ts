@@ -1,13 +1,17 @@
 import { mkdir, readdir, readFile, rm } from "node:fs/promises";
 import { join } from "node:path";
 import type { NodeIdentity } from "../ca/credentials.ts";
+import { InvalidKekError } from "../manager/deks/key-encryption.ts";
+import { kekOf, setKek } from "../manager/deks/node-kek.ts";
+import { readNodeKeyFile, rotateNodeKek, unlockNodeKey, writeNodeKeyFile } from "../manager/deks/node-key-file.ts";
 import { writeFileAtomic } from "./atomic-write.ts";
-import { errInvalidStateFile, errLoadingTLSCertificate } from "./errors.ts";
+import { errInvalidStateFile, errLoadingTLSCertificate, errSwarmLocked } from "./errors.ts";
 
 /**
  * `<state-dir>/swarm/`, laid out as dockerd's /var/lib/docker/swarm:
  *   certificates/swarm-node.crt     the node certificate (PEM; CN node ID, OU role, O cluster ID), 0644
- *   certificates/swarm-node.key     its private key, PKCS#8 PEM, 0600 (SK ca/keyreadwriter.go keyPerms)
+ *   certificates/swarm-node.key     its private key, PKCS#8 PEM, 0600 (SK ca/keyreadwriter.go keyPerms);
+ *                                   encrypted under the unlock key on a manager while autolock is on
  *   certificates/swarm-node.key-headers  a manager's: the key's PEM headers (raft-dek), 0600 (manager/deks)
  *   certificates/swarm-root-ca.crt  the swarm's root CA certificate (SK SaveRootCA), 0644
  *   state.json                    known managers (managers-file.ts)
@@ -21,7 +25,6 @@ export const ROOT_CA_FILE = "swarm-root-ca.crt";
 export const WORKER_DIRECTORY = "worker";
 /** SK ca/keyreadwriter.go certPerms, and SaveRootCA's mode: certificates are world-readable. */
 const CERT_MODE = 0o644;
-const KEY_MODE = 0o600;
 
 export function swarmDirOf(stateDir: string): string {
   return join(stateDir, SWARM_DIR_NAME);
@@ -47,10 +50,13 @@ export async function writeNodeCertificate(swarmDir: string, certificate: Buffer
   await writeFileAtomic(nodeCertPath(swarmDir), certificate, CERT_MODE);
 }
 
-/** SK KeyReadWriter.Write: the key first, then the certificate that goes with it. */
+/**
+ * SK KeyReadWriter.Write: the key first (`key` in clear; written encrypted
+ * under the node's KEK while it holds one), then the certificate that goes with it.
+ */
 export async function writeNodeKeyPair(swarmDir: string, certificate: Buffer, key: Buffer): Promise<void> {
   await ensureSwarmDir(swarmDir);
-  await writeFileAtomic(join(swarmDir, CERT_DIRECTORY, NODE_KEY_FILE), key, KEY_MODE);
+  await writeNodeKeyFile(swarmDir, key);
   await writeNodeCertificate(swarmDir, certificate);
 }
 
@@ -76,9 +82,41 @@ export async function readRootCACertificate(swarmDir: string): Promise<Buffer | 
   }
 }
 
-/** swarm-node.key: the node's private key, which a renewal signs its CSR with. */
+/**
+ * swarm-node.key in clear (PKCS#8 PEM): the node's private key, which a
+ * renewal signs its CSR with. An encrypted key the node holds no KEK for is
+ * Swarm's locked error.
+ */
 export async function readNodeKey(swarmDir: string): Promise<Buffer> {
-  return readFile(join(swarmDir, CERT_DIRECTORY, NODE_KEY_FILE));
+  return lockedOnInvalidKek(readNodeKeyFile(swarmDir));
+}
+
+/**
+ * SK node start with an unlock key (moby's lockKey): the node key, and the
+ * Raft DEK beside it, open with `kek` when they are encrypted; the node holds
+ * the KEK from then on. Swarm's locked error when they do not open (no key,
+ * or a wrong one).
+ */
+export async function unlockNodeKeyFile(swarmDir: string, kek: Buffer | null): Promise<void> {
+  await lockedOnInvalidKek(unlockNodeKey(swarmDir, kek));
+}
+
+/** `swarm init --autolock` (SK node.go: a new KEK for a new cluster): the node key is written under `kek` (null: in clear). */
+export function useNewKek(swarmDir: string, kek: Buffer | null): void {
+  setKek(swarmDir, kek);
+}
+
+/** A worker never locks: a demoted manager's key (and what is left of its headers) is written in clear again. */
+export async function dropNodeKek(swarmDir: string): Promise<void> {
+  if (kekOf(swarmDir)) await rotateNodeKek(swarmDir, null, 0);
+}
+
+async function lockedOnInvalidKek<T>(p: Promise<T>): Promise<T> {
+  try {
+    return await p;
+  } catch (e) {
+    throw e instanceof InvalidKekError ? errSwarmLocked() : e;
+  }
 }
 
 /**
@@ -129,8 +167,9 @@ export async function readNodeIdentity(
   return { identity, certificate };
 }
 
-/** moby clearPersistentState: remove everything inside <state-dir>/swarm, keep the dir. */
+/** moby clearPersistentState: remove everything inside <state-dir>/swarm, keep the dir; the KEK goes with it. */
 export async function clearSwarmDir(swarmDir: string): Promise<void> {
+  setKek(swarmDir, null);
   let entries: string[];
   try {
     entries = await readdir(swarmDir);

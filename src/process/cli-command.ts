@@ -5,6 +5,17 @@ const here = dirname(fileURLToPath(import.meta.url));
 /** The checkout: this file is src/process/cli-command.ts in the sources and dist/src/process/cli-command.js in the build. */
 export const repoRoot = import.meta.url.endsWith(".js") ? join(here, "..", "..", "..") : join(here, "..", "..");
 
+/** The bus a swarmbus process talks to: its URL and the credentials (.creds file) it connects with. */
+export interface CliBus {
+  url: string;
+  creds: string;
+}
+
+/** The CLI's flags for that bus: every spawned process connects with credentials (the bus takes no anonymous client). */
+export function busArgs(bus: CliBus): string[] {
+  return ["--nats", bus.url, "--nats-creds", bus.creds];
+}
+
 export interface CliCommand {
   command: string;
   args: string[];

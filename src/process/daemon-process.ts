@@ -1,12 +1,14 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { createWriteStream, mkdirSync } from "node:fs";
 import { dirname } from "node:path";
-import { cliCommand, repoRoot } from "./cli-command.ts";
+import { busArgs, cliCommand, repoRoot } from "./cli-command.ts";
 
 export interface DaemonProcessOptions {
   name: string;
   stateDir: string;
   natsUrl: string;
+  /** The daemon's NATS credentials (.creds file), passed as --nats-creds: the bus refuses anonymous clients. */
+  natsCreds: string;
   listenAddr?: string;
   advertiseAddr?: string;
   profile?: "fast" | "swarm";
@@ -38,8 +40,7 @@ export function spawnDaemon(opts: DaemonProcessOptions): DaemonProcess {
     opts.name,
     "--state-dir",
     opts.stateDir,
-    "--nats",
-    opts.natsUrl,
+    ...busArgs({ url: opts.natsUrl, creds: opts.natsCreds }),
     "--profile",
     opts.profile ?? "fast",
   ];

@@ -59,7 +59,7 @@ export class LocalSwarm {
     const nats = await startNatsServer();
     let nc: NatsConnection | undefined;
     try {
-      nc = await connectBus(nats.url, "swarmbus-scenario");
+      nc = await connectBus(nats, "swarmbus-scenario");
       const swarm = new LocalSwarm(dir, nats, nc, opts);
       swarm.events = await subscribeEvents(nc, {}, opts.onTransition);
       const { hostname, port } = new URL(nats.url);
@@ -117,6 +117,7 @@ export class LocalSwarm {
       name,
       stateDir: s.stateDir,
       natsUrl: `nats://127.0.0.1:${s.proxy.port}`,
+      natsCreds: this.nats.credsForNode(name),
       listenAddr: this.addr(name),
       profile: this.opts.profile,
       logFile: s.logFile,

@@ -148,7 +148,7 @@ async function runCommandStep(step: Extract<Step, { kind: "run" }>, ctx: StepCon
       last ? `${describeOutcome(last)}${attempts > 1 ? ` (attempt ${attempts})` : ""}` : "no answer before the timeout",
   };
   for (;;) {
-    const out = await runCli(ctx.swarm.nats.url, step.on, args, ctx.signal);
+    const out = await runCli(ctx.swarm.nats, step.on, args, ctx.signal);
     last = out;
     attempts++;
     const holds =

@@ -27,8 +27,11 @@ test("after its link comes back, the latest transition of each actor arrives aga
   const server = await startNatsServer();
   // Only the publisher's link is cut, as the scenario runner's `cut` does: the watcher stays connected.
   const link = await startTcpProxy({ host: "127.0.0.1", port: Number(new URL(server.url).port) });
-  const publisher = await connectBus(`nats://127.0.0.1:${link.port}`, "republish-publisher");
-  const watcher = await connectBus(server.url, "republish-watcher");
+  const publisher = await connectBus(
+    { url: `nats://127.0.0.1:${link.port}`, creds: server.creds },
+    "republish-publisher",
+  );
+  const watcher = await connectBus(server, "republish-watcher");
   const latest = new Map<string, ActorTransition>();
   const actor = createActor(lamp).start();
   const unpublish = publishTransitions(publisher, "n1", "lamp", actor, { onPublish: (t) => latest.set("lamp", t) });

@@ -189,7 +189,7 @@ test("invalid messages on the stream go to onInvalid, never thrown, and valid on
 });
 
 test("publishing on a closed connection never throws into the actor", async () => {
-  const nc = await connectBus(bus.nats.url, "short-lived");
+  const nc = await connectBus(bus.nats, "short-lived");
   const actor = createActor(lamp).start();
   const quiet = memoryLog();
   const stop = publishTransitions(nc, "m4", "lamp", actor, { log: quiet });

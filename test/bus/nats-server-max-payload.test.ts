@@ -1,7 +1,8 @@
 import { existsSync } from "node:fs";
-import { connect, type NatsConnection } from "@nats-io/transport-node";
+import type { NatsConnection } from "@nats-io/transport-node";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
+import { connectBus } from "../../src/bus/connection.ts";
 import { type NatsServerHandle, startNatsServer } from "../../src/bus/nats-server.ts";
 
 let server: NatsServerHandle | undefined;
@@ -13,7 +14,7 @@ test.after(async () => {
 
 test("a launcher option sets the server's max_payload: clients are told, and a bigger message is refused", async () => {
   server = await startNatsServer({ maxPayload: 64 * 1024 });
-  nc = await connect({ servers: server.url });
+  nc = await connectBus(server, "max-payload-test");
   assert.is(nc.info?.max_payload, 65536);
   assert.throws(() => nc?.publish("big", new Uint8Array(64 * 1024 + 1)), /max_payload/);
   nc.publish("fits", new Uint8Array(64 * 1024));

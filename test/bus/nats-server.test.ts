@@ -1,11 +1,11 @@
-import { connect } from "@nats-io/transport-node";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
+import { connectBus } from "../../src/bus/connection.ts";
 import { startNatsServer } from "../../src/bus/nats-server.ts";
 
 test("starts a real nats-server on a free port that answers requests", async () => {
   const server = await startNatsServer();
-  const nc = await connect({ servers: server.url });
+  const nc = await connectBus(server, "echo-test");
   try {
     const sub = nc.subscribe("echo");
     void (async () => {

@@ -2,7 +2,7 @@ import { spawn } from "node:child_process";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { freePort } from "../../src/net/free-port.ts";
-import { cliCommand } from "../../src/process/cli-command.ts";
+import { busArgs, cliCommand } from "../../src/process/cli-command.ts";
 import { useSwarm } from "../support/swarm.ts";
 import { waitFor } from "../support/wait-for.ts";
 
@@ -11,7 +11,7 @@ const swarm = useSwarm(test);
 /** `swarmbus events …` as a user runs it, collecting its stdout lines. */
 function tail(...args: string[]) {
   const cli = cliCommand();
-  const child = spawn(cli.command, [...cli.args, "--nats", swarm.nats.url, ...args], {
+  const child = spawn(cli.command, [...cli.args, ...busArgs(swarm.nats), ...args], {
     stdio: ["ignore", "pipe", "pipe"],
   });
   const lines: string[] = [];

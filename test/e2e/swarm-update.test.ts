@@ -122,3 +122,24 @@ test("swarm ca prints the root CA certificate the cluster holds; a worker is tol
 });
 
 test.run();
+
+test("swarm init takes the same spec flags: the new swarm starts with them", async () => {
+  const port = await freePort();
+  await swarm.daemon("m9", { listenPort: port });
+  const r = await swarm.cli(
+    "m9",
+    "swarm",
+    "init",
+    "--listen-addr",
+    `127.0.0.1:${port}`,
+    "--cert-expiry",
+    "30h",
+    "--task-history-limit",
+    "3",
+  );
+  assert.is(r.code, 0, r.stderr);
+  assert.match(r.stdout, /^Swarm initialized: current node \(\w+\) is now a manager\.\n/);
+  const info = await swarm.json<SwarmInfo>("m9", "info", "--format", "json");
+  assert.is(info.Cluster?.Spec.CAConfig.NodeCertExpiry, 30 * 3600 * 1e9);
+  assert.is(info.Cluster?.Spec.Orchestration.TaskHistoryRetentionLimit, 3);
+});

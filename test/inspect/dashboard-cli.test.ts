@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { cliCommand } from "../../src/process/cli-command.ts";
+import { busArgs, cliCommand } from "../../src/process/cli-command.ts";
 import { onTeardown } from "../support/fixture.ts";
 import { useSwarm } from "../support/swarm.ts";
 import { waitFor } from "../support/wait-for.ts";
@@ -18,7 +18,7 @@ onTeardown(test, async () => {
 
 test("`swarmbus dashboard --port 0` prints its URL, serves the API, and stops on SIGTERM", async () => {
   const cli = cliCommand();
-  const proc = spawn(cli.command, [...cli.args, "--nats", swarm.nats.url, "dashboard", "--port", "0"], {
+  const proc = spawn(cli.command, [...cli.args, ...busArgs(swarm.nats), "dashboard", "--port", "0"], {
     stdio: ["ignore", "pipe", "pipe"],
   });
   child = proc;

@@ -27,7 +27,7 @@ const clusterId = newId();
 
 test.before(async () => {
   nats = await startNatsServer();
-  nc = await connectBus(nats.url, "raft-join-test");
+  nc = await connectBus(nats, "raft-join-test");
   dir = mkdtempSync(join(tmpdir(), "swarmbus-join-"));
   root = await createRootCA();
   const nodeId = newId();

@@ -37,7 +37,7 @@ interface Tuning {
 }
 
 async function manager(id: string, mode: "bootstrap" | "join" | "restart", t: Tuning = {}): Promise<Manager> {
-  const nc = await connectBus(nats.url, `store-${id}`);
+  const nc = await connectBus(nats, `store-${id}`);
   const store = new ReplicatedStore();
   const seen: string[] = [];
   store.watch((e) => {

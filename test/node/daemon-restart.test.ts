@@ -82,7 +82,13 @@ test("a corrupt docker-state.json stops the daemon with an error naming the file
   const file = join(dir, "swarm", "docker-state.json");
   await writeFile(file, "{ nope");
   const e = await rejection(() =>
-    runDaemon({ name: "x1", stateDir: dir, natsUrl: c.nats.url, profile: profiles.fast }),
+    runDaemon({
+      name: "x1",
+      stateDir: dir,
+      natsUrl: c.nats.url,
+      natsCreds: c.nats.credsForNode("x1"),
+      profile: profiles.fast,
+    }),
   );
   assert.ok(e instanceof Error && e.message.includes(file) && /not valid JSON/.test(e.message), String(e));
 });

@@ -27,13 +27,28 @@ export class TestNats {
   }
 
   get url(): string {
+    return this.handle.url;
+  }
+
+  /** The admin's credentials: what the CLI and the test's own connections use. */
+  get creds(): string {
+    return this.handle.creds;
+  }
+
+  /** The credentials the daemon `nodeName` connects with. */
+  credsForNode(nodeName: string): string {
+    return this.handle.credsForNode(nodeName);
+  }
+
+  /** The server, for a client that connects itself (e.g. through a TCP proxy, with its creds). */
+  get handle(): NatsServerHandle {
     if (!this.server) throw new Error("the nats-server is not started (its use… fixture starts it in a before hook)");
-    return this.server.url;
+    return this.server;
   }
 
   /** A client connection, closed by stop() before the server (unless the test closed it already). */
   async connect(name: string): Promise<NatsConnection> {
-    const nc = await connectBus(this.url, name);
+    const nc = await connectBus(this.handle, name);
     this.connections.push(nc);
     return nc;
   }

@@ -78,7 +78,7 @@ export class RaftCluster {
 
   /** Starts (or restarts from its state dir) member `id`. */
   async start(id: string, opts: MemberOptions = {}): Promise<Member> {
-    const nc = await connectBus(this.nats.url, `raft-${id}`);
+    const nc = await connectBus(this.nats, `raft-${id}`);
     const transport = await natsTransport({
       nc,
       clusterId: this.clusterId,

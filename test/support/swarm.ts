@@ -63,6 +63,7 @@ export class TestSwarm {
       name,
       stateDir: join(this.dir, name),
       natsUrl: this.nats.url,
+      natsCreds: this.nats.credsForNode(name),
       ...(opts.listenPort !== undefined ? { listenAddr: `127.0.0.1:${opts.listenPort}` } : {}),
       profile: this.opts.profile ?? "fast",
       logFile: join(this.dir, `${name}.log`),
@@ -84,7 +85,13 @@ export class TestSwarm {
 
   /** Runs `swarmbus --node NODE ARGS…` as a process. */
   async cli(node: string | undefined, ...args: string[]): Promise<CliResult> {
-    const r = await runCli(this.nats.url, node, args);
+    const r = await runCli(this.nats, node, args);
+    return { ...r, code: typeof r.code === "number" ? r.code : -1 };
+  }
+
+  /** Runs `swarmbus --node NODE ARGS…` with `input` on its stdin (a key typed into a pipe). */
+  async cliWithInput(node: string, input: string, ...args: string[]): Promise<CliResult> {
+    const r = await runCli(this.nats, node, args, undefined, input);
     return { ...r, code: typeof r.code === "number" ? r.code : -1 };
   }
 

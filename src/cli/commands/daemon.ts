@@ -16,7 +16,7 @@ export function daemonCommand() {
     )
     .action(async (opts, cmd) => {
       // --nats is the program's global option (also read after the subcommand).
-      const { nats } = globals(cmd);
+      const { nats, natsCreds } = globals(cmd);
       let inspect: string | undefined;
       const { parseInspectUrl } = await import("../../inspect/stately/inspect-url.ts");
       if (typeof opts.inspect === "string") inspect = parseInspectUrl(opts.inspect);
@@ -35,6 +35,7 @@ export function daemonCommand() {
         name: opts.name,
         stateDir: opts.stateDir,
         natsUrl: nats,
+        natsCreds,
         ...(opts.listenAddr ? { listenAddr: opts.listenAddr } : {}),
         ...(opts.advertiseAddr ? { advertiseAddr: opts.advertiseAddr } : {}),
         profile: profile(opts.profile),

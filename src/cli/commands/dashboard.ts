@@ -1,7 +1,7 @@
 import { Command, Option } from "@commander-js/extra-typings";
 import type { startDashboard } from "../../inspect/dashboard/index.ts";
 import { rpcError } from "../../rpc/status.ts";
-import { globals } from "../context.ts";
+import { busOf, globals } from "../context.ts";
 
 /** A port number, or InvalidArgument: 0 means any free port. */
 export function parsePort(text: string): number {
@@ -21,7 +21,7 @@ export function dashboardCommand() {
       const g = globals(cmd);
       const port = parsePort(opts.port);
       const { connectBus } = await import("../../bus/connection.ts");
-      const nc = await connectBus(g.nats, `swarmbus-dashboard-${process.pid}`);
+      const nc = await connectBus(busOf(g), `swarmbus-dashboard-${process.pid}`);
       let dashboard: Awaited<ReturnType<typeof startDashboard>>;
       try {
         // Loaded here, not at the top: every other command starts without the dashboard's modules.

@@ -2,7 +2,7 @@ import { Command, Option } from "@commander-js/extra-typings";
 import type { ActorTransition } from "../../bus/events.ts";
 import { assertToken } from "../../bus/subjects.ts";
 import { rpcError } from "../../rpc/status.ts";
-import { globals } from "../context.ts";
+import { busOf, globals } from "../context.ts";
 
 /** One transition as a person reads it: time, node, actor, from → to, (event), context facts. */
 export function formatTransition(e: ActorTransition): string {
@@ -41,7 +41,7 @@ export function eventsCommand() {
         import("../../bus/events.ts"),
         import("../../bus/connection.ts"),
       ]);
-      const nc = await connectBus(g.nats, `swarmbus-events-${process.pid}`);
+      const nc = await connectBus(busOf(g), `swarmbus-events-${process.pid}`);
       const sub = await subscribeEvents(
         nc,
         { ...(node ? { node } : {}), ...(opts.actor ? { actor: opts.actor } : {}) },

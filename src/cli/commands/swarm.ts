@@ -1,6 +1,7 @@
 import { Command } from "@commander-js/extra-typings";
 import { globals, withDaemon } from "../context.ts";
-import { addSwarmCa, addSwarmUpdate } from "./swarm-settings.ts";
+import { addSwarmUnlock, addSwarmUnlockKey, fetchUnlockKey, unlockCommandText } from "./swarm-lock.ts";
+import { addInitSpecFlags, addSwarmCa, addSwarmUpdate, initSpecChange } from "./swarm-settings.ts";
 
 const joinCommandText = (token: string, addr: string) => `    swarmbus swarm join --token ${token} ${addr}`;
 
@@ -9,28 +10,33 @@ function joinTokenText(role: "worker" | "manager", token: string, addr: string):
 }
 
 export function swarmCommand() {
-  const swarm = new Command("swarm").description("Manage the swarm (init, join, leave, join-token, update, ca)");
+  const swarm = new Command("swarm").description(
+    "Manage the swarm (init, join, leave, join-token, update, ca, unlock, unlock-key)",
+  );
 
-  swarm
-    .command("init")
-    .description("Initialize a swarm")
+  addInitSpecFlags(swarm.command("init").description("Initialize a swarm"))
     .option("--listen-addr <addr>", "listen address (HOST:PORT)")
     .option("--advertise-addr <addr>", "advertised address (HOST:PORT)")
     .option("--force-new-cluster", "force create a new cluster from current state")
+    .option("--autolock", "enable manager autolocking (requiring an unlock key to start a stopped manager)")
     .action(async (opts, cmd) => {
       const g = globals(cmd);
-      const r = await withDaemon(g, (call) =>
-        call("init", {
+      await withDaemon(g, async (call) => {
+        const r = await call("init", {
           ...(opts.listenAddr ? { listenAddr: opts.listenAddr } : {}),
           ...(opts.advertiseAddr ? { advertiseAddr: opts.advertiseAddr } : {}),
           ...(opts.forceNewCluster ? { forceNewCluster: true } : {}),
-        }),
-      );
-      process.stdout.write(
-        `Swarm initialized: current node (${r.nodeId}) is now a manager.\n\n` +
-          `${joinTokenText("worker", r.workerToken, r.advertiseAddr)}\n` +
-          "To add a manager to this swarm, run 'swarmbus swarm join-token manager' and follow the instructions.\n\n",
-      );
+          ...(opts.autolock ? { autoLock: true } : {}),
+        });
+        const spec = initSpecChange(opts);
+        if (spec) await call("swarm.update", spec);
+        process.stdout.write(
+          `Swarm initialized: current node (${r.nodeId}) is now a manager.\n\n` +
+            `${joinTokenText("worker", r.workerToken, r.advertiseAddr)}\n` +
+            "To add a manager to this swarm, run 'swarmbus swarm join-token manager' and follow the instructions.\n\n",
+        );
+        if (opts.autolock) process.stdout.write(unlockCommandText(await fetchUnlockKey(call)));
+      });
     });
 
   swarm
@@ -82,6 +88,8 @@ export function swarmCommand() {
 
   addSwarmUpdate(swarm);
   addSwarmCa(swarm);
+  addSwarmUnlock(swarm);
+  addSwarmUnlockKey(swarm);
 
   return swarm;
 }

@@ -12,6 +12,7 @@ import {
   encodedNodes,
   joinTokens,
   raftJoinResponse,
+  unlockKeyResult,
 } from "./methods.ts";
 import { decodeNode } from "./node-codec.ts";
 import { controlSubject, leaderSubject, TIMEOUT_HEADER } from "./subjects.ts";
@@ -88,6 +89,10 @@ export function controlClient(
     rotateJoinToken: (role) => call("rotateJoinToken", { role }, joinTokens),
     clusterInfo: () => call("clusterInfo", {}, clusterInfo),
     updateCluster: (req) => call("updateCluster", req, clusterInfo),
+    getUnlockKey: async () => {
+      const key = (await call("getUnlockKey", {}, unlockKeyResult)).unlockKey;
+      return key === "" ? null : Buffer.from(key, "base64");
+    },
     raftJoin: (req) => call("raftJoin", req, raftJoinResponse),
   };
 }

@@ -28,6 +28,10 @@ export async function serveLocally<M extends ControlMethod>(
       return await handlers.clusterInfo();
     case "updateCluster":
       return await handlers.updateCluster(req as ControlRequest<"updateCluster">);
+    case "getUnlockKey": {
+      if (!handlers.getUnlockKey) throw rpcError("Unimplemented", "GetUnlockKey is not served by this manager");
+      return { unlockKey: (await handlers.getUnlockKey())?.toString("base64") ?? "" };
+    }
     case "raftJoin":
       if (!handlers.raftJoin) throw rpcError("Unimplemented", "raft join is not served by this manager");
       return await handlers.raftJoin(req as ControlRequest<"raftJoin">);

@@ -40,8 +40,12 @@ export const controlRequests = {
       nodeCertExpiryMs: z.number().optional(),
       snapshotInterval: z.number().int().nonnegative().optional(),
       keepOldSnapshots: z.number().int().nonnegative().optional(),
+      autoLockManagers: z.boolean().optional(),
     }),
+    rotation: z.strictObject({ managerUnlockKey: z.boolean().optional() }).optional(),
   }),
+  /** SK CA GetUnlockKey: the managers' unlock key (base64, "" while autolock is off). */
+  getUnlockKey: z.strictObject({}),
   /** SK raft Join: the joining manager's node ID and raft address. */
   raftJoin: z.strictObject({ nodeId: z.string().min(1), addr: hostPort }),
 } as const;
@@ -94,6 +98,7 @@ export const clusterInfo = z.strictObject({
   certIssuerPublicKey: z.string(),
 });
 export const encodedNode = z.strictObject({ node: z.string() });
+export const unlockKeyResult = z.strictObject({ unlockKey: z.string() });
 export const emptyResult = z.strictObject({});
 export const encodedNodes = z.strictObject({ nodes: z.array(z.string()) });
 
@@ -109,6 +114,8 @@ export interface ControlHandlers {
   rotateJoinToken(role: "worker" | "manager"): Maybe<JoinTokens>;
   clusterInfo(): Maybe<ClusterInfo>;
   updateCluster(req: UpdateClusterRequest): Maybe<ClusterInfo>;
+  /** The managers' unlock key, null while autolock is off; absent (a test double): Unimplemented. */
+  getUnlockKey?(): Maybe<Buffer | null>;
   /** Absent until Raft join is wired: the call then fails Unimplemented. */
   raftJoin?(req: ControlRequest<"raftJoin">): Maybe<RaftJoinResponse>;
 }
@@ -123,5 +130,7 @@ export interface ControlClient {
   rotateJoinToken(role: "worker" | "manager"): Promise<JoinTokens>;
   clusterInfo(): Promise<ClusterInfo>;
   updateCluster(req: UpdateClusterRequest): Promise<ClusterInfo>;
+  /** The managers' unlock key, null while autolock is off. */
+  getUnlockKey(): Promise<Buffer | null>;
   raftJoin(req: ControlRequest<"raftJoin">): Promise<RaftJoinResponse>;
 }

@@ -1,7 +1,8 @@
 import { rpcError } from "../../rpc/status.ts";
 import type { ClusterInfo, UpdateClusterRequest } from "../api.ts";
-import type { ClusterObject } from "../cluster-object.ts";
+import { type ClusterObject, type EncryptionKey, MANAGER_UNLOCK_SUBSYSTEM } from "../cluster-object.ts";
 import { toClusterInfo } from "../cluster-view.ts";
+import { generateUnlockKey } from "../deks/unlock-key.ts";
 import type { Store } from "../store.ts";
 import { errInvalidArgument, errSequenceConflict } from "./errors.ts";
 
@@ -38,7 +39,9 @@ export function updateCluster(store: Store, req: UpdateClusterRequest): Promise<
     const cluster = tx.cluster();
     if (!cluster || cluster.id !== req.clusterId) throw rpcError("NotFound", `cluster ${req.clusterId} not found`);
     if (cluster.version !== req.version) throw errSequenceConflict();
-    return toClusterInfo(tx.putCluster(withChange(cluster, req.change)));
+    const changed = withChange(cluster, req.change);
+    const unlockKeys = managerUnlockKeys(changed, req.rotation?.managerUnlockKey === true);
+    return toClusterInfo(tx.putCluster({ ...changed, unlockKeys }));
   });
 }
 
@@ -58,6 +61,20 @@ function withChange(c: ClusterObject, change: UpdateClusterRequest["change"]): C
       },
       dispatcher: { heartbeatPeriodMs: change.heartbeatPeriodMs ?? s.dispatcher.heartbeatPeriodMs },
       caConfig: { ...s.caConfig, nodeCertExpiryMs: change.nodeCertExpiryMs ?? s.caConfig.nodeCertExpiryMs },
+      encryptionConfig: { autoLockManagers: change.autoLockManagers ?? s.encryptionConfig.autoLockManagers },
     },
   };
+}
+
+/**
+ * SK controlapi UpdateCluster's unlock keys: autolock off drops the managers'
+ * key; on, it keeps the one there is, makes one when there is none, and makes
+ * a new one when asked to rotate (`swarm unlock-key --rotate`).
+ */
+function managerUnlockKeys(c: ClusterObject, rotate: boolean): EncryptionKey[] {
+  const others = (c.unlockKeys ?? []).filter((k) => k.subsystem !== MANAGER_UNLOCK_SUBSYSTEM);
+  if (!c.spec.encryptionConfig.autoLockManagers) return others;
+  const current = c.unlockKeys?.find((k) => k.subsystem === MANAGER_UNLOCK_SUBSYSTEM);
+  const key = current && !rotate ? current.key : generateUnlockKey();
+  return [...others, { subsystem: MANAGER_UNLOCK_SUBSYSTEM, key }];
 }

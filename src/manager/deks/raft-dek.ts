@@ -1,29 +1,22 @@
-import { mkdir, readFile } from "node:fs/promises";
-import { join } from "node:path";
-import { DEK_BYTES, generateDek, RaftStorage, writeFileAtomic } from "../../raft/storage/index.ts";
+import { DEK_BYTES, generateDek, RaftStorage } from "../../raft/storage/index.ts";
 import { rpcError } from "../../rpc/status.ts";
-import { formatKeyHeaders, KEY_HEADERS_FILE, type KeyHeaders, parseKeyHeaders } from "./key-headers.ts";
+import { openWithKek, sealedLength, sealWithKek } from "./key-encryption.ts";
+import { keyHeadersPath, readKeyHeaders, writeKeyHeaders } from "./key-headers.ts";
+import { kekOf } from "./node-kek.ts";
 
 /**
  * The manager's Raft data encryption key (SK manager/deks.go RaftDEKManager):
  * made on the manager's first start, kept in the `raft-dek` header of the node
- * key (see key-headers.ts), read back on every restart. Unlocked for now:
- * `kek-version: 0` and the DEK in base64; autolock will seal the header's value
- * with a KEK and bump kek-version, leaving the WAL and snapshots as they are.
+ * key (see key-headers.ts), read back on every restart. In base64: the DEK
+ * itself while autolock is off, sealed with the KEK (the unlock key) while it
+ * is on; the length tells which. The WAL and snapshots stay as they are when
+ * the KEK changes: only this header is sealed again (kek-rotation.ts).
  */
-const CERT_DIRECTORY = "certificates"; // src/node/state-dir.ts's layout (the manager cannot import src/node)
-
 export async function loadOrCreateRaftDek(swarmDir: string, raftDir: string): Promise<Buffer> {
-  const dir = join(swarmDir, CERT_DIRECTORY);
-  const file = join(dir, KEY_HEADERS_FILE);
-  const headers = await readHeaders(file);
+  const file = keyHeadersPath(swarmDir);
+  const headers = await readKeyHeaders(swarmDir);
   const saved = headers?.get("raft-dek");
-  if (saved !== undefined) {
-    const dek = Buffer.from(saved, "base64");
-    if (dek.length !== DEK_BYTES)
-      throw rpcError("Internal", `${file}: raft-dek is ${dek.length} bytes, not ${DEK_BYTES}`);
-    return dek;
-  }
+  if (saved !== undefined) return decodeRaftDek(saved, kekOf(swarmDir), file);
   if (RaftStorage.exists(raftDir))
     // Not migrated: a Raft log written in clear (before swarmbus encrypted it) is refused, not rewritten.
     throw rpcError(
@@ -32,22 +25,23 @@ export async function loadOrCreateRaftDek(swarmDir: string, raftDir: string): Pr
     );
   const dek = generateDek();
   const next = new Map(headers ?? []);
-  next.set("kek-version", "0");
-  next.set("raft-dek", dek.toString("base64"));
-  await mkdir(dir, { recursive: true, mode: 0o755 }); // as ensureSwarmDir makes it
-  await writeFileAtomic(dir, KEY_HEADERS_FILE, `${KEY_HEADERS_FILE}.tmp`, Buffer.from(formatKeyHeaders(next)));
+  if (!next.has("kek-version")) next.set("kek-version", "0");
+  next.set("raft-dek", encodeRaftDek(dek, kekOf(swarmDir)));
+  await writeKeyHeaders(swarmDir, next);
   return dek;
 }
 
-async function readHeaders(file: string): Promise<KeyHeaders | null> {
-  let text: string;
-  try {
-    text = await readFile(file, "utf8");
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === "ENOENT") return null;
-    throw e;
-  }
-  const h = parseKeyHeaders(text);
-  if (!h) throw rpcError("Internal", `${file}: not a list of PEM headers`);
-  return h;
+/** The header's value: the DEK in base64, sealed with `kek` first when there is one. */
+export function encodeRaftDek(dek: Buffer, kek: Buffer | null): string {
+  return (kek ? sealWithKek(dek, kek) : dek).toString("base64");
+}
+
+/** The DEK in a `raft-dek` header; a sealed one needs `kek` (InvalidKekError when it is not the one). */
+export function decodeRaftDek(value: string, kek: Buffer | null, file: string): Buffer {
+  const bytes = Buffer.from(value, "base64");
+  if (bytes.length === DEK_BYTES) return bytes;
+  if (bytes.length !== sealedLength(DEK_BYTES))
+    throw rpcError("Internal", `${file}: raft-dek is ${bytes.length} bytes, not ${DEK_BYTES}`);
+  if (!kek) throw rpcError("FailedPrecondition", `${file}: raft-dek is sealed and this node holds no unlock key`);
+  return openWithKek(bytes, kek);
 }

@@ -1,7 +1,7 @@
 import type { NatsConnection } from "@nats-io/transport-node";
 import type { ManagerHandle } from "../../manager/api.ts";
 import { type ControlClient, controlClient } from "../../manager/control-bus/index.ts";
-import { errManagerNotReady, errNoManagerNoNode, errSwarmNotManager } from "../errors.ts";
+import { errManagerNotReady, errNoManagerNoNode, errSwarmLocked, errSwarmNotManager } from "../errors.ts";
 import type { NodeRuntime } from "../runtime/node-runtime.ts";
 
 /**
@@ -20,7 +20,7 @@ export class ControlAccess {
   manager(): ManagerHandle {
     const m = this.rt.activeManager();
     if (m) return m;
-    if (!this.rt.hasSwarmNode()) throw errNoManagerNoNode();
+    if (!this.rt.hasSwarmNode()) throw this.rt.isLocked() ? errSwarmLocked() : errNoManagerNoNode();
     throw this.rt.isManager() ? errManagerNotReady() : errSwarmNotManager();
   }
 

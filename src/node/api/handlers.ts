@@ -1,5 +1,5 @@
 import type { DaemonHandlers } from "../../bus/daemon-server.ts";
-import { swarmInspect, swarmUpdate } from "./cluster-verbs.ts";
+import { swarmInspect, swarmUnlock, swarmUnlockKey, swarmUpdate } from "./cluster-verbs.ts";
 import type { DaemonContext } from "./context.ts";
 import { actors, info } from "./info-verbs.ts";
 import { nodeInspect, nodeLs, nodeRm, nodeSetRole, nodeUpdate } from "./node-verbs.ts";
@@ -18,6 +18,8 @@ export function daemonHandlers(ctx: DaemonContext): DaemonHandlers {
     info: () => info(ctx),
     "swarm.update": (req) => swarmUpdate(ctx, req),
     "swarm.inspect": () => swarmInspect(ctx),
+    "swarm.unlock": (req) => swarmUnlock(ctx, req),
+    "swarm.unlock-key": () => swarmUnlockKey(ctx),
     actors: () => actors(ctx),
     "node.ls": () => nodeLs(ctx),
     "node.inspect": (req) => nodeInspect(ctx, req),

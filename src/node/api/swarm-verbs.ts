@@ -1,5 +1,6 @@
 import type { DaemonRequest, DaemonResults } from "../../bus/daemon-contract.ts";
 import {
+  errLeaveLocked,
   errLeaveManager,
   errNoSwarm,
   errSwarmExists,
@@ -22,6 +23,7 @@ export async function init(ctx: DaemonContext, req: DaemonRequest<"init">): Prom
     await rt.init({
       ...(req.listenAddr ? { listenAddr: req.listenAddr } : {}),
       ...(req.advertiseAddr ? { advertiseAddr: req.advertiseAddr } : {}),
+      ...(req.autoLock ? { autoLockManagers: true } : {}),
     });
   }
   const m = ctx.access.manager();
@@ -64,6 +66,7 @@ export async function join(ctx: DaemonContext, req: DaemonRequest<"join">): Prom
 export async function leave(ctx: DaemonContext, req: DaemonRequest<"leave">): Promise<DaemonResults["leave"]> {
   const { rt } = ctx;
   if (rt.isInactive()) throw errNoSwarm();
+  if (rt.isLocked() && !req.force) throw errLeaveLocked();
   if (rt.isManager() && !req.force) {
     const m = rt.activeManager();
     throw errLeaveManager(m !== null, m ? await leaveStats(ctx) : null);

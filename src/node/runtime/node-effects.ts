@@ -8,6 +8,7 @@ import {
   type StopManagerInput,
 } from "../../../machines/node.machine.ts";
 import { errManagerStopped } from "../errors.ts";
+import { dropNodeKek } from "../state-dir.ts";
 import type { AgentRunner } from "./agent-runner.ts";
 import type { clusterStateMirror } from "./cluster-state-mirror.ts";
 import type { Leave } from "./leave.ts";
@@ -17,6 +18,7 @@ import type { RoleChanges } from "./role-changes.ts";
 import type { RunEpoch } from "./run-epoch.ts";
 import type { NodeStart } from "./start-node.ts";
 import type { StartOutcome } from "./start-outcome.ts";
+import type { TlsRenewer } from "./tls-renewer.ts";
 
 /** The units that perform the node machine's effects. */
 export interface NodeUnits {
@@ -25,6 +27,8 @@ export interface NodeUnits {
   readonly manager: ManagerSupervisor;
   readonly agent: AgentRunner;
   readonly roles: RoleChanges;
+  /** Renews the node certificate in its window for as long as a run lasts. */
+  readonly renewer: TlsRenewer;
   readonly leave: Leave;
   readonly outcome: StartOutcome;
   readonly epoch: RunEpoch;
@@ -43,7 +47,10 @@ export function nodeWithEffects(u: NodeUnits) {
         u.epoch.next();
         u.roles.reset();
         try {
-          return { role: await u.start.run(input.mode, signal) };
+          const role = await u.start.run(input.mode, signal);
+          // SK node.run starts the TLSRenewer once the security config is loaded.
+          u.renewer.start();
+          return { role };
         } catch (e) {
           u.outcome.failedWith(e);
           throw e;
@@ -59,7 +66,10 @@ export function nodeWithEffects(u: NodeUnits) {
           throw e;
         }
       }),
-      stopManager: fromPromise<void, StopManagerInput>(({ input }) => u.manager.stop(input.clearData)),
+      stopManager: fromPromise<void, StopManagerInput>(async ({ input }) => {
+        await u.manager.stop(input.clearData);
+        if (input.clearData) await dropNodeKek(u.state.swarmDir);
+      }),
       stopNode: fromPromise<void, void>(() => u.stopRun()),
       leaveSwarm: fromPromise<void, void>(() => u.leave.leaveSwarm()),
     },

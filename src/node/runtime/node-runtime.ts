@@ -6,6 +6,7 @@ import type { NodeEvent, nodeMachine, StartMode } from "../../../machines/node.m
 import type { PeerInfo } from "../../bus/daemon-contract.ts";
 import type { TimingProfile } from "../../config/profile.ts";
 import type { ManagerHandle } from "../../manager/api.ts";
+import { errInvalidUnlockKey, errUnlockStartFailed } from "../errors.ts";
 import type { StartConfig } from "../start-config-file.ts";
 import { AgentRunner } from "./agent-runner.ts";
 import { clusterStateMirror } from "./cluster-state-mirror.ts";
@@ -22,6 +23,7 @@ import { StartOutcome } from "./start-outcome.ts";
 import { runStopper } from "./stop-run.ts";
 import { TlsRenewer } from "./tls-renewer.ts";
 import { untilInactive } from "./until-inactive.ts";
+import { untilStartSettled } from "./until-start-settled.ts";
 
 export interface NodeRuntimeOptions {
   readonly name: string;
@@ -76,7 +78,7 @@ export class NodeRuntime {
       send,
       onSessionMessage: (msg) => roles.observe(msg),
     });
-    this.stopRun = runStopper(this.epoch, this.agent, this.manager);
+    this.stopRun = runStopper(this.epoch, this.agent, this.manager, renewer);
     this.leaving = new Leave(this.state, this.stopRun, send);
     this.clusterState = createActor(clusterStateMachine);
     const machine = nodeWithEffects({
@@ -85,6 +87,7 @@ export class NodeRuntime {
       manager: this.manager,
       agent: this.agent,
       roles,
+      renewer,
       leave: this.leaving,
       outcome: this.outcome,
       epoch: this.epoch,
@@ -119,6 +122,10 @@ export class NodeRuntime {
     const s = this.node.getSnapshot();
     return s.matches("starting") || s.matches("running");
   }
+  /** moby LocalNodeStateLocked: the node's key needs the unlock key (`swarm unlock`). */
+  isLocked(): boolean {
+    return this.clusterState.getSnapshot().matches("locked");
+  }
   /** moby `swarmNode.Manager() != nil`. */
   isManager(): boolean {
     const s = this.node.getSnapshot();
@@ -142,6 +149,7 @@ export class NodeRuntime {
   init(p: InitParams): Promise<void> {
     this.state.startConfig = initStartConfig(p, this.opts);
     this.nodeStart.joinWith(null);
+    this.nodeStart.initWith(p);
     return this.startAndWait("init");
   }
 
@@ -163,6 +171,22 @@ export class NodeRuntime {
     this.nodeStart.joinWith(null);
     this.manager.forceNewClusterNext();
     return this.startAndWait("load");
+  }
+
+  /**
+   * moby UnlockSwarm: the locked node stopped and started again with `key`;
+   * resolves once it is ready. Still locked: the key was wrong (invalidUnlockKey);
+   * another failure is "swarm component could not be started". `timeoutMs` bounds each wait.
+   */
+  async unlock(key: Buffer, timeoutMs: number): Promise<void> {
+    await this.stopNodeKeepingState(timeoutMs);
+    this.nodeStart.joinWith(null);
+    this.nodeStart.unlockWith(key);
+    this.node.send({ type: "START", mode: "load" });
+    await untilStartSettled(this.clusterState, timeoutMs);
+    if (this.isLocked()) throw errInvalidUnlockKey();
+    const { context } = this.clusterState.getSnapshot();
+    if (context.error !== "") throw errUnlockStartFailed(context.error);
   }
 
   callerGaveUp(): void {

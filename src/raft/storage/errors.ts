@@ -1,13 +1,13 @@
-import { Code, RpcError } from "../../rpc/status.ts";
+import { Code, type CodeNumber, RpcError } from "../../rpc/status.ts";
 /**
  * What goes wrong with the Raft data on disk. The message always names the
  * file (and, for a WAL record, the byte offset) so an operator can look at it.
- * The project's one error type, code Unknown: what SwarmKit's plain storage
- * errors become on the wire.
+ * The project's one error type, code Unknown by default: what SwarmKit's plain
+ * storage errors become on the wire.
  */
 export class RaftStorageError extends RpcError {
-  constructor(message: string) {
-    super(Code.Unknown, message);
+  constructor(message: string, code: CodeNumber = Code.Unknown) {
+    super(code, message);
     this.name = "RaftStorageError";
   }
 }

@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, randomBytes } from "node:crypto";
+import { createCipheriv, createDecipheriv, randomBytes, randomFillSync } from "node:crypto";
 import { RaftStorageError } from "./errors.ts";
 
 /**
@@ -8,20 +8,25 @@ import { RaftStorageError } from "./errors.ts";
  *   uint8 algorithm | 12-byte random nonce | ciphertext | 16-byte GCM tag
  * SwarmKit defaults to NaCl secretbox (XSalsa20-Poly1305), which node:crypto
  * lacks; AES-256-GCM is node:crypto's AEAD with hardware support (AES-NI) and
- * a FIPS mode. A random 96-bit nonce per record is safe far beyond the number
- * of records one DEK seals before it is rotated. The algorithm byte is
- * SwarmKit's MaybeEncryptedRecord.Algorithm: room for another one later.
- * `aad` binds a sealed payload to what it is (a WAL record's type), so a
- * record cannot be passed off as another kind.
+ * a FIPS mode. A random 96-bit nonce per sealed payload (a WAL write, a
+ * snapshot) is safe far beyond the number one DEK seals before it is rotated.
+ * The algorithm byte is SwarmKit's MaybeEncryptedRecord.Algorithm: room for
+ * another one later. `aad` binds a sealed payload to what and where it is (a
+ * WAL write's segment and offset, or a snapshot), so it cannot be passed off
+ * as another.
  */
 export const DEK_BYTES = 32;
 const ALGORITHM_AES_256_GCM = 1;
 const NONCE_BYTES = 12;
 const TAG_BYTES = 16;
 const OVERHEAD = 1 + NONCE_BYTES + TAG_BYTES;
+/** Nonces drawn from the CSPRNG at once: one randomBytes call per nonce cost more than the cipher (bench/README.md). */
+const NONCES_PER_DRAW = 256;
 
 export class RecordCipher {
   private readonly key: Buffer;
+  private readonly nonces = Buffer.alloc(NONCE_BYTES * NONCES_PER_DRAW);
+  private nextNonce = this.nonces.length;
 
   constructor(dek: Uint8Array) {
     if (dek.length !== DEK_BYTES)
@@ -30,11 +35,28 @@ export class RecordCipher {
   }
 
   seal(plain: Uint8Array, aad: Uint8Array): Buffer {
-    const nonce = randomBytes(NONCE_BYTES);
+    const nonce = this.takeNonce();
     const c = createCipheriv("aes-256-gcm", this.key, nonce);
     c.setAAD(aad);
-    const body = Buffer.concat([c.update(plain), c.final()]);
-    return Buffer.concat([Uint8Array.of(ALGORITHM_AES_256_GCM), nonce, body, c.getAuthTag()]);
+    const body = c.update(plain);
+    c.final(); // GCM is a stream mode: nothing is held back
+    const out = Buffer.allocUnsafe(OVERHEAD + body.length);
+    out[0] = ALGORITHM_AES_256_GCM;
+    out.set(nonce, 1);
+    out.set(body, 1 + NONCE_BYTES);
+    out.set(c.getAuthTag(), 1 + NONCE_BYTES + body.length);
+    return out;
+  }
+
+  /** A fresh random nonce; each one is handed out once (the pool is refilled, never reread). */
+  private takeNonce(): Buffer {
+    if (this.nextNonce >= this.nonces.length) {
+      randomFillSync(this.nonces);
+      this.nextNonce = 0;
+    }
+    const at = this.nextNonce;
+    this.nextNonce += NONCE_BYTES;
+    return this.nonces.subarray(at, at + NONCE_BYTES);
   }
 
   /** The plaintext, or a RaftStorageError from `bad` saying why it cannot be trusted. */

@@ -3,8 +3,9 @@ import { mkdir, open, readdir, readFile, rename, unlink } from "node:fs/promises
 import { corruptRecord, RaftStorageError, type WarnLog } from "./errors.ts";
 import { fsyncDir, writeFully } from "./fs-durable.ts";
 import { parseWalSegmentName, TMP_SUFFIX, walSegmentName } from "./names.ts";
-import { encodeRecord, type RecordOut, RecordType, type ScannedRecord, scanRecords } from "./record.ts";
+import { encodeRecords, type RecordOut, RecordType, type ScannedRecord, scanRecords } from "./record.ts";
 import type { RecordCipher } from "./record-cipher.ts";
+import { frameWrite, recordsIn } from "./sealed-batch.ts";
 
 /**
  * The segmented write-ahead log: record framing, fdatasync'd group commit,
@@ -19,7 +20,7 @@ export interface WalOptions {
   /** A segment is cut once it grows past this many bytes (SwarmKit/etcd: 64 MiB). */
   segmentBytes: number;
   log: WarnLog;
-  /** Seals every record's payload with the DEK; records are in clear without it. */
+  /** Seals every write with the DEK (sealed-batch.ts); records are in clear without it. */
   cipher?: RecordCipher;
 }
 
@@ -37,6 +38,7 @@ interface Segment {
 }
 
 interface Pending {
+  /** The records, framed (in clear: sealing is per write, in flush). */
   readonly buf: Buffer;
   readonly records: readonly RecordOut[];
   readonly lastIndex: number | undefined;
@@ -90,7 +92,7 @@ export class Wal {
       const seg = segments[i]!;
       const isLast = i === segments.length - 1;
       const buf = await readFile(seg.path);
-      const { records: recs, stop } = scanRecords(buf);
+      const { records: frames, stop } = scanRecords(buf);
       let size = buf.length;
       if (stop) {
         if (!isLast || !stop.tail) throw corruptRecord(seg.path, stop.offset, stop.why);
@@ -100,6 +102,7 @@ export class Wal {
         );
         size = stop.offset;
       }
+      const recs = recordsIn(opts.cipher, frames, seg.path, seg.seq);
       if (recs.length === 0 || recs[0]!.type !== RecordType.metadata) {
         if (isLast && recs.length === 0 && i > 0) {
           opts.log.warn({ file: seg.path }, "raft WAL: removing a last segment without a complete metadata record");
@@ -111,7 +114,7 @@ export class Wal {
         }
         throw corruptRecord(seg.path, 0, "the segment does not begin with a metadata record");
       }
-      for (const r of recs) records.push({ ...r, payload: openPayload(opts.cipher, r, seg.path), file: seg.path });
+      for (const r of recs) records.push({ ...r, file: seg.path });
       if (isLast) tailSize = size;
     }
     const last = segments[segments.length - 1]!;
@@ -135,9 +138,7 @@ export class Wal {
     await mkdir(dir, { recursive: true, mode: 0o700 });
     if ((await listSegments(dir, opts.log)).length > 0) throw new RaftStorageError(`raft WAL ${dir}: already exists`);
     const seg = { seq: 0, firstIndex: 0, path: `${dir}/${walSegmentName(0, 0)}` };
-    const { fh, size } = await writeSegment(dir, seg.path, [
-      sealRecord(opts.cipher, { type: RecordType.metadata, payload: metadata }),
-    ]);
+    const { fh, size } = await writeSegment(dir, seg, opts.cipher, [{ type: RecordType.metadata, payload: metadata }]);
     return new Wal(dir, opts, [seg], fh, size, metadata, null, null);
   }
 
@@ -154,7 +155,7 @@ export class Wal {
   append(records: readonly RecordOut[], lastIndex?: number): Promise<void> {
     if (this.closed) return Promise.reject(new RaftStorageError(`raft WAL ${this.dir}: closed`));
     if (this.failed) return Promise.reject(this.failed);
-    const buf = Buffer.concat(records.map((r) => sealRecord(this.opts.cipher, r)));
+    const buf = encodeRecords(records);
     return new Promise<void>((resolve, reject) => {
       this.queue.push({ buf, records, lastIndex, resolve, reject });
       if (!this.flushing) {
@@ -170,7 +171,9 @@ export class Wal {
       while (this.queue.length > 0) {
         const batch = this.queue.splice(0);
         try {
-          const buf = batch.length === 1 ? batch[0]!.buf : Buffer.concat(batch.map((p) => p.buf));
+          const plain = batch.length === 1 ? batch[0]!.buf : Buffer.concat(batch.map((p) => p.buf));
+          const seq = this.segments[this.segments.length - 1]!.seq;
+          const buf = frameWrite(this.opts.cipher, plain, { seq, offset: this.position });
           await writeFully(this.fh, buf, this.position);
           this.position += buf.length;
           this.stats.writes++;
@@ -214,13 +217,12 @@ export class Wal {
     const prev = this.segments[this.segments.length - 1]!;
     const seg = { seq: prev.seq + 1, firstIndex: this.lastIndex + 1, path: "" };
     seg.path = `${this.dir}/${walSegmentName(seg.seq, seg.firstIndex)}`;
-    const seal = (r: RecordOut) => sealRecord(this.opts.cipher, r);
-    const preamble = [seal({ type: RecordType.metadata, payload: this.metadata })];
-    if (this.lastState) preamble.push(seal({ type: RecordType.state, payload: this.lastState }));
+    const preamble: RecordOut[] = [{ type: RecordType.metadata, payload: this.metadata }];
+    if (this.lastState) preamble.push({ type: RecordType.state, payload: this.lastState });
     // The newest snapshot's marker travels too: the append that wrote it may be what filled the old
     // segment, and releasing up to that snapshot removes the old segment (a SIGKILL test caught it).
-    if (this.lastSnapshot) preamble.push(seal({ type: RecordType.snapshot, payload: this.lastSnapshot }));
-    const { fh, size } = await writeSegment(this.dir, seg.path, preamble);
+    if (this.lastSnapshot) preamble.push({ type: RecordType.snapshot, payload: this.lastSnapshot });
+    const { fh, size } = await writeSegment(this.dir, seg, this.opts.cipher, preamble);
     const old = this.fh;
     this.fh = fh;
     this.position = size;
@@ -251,27 +253,18 @@ export class Wal {
 }
 
 /**
- * The CRC in the frame is over the sealed payload (etcd's, over SwarmKit's
- * encrypted entries): a torn write is still told by its checksum, as in clear.
- * A record whose checksum holds but which fails authentication was written
- * whole, so it is corruption (or the wrong DEK), never a torn tail.
- */
-function sealRecord(cipher: RecordCipher | undefined, r: RecordOut): Buffer {
-  return encodeRecord(cipher ? { type: r.type, payload: cipher.seal(r.payload, Uint8Array.of(r.type)) } : r);
-}
-
-function openPayload(cipher: RecordCipher | undefined, r: ScannedRecord, file: string): Uint8Array {
-  if (!cipher) return r.payload;
-  return cipher.open(r.payload, Uint8Array.of(r.type), (why) => corruptRecord(file, r.offset, why));
-}
-
-/**
  * A new segment appears under its name only once its first records are on
  * disk: written to a temp file, fsync'd, renamed, directory fsync'd. The handle
  * stays open for appends.
  */
-async function writeSegment(dir: string, path: string, records: Buffer[]): Promise<{ fh: FileHandle; size: number }> {
-  const buf = Buffer.concat(records);
+async function writeSegment(
+  dir: string,
+  seg: Segment,
+  cipher: RecordCipher | undefined,
+  records: readonly RecordOut[],
+): Promise<{ fh: FileHandle; size: number }> {
+  const buf = frameWrite(cipher, encodeRecords(records), { seq: seg.seq, offset: 0 });
+  const { path } = seg;
   const tmp = `${path}${TMP_SUFFIX}`;
   // etcd's wal: segments are PrivateFileMode (0600) in a PrivateDirMode (0700) directory.
   const fh = await open(tmp, "w", 0o600);

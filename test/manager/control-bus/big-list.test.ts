@@ -22,7 +22,7 @@ test.before(async () => {
   c.manager("1").nodes = () => nodes;
   c.elect("1");
   // Counts the chunks each hop carries: the leader → follower forward, the follower → caller reply.
-  spy = await connectBus(c.nats.url, "chunk-spy");
+  spy = await connectBus(c.nats, "chunk-spy");
   spy.subscribe("_INBOX.>", {
     callback: (_e, m: Msg) => {
       if (m.headers?.get(REPLY_CHUNK_HEADER)) chunksTo[m.subject] = (chunksTo[m.subject] ?? 0) + 1;
@@ -55,7 +55,7 @@ test("listNodes of several hundred KB through a follower, on a 64 KB max_payload
 });
 
 test("node.ls through the daemon API on top of it (CLI → daemon → follower → leader) comes back whole", async () => {
-  const daemonNc = await connectBus(c.nats.url, "daemon-d1");
+  const daemonNc = await connectBus(c.nats, "daemon-d1");
   const ctl = controlClient(daemonNc, CLUSTER, { timeoutMs: 10_000, via: () => "3" });
   const server = serveDaemonApi(daemonNc, "d1", {
     "node.ls": async () => ({ self: "n7", nodes: (await ctl.listNodes()).map((n) => ({ ID: n.id, Spec: n.spec })) }),

@@ -46,7 +46,7 @@ test.before(async () => {
   cluster = await RaftCluster.start();
   await cluster.three();
   for (const m of cluster.running()) serve(m);
-  client = await connectBus(cluster.nats.url, "control-client");
+  client = await connectBus(cluster.nats, "control-client");
 });
 test.after(async () => {
   await client.close();

@@ -52,7 +52,7 @@ export class JoinManagers {
   private async start(name: string, nodeId: string, tls: TlsMaterial, bootstrap: boolean): Promise<ManagerInternals> {
     const identity = { nodeId, role: "swarm-manager", clusterId: this.clusterId } as const;
     const material = new LiveTlsMaterial(tls);
-    const nc = await connectBus(this.nats.url, `${name}-${this.clusterId}`);
+    const nc = await connectBus(this.nats, `${name}-${this.clusterId}`);
     this.conns.push(nc);
     const m = await startManagerInternals({
       nodeId,
@@ -95,7 +95,7 @@ export class JoinManagers {
 
   /** A client of the control bus, as a daemon's. */
   async control(): Promise<ControlClient> {
-    const nc = await connectBus(this.nats.url, `client-${this.clusterId}`);
+    const nc = await connectBus(this.nats, `client-${this.clusterId}`);
     this.conns.push(nc);
     return controlClient(nc, this.clusterId, { timeoutMs: 3_000 });
   }

@@ -43,7 +43,7 @@ export class RaftManagers {
     mode: "bootstrap" | "join" | "restart",
     forceNewCluster = false,
   ): Promise<Manager> {
-    const nc = await connectBus(this.nats.url, `${clusterId}-${id}`);
+    const nc = await connectBus(this.nats, `${clusterId}-${id}`);
     const store = new ReplicatedStore();
     const swarmDir = join(this.dir, clusterId, id, "swarm");
     const raft = await startRaftMember({

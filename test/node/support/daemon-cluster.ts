@@ -23,7 +23,7 @@ export class DaemonCluster {
 
   static async start(): Promise<DaemonCluster> {
     const nats = await startNatsServer();
-    const nc = await connectBus(nats.url, "test-cli");
+    const nc = await connectBus(nats, "test-cli");
     return new DaemonCluster(nats, nc);
   }
 
@@ -35,7 +35,16 @@ export class DaemonCluster {
 
   async daemon(name: string, stateDir?: string, profile: TimingProfile = profiles.fast): Promise<string> {
     const dir = stateDir ?? (await this.stateDir());
-    this.daemons.set(name, await runDaemon({ name, stateDir: dir, natsUrl: this.nats.url, profile }));
+    this.daemons.set(
+      name,
+      await runDaemon({
+        name,
+        stateDir: dir,
+        natsUrl: this.nats.url,
+        natsCreds: this.nats.credsForNode(name),
+        profile,
+      }),
+    );
     return dir;
   }
 

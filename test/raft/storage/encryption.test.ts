@@ -3,11 +3,11 @@ import { join } from "node:path";
 import { crc32 } from "node:zlib";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { generateDek, RaftStorage, RaftStorageError } from "../../../src/raft/storage/index.ts";
+import { generateDek, RaftStorage } from "../../../src/raft/storage/index.ts";
 import { scanRecords } from "../../../src/raft/storage/record.ts";
 import type { Entry } from "../../../src/raft/types.ts";
 import { Code } from "../../../src/rpc/status.ts";
-import { rejection } from "../../support/caught.ts";
+import { openError } from "./support/open-error.ts";
 import { META, plain, snapshot, tempRaftDir } from "./support/raft-data.ts";
 
 /** A manager's Raft data sealed with its DEK: what is on disk says nothing, and only that DEK reads it back. */
@@ -33,15 +33,6 @@ async function sealedWal(dir: string, dek: Buffer): Promise<{ file: string; seco
   await storage.save({ term: 1, vote: "0", commit: 3 }, [secret(3)]);
   await storage.close();
   return { file, secondAt };
-}
-
-async function openError(dir: string, dek: Buffer): Promise<RaftStorageError> {
-  const e = await rejection(async () => {
-    const { storage } = await RaftStorage.open(dir, { dek });
-    await storage.close();
-  }, "open succeeded");
-  assert.instance(e, RaftStorageError);
-  return e as RaftStorageError;
 }
 
 test("with a DEK no WAL or snapshot file holds the data in clear, and the same DEK reads it all back", async () => {
@@ -78,7 +69,7 @@ test("a record altered in the middle of the WAL fails authentication: a coded er
     bytes.writeUInt32LE(crc32(bytes.subarray(secondAt + 9, secondAt + 9 + length), crc32(type)), secondAt + 4);
     writeFileSync(file, bytes);
     assert.is(scanRecords(bytes).stop, undefined, "the frame itself is intact");
-    const err = await openError(dir, dek);
+    const err = await openError(dir, { dek });
     assert.is(err.code, Code.Unknown);
     assert.is(
       err.message,
@@ -93,7 +84,7 @@ test("another DEK cannot open the WAL: the first record fails authentication", a
   const { dir, cleanup } = tempRaftDir();
   try {
     const { file } = await sealedWal(dir, generateDek());
-    const err = await openError(dir, generateDek());
+    const err = await openError(dir, { dek: generateDek() });
     assert.is(
       err.message,
       `raft WAL ${file}: corrupt record at offset 0: authentication failed (a wrong DEK, or the data was altered)`,

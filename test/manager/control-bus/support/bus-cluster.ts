@@ -127,13 +127,13 @@ export class BusCluster {
   static async start(count = 3, opts: { maxPayload?: number } = {}): Promise<BusCluster> {
     const c = new BusCluster(await startNatsServer(opts));
     for (let i = 1; i <= count; i++) await c.startManager(new FakeManager(String(i)));
-    c.client = await connectBus(c.nats.url, "control-client");
+    c.client = await connectBus(c.nats, "control-client");
     c.conns.push(c.client);
     return c;
   }
 
   async startManager(m: FakeManager): Promise<FakeManager> {
-    m.nc = await connectBus(this.nats.url, `manager-${m.raftId}`);
+    m.nc = await connectBus(this.nats, `manager-${m.raftId}`);
     this.conns.push(m.nc);
     m.server = serveControlBus({
       nc: m.nc,

@@ -1,0 +1,31 @@
+import { join } from "node:path";
+
+/**
+ * What `swarmbus bus init` writes in its directory (0700, every file 0600): the
+ * operator, the system account and the swarm account (nkey seed + JWT each), the
+ * swarm account's signing key (it signs every user), the nats-server config and
+ * the users' `.creds` files.
+ */
+export const TRUST_FILES = {
+  operatorJwt: "operator.jwt",
+  operatorSeed: "operator.nk",
+  systemAccountJwt: "system-account.jwt",
+  systemAccountSeed: "system-account.nk",
+  swarmAccountJwt: "swarm-account.jwt",
+  swarmAccountSeed: "swarm-account.nk",
+  swarmSigningSeed: "swarm-account-signing.nk",
+  /** The operator-mode part of a server config, for an `include` in one's own config. */
+  authConfig: "auth.conf",
+  /** A whole server config: listen address + `include auth.conf`. */
+  serverConfig: "nats-server.conf",
+  /** The local admin's credentials: what the CLI uses. */
+  adminCreds: "admin.creds",
+  /** The credentials every daemon uses today (one swarm-account user). */
+  daemonCreds: "daemon.creds",
+} as const;
+
+export type TrustFile = keyof typeof TRUST_FILES;
+
+export function trustFile(dir: string, file: TrustFile): string {
+  return join(dir, TRUST_FILES[file]);
+}

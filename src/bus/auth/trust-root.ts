@@ -1,0 +1,92 @@
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { createAccount, createOperator, decode, type KeyPair } from "@nats-io/jwt";
+import { rpcError } from "../../rpc/status.ts";
+import { encodeAccountJwt } from "./account.ts";
+import { encodeOperatorJwt } from "./operator.ts";
+import { authConfig, serverConfig } from "./server-config.ts";
+import { TRUST_FILES, type TrustFile, trustFile } from "./trust-files.ts";
+import { type AccountSigner, accountSigner, issueUserCreds } from "./user.ts";
+
+export interface BusInitOptions {
+  /** Where the written nats-server.conf listens (host:port). */
+  listen?: string;
+  /** Replace a trust root already in the directory (every credential issued from it stops working). */
+  force?: boolean;
+}
+
+/** The paths a client needs of a trust root. */
+export interface BusTrust {
+  dir: string;
+  adminCreds: string;
+  authConfig: string;
+  serverConfig: string;
+}
+
+export function busTrust(dir: string): BusTrust {
+  return {
+    dir,
+    adminCreds: trustFile(dir, "adminCreds"),
+    authConfig: trustFile(dir, "authConfig"),
+    serverConfig: trustFile(dir, "serverConfig"),
+  };
+}
+
+/** Whether `dir` holds a trust root (`swarmbus up` runs `bus init` when it does not). */
+export function hasBusTrust(dir: string): boolean {
+  return existsSync(trustFile(dir, "authConfig")) && existsSync(trustFile(dir, "adminCreds"));
+}
+
+/**
+ * `swarmbus bus init`: a new operator, system account and swarm account (with a
+ * signing key), the server config that trusts them and the credentials of the
+ * local admin and of the daemons. Refuses to replace an existing root unless `force`.
+ */
+export async function initBusTrust(dir: string, opts: BusInitOptions = {}): Promise<BusTrust> {
+  if (!opts.force && existsSync(trustFile(dir, "operatorJwt"))) {
+    throw rpcError(
+      "AlreadyExists",
+      `${dir} already holds a bus trust root; pass --force to replace it (every credential issued from it stops working)`,
+      { plain: true },
+    );
+  }
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  chmodSync(dir, 0o700);
+  const operator = createOperator();
+  const system = createAccount();
+  const swarm = createAccount();
+  const signing = createAccount();
+  const files: Partial<Record<TrustFile, string>> = {
+    operatorJwt: await encodeOperatorJwt("swarmbus", operator, system.getPublicKey()),
+    systemAccountJwt: await encodeAccountJwt("SYS", system, operator),
+    swarmAccountJwt: await encodeAccountJwt("swarm", swarm, operator, signing),
+    operatorSeed: seedOf(operator),
+    systemAccountSeed: seedOf(system),
+    swarmAccountSeed: seedOf(swarm),
+    swarmSigningSeed: seedOf(signing),
+  };
+  const signer = accountSigner(swarm.getPublicKey(), seedOf(signing));
+  files.authConfig = authConfig(files.operatorJwt ?? "", system.getPublicKey(), {
+    [system.getPublicKey()]: files.systemAccountJwt ?? "",
+    [swarm.getPublicKey()]: files.swarmAccountJwt ?? "",
+  });
+  files.serverConfig = serverConfig(opts.listen ?? "127.0.0.1:4222", TRUST_FILES.authConfig);
+  files.adminCreds = await issueUserCreds("admin", signer);
+  files.daemonCreds = await issueUserCreds("daemon", signer);
+  for (const [file, text] of Object.entries(files) as [TrustFile, string][]) writeSecret(trustFile(dir, file), text);
+  return busTrust(dir);
+}
+
+/** The swarm account's signer of a trust root: what issues users (today only `bus init`; managers next). */
+export function loadAccountSigner(dir: string): AccountSigner {
+  const jwt = readFileSync(trustFile(dir, "swarmAccountJwt"), "utf8").trim();
+  return accountSigner(decode(jwt).sub, readFileSync(trustFile(dir, "swarmSigningSeed"), "utf8").trim());
+}
+
+function seedOf(kp: KeyPair): string {
+  return new TextDecoder().decode(kp.getSeed());
+}
+
+function writeSecret(path: string, text: string): void {
+  writeFileSync(path, text.endsWith("\n") ? text : `${text}\n`, { mode: 0o600 });
+  chmodSync(path, 0o600);
+}
