@@ -31,6 +31,8 @@ export interface RunResult {
   durationSec: number;
   /** The machine's load average (1/5/15 min) at the start and the end of the window: it is shared. */
   loadAverage: { windowStart: string; windowEnd: string };
+  /** Files (sockets included) each process held open when the window started: ~N for both with one channel per agent. */
+  openFiles: { manager: number | null; load: number | null };
   rampSeconds: number;
   /** Per agent during ramp-up: the NodeCA join, session → registration, join request → node READY. */
   join: RampLatency;
@@ -93,6 +95,7 @@ export function table(results: RunResult[]): string {
     "ramp s",
     "ramp breaks",
     "down check",
+    "open files mgr/load",
     "load avg (window start)",
   ];
   const rows = results.map((r) => [
@@ -116,6 +119,7 @@ export function table(results: RunResult[]): string {
     fmt(r.rampSeconds),
     String(r.rampSessionEnds),
     r.downCheck ? `${r.downCheck.wentDown}/${r.downCheck.agentsStopped}` : "-",
+    `${r.openFiles.manager ?? "-"}/${r.openFiles.load ?? "-"}`,
     r.loadAverage.windowStart,
   ]);
   return render(header, rows);

@@ -27,7 +27,7 @@ import { comparison, type DownEvent, type Phase, type RunResult, type Side, tabl
 import { LoadProcess } from "./load-process.ts";
 import { ProcessSampler } from "./proc-stats.ts";
 import { beforeCheckout, loadAverage, thisCheckout } from "./support/checkout.ts";
-import { ensureOpenFiles } from "./support/fd-limit.ts";
+import { ensureOpenFiles, openFileCount } from "./support/fd-limit.ts";
 import { freePort, until } from "./support/wait.ts";
 
 const MANAGER = "bench-m1";
@@ -187,6 +187,7 @@ async function runOne(n: number, args: BenchArgs, target: Target): Promise<RunRe
     const mgrSampler = new ProcessSampler(daemon.pid);
     const loadSampler = new ProcessSampler(load.pid);
     const loadAtStart = loadAverage();
+    const openFiles = { manager: openFileCount(daemon.pid) ?? null, load: openFileCount(load.pid) ?? null };
     load.send({ type: "window-start" });
     mgrSampler.start();
     loadSampler.start();
@@ -242,6 +243,7 @@ async function runOne(n: number, args: BenchArgs, target: Target): Promise<RunRe
       channels: args.channels,
       durationSec: args.durationSec,
       loadAverage: { windowStart: loadAtStart, windowEnd: loadAtEnd },
+      openFiles,
       rampSeconds: registered.rampSeconds,
       join: registered.join,
       register: registered.register,

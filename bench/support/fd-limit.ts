@@ -1,5 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 
 /**
  * Open-file limits of the benchmark's processes. With one gRPC channel per
@@ -50,4 +50,13 @@ export function ensureOpenFiles(pid: number, needed: number, who: string): OpenF
     );
   }
   return after;
+}
+
+/** How many files (sockets included) process `pid` holds open now; undefined if it is gone. */
+export function openFileCount(pid: number): number | undefined {
+  try {
+    return readdirSync(`/proc/${pid}/fd`).length;
+  } catch {
+    return undefined;
+  }
 }
