@@ -19,13 +19,16 @@ export interface BenchArgs {
   skipDownCheck: boolean;
   /** Another built checkout: each N is run against its daemon and load process first, then against this one's. */
   before: string | undefined;
+  /** Runs per N and checkout; with --before the order alternates (before first in odd rounds, after first in even ones). */
+  rounds: number;
 }
 
 export const USAGE = `usage: npm run bench -- [--nodes 1000,5000] [--duration 120] [--profile swarm|fast]
        [--channels N] [--join-concurrency 4] [--batch 250] [--settle SECONDS]
-       [--state-root DIR] [--keep] [--skip-down-check] [--before CHECKOUT]
+       [--state-root DIR] [--keep] [--skip-down-check] [--before CHECKOUT] [--rounds 1]
   --channels 0 (default): every simulated agent has its own gRPC channel; N: they share N (plaintext only)
-  --before CHECKOUT: the same runs against another built checkout's daemon and load process first, then this one's`;
+  --before CHECKOUT: the same runs against another built checkout's daemon and load process first, then this one's
+  --rounds R: R runs per N and checkout (with --before, alternating which goes first); the comparison takes medians`;
 
 function positiveInt(v: string, flag: string): number {
   const n = Number(v);
@@ -49,6 +52,7 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
       keep: { type: "boolean", default: false },
       "skip-down-check": { type: "boolean", default: false },
       before: { type: "string" },
+      rounds: { type: "string", default: "1" },
       help: { type: "boolean", default: false },
     },
     strict: true,
@@ -80,5 +84,6 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
     keep: values.keep,
     skipDownCheck: values["skip-down-check"],
     before: values.before,
+    rounds: positiveInt(values.rounds, "rounds"),
   };
 }

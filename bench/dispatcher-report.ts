@@ -21,6 +21,8 @@ export type Side = "before" | "after" | "this";
 
 export interface RunResult {
   side: Side;
+  /** 1-based; with --before, odd rounds ran before first, even rounds after first. */
+  round: number;
   checkout: string;
   /** How the simulated agents reached the Dispatcher (TRANSPORT of that checkout's bench/support/agent-channel.ts). */
   transport: string;
@@ -76,6 +78,7 @@ function render(header: string[], rows: string[][]): string {
 export function table(results: RunResult[]): string {
   const header = [
     "side",
+    "round",
     "nodes",
     "mgr CPU %",
     "mgr CPU µs/HB",
@@ -100,6 +103,7 @@ export function table(results: RunResult[]): string {
   ];
   const rows = results.map((r) => [
     r.side,
+    String(r.round),
     String(r.nodes),
     fmt(r.manager.cpuPercent),
     fmt(cpuPerHeartbeatUs(r), 0),
@@ -133,12 +137,21 @@ const relative = (before: number | null, after: number | null): string => {
   return `${d >= 0 ? "+" : ""}${d.toFixed(1)} %`;
 };
 
-/** Per N run on both sides: the headline figures before, after, and their relative difference. */
+/** The middle value (the mean of the two middle ones for an even count); null for none. */
+function median(values: (number | null)[]): number | null {
+  const v = values.filter((x): x is number => x !== null && Number.isFinite(x)).sort((a, b) => a - b);
+  if (v.length === 0) return null;
+  const mid = Math.floor(v.length / 2);
+  return v.length % 2 === 1 ? v[mid]! : (v[mid - 1]! + v[mid]!) / 2;
+}
+
+/** Per N run on both sides: the headline figures before, after (medians over the rounds), and their relative difference. */
 export function comparison(results: RunResult[]): string {
   const rows: string[][] = [];
-  for (const after of results.filter((r) => r.side === "after")) {
-    const before = results.find((r) => r.side === "before" && r.nodes === after.nodes);
-    if (!before) continue;
+  for (const n of [...new Set(results.map((r) => r.nodes))]) {
+    const before = results.filter((r) => r.side === "before" && r.nodes === n);
+    const after = results.filter((r) => r.side === "after" && r.nodes === n);
+    if (before.length === 0 || after.length === 0) continue;
     const figures: [string, (r: RunResult) => number | null, number][] = [
       ["mgr CPU % (heartbeat path, window)", (r) => r.manager.cpuPercent, 1],
       ["mgr CPU µs per heartbeat", cpuPerHeartbeatUs, 0],
@@ -151,13 +164,9 @@ export function comparison(results: RunResult[]): string {
       ["load process CPU %", (r) => r.load.cpuPercent, 1],
     ];
     for (const [name, get, digits] of figures) {
-      rows.push([
-        String(after.nodes),
-        name,
-        fmt(get(before), digits),
-        fmt(get(after), digits),
-        relative(get(before), get(after)),
-      ]);
+      const b = median(before.map(get));
+      const a = median(after.map(get));
+      rows.push([`${n} (${before.length}/${after.length} runs)`, name, fmt(b, digits), fmt(a, digits), relative(b, a)]);
     }
   }
   if (rows.length === 0) return "";

@@ -85,7 +85,7 @@ class Cleanup {
 
 let activeCleanup: Cleanup | undefined;
 
-async function runOne(n: number, args: BenchArgs, target: Target): Promise<RunResult> {
+async function runOne(n: number, args: BenchArgs, target: Target, round: number): Promise<RunResult> {
   const tp = profile(args.profile);
   const cleanup = new Cleanup();
   activeCleanup = cleanup;
@@ -131,7 +131,9 @@ async function runOne(n: number, args: BenchArgs, target: Target): Promise<RunRe
     );
     await callDaemon(nc, MANAGER, "init", { listenAddr }, { timeoutMs: 60_000 });
     const { token } = await callDaemon(nc, MANAGER, "join-token", { role: "worker" }, { timeoutMs: 10_000 });
-    log(`N=${n} (${target.side}: ${target.dir}): manager ${MANAGER} (pid ${daemon.pid}) initialized on ${listenAddr}`);
+    log(
+      `N=${n} round ${round} (${target.side}: ${target.dir}): manager ${MANAGER} (pid ${daemon.pid}) initialized on ${listenAddr}`,
+    );
 
     // False DOWN: a liveness-* actor of the manager entering a down state while its agent is alive.
     let phase: Phase = "ramp";
@@ -236,6 +238,7 @@ async function runOne(n: number, args: BenchArgs, target: Target): Promise<RunRe
     ok = true;
     return {
       side: target.side,
+      round,
       checkout: target.dir,
       transport: registered.transport,
       nodes: n,
@@ -309,14 +312,16 @@ async function main(): Promise<number> {
   }
   const results: RunResult[] = [];
   let failed = false;
-  // Per N, before and after back to back, so both see about the same machine.
+  // Per N, before and after back to back, so both see about the same machine; which goes first alternates by round.
   for (const n of args.nodes) {
-    for (const target of sides) {
-      try {
-        results.push(await runOne(n, args, target));
-      } catch (e) {
-        failed = true;
-        log(`N=${n} (${target.side}) failed: ${e instanceof Error ? e.message : String(e)}`);
+    for (let round = 1; round <= args.rounds; round++) {
+      for (const target of round % 2 === 1 ? sides : [...sides].reverse()) {
+        try {
+          results.push(await runOne(n, args, target, round));
+        } catch (e) {
+          failed = true;
+          log(`N=${n} round ${round} (${target.side}) failed: ${e instanceof Error ? e.message : String(e)}`);
+        }
       }
     }
   }
