@@ -204,6 +204,11 @@ async function runOne(n: number, args: BenchArgs, target: Target, round: number)
     load.send({ type: "window-end" });
     const loadAtEnd = loadAverage();
     const { stats } = await load.next("window-stats", 30_000);
+    log(
+      `N=${n}: heartbeat path: manager CPU ${manager.cpuPercent.toFixed(1)} % of one core ` +
+        `(${manager.cpuSeconds.toFixed(2)} CPU-s in ${manager.wallSeconds.toFixed(1)} s) for ${stats.heartbeatsOk} heartbeats` +
+        ` (HB p50 ${stats.heartbeat.p50Ms?.toFixed(1)} ms, p99 ${stats.heartbeat.p99Ms?.toFixed(1)} ms, ${stats.heartbeatsFailed} failed)`,
+    );
     const nodeLs = await nodeLsByState(nc);
     phase = "teardown";
     alive();
