@@ -16,9 +16,11 @@ import { swarmkit } from "../../src/rpc/proto.ts";
  * changes: `agentCredentials` builds TLS channel credentials from the join's
  * root CA, certificate and key (e.g. grpc-js
  * `credentials.createSsl(joined.rootCACertificate, joined.key, joined.certificate)`,
- * plus whatever target-name option the manager's certificate needs in
- * AGENT_CHANNEL_OPTIONS), `callMetadata()` returns empty metadata, and
- * TRANSPORT says "mutual TLS". Because every agent has its own certificate, every
+ * or whatever src/ca then exports for an agent; and in AGENT_CHANNEL_OPTIONS
+ * the name the manager's certificate answers to — SwarmKit agents dial with
+ * ServerName "swarm-manager", in grpc-js `"grpc.ssl_target_name_override"`),
+ * `callMetadata()` returns empty metadata, SHARED_CHANNELS_POSSIBLE becomes
+ * false and TRANSPORT says "mutual TLS". Because every agent has its own certificate, every
  * agent has its own channel (openAgentChannel): its own TCP connection and
  * TLS session, as a real SwarmKit agent has.
  */
