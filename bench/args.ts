@@ -7,7 +7,7 @@ export interface BenchArgs {
   nodes: number[];
   durationSec: number;
   profile: "swarm" | "fast";
-  /** gRPC channels of the load process; 0 = automatic (one per 500 agents, at least 4). */
+  /** 0 (default): one gRPC channel (TCP connection) per agent, as real agents; N: the agents share N channels (plaintext only). */
   channels: number;
   joinConcurrency: number;
   batchSize: number;
@@ -17,11 +17,18 @@ export interface BenchArgs {
   keep: boolean;
   /** Skip stopping the agents after the window to check that their nodes go DOWN. */
   skipDownCheck: boolean;
+  /** Another built checkout: each N is run against its daemon and load process first, then against this one's. */
+  before: string | undefined;
+  /** Runs per N and checkout; with --before the order alternates (before first in odd rounds, after first in even ones). */
+  rounds: number;
 }
 
 export const USAGE = `usage: npm run bench -- [--nodes 1000,5000] [--duration 120] [--profile swarm|fast]
        [--channels N] [--join-concurrency 4] [--batch 250] [--settle SECONDS]
-       [--state-root DIR] [--keep] [--skip-down-check]`;
+       [--state-root DIR] [--keep] [--skip-down-check] [--before CHECKOUT] [--rounds 1]
+  --channels 0 (default): every simulated agent has its own gRPC channel; N: they share N (plaintext only)
+  --before CHECKOUT: the same runs against another built checkout's daemon and load process first, then this one's
+  --rounds R: R runs per N and checkout (with --before, alternating which goes first); the comparison takes medians`;
 
 function positiveInt(v: string, flag: string): number {
   const n = Number(v);
@@ -44,6 +51,8 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
       "state-root": { type: "string" },
       keep: { type: "boolean", default: false },
       "skip-down-check": { type: "boolean", default: false },
+      before: { type: "string" },
+      rounds: { type: "string", default: "1" },
       help: { type: "boolean", default: false },
     },
     strict: true,
@@ -74,7 +83,7 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
     stateRoot: values["state-root"] ?? (existsSync("/dev/shm") ? "/dev/shm" : tmpdir()),
     keep: values.keep,
     skipDownCheck: values["skip-down-check"],
+    before: values.before,
+    rounds: positiveInt(values.rounds, "rounds"),
   };
 }
-
-export const autoChannels = (nodes: number): number => Math.max(4, Math.ceil(nodes / 500));

@@ -10,13 +10,12 @@
  *
  *   npm run build && node --import tsx bench/cli-startup.bench.ts [--rounds 10] [--before DIR]
  *
- * A --before checkout without git metadata and with this one's node_modules:
- *   mkdir /tmp/before && git archive COMMIT | tar -x -C /tmp/before && ln -s "$PWD/node_modules" /tmp/before/
+ * A --before checkout: see BEFORE_HOWTO in support/checkout.ts.
  */
 import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
-import { loadavg, tmpdir } from "node:os";
-import { join, resolve as resolvePath } from "node:path";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { connectBus } from "../src/bus/connection.ts";
 import { callDaemon } from "../src/bus/daemon-client.ts";
@@ -24,6 +23,7 @@ import { startNatsServer } from "../src/bus/nats-server.ts";
 import { busArgs, cliCommand, repoRoot } from "../src/process/cli-command.ts";
 import { spawnDaemon } from "../src/process/daemon-process.ts";
 import { percentile } from "./percentile.ts";
+import { beforeCheckout, loadAverage } from "./support/checkout.ts";
 import { freePort, until } from "./support/wait.ts";
 
 const { values } = parseArgs({
@@ -42,7 +42,7 @@ interface Variant {
 
 const after = { ...process.env, SWARMBUS_TSX: undefined };
 const beforeEnv = values.before ? after : { ...process.env, SWARMBUS_TSX: "1" };
-const beforeDir = resolvePath(values.before ?? repoRoot);
+const beforeDir = values.before ? await beforeCheckout(values.before) : repoRoot;
 const node = cliCommand();
 const npx = { command: "npx", args: ["--no-install", "swarmbus"] };
 const beforeBin = join(beforeDir, "bin", "swarmbus.js");
@@ -74,11 +74,6 @@ function timeRun(v: Variant, cliArgs: string[]): Promise<number> {
   });
 }
 
-const load = () =>
-  loadavg()
-    .map((l) => l.toFixed(2))
-    .join(" ");
-
 const stateDir = mkdtempSync(join(tmpdir(), "swarmbus-cli-startup-"));
 const nats = await startNatsServer();
 const daemon = spawnDaemon({
@@ -97,7 +92,7 @@ try {
 
   const commands = [["--version"], [...busArgs(nats), "--node", "m1", "info"]];
   const samples = new Map<string, number[]>();
-  const loadBefore = load();
+  const loadBefore = loadAverage();
   console.log(`before: ${values.before ? beforeBin : "SWARMBUS_TSX=1 (these sources through tsx)"}`);
   // One untimed run of each, so the first timed one does not pay for cold file caches.
   for (const v of variants) for (const c of commands) await timeRun(v, c);
@@ -110,7 +105,7 @@ try {
       }
     }
   }
-  console.log(`${rounds} rounds; load average (1/5/15 min) before: ${loadBefore}, after: ${load()}`);
+  console.log(`${rounds} rounds; load average (1/5/15 min) before: ${loadBefore}, after: ${loadAverage()}`);
   console.log(`${"variant".padEnd(46)} ${"p50 ms".padStart(8)} ${"min ms".padStart(8)}`);
   for (const [key, ms] of samples) {
     console.log(

@@ -5,13 +5,15 @@
  * the figures: manager CPU and RSS, heartbeat round trips, false DOWNs.
  *
  *   npm run bench -- --nodes 1000,5000 --duration 120 --profile swarm
+ *   # the same against another built checkout first, and the difference:
+ *   npm run bench -- --nodes 1000 --duration 60 --before /tmp/before
  *
  * See bench/README.md for what each figure means.
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
 import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import type { NatsConnection } from "@nats-io/transport-node";
 import { z } from "zod";
 import { connectBus } from "../src/bus/connection.ts";
@@ -20,49 +22,26 @@ import { type ActorTransition, type EventsSubscription, subscribeEvents } from "
 import { type NatsServerHandle, startNatsServer } from "../src/bus/nats-server.ts";
 import { profile } from "../src/config/profile.ts";
 import { type DaemonProcess, spawnDaemon } from "../src/process/daemon-process.ts";
-import { autoChannels, type BenchArgs, parseBenchArgs, USAGE } from "./args.ts";
+import { type BenchArgs, parseBenchArgs, USAGE } from "./args.ts";
+import { comparison, type DownEvent, type Phase, type RunResult, type Side, table } from "./dispatcher-report.ts";
 import { LoadProcess } from "./load-process.ts";
-import type { WindowStats } from "./load-protocol.ts";
-import { ProcessSampler, type ProcessWindowStats } from "./proc-stats.ts";
+import { ProcessSampler } from "./proc-stats.ts";
+import { beforeCheckout, loadAverage, thisCheckout } from "./support/checkout.ts";
+import { ensureOpenFiles, openFileCount } from "./support/fd-limit.ts";
 import { freePort, until } from "./support/wait.ts";
 
 const MANAGER = "bench-m1";
 const resultsDir = join(dirname(fileURLToPath(import.meta.url)), "results");
 
-type Phase = "ramp" | "settle" | "window" | "teardown";
-
-interface DownEvent {
-  nodeId: string;
-  phase: Phase;
-  from: string | null;
-  state: string;
-  time: string;
+/** A checkout to run: its own daemon (its spawnDaemon starts its own bin/swarmbus.js) and its own load process. */
+interface Target {
+  side: Side;
+  dir: string;
+  spawnDaemon: typeof spawnDaemon;
 }
 
-export interface RunResult {
-  nodes: number;
-  profile: string;
-  channels: number;
-  durationSec: number;
-  rampSeconds: number;
-  joinP50Ms: number | null;
-  registerP50Ms: number | null;
-  /** Sessions that broke during ramp-up (the manager fell behind), by cause. */
-  rampSessionEnds: number;
-  rampErrors: Record<string, number>;
-  manager: ProcessWindowStats;
-  load: ProcessWindowStats;
-  window: WindowStats;
-  /** liveness-* actors that went DOWN while every agent was alive (ramp-up, settle and window). */
-  falseDown: { total: number; window: number; events: DownEvent[] };
-  /** node ls at the end of the window, before agents stop: how many nodes are in each state. */
-  nodeLs: ({ byState: Record<string, number> } | { error: string }) & { ms: number };
-  /** liveness-* actors seen entering READY on the events stream (N + the manager's own node): the DOWN counter's feed works. */
-  livenessReadySeen: number;
-  /** After the window: all agents stopped, how many of their nodes the manager then marked DOWN (should be all). */
-  downCheck?: { agentsStopped: number; wentDown: number; seconds: number };
-  stateDir?: string;
-}
+/** Files each of the manager and the load process may need beyond one per agent connection. */
+const FD_MARGIN = 1024;
 
 function log(msg: string): void {
   console.error(`[bench ${new Date().toISOString().slice(11, 19)}] ${msg}`);
@@ -106,7 +85,7 @@ class Cleanup {
 
 let activeCleanup: Cleanup | undefined;
 
-async function runOne(n: number, args: BenchArgs): Promise<RunResult> {
+async function runOne(n: number, args: BenchArgs, target: Target, round: number): Promise<RunResult> {
   const tp = profile(args.profile);
   const cleanup = new Cleanup();
   activeCleanup = cleanup;
@@ -124,7 +103,7 @@ async function runOne(n: number, args: BenchArgs): Promise<RunResult> {
 
     const port = await freePort();
     const listenAddr = `127.0.0.1:${port}`;
-    const daemon: DaemonProcess = spawnDaemon({
+    const daemon: DaemonProcess = target.spawnDaemon({
       name: MANAGER,
       stateDir: join(stateDir, MANAGER),
       natsUrl: nats.url,
@@ -134,6 +113,8 @@ async function runOne(n: number, args: BenchArgs): Promise<RunResult> {
       logFile: join(stateDir, `${MANAGER}.log`),
     });
     cleanup.add("manager daemon", () => daemon.stop(10_000));
+    const sockets = (args.channels === 0 ? n : args.channels) + FD_MARGIN;
+    ensureOpenFiles(daemon.pid, sockets, "the manager daemon");
     let daemonExit: number | string | undefined;
     void daemon.exited.then((c) => {
       daemonExit = c;
@@ -151,7 +132,9 @@ async function runOne(n: number, args: BenchArgs): Promise<RunResult> {
     );
     await callDaemon(nc, MANAGER, "init", { listenAddr }, { timeoutMs: 60_000 });
     const { token } = await callDaemon(nc, MANAGER, "join-token", { role: "worker" }, { timeoutMs: 10_000 });
-    log(`N=${n}: manager ${MANAGER} (pid ${daemon.pid}) initialized on ${listenAddr}`);
+    log(
+      `N=${n} round ${round} (${target.side}: ${target.dir}): manager ${MANAGER} (pid ${daemon.pid}) initialized on ${listenAddr}`,
+    );
 
     // False DOWN: a liveness-* actor of the manager entering a down state while its agent is alive.
     let phase: Phase = "ramp";
@@ -165,14 +148,13 @@ async function runOne(n: number, args: BenchArgs): Promise<RunResult> {
     });
     cleanup.add("events subscription", () => events.stop());
 
-    const channels = args.channels > 0 ? args.channels : autoChannels(n);
     let lastProgress = 0;
     const load = new LoadProcess(
       {
         addr: listenAddr,
         token,
         nodes: n,
-        channels,
+        channels: args.channels,
         joinConcurrency: args.joinConcurrency,
         batchSize: args.batchSize,
         batchTimeoutMs: 120_000,
@@ -186,15 +168,18 @@ async function runOne(n: number, args: BenchArgs): Promise<RunResult> {
           log(`N=${n}: ${p.registered}/${n} agents registered`);
         }
       },
+      target.dir,
     );
     cleanup.add("load process", () => load.stop());
+    ensureOpenFiles(load.pid, sockets, "the load process");
 
     // Ramp-up is bounded generously: joins and registrations grow with the store size.
     const registered = await load.next("registered", 600_000 + n * 300);
     alive();
     log(
       `N=${n}: all ${registered.nodeIds.length} agents registered in ${registered.rampSeconds.toFixed(1)} s` +
-        ` (${registered.rampSessionEnds} sessions broke during ramp-up)`,
+        ` (${registered.rampSessionEnds} sessions broke during ramp-up; join→Ready p50 ${registered.joinToReady.p50Ms?.toFixed(0)} ms,` +
+        ` p95 ${registered.joinToReady.p95Ms?.toFixed(0)} ms; ${registered.transport})`,
     );
 
     phase = "settle";
@@ -204,6 +189,8 @@ async function runOne(n: number, args: BenchArgs): Promise<RunResult> {
     phase = "window";
     const mgrSampler = new ProcessSampler(daemon.pid);
     const loadSampler = new ProcessSampler(load.pid);
+    const loadAtStart = loadAverage();
+    const openFiles = { manager: openFileCount(daemon.pid) ?? null, load: openFileCount(load.pid) ?? null };
     load.send({ type: "window-start" });
     mgrSampler.start();
     loadSampler.start();
@@ -216,7 +203,13 @@ async function runOne(n: number, args: BenchArgs): Promise<RunResult> {
     const manager = mgrSampler.stop();
     const loadStats = loadSampler.stop();
     load.send({ type: "window-end" });
+    const loadAtEnd = loadAverage();
     const { stats } = await load.next("window-stats", 30_000);
+    log(
+      `N=${n}: heartbeat path: manager CPU ${manager.cpuPercent.toFixed(1)} % of one core ` +
+        `(${manager.cpuSeconds.toFixed(2)} CPU-s in ${manager.wallSeconds.toFixed(1)} s) for ${stats.heartbeatsOk} heartbeats` +
+        ` (HB p50 ${stats.heartbeat.p50Ms?.toFixed(1)} ms, p99 ${stats.heartbeat.p99Ms?.toFixed(1)} ms, ${stats.heartbeatsFailed} failed)`,
+    );
     const nodeLs = await nodeLsByState(nc);
     phase = "teardown";
     alive();
@@ -250,13 +243,20 @@ async function runOne(n: number, args: BenchArgs): Promise<RunResult> {
     const falseDowns = downs.filter((d) => d.phase !== "teardown");
     ok = true;
     return {
+      side: target.side,
+      round,
+      checkout: target.dir,
+      transport: registered.transport,
       nodes: n,
       profile: args.profile,
-      channels,
+      channels: args.channels,
       durationSec: args.durationSec,
+      loadAverage: { windowStart: loadAtStart, windowEnd: loadAtEnd },
+      openFiles,
       rampSeconds: registered.rampSeconds,
-      joinP50Ms: registered.joinP50Ms,
-      registerP50Ms: registered.registerP50Ms,
+      join: registered.join,
+      register: registered.register,
+      joinToReady: registered.joinToReady,
       rampSessionEnds: registered.rampSessionEnds,
       rampErrors: registered.rampErrors,
       manager,
@@ -278,54 +278,20 @@ async function runOne(n: number, args: BenchArgs): Promise<RunResult> {
   }
 }
 
-const fmt = (v: number | null | undefined, digits = 1): string =>
-  v === null || v === undefined || Number.isNaN(v) ? "-" : v.toFixed(digits);
-
-function notReady(r: RunResult): string {
-  if ("error" in r.nodeLs) return "n/a";
-  return String(Object.entries(r.nodeLs.byState).reduce((sum, [s, c]) => (s === "ready" ? sum : sum + c), 0));
-}
-
-function table(results: RunResult[]): string {
-  const header = [
-    "nodes",
-    "mgr CPU %",
-    "mgr RSS max MB",
-    "HB p50 ms",
-    "HB p99 ms",
-    "HB max ms",
-    "HBs",
-    "HB errors",
-    "session restarts",
-    "false DOWN (window/all)",
-    "not ready at end",
-    "node ls ms",
-    "load CPU %",
-    "ramp s",
-    "ramp breaks",
-    "down check",
+/** This checkout alone, or --before's checkout then this one. */
+async function targets(args: BenchArgs): Promise<Target[]> {
+  const self: Target = { side: "this", dir: thisCheckout, spawnDaemon };
+  if (!args.before) return [self];
+  // Its load process speaks this benchmark's protocol only if it has the same harness.
+  const dir = await beforeCheckout(args.before, ["bench/load-agents.ts", "bench/support/agent-channel.ts"]);
+  // Its own spawnDaemon: that module finds its checkout's bin/swarmbus.js from where it lies.
+  const mod = (await import(pathToFileURL(join(dir, "src", "process", "daemon-process.ts")).href)) as {
+    spawnDaemon: typeof spawnDaemon;
+  };
+  return [
+    { side: "before", dir, spawnDaemon: mod.spawnDaemon },
+    { ...self, side: "after" },
   ];
-  const rows = results.map((r) => [
-    String(r.nodes),
-    fmt(r.manager.cpuPercent),
-    fmt(r.manager.rssMaxBytes / 2 ** 20),
-    fmt(r.window.heartbeat.p50Ms, 2),
-    fmt(r.window.heartbeat.p99Ms, 2),
-    fmt(r.window.heartbeat.maxMs, 2),
-    String(r.window.heartbeatsOk),
-    String(r.window.heartbeatsFailed),
-    String(r.window.sessionRestarts),
-    `${r.falseDown.window}/${r.falseDown.total}`,
-    notReady(r),
-    fmt(r.nodeLs.ms, 0),
-    fmt(r.load.cpuPercent),
-    fmt(r.rampSeconds),
-    String(r.rampSessionEnds),
-    r.downCheck ? `${r.downCheck.wentDown}/${r.downCheck.agentsStopped}` : "-",
-  ]);
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
-  const line = (cells: string[]) => cells.map((c, i) => c.padStart(widths[i]!)).join("  ");
-  return [line(header), ...rows.map(line)].join("\n");
 }
 
 async function main(): Promise<number> {
@@ -343,14 +309,26 @@ async function main(): Promise<number> {
   process.once("SIGINT", onSignal);
   process.once("SIGTERM", onSignal);
 
+  let sides: Target[];
+  try {
+    sides = await targets(args);
+  } catch (e) {
+    console.error(e instanceof Error ? e.message : String(e));
+    return 2;
+  }
   const results: RunResult[] = [];
   let failed = false;
+  // Per N, before and after back to back, so both see about the same machine; which goes first alternates by round.
   for (const n of args.nodes) {
-    try {
-      results.push(await runOne(n, args));
-    } catch (e) {
-      failed = true;
-      log(`N=${n} failed: ${e instanceof Error ? e.message : String(e)}`);
+    for (let round = 1; round <= args.rounds; round++) {
+      for (const target of round % 2 === 1 ? sides : [...sides].reverse()) {
+        try {
+          results.push(await runOne(n, args, target, round));
+        } catch (e) {
+          failed = true;
+          log(`N=${n} round ${round} (${target.side}) failed: ${e instanceof Error ? e.message : String(e)}`);
+        }
+      }
     }
   }
   if (results.length > 0) {
@@ -363,13 +341,24 @@ async function main(): Promise<number> {
       node: process.version,
     };
     writeFileSync(file, `${JSON.stringify({ command: process.argv.slice(2), machine, results }, null, 2)}\n`);
-    console.log(`\ndispatcher benchmark, profile ${args.profile}, ${args.durationSec} s steady state per run\n`);
-    console.log(table(results));
+    const channels = args.channels === 0 ? "one channel per agent" : `${args.channels} shared channels`;
+    console.log(
+      `\ndispatcher benchmark, profile ${args.profile}, ${args.durationSec} s steady state per run, ${channels}, ` +
+        `join concurrency ${args.joinConcurrency}\n`,
+    );
+    for (const t of sides) {
+      const r = results.find((x) => x.side === t.side);
+      console.log(`${t.side}: ${t.dir}${r ? ` — ${r.transport}` : ""}`);
+    }
+    console.log(`\n${table(results)}`);
+    const diff = comparison(results);
+    if (diff) console.log(`\n${diff}`);
     for (const r of results) {
-      if (r.rampSessionEnds > 0) console.log(`N=${r.nodes} ramp-up session errors: ${JSON.stringify(r.rampErrors)}`);
+      if (r.rampSessionEnds > 0)
+        console.log(`N=${r.nodes} ${r.side} ramp-up session errors: ${JSON.stringify(r.rampErrors)}`);
       if (Object.keys(r.window.errors).length > 0)
-        console.log(`N=${r.nodes} session errors: ${JSON.stringify(r.window.errors)}`);
-      if ("error" in r.nodeLs) console.log(`N=${r.nodes} node ls: ${r.nodeLs.error}`);
+        console.log(`N=${r.nodes} ${r.side} session errors: ${JSON.stringify(r.window.errors)}`);
+      if ("error" in r.nodeLs) console.log(`N=${r.nodes} ${r.side} node ls: ${r.nodeLs.error}`);
     }
     console.log(`\nresults: ${file}`);
   }

@@ -6,23 +6,37 @@
  * channel closes, it stops every agent and exits.
  *
  *   ramp-up:  per agent, join through NodeCA with the worker token
- *             (requestNodeIdentity), open its session, wait for its
- *             registration (joinConcurrency agents in flight); after each
+ *             (requestNodeIdentity), open its own channel to the Dispatcher
+ *             (support/agent-channel.ts; or one of a shared pool with
+ *             --channels N), open its session, wait for its registration
+ *             (joinConcurrency agents in flight), each step timed; after each
  *             batch, wait until no session broke for one heartbeat period
  *   window:   only heartbeats; RTTs and errors are recorded between
  *             window-start and window-end
  */
 
-import { requestNodeIdentity } from "../src/ca/join.ts";
-import { tlsClientCredentials } from "../src/ca/tls/client-credentials.ts";
-import { LiveTlsMaterial } from "../src/ca/tls/tls-material.ts";
+import { type JoinedIdentity, requestNodeIdentity } from "../src/ca/join.ts";
 import { profile } from "../src/config/profile.ts";
 import type { NodeDescription } from "../src/gen/docker/swarmkit/v1/NodeDescription.ts";
 import { Code, toRpcError } from "../src/rpc/status.ts";
-import { agentDispatcher } from "./channel-pool.ts";
-import { type FromLoad, finiteOrNull, LoadConfig, ToLoad, type WindowStats } from "./load-protocol.ts";
+import { dispatcherPool } from "./channel-pool.ts";
+import {
+  type FromLoad,
+  finiteOrNull,
+  LoadConfig,
+  type RampLatency,
+  ToLoad,
+  type WindowStats,
+} from "./load-protocol.ts";
 import { percentile, summarize } from "./percentile.ts";
 import { type AgentObserver, errorKey, SimAgent } from "./sim-agent.ts";
+import {
+  type AgentChannel,
+  agentCredentials,
+  openAgentChannel,
+  SHARED_CHANNELS_POSSIBLE,
+  TRANSPORT,
+} from "./support/agent-channel.ts";
 
 function send(msg: FromLoad): void {
   if (process.connected) process.send?.(msg);
@@ -123,6 +137,40 @@ function description(hostname: string): NodeDescription {
   };
 }
 
+const rampLatency = (ms: readonly number[]): RampLatency => {
+  const s = summarize(ms);
+  return {
+    count: s.count,
+    p50Ms: finiteOrNull(s.p50Ms),
+    p95Ms: finiteOrNull(percentile(ms, 95)),
+    maxMs: finiteOrNull(s.maxMs),
+  };
+};
+
+/** The agents' Dispatcher channels: one each (the default, as real agents), or a shared plaintext pool. */
+function channelsFor(cfg: LoadConfig): { open(i: number, joined: JoinedIdentity): AgentChannel; close(): void } {
+  if (cfg.channels === 0) {
+    const open: AgentChannel[] = [];
+    return {
+      open: (_i, joined) => {
+        const ch = openAgentChannel(cfg.addr, joined);
+        open.push(ch);
+        return ch;
+      },
+      close: () => {
+        for (const ch of open) ch.close();
+      },
+    };
+  }
+  if (!SHARED_CHANNELS_POSSIBLE)
+    throw new Error(`--channels ${cfg.channels}: agents cannot share channels with ${TRANSPORT}`);
+  const pool = dispatcherPool(cfg.addr, cfg.channels);
+  return {
+    open: (i, joined) => ({ credentials: agentCredentials(joined), client: pool.client(i), close: () => {} }),
+    close: () => pool.close(),
+  };
+}
+
 /** Joins, retrying up to 10 times on transient codes (a busy manager answers Unavailable/DeadlineExceeded). */
 async function join(cfg: LoadConfig, index: number, joinMs: number[]) {
   const tp = profile(cfg.profile);
@@ -144,12 +192,7 @@ async function join(cfg: LoadConfig, index: number, joinMs: number[]) {
 async function main(): Promise<void> {
   const cfg = LoadConfig.parse(JSON.parse(process.argv[2] ?? "null"));
   const tp = profile(cfg.profile);
-  const channels: { close(): void }[] = [];
-  const pool = {
-    close: () => {
-      for (const c of channels) c.close();
-    },
-  };
+  const channels = channelsFor(cfg);
   const recorder = new WindowRecorder();
   const agents: SimAgent[] = [];
   let stopping = false;
@@ -158,7 +201,7 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     for (const a of agents) a.stop();
-    pool.close();
+    channels.close();
     send({ type: "stopped" });
     // Let the IPC message flush, then leave even if a handle lingers.
     setTimeout(() => process.exit(code), 200).unref();
@@ -185,24 +228,19 @@ async function main(): Promise<void> {
   const t0 = performance.now();
   const joinMs: number[] = [];
   const registerMs: number[] = [];
+  const joinToReadyMs: number[] = [];
   try {
     for (let start = 0; start < cfg.nodes && !stopping; start += cfg.batchSize) {
       const indexes = Array.from({ length: Math.min(cfg.batchSize, cfg.nodes - start) }, (_, k) => start + k);
       // Each agent: join, open its session, wait for its registration; joinConcurrency agents in flight,
       // so the manager never has more than a few registrations queued behind the heartbeats.
       await mapLimit(indexes, cfg.joinConcurrency, async (i) => {
-        const id = await join(cfg, i, joinMs);
-        const material = new LiveTlsMaterial({
-          rootCA: id.rootCACertificate,
-          certificate: id.certificate,
-          key: id.key,
-        });
-        const creds = tlsClientCredentials(id.identity, material);
-        const client = agentDispatcher(cfg.addr, creds);
-        channels.push(client);
+        const j0 = performance.now();
+        const joined = await join(cfg, i, joinMs);
+        const channel = channels.open(i, joined);
         const agent = new SimAgent(
-          client,
-          creds,
+          channel.client,
+          channel.credentials,
           description(`${cfg.hostnamePrefix}-${i + 1}`),
           tp,
           recorder,
@@ -212,7 +250,9 @@ async function main(): Promise<void> {
         const r0 = performance.now();
         agent.start();
         await withTimeout(agent.firstRegistration, cfg.batchTimeoutMs, `agent ${i + 1} to register`);
-        registerMs.push(performance.now() - r0);
+        const ready = performance.now();
+        registerMs.push(ready - r0);
+        joinToReadyMs.push(ready - j0);
       });
       // Let the manager catch up before the next batch: no session may break for one heartbeat period.
       const quietMs = tp.heartbeatPeriodMs + tp.heartbeatEpsilonMs;
@@ -239,8 +279,10 @@ async function main(): Promise<void> {
       type: "registered",
       nodeIds: agents.map((a) => a.nodeId),
       rampSeconds: (performance.now() - t0) / 1000,
-      joinP50Ms: finiteOrNull(percentile(joinMs, 50)),
-      registerP50Ms: finiteOrNull(percentile(registerMs, 50)),
+      transport: TRANSPORT,
+      join: rampLatency(joinMs),
+      register: rampLatency(registerMs),
+      joinToReady: rampLatency(joinToReadyMs),
       rampSessionEnds: recorder.totalSessionEnds,
       rampErrors: Object.fromEntries(recorder.allErrors),
     });

@@ -3,7 +3,8 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { FromLoad, type LoadConfig, type ToLoad } from "./load-protocol.ts";
 
-const entry = join(dirname(fileURLToPath(import.meta.url)), "load-agents.ts");
+/** The checkout this file is in; a --before checkout's load process is its own bench/load-agents.ts. */
+const ownCheckout = join(dirname(fileURLToPath(import.meta.url)), "..");
 
 type MessageOf<T extends FromLoad["type"]> = Extract<FromLoad, { type: T }>;
 
@@ -18,8 +19,11 @@ export class LoadProcess {
   constructor(
     cfg: LoadConfig,
     private readonly onProgress: (m: MessageOf<"progress">) => void,
+    checkout = ownCheckout,
   ) {
-    this.child = fork(entry, [JSON.stringify(cfg)], {
+    // cwd: tsx and the sources resolve in that checkout (its node_modules, its tsconfig).
+    this.child = fork(join(checkout, "bench", "load-agents.ts"), [JSON.stringify(cfg)], {
+      cwd: checkout,
       execArgv: ["--import", "tsx"],
       stdio: ["ignore", "inherit", "inherit", "ipc"],
     });

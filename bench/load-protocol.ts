@@ -10,8 +10,8 @@ export const LoadConfig = z.strictObject({
   /** The worker join token. */
   token: z.string().min(1),
   nodes: z.number().int().positive(),
-  /** gRPC channels (TCP connections) the simulated agents share. */
-  channels: z.number().int().positive(),
+  /** 0: every agent has its own gRPC channel (TCP connection), as real agents; N: the agents share N channels (plaintext only). */
+  channels: z.number().int().nonnegative(),
   /** Joins (NodeCA) in flight at once. */
   joinConcurrency: z.number().int().positive(),
   /** Agents joined and registered per ramp-up batch. */
@@ -55,14 +55,29 @@ export const WindowStats = z.strictObject({
 });
 export type WindowStats = z.infer<typeof WindowStats>;
 
+/** Per-agent ramp-up times (ms): the distribution over every agent that got there. */
+export const RampLatency = z.strictObject({
+  count: z.number(),
+  p50Ms: z.number().nullable(),
+  p95Ms: z.number().nullable(),
+  maxMs: z.number().nullable(),
+});
+export type RampLatency = z.infer<typeof RampLatency>;
+
 export const FromLoad = z.discriminatedUnion("type", [
   z.strictObject({ type: z.literal("progress"), joined: z.number(), registered: z.number() }),
   z.strictObject({
     type: z.literal("registered"),
     nodeIds: z.array(z.string()),
     rampSeconds: z.number(),
-    joinP50Ms: z.number().nullable(),
-    registerP50Ms: z.number().nullable(),
+    /** TRANSPORT of the load process's support/agent-channel.ts. */
+    transport: z.string(),
+    /** The join: NodeCA root CA download, CSR, IssueNodeCertificate with the token, NodeCertificateStatus polling. */
+    join: RampLatency,
+    /** Session opened (channel connect included) → first SessionMessage: the manager wrote the node READY. */
+    register: RampLatency,
+    /** Join request → the node READY in the manager's store (its first SessionMessage), per agent. */
+    joinToReady: RampLatency,
     /** Sessions that broke during ramp-up, and why: the manager falling behind shows here first. */
     rampSessionEnds: z.number(),
     rampErrors: z.record(z.string(), z.number()),
