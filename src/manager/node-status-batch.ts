@@ -5,6 +5,13 @@ import type { Store } from "./store.ts";
 /** SK dispatcher: maxBatchItems. */
 export const MAX_BATCH_ITEMS = 10_000;
 
+/**
+ * SK store.MaxChangesPerTransaction: store.Batch starts a new transaction after
+ * this many changes, so a batch of thousands of READY marks never becomes one
+ * proposal over MaxTransactionBytes (1.5 MiB), which Raft would refuse whole.
+ */
+export const MAX_CHANGES_PER_TRANSACTION = 200;
+
 interface Pending {
   readonly nodeId: string;
   readonly addr: string;
@@ -15,10 +22,12 @@ interface Pending {
 
 /**
  * The dispatcher's node status updates, batched as SwarmKit's processUpdates
- * does (maxBatchItems 10000, maxBatchInterval): every READY mark queued during
- * one interval is written in one store transaction (one Raft entry), and each
- * caller waits for that commit. A node missing from the store at commit time
- * fails its caller with the plain "node not found" (ErrNodeNotFound).
+ * does (maxBatchItems 10000, maxBatchInterval): the READY marks queued during
+ * one interval are written as SwarmKit's store.Batch writes them, in
+ * transactions (Raft entries) of at most MAX_CHANGES_PER_TRANSACTION changes,
+ * and each caller waits for the commit of its own. A node missing from the
+ * store at commit time fails its caller with the plain "node not found"
+ * (ErrNodeNotFound); a transaction that fails fails only its own callers.
  */
 export class NodeStatusBatch {
   private queue: Pending[] = [];
@@ -56,10 +65,16 @@ export class NodeStatusBatch {
     const batch = this.queue;
     this.queue = [];
     if (batch.length === 0) return;
+    for (let i = 0; i < batch.length; i += MAX_CHANGES_PER_TRANSACTION) {
+      this.commit(batch.slice(i, i + MAX_CHANGES_PER_TRANSACTION));
+    }
+  }
+
+  private commit(chunk: Pending[]): void {
     const missing = new Set<Pending>();
     this.store
       .update((tx) => {
-        for (const p of batch) {
+        for (const p of chunk) {
           const node = tx.node(p.nodeId);
           if (!node) {
             missing.add(p);
@@ -74,13 +89,13 @@ export class NodeStatusBatch {
       })
       .then(
         () => {
-          for (const p of batch) {
+          for (const p of chunk) {
             if (missing.has(p)) p.reject(rpcError("Unknown", "node not found"));
             else p.resolve();
           }
         },
         (e: unknown) => {
-          for (const p of batch) p.reject(e);
+          for (const p of chunk) p.reject(e);
         },
       );
   }
