@@ -43,7 +43,12 @@ const lifecycle: Record<MachineName, readonly object[]> = {
 for (const name of Object.keys(machines) as MachineName[]) {
   test(`${name}: declares only events it knows, and refuses its lifecycle events from the bus`, () => {
     const known = new Set<string>(machines[name].events);
-    for (const type of Object.keys(remoteEvents[name])) assert.ok(known.has(type), `${name} does not know ${type}`);
+    for (const [type, schema] of Object.entries(remoteEvents[name])) {
+      assert.ok(known.has(type), `${name} does not know ${type}`);
+      // a declared schema names its own type and is strict: an unknown field is refused
+      assert.not.ok(schema.safeParse({ type: `${type}_OTHER` }).success, `${name}.${type} takes another type`);
+      assert.not.ok(schema.safeParse({ type, unexpected: 1 }).success, `${name}.${type} takes an unknown field`);
+    }
     for (const event of lifecycle[name]) {
       const r = refusal(name, event);
       assert.is(r.code, "PermissionDenied", r.message);
