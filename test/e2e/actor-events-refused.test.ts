@@ -77,6 +77,7 @@ test("LEAVE on the node actor is PermissionDenied: the last manager stays, as `s
   refused(await send("node", '{"type":"LEAVE"}'), Code.PermissionDenied, /actor node does not take LEAVE from the bus/);
   const leave = await swarm.cli("m1", "swarm", "leave");
   assert.is.not(leave.code, 0, "the daemon API's guard still refuses");
+  assert.match(leave.stderr, /--force/);
   await nothingChanged();
 });
 
