@@ -1,4 +1,5 @@
 import { assign, setup } from "xstate";
+import { NO_REMOTE_EVENTS, type RemoteEvents } from "./remote-events.ts";
 
 /**
  * moby's LocalNodeState (`daemon/cluster/noderunner.go` nodeRunner.State()), as
@@ -93,3 +94,10 @@ export const clusterStateMachine = setup({
     locked: {},
   },
 });
+
+/**
+ * Events the bus may send to the clusterState actor: none. Every event is a
+ * fact the daemon's node runner observed (moby's nodeRunner); from anyone else
+ * it would only make `info` lie.
+ */
+export const clusterStateRemoteEvents: RemoteEvents = NO_REMOTE_EVENTS;

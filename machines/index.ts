@@ -1,9 +1,10 @@
 import type { AnyStateMachine } from "xstate";
-import { clusterStateMachine } from "./cluster-state.machine.ts";
-import { nodeMachine } from "./node.machine.ts";
-import { nodeLivenessMachine } from "./node-liveness.machine.ts";
-import { raftMachine } from "./raft.machine.ts";
-import { sessionMachine } from "./session.machine.ts";
+import { clusterStateMachine, clusterStateRemoteEvents } from "./cluster-state.machine.ts";
+import { nodeMachine, nodeRemoteEvents } from "./node.machine.ts";
+import { nodeLivenessMachine, nodeLivenessRemoteEvents } from "./node-liveness.machine.ts";
+import { raftMachine, raftRemoteEvents } from "./raft.machine.ts";
+import type { RemoteEvents } from "./remote-events.ts";
+import { sessionMachine, sessionRemoteEvents } from "./session.machine.ts";
 
 /** Every machine of swarmbus, by the actor name it runs under (for export and inspection tools). */
 export const machines = {
@@ -16,4 +17,15 @@ export const machines = {
 
 export type MachineName = keyof typeof machines;
 
+/** What each machine takes from a sender on the bus (declared beside the machine), by machine name = machine id. */
+export const remoteEvents: Readonly<Record<MachineName, RemoteEvents>> = {
+  node: nodeRemoteEvents,
+  clusterState: clusterStateRemoteEvents,
+  session: sessionRemoteEvents,
+  nodeLiveness: nodeLivenessRemoteEvents,
+  raft: raftRemoteEvents,
+};
+
+export type { RemoteEvents } from "./remote-events.ts";
+export { NO_REMOTE_EVENTS } from "./remote-events.ts";
 export { clusterStateMachine, nodeLivenessMachine, nodeMachine, raftMachine, sessionMachine };

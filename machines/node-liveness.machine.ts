@@ -1,4 +1,5 @@
 import { assign, setup } from "xstate";
+import { NO_REMOTE_EVENTS, type RemoteEvents } from "./remote-events.ts";
 
 /**
  * The dispatcher's view of one node (SwarmKit manager/dispatcher/nodes.go,
@@ -136,3 +137,11 @@ export const nodeLivenessMachine = setup({
     removed: { type: "final" },
   },
 });
+
+/**
+ * Events the bus may send to a liveness actor: none. REGISTERED and HEARTBEAT
+ * are what the dispatcher saw on a node's session, LEADERSHIP_CHANGED and
+ * REMOVED what the leader's store said; a forged one would mark a node Ready
+ * or Down that is not.
+ */
+export const nodeLivenessRemoteEvents: RemoteEvents = NO_REMOTE_EVENTS;

@@ -1,4 +1,5 @@
 import { and, assign, fromPromise, or, raise, setup, stateIn } from "xstate";
+import { NO_REMOTE_EVENTS, type RemoteEvents } from "./remote-events.ts";
 
 /**
  * The node supervisor: SwarmKit's `node/node.go` (agent always on, manager only
@@ -277,3 +278,12 @@ export const nodeMachine = setup({
 function errorText(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }
+
+/**
+ * Events the bus may send to the node actor: none. START, LEAVE and SHUTDOWN
+ * come from the daemon API (`swarm init/join/leave`, whose guards — leave
+ * without --force on the last manager — must not be bypassed), ROLE_CHANGED
+ * from the certificate renewer, AGENT_READY and NODE_EXITED from the node's
+ * own runs, CALLER_GAVE_UP from a waiting API call.
+ */
+export const nodeRemoteEvents: RemoteEvents = NO_REMOTE_EVENTS;

@@ -1,4 +1,5 @@
 import { assign, setup } from "xstate";
+import { NO_REMOTE_EVENTS, type RemoteEvents } from "./remote-events.ts";
 
 /**
  * A Raft member's role, as inspectors and the dashboard show it (SwarmKit
@@ -93,3 +94,9 @@ export const raftMachine = setup({
     },
   },
 });
+
+/**
+ * Events the bus may send to the raft actor: none. It mirrors the Raft core,
+ * which alone decides the role: CORE_STATE and REMOVED come from that core.
+ */
+export const raftRemoteEvents: RemoteEvents = NO_REMOTE_EVENTS;

@@ -1,4 +1,5 @@
 import { assign, type ErrorActorEvent, fromCallback, fromPromise, setup } from "xstate";
+import { NO_REMOTE_EVENTS, type RemoteEvents } from "./remote-events.ts";
 
 /**
  * The agent session (SK: agent/session.go, agent/agent.go): pick a manager,
@@ -281,3 +282,10 @@ export const sessionMachine = setup({
     stopped: { type: "final" },
   },
 });
+
+/**
+ * Events the bus may send to the session actor: none. SESSION_MESSAGE and
+ * SESSION_ERROR are what the agent's own Dispatcher streams returned, STOP
+ * is the agent shutting down.
+ */
+export const sessionRemoteEvents: RemoteEvents = NO_REMOTE_EVENTS;

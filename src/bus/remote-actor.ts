@@ -1,11 +1,12 @@
 import type { Msg, NatsConnection } from "@nats-io/transport-node";
 import type { AnyActorRef, EventObject } from "xstate";
-import { z } from "zod";
+import type { RemoteEvents } from "../../machines/index.ts";
 import { defaultLog, type Log } from "../log.ts";
 import { rpcError } from "../rpc/status.ts";
 import { serverUrl } from "./connection.ts";
-import { describeIssues, errorReply, okReply, parseJsonBody, type Reply, requestReply, sendReply } from "./envelope.ts";
+import { errorReply, okReply, type Reply, requestReply, sendReply } from "./envelope.ts";
 import { stateString } from "./events.ts";
+import { admitRemoteEvent, declaredRemoteEvents } from "./remote-event-admission.ts";
 import { subjects } from "./subjects.ts";
 
 /** What a remote actor answers to an accepted event: its state after the event. */
@@ -14,8 +15,6 @@ export interface ActorDelivery {
   /** Whether the event changed the state value. */
   changed: boolean;
 }
-
-const RemoteEvent = z.looseObject({ type: z.string().min(1) });
 
 /**
  * The event types an actor accepts from outside, or undefined when any type
@@ -37,32 +36,26 @@ export interface RemoteActorServer {
 
 /**
  * Makes `actor` reachable at `<p>.actor.<node>.<actor>`: a message there is
- * JSON `{ type, ... }` and is sent to the actor if its machine accepts that
- * type. The answer (when the sender asked for one) is `{ ok: true, result:
- * ActorDelivery }`, or InvalidArgument for garbage or an event the actor does
- * not know, FailedPrecondition when the actor is no longer running. Rejected
- * messages are logged; nothing sent here takes the subscription down.
+ * JSON `{ type, ... }` and is sent to the actor only if `remoteEvents` (by
+ * default what its machine declares in machines/) lists that type and its schema
+ * passes (admitRemoteEvent: bounded size and depth, PermissionDenied for the
+ * daemon's own events). The answer (when the sender asked for one) is
+ * `{ ok: true, result: ActorDelivery }` or that error, FailedPrecondition
+ * when the actor is no longer running. Rejected messages are logged; nothing
+ * sent here takes the subscription down.
  */
 export function serveActor(
   nc: NatsConnection,
   nodeName: string,
   actorName: string,
   actor: AnyActorRef,
-  opts: { log?: Log } = {},
+  opts: { log?: Log; remoteEvents?: RemoteEvents } = {},
 ): RemoteActorServer {
   const log = opts.log ?? defaultLog();
-  const accepted = acceptedEvents(actor);
+  const rules = { actorName, known: acceptedEvents(actor), remote: opts.remoteEvents ?? declaredRemoteEvents(actor) };
 
-  const deliver = (text: string): ActorDelivery => {
-    const parsed = RemoteEvent.safeParse(parseJsonBody(text));
-    if (!parsed.success) {
-      throw rpcError("InvalidArgument", `invalid event for actor ${actorName}: ${describeIssues(parsed.error)}`);
-    }
-    const event = parsed.data as EventObject;
-    if (event.type.startsWith("xstate.") || (accepted && !accepted.has(event.type))) {
-      const known = accepted ? `; it accepts ${[...accepted].sort().join(", ") || "no events"}` : "";
-      throw rpcError("InvalidArgument", `actor ${actorName} does not accept events of type ${event.type}${known}`);
-    }
+  const deliver = (bytes: Uint8Array): ActorDelivery => {
+    const event = admitRemoteEvent(bytes, rules);
     const before = actor.getSnapshot() as { status?: string; value?: unknown };
     if (before.status !== "active") {
       throw rpcError("FailedPrecondition", `actor ${actorName} is not running (status ${before.status ?? "unknown"})`);
@@ -76,7 +69,7 @@ export function serveActor(
   const answer = (msg: Msg): void => {
     let reply: Reply<ActorDelivery>;
     try {
-      reply = okReply(deliver(msg.string()));
+      reply = okReply(deliver(msg.data));
     } catch (e) {
       reply = errorReply(e);
       if (!reply.ok) {
@@ -113,8 +106,9 @@ export function serveActor(
 
 /**
  * Sends `event` to a remote actor and waits for its answer: the actor's state
- * after it, or an RpcError (InvalidArgument for an event it rejects,
- * Unavailable when nothing serves that actor).
+ * after it, or an RpcError (InvalidArgument for an event it does not know or a
+ * field its schema refuses, PermissionDenied for an event only its daemon
+ * sends, Unavailable when nothing serves that actor).
  */
 export async function sendToActor<E extends EventObject>(
   nc: NatsConnection,
