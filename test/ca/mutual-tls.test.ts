@@ -45,6 +45,9 @@ function dispatcherWith(creds: ClientSideCredentials) {
 }
 
 const credsOf = (id: NodeIdentity, m: TlsMaterial) => tlsClientCredentials(id, new LiveTlsMaterial(m));
+/** The worker's own certificate and key, trusting the cluster's root. */
+const ownCreds = (w: { identity: NodeIdentity; certificate: Buffer; key: Buffer }) =>
+  credsOf(w.identity, { rootCA: c.root.certificate, certificate: w.certificate, key: w.key });
 
 test("a Session with a forged identity in its metadata and no certificate is refused", async () => {
   const worker = await joinWorker(c);
@@ -56,11 +59,7 @@ test("a Session with a forged identity in its metadata and no certificate is ref
 
 test("a worker's own certificate with a forged manager identity in the metadata stays a worker", async () => {
   const worker = await joinWorker(c);
-  const creds = credsOf(worker.identity, {
-    rootCA: c.root.certificate,
-    certificate: worker.certificate,
-    key: worker.key,
-  });
+  const creds = ownCreds(worker);
   const s = openSession(c, dispatcherWith(creds), forgedIdentityMetadata(worker.identity));
   const first = await s.first;
   assert.is(first.node?.role, "WORKER");
@@ -69,11 +68,7 @@ test("a worker's own certificate with a forged manager identity in the metadata 
 
 test("NodeCertificateStatus for another node, without a certificate, tells the state and nothing secret", async () => {
   const worker = await joinWorker(c);
-  const creds = credsOf(worker.identity, {
-    rootCA: c.root.certificate,
-    certificate: worker.certificate,
-    key: worker.key,
-  });
+  const creds = ownCreds(worker);
   await openSession(c, dispatcherWith(creds), new Metadata(), { description: { hostname: "w1" } }).first;
   await waitFor(() => c.manager.getNode(worker.identity.nodeId).description, {
     timeoutMs: 5000,
@@ -111,11 +106,7 @@ test("a certificate of another swarm, an expired one and one signed by a foreign
   }
   const after = { worker: c.manager.getNode(worker.identity.nodeId), count: c.manager.listNodes().length };
   assert.equal(after, before, "nothing written");
-  const good = credsOf(worker.identity, {
-    rootCA: c.root.certificate,
-    certificate: worker.certificate,
-    key: worker.key,
-  });
+  const good = ownCreds(worker);
   assert.ok((await openSession(c, dispatcherWith(good), new Metadata()).first).session_id);
 });
 
