@@ -10,7 +10,11 @@ export type DaemonHandlers = {
 };
 
 export interface DaemonApiServer {
-  /** Stops taking requests and waits for the ones in flight to be answered. */
+  /** Stops taking requests; the ones in flight go on. */
+  close(): Promise<void>;
+  /** Resolves once every request in flight has been answered. */
+  settled(): Promise<void>;
+  /** close(), then settled(). */
   stop(): Promise<void>;
 }
 
@@ -73,16 +77,23 @@ export function serveDaemonApi(
     },
   });
 
+  const close = async (): Promise<void> => {
+    if (sub.isClosed()) return;
+    try {
+      await sub.drain();
+    } catch {
+      sub.unsubscribe();
+    }
+  };
+  const settled = async (): Promise<void> => {
+    await Promise.allSettled([...inFlight]);
+  };
   return {
+    close,
+    settled,
     async stop() {
-      if (!sub.isClosed()) {
-        try {
-          await sub.drain();
-        } catch {
-          sub.unsubscribe();
-        }
-      }
-      await Promise.allSettled([...inFlight]);
+      await close();
+      await settled();
     },
   };
 }

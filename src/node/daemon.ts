@@ -93,8 +93,10 @@ export async function runDaemon(opts: DaemonOptions): Promise<DaemonHandle> {
       offSignals();
       discovery.unsubscribe();
       actors.stopRepublishingOnReconnect();
-      await server.stop();
+      await server.close();
+      // A request in flight (an init waiting for its node to be ready) is answered by the shutdown.
       await rt.shutdown(STOP_TIMEOUT_MS);
+      await server.settled();
       actors.unwireAll();
       try {
         await nc.drain();

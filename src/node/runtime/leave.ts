@@ -1,4 +1,5 @@
 import type { NodeEvent } from "../../../machines/node.machine.ts";
+import { rpcError } from "../../rpc/status.ts";
 import { errLeaveFailed } from "../errors.ts";
 import type { NodeState } from "./node-state.ts";
 import { Waiter } from "./waiter.ts";
@@ -31,6 +32,11 @@ export class Leave {
 
   left(): void {
     this.waiter.resolve();
+  }
+
+  /** The daemon shut down before the leave ended. */
+  abandon(): void {
+    this.waiter.reject(rpcError("Canceled", "context canceled"));
   }
 
   failed(): void {

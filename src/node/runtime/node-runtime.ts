@@ -209,6 +209,8 @@ export class NodeRuntime {
     await this.stopNodeKeepingState(timeoutMs);
     // A leave or start in flight is stopped with the actor; make sure nothing is left running.
     await this.stopRun();
+    this.outcome.abandon();
+    this.leaving.abandon();
     this.node.stop();
     this.clusterState.stop();
   }

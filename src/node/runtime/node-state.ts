@@ -26,6 +26,8 @@ export class NodeState {
   identity: NodeIdentity | null = null;
   /** What the node presents on gRPC (certificate, key, root), read once from the state dir and kept current. */
   private tls: LiveTlsMaterial | null = null;
+  /** Bumped when a run's identity is dropped, so a read begun before it cannot bring the old material back. */
+  private generation = 0;
   startConfig: StartConfig;
   readonly managersFile: ManagersFile;
   private readonly writes = new Set<Promise<unknown>>();
@@ -42,12 +44,13 @@ export class NodeState {
   /** The node's TLS material: its manager's listener and its channels present it (src/ca/tls/). */
   async tlsMaterial(): Promise<LiveTlsMaterial> {
     if (this.tls) return this.tls;
+    const generation = this.generation;
     const [certificate, key, rootCA] = await Promise.all([
       readNodeCertificate(this.swarmDir),
       readNodeKey(this.swarmDir),
       readRootCACertificate(this.swarmDir),
     ]);
-    if (!certificate || !rootCA) throw errNoNodeCertificate(this.swarmDir);
+    if (!certificate || !rootCA || generation !== this.generation) throw errNoNodeCertificate(this.swarmDir);
     this.tls ??= new LiveTlsMaterial({ rootCA, certificate, key });
     return this.tls;
   }
@@ -96,19 +99,27 @@ export class NodeState {
     this.managersFile.reset();
     this.identity = null;
     this.tls = null;
+    this.generation++;
     this.startConfig = emptyStartConfig();
   }
 
   /** A first start that failed: nothing of it is kept (moby clearPersistentState); never rejects. */
   async discard(): Promise<void> {
-    this.identity = null;
-    this.tls = null;
+    this.forgetIdentity();
     this.startConfig = emptyStartConfig();
     // A write of the failed run still in flight would otherwise land after the clear.
     await Promise.allSettled([...this.writes]);
     await clearSwarmDir(this.swarmDir)
       .then(() => this.managersFile.reset())
       .catch((e: unknown) => this.log.error({ err: String(e) }, "failed to clear the swarm state"));
+    // A read of the TLS files begun before the clear finished may have seen the old run's.
+    this.forgetIdentity();
+  }
+
+  private forgetIdentity(): void {
+    this.identity = null;
+    this.tls = null;
+    this.generation++;
   }
 
   private track(p: Promise<unknown>, file: string): void {

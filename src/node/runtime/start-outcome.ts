@@ -25,6 +25,12 @@ export class StartOutcome {
     this.waiter.resolve();
   }
 
+  /** The daemon shut down: an init or join still waiting ends as a cancelled context does in moby. */
+  abandon(): void {
+    this.cause = null;
+    this.waiter.reject(rpcError("Canceled", "context canceled"));
+  }
+
   /** The caller (a join past its timeout) stopped waiting. */
   callerGaveUp(): void {
     this.waiter.drop();
