@@ -28,43 +28,36 @@ async function writeIdentity(swarmDir: string): Promise<Buffer> {
   return cert;
 }
 
-test("a read of the TLS files begun before a discard never brings the discarded certificate back", async () => {
+/** A state dir holding a first run's identity; `race` makes the discard race a read; the next run must present its own. */
+async function nextRunPresentsItsOwn(race: (state: NodeState) => Promise<void>): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), "node-state-"));
   try {
     const swarmDir = join(dir, "swarm");
     await writeIdentity(swarmDir);
     const state = new NodeState(swarmDir, null, log);
+    await race(state);
+    const second = await writeIdentity(swarmDir);
+    const tls = await state.tlsMaterial();
+    assert.ok(tls.current.certificate.equals(second), "the next run presents the certificate of the discarded run");
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+test("a read of the TLS files begun before a discard never brings the discarded certificate back", () =>
+  nextRunPresentsItsOwn(async (state) => {
     // The discarded run's agent asks for the material as the discard begins.
     const late = state.tlsMaterial().catch(() => null);
     await state.discard();
     await late;
-    const second = await writeIdentity(swarmDir);
-    const tls = await state.tlsMaterial();
-    assert.ok(tls.current.certificate.equals(second), "the next run presents the certificate of the discarded run");
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
-});
+  }));
 
-test("a read begun while the discard clears the files is refused, not kept", async () => {
-  const dir = await mkdtemp(join(tmpdir(), "node-state-"));
-  try {
-    const swarmDir = join(dir, "swarm");
-    await writeIdentity(swarmDir);
-    const state = new NodeState(swarmDir, null, log);
+test("a read begun while the discard clears the files is refused, not kept", () =>
+  nextRunPresentsItsOwn(async (state) => {
     const discarding = state.discard();
-    const late = state.tlsMaterial().then(
-      (m) => m,
-      () => null,
-    );
+    const late = state.tlsMaterial().catch(() => null);
     await discarding;
     await late;
-    const second = await writeIdentity(swarmDir);
-    const tls = await state.tlsMaterial();
-    assert.ok(tls.current.certificate.equals(second), "the next run presents the certificate of the discarded run");
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
-});
+  }));
 
 test.run();
