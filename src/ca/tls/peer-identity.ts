@@ -1,6 +1,7 @@
 import type { PeerCertificate } from "node:tls";
 import { type RpcError, rpcError, toRpcError } from "../../rpc/status.ts";
 import type { NodeIdentity, PeerCall, TlsRole } from "../credentials.ts";
+import { cachedPeerSubject, type PeerSubject } from "./peer-subject-cache.ts";
 
 /**
  * The caller of a call, as SK ca/auth.go reads it: the subject of the peer
@@ -20,10 +21,12 @@ export function presentAsForwarded(call: object, identity: NodeIdentity | undefi
 }
 
 /** The verified certificate's subject: CN, OUs, O; undefined without a verified certificate. */
-export function verifiedSubject(call: PeerCall): { cn: string; ou: string[]; org: string } | undefined {
-  const cert = call.getAuthContext()?.sslPeerCertificate;
-  if (!cert?.raw) return undefined;
-  return { cn: first(cert.subject, "CN"), ou: all(cert.subject, "OU"), org: first(cert.subject, "O") };
+export function verifiedSubject(call: PeerCall): PeerSubject | undefined {
+  return cachedPeerSubject(call, () => {
+    const cert = call.getAuthContext()?.sslPeerCertificate;
+    if (!cert?.raw) return undefined;
+    return { cn: first(cert.subject, "CN"), ou: all(cert.subject, "OU"), org: first(cert.subject, "O") };
+  });
 }
 
 /**
