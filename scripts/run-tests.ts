@@ -34,6 +34,15 @@ interface Result {
   ms: number;
 }
 
+function killGroup(pid: number | undefined): void {
+  if (pid === undefined) return;
+  try {
+    process.kill(-pid, "SIGKILL");
+  } catch {
+    // Nothing left in the group.
+  }
+}
+
 function runOne(file: string): Promise<Result> {
   const started = Date.now();
   return new Promise((resolve) => {
@@ -41,6 +50,8 @@ function runOne(file: string): Promise<Result> {
       cwd: root,
       env: { ...process.env, FORCE_COLOR: "0" },
       stdio: ["ignore", "pipe", "pipe"],
+      // Its own process group: whatever the file started (daemons, nats-server) goes with it.
+      detached: true,
     });
     let output = "";
     child.stdout.on("data", (d) => {
@@ -52,8 +63,11 @@ function runOne(file: string): Promise<Result> {
     let timedOut = false;
     const timer = setTimeout(() => {
       timedOut = true;
-      child.kill("SIGKILL");
+      killGroup(child.pid);
     }, FILE_TIMEOUT_MS);
+    // A file killed, or failed in a before hook (uvu runs no after hook then), leaves its daemons
+    // running: they would load the machine for every later file.
+    child.on("exit", () => killGroup(child.pid));
     child.on("close", (code) => {
       clearTimeout(timer);
       const total = Number(/Total:\s+(\d+)/.exec(output)?.[1] ?? 0);
