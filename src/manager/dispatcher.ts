@@ -79,6 +79,7 @@ export class Dispatcher {
         this.registry.delete(nodeId);
         this.recheckStreams(nodeId);
       },
+      registrations: this.registry,
       ...(opts.onActor ? { onActor: opts.onActor } : {}),
     });
   }
@@ -147,14 +148,25 @@ export class Dispatcher {
     return list.map((m) => ({ peer: { node_id: m.nodeId, addr: m.addr }, weight: MANAGER_WEIGHT }));
   }
 
-  private markNodeReady(nodeId: string, addr: string, description: Node__Output["description"]): Promise<void> {
-    return this.statusBatch.markReady(nodeId, addr, description);
+  private markNodeReady(
+    nodeId: string,
+    addr: string,
+    description: Node__Output["description"],
+    checkSession?: () => void,
+  ): Promise<void> {
+    return this.statusBatch.markReady(nodeId, addr, description, checkSession);
   }
 
   private async register(nodeId: string, addr: string, description: Node__Output["description"]): Promise<string> {
     this.registry.checkRateLimit(nodeId);
     if (!this.opts.store.view((tx) => tx.node(nodeId))) throw rpcError("Unknown", "node not found");
-    await this.markNodeReady(nodeId, addr, description);
+    // While under way, a grace expiry of the node's old session writes no DOWN (see NodeRegistry.registeredSince).
+    const ended = this.registry.beginRegistration(nodeId);
+    try {
+      await this.markNodeReady(nodeId, addr, description);
+    } finally {
+      ended();
+    }
     this.ensureRunning();
     const rn = this.registry.add(nodeId);
     const period = this.choosePeriod();
@@ -207,7 +219,9 @@ export class Dispatcher {
       }
       if (known !== undefined) {
         sessionId = known;
-        await this.markNodeReady(nodeId, addr, description);
+        const session = known;
+        // Not written if the session expired meanwhile: the DOWN decided after it stays the last write.
+        await this.markNodeReady(nodeId, addr, description, () => this.registry.getWithSession(nodeId, session));
       } else {
         sessionId = await this.register(nodeId, addr, description);
       }

@@ -1,5 +1,6 @@
 import { type Actor, type AnyActorRef, createActor } from "xstate";
 import { type LivenessStatus, nodeLivenessMachine } from "../../machines/node-liveness.machine.ts";
+import type { RegistrationEpoch } from "./node-registry.ts";
 import type { Store } from "./store.ts";
 
 /**
@@ -13,14 +14,30 @@ export interface LivenessOptions {
   /** The node's session is dropped (heartbeat expiry): later RPCs get "node not registered". */
   onUnregister: (nodeId: string) => void;
   onActor?: (name: string, actor: AnyActorRef) => void;
+  /**
+   * The dispatcher's registrations (NodeRegistry): a status is decided against
+   * the node's epoch then, and dropped inside its transaction if the node
+   * registered again since (its READY must stay the last write).
+   */
+  registrations?: {
+    epoch(nodeId: string): RegistrationEpoch;
+    registeredSince(nodeId: string, epoch: RegistrationEpoch): boolean;
+  };
   /** A status write failed (e.g. leadership lost meanwhile). */
   onWriteError?: (nodeId: string, e: unknown) => void;
+}
+
+interface PendingWrite {
+  readonly state: LivenessStatus;
+  readonly message: string;
+  /** The node's registration when the machine decided this status. */
+  readonly epoch: RegistrationEpoch;
 }
 
 export class LivenessActors {
   private readonly actors = new Map<string, LivenessActor>();
   /** Status writes not yet proposed, by node (the last one wins), flushed as one transaction. */
-  private readonly pendingWrites = new Map<string, { state: LivenessStatus; message: string }>();
+  private readonly pendingWrites = new Map<string, PendingWrite>();
   private flushTimer: NodeJS.Timeout | undefined;
   constructor(private readonly opts: LivenessOptions) {}
 
@@ -70,7 +87,7 @@ export class LivenessActors {
    */
   private writeStatus(nodeId: string, state: LivenessStatus, message: string): void {
     this.pendingWrites.delete(nodeId);
-    this.pendingWrites.set(nodeId, { state, message });
+    this.pendingWrites.set(nodeId, { state, message, epoch: this.opts.registrations?.epoch(nodeId) });
     this.flushTimer ??= setTimeout(() => this.flush(), 0);
   }
 
@@ -83,7 +100,7 @@ export class LivenessActors {
       .update((tx) => {
         for (const [nodeId, w] of writes) {
           const node = tx.node(nodeId);
-          if (!node) continue;
+          if (!node || this.opts.registrations?.registeredSince(nodeId, w.epoch)) continue;
           tx.putNode({ ...node, status: { state: w.state, message: w.message, addr: node.status?.addr ?? "" } });
         }
       })

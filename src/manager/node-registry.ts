@@ -16,8 +16,16 @@ export interface RegisteredNode {
   attempts: number;
 }
 
+/**
+ * Which registration of a node a liveness status (UNKNOWN, DOWN) was decided
+ * against: the session then held ("" while UNKNOWN), undefined for none.
+ */
+export type RegistrationEpoch = string | undefined;
+
 export class NodeRegistry {
   private readonly nodes = new Map<string, RegisteredNode>();
+  /** Registrations under way (READY write not yet committed), by node. Kept across clear(): each ends once. */
+  private readonly registering = new Map<string, number>();
   constructor(
     private readonly limits: { rateLimitPeriodMs: number; rateLimitCount: number },
     private readonly now: () => number = Date.now,
@@ -55,6 +63,41 @@ export class NodeRegistry {
     };
     this.nodes.set(nodeId, rn);
     return rn;
+  }
+
+  /**
+   * A registration begins (before its READY write); the returned function ends
+   * it, right before `add` or on failure. Failures after this point are the
+   * dispatcher stopping, the node being removed or the write failing (lost
+   * leadership): the next leader's markNodesUnknown takes over.
+   */
+  beginRegistration(nodeId: string): () => void {
+    this.registering.set(nodeId, (this.registering.get(nodeId) ?? 0) + 1);
+    let ended = false;
+    return () => {
+      if (ended) return;
+      ended = true;
+      const n = (this.registering.get(nodeId) ?? 1) - 1;
+      if (n > 0) this.registering.set(nodeId, n);
+      else this.registering.delete(nodeId);
+    };
+  }
+
+  /** The registration a liveness status is decided against now. */
+  epoch(nodeId: string): RegistrationEpoch {
+    return this.nodes.get(nodeId)?.sessionId;
+  }
+
+  /**
+   * Whether the node registered again (a new session) or is registering since
+   * `epoch`: a status decided then is stale, the node is alive. SwarmKit's
+   * markNodeNotReady has the same window (the old heartbeat still runs until
+   * nodes.Add); here the DOWN write is dropped instead of landing after READY.
+   */
+  registeredSince(nodeId: string, epoch: RegistrationEpoch): boolean {
+    if (this.registering.has(nodeId)) return true;
+    const now = this.nodes.get(nodeId)?.sessionId;
+    return now !== undefined && now !== epoch;
   }
 
   get(nodeId: string): RegisteredNode {

@@ -16,6 +16,8 @@ interface Pending {
   readonly nodeId: string;
   readonly addr: string;
   readonly description: Node__Output["description"] | undefined;
+  /** A session refresh: throws (the RpcError to answer) if its session no longer holds the node at write time. */
+  readonly checkSession: (() => void) | undefined;
   resolve(): void;
   reject(e: unknown): void;
 }
@@ -28,6 +30,9 @@ interface Pending {
  * and each caller waits for the commit of its own. A node missing from the
  * store at commit time fails its caller with the plain "node not found"
  * (ErrNodeNotFound); a transaction that fails fails only its own callers.
+ * A refresh whose session expired meanwhile is not written (the DOWN decided
+ * after it must stay the last write, as SwarmKit's one nodeUpdates map keeps
+ * it) and fails with what the session check throws ("node not registered").
  */
 export class NodeStatusBatch {
   private queue: Pending[] = [];
@@ -40,10 +45,15 @@ export class NodeStatusBatch {
     private readonly maxItems = MAX_BATCH_ITEMS,
   ) {}
 
-  markReady(nodeId: string, addr: string, description: Node__Output["description"] | undefined): Promise<void> {
+  markReady(
+    nodeId: string,
+    addr: string,
+    description: Node__Output["description"] | undefined,
+    checkSession?: () => void,
+  ): Promise<void> {
     if (this.stopped) return Promise.reject(rpcError("Aborted", "dispatcher is stopped"));
     return new Promise<void>((resolve, reject) => {
-      this.queue.push({ nodeId, addr, description, resolve, reject });
+      this.queue.push({ nodeId, addr, description, checkSession, resolve, reject });
       if (this.queue.length >= this.maxItems) this.flush();
       else this.timer ??= setTimeout(() => this.flush(), this.intervalMs);
     });
@@ -71,13 +81,19 @@ export class NodeStatusBatch {
   }
 
   private commit(chunk: Pending[]): void {
-    const missing = new Set<Pending>();
+    const failed = new Map<Pending, unknown>();
     this.store
       .update((tx) => {
         for (const p of chunk) {
           const node = tx.node(p.nodeId);
           if (!node) {
-            missing.add(p);
+            failed.set(p, rpcError("Unknown", "node not found"));
+            continue;
+          }
+          try {
+            p.checkSession?.();
+          } catch (e) {
+            failed.set(p, e);
             continue;
           }
           tx.putNode({
@@ -90,7 +106,7 @@ export class NodeStatusBatch {
       .then(
         () => {
           for (const p of chunk) {
-            if (missing.has(p)) p.reject(rpcError("Unknown", "node not found"));
+            if (failed.has(p)) p.reject(failed.get(p));
             else p.resolve();
           }
         },
