@@ -4,7 +4,7 @@ import * as assert from "uvu/assert";
 import { subjects } from "../../../src/bus/subjects.ts";
 import { controlClient, controlSubject, TIMEOUT_HEADER } from "../../../src/manager/control-bus/index.ts";
 import { isRpcError } from "../../../src/rpc/status.ts";
-import { BusCluster, CLUSTER, outcome } from "./support/bus-cluster.ts";
+import { BusCluster, CALLER, CLUSTER, outcome } from "./support/bus-cluster.ts";
 
 let c: BusCluster;
 test.before(async () => {
@@ -18,7 +18,7 @@ test.after(async () => {
 async function raw(method: string, body: string | Uint8Array, hdr: Record<string, string> = {}) {
   const h = headers();
   for (const [k, v] of Object.entries(hdr)) h.set(k, v);
-  const subject = `${subjects().prefix}.cluster.${CLUSTER}.control.${method}`;
+  const subject = `${subjects().prefix}.cluster.${CLUSTER}.control.${method}.${CALLER}`;
   const msg = await c.client.request(subject, body, { timeout: 5000, headers: h });
   return msg.json() as { ok: boolean; error?: { code: number; message: string } };
 }
@@ -58,14 +58,14 @@ test("a nonsense deadline header falls back to the request timeout; serving goes
   assert.is(r.ok, true);
   const r2 = await raw("joinTokens", "{}", { [TIMEOUT_HEADER]: "-5" });
   assert.is(r2.ok, true);
-  assert.ok(controlSubject(CLUSTER, "joinTokens").endsWith(".control.joinTokens"));
+  assert.ok(controlSubject(CLUSTER, "joinTokens", CALLER).endsWith(".control.joinTokens.m1"));
   const nodes = await c.controlClient().listNodes();
   assert.is(nodes.length, 2);
 });
 
 test("a call published without a reply subject is not run", async () => {
   for (const m of c.managers) m.calls.length = 0;
-  c.client.publish(controlSubject(CLUSTER, "rotateJoinToken"), JSON.stringify({ role: "worker" }));
+  c.client.publish(controlSubject(CLUSTER, "rotateJoinToken", CALLER), JSON.stringify({ role: "worker" }));
   // A call sent after it, on the same connection, is answered after it was seen by the managers.
   await c.controlClient().joinTokens();
   assert.equal(
@@ -76,18 +76,18 @@ test("a call published without a reply subject is not run", async () => {
 
 test("a manager that answers with something other than the method's result: the client fails Internal", async () => {
   const fakeCluster = "impostorcluster";
-  const sub = c.client.subscribe(controlSubject(fakeCluster, "getNode"), {
+  const sub = c.client.subscribe(controlSubject(fakeCluster, "getNode", CALLER), {
     callback: (_e, msg) => {
       msg.respond(JSON.stringify({ ok: true, result: { node: "not-a-node-%%%" } }));
     },
   });
-  const sub2 = c.client.subscribe(controlSubject(fakeCluster, "listNodes"), {
+  const sub2 = c.client.subscribe(controlSubject(fakeCluster, "listNodes", CALLER), {
     callback: (_e, msg) => {
       msg.respond(JSON.stringify({ ok: true, result: { nodes: "nope" } }));
     },
   });
   await c.client.flush();
-  const client = controlClient(c.client, fakeCluster, { timeoutMs: 2000 });
+  const client = controlClient(c.client, fakeCluster, { timeoutMs: 2000, caller: CALLER });
   const r1 = await outcome(client.getNode("x"));
   const r2 = await outcome(client.listNodes());
   sub.unsubscribe();
@@ -99,7 +99,7 @@ test("a manager that answers with something other than the method's result: the 
 });
 
 test("no manager serves the cluster: Unavailable, at once", async () => {
-  const r = await outcome(controlClient(c.client, "nosuchcluster", { timeoutMs: 60_000 }).listNodes());
+  const r = await outcome(controlClient(c.client, "nosuchcluster", { timeoutMs: 60_000, caller: CALLER }).listNodes());
   assert.not.ok(r.ok);
   if (!r.ok) {
     assert.ok(isRpcError(r.err, "Unavailable"), String(r.err));
