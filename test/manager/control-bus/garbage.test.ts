@@ -3,7 +3,7 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { subjects } from "../../../src/bus/subjects.ts";
 import { controlClient, controlSubject, TIMEOUT_HEADER } from "../../../src/manager/control-bus/index.ts";
-import { isRpcError } from "../../../src/rpc/status.ts";
+import { Code, isRpcError } from "../../../src/rpc/status.ts";
 import { BusCluster, CALLER, CLUSTER, outcome } from "./support/bus-cluster.ts";
 
 let c: BusCluster;
@@ -46,6 +46,20 @@ test("payloads that are not JSON, or not the method's request, get InvalidArgume
   assert.equal(binary.error?.code, 3);
 
   for (const m of c.managers) assert.equal(m.calls, [], "no handler saw garbage");
+});
+
+test("a body over 64 KiB or nested past 8 levels is refused before it is parsed, even from a stranger", async () => {
+  for (const m of c.managers) m.calls.length = 0;
+  const big = await raw("updateNode", JSON.stringify({ nodeId: "n1", pad: "x".repeat(512 * 1024) }));
+  assert.equal(big.error?.code, Code.ResourceExhausted);
+  assert.match(big.error?.message ?? "", /^a updateNode request is 52\d{4} bytes, more than the 65536 allowed$/);
+  const deep = await raw("updateCluster", "[".repeat(10_000) + "]".repeat(10_000));
+  assert.equal(deep, {
+    ok: false,
+    error: { code: Code.InvalidArgument, message: "a updateCluster request nests deeper than 8 levels" },
+  });
+  for (const m of c.managers) assert.equal(m.calls, [], "no handler saw the bodies");
+  assert.is((await c.controlClient().listNodes()).length, 2, "the managers serve on");
 });
 
 test("an unknown method gets Unimplemented", async () => {
