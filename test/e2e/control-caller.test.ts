@@ -6,6 +6,7 @@ import { subjects } from "../../src/bus/subjects.ts";
 import { freePort } from "../../src/net/free-port.ts";
 import { Code } from "../../src/rpc/status.ts";
 import { useSwarm } from "../support/swarm.ts";
+import { assertRefused, NOT_A_MANAGER, type WireReply } from "../support/wire-refusal.ts";
 
 /**
  * Issue 11 §5: someone with a bus connection (the shared daemon credentials are
@@ -20,12 +21,6 @@ let nc: NatsConnection;
 let clusterId = "";
 let managerId = "";
 let workerId = "";
-
-interface WireReply {
-  ok: boolean;
-  result?: Record<string, unknown>;
-  error?: { code: number; message: string };
-}
 
 test.before(async () => {
   const { token, addr } = await swarm.initManager("m1", await freePort());
@@ -44,14 +39,7 @@ async function call(rest: string, body = "{}", hdr: Record<string, string> = {})
   return (await nc.request(subject, body, { timeout: 5000, headers: h })).json<WireReply>();
 }
 
-const NOT_A_MANAGER =
-  "rpc error: code = PermissionDenied desc = Permission denied: remote certificate not part of OUs: [swarm-manager]";
-
-function refused(r: WireReply, message: string): void {
-  assert.is(r.ok, false, "the call is refused");
-  assert.is(r.error?.code, Code.PermissionDenied, r.error?.message);
-  assert.is(r.error?.message, message);
-}
+const refused = (r: WireReply, message: string) => assertRefused(r, Code.PermissionDenied, message);
 
 test("the unlock key and the join tokens are refused to a caller that names a worker or an unknown node", async () => {
   assert.ok(clusterId && managerId && workerId, "the swarm's IDs are known");

@@ -3,6 +3,7 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { subjects } from "../../../src/bus/subjects.ts";
 import { Code } from "../../../src/rpc/status.ts";
+import { assertRefused, NOT_A_MANAGER, type WireReply } from "../../support/wire-refusal.ts";
 import { BusCluster, CLUSTER } from "./support/bus-cluster.ts";
 
 /**
@@ -24,12 +25,6 @@ test.before.each(() => {
   for (const m of c.managers) m.calls.length = 0;
 });
 
-interface WireReply {
-  ok: boolean;
-  result?: unknown;
-  error?: { code: number; message: string };
-}
-
 const FORWARDED = "Swarmbus-Forwarded-Caller";
 const control = (rest: string) => `${subjects().prefix}.cluster.${CLUSTER}.control.${rest}`;
 
@@ -39,20 +34,16 @@ async function call(subject: string, body = "{}", hdr: Record<string, string> = 
   return (await c.client.request(subject, body, { timeout: 5000, headers: h })).json<WireReply>();
 }
 
-const NOT_A_MANAGER =
-  "rpc error: code = PermissionDenied desc = Permission denied: remote certificate not part of OUs: [swarm-manager]";
-
-function refused(r: WireReply, message: string): void {
-  assert.is(r.ok, false, "the call is refused");
-  assert.is(r.error?.code, Code.PermissionDenied, r.error?.message);
-  assert.is(r.error?.message, message);
-}
+const refused = (r: WireReply, message: string) => assertRefused(r, Code.PermissionDenied, message);
 
 test("a call naming a worker, an unknown node or a removed node is refused as SwarmKit refuses a non-manager", async () => {
   for (const method of ["getUnlockKey", "joinTokens", "rotateJoinToken"]) {
     const body = method === "rotateJoinToken" ? '{"role":"manager"}' : "{}";
     refused(await call(control(`${method}.w1`), body), `Permission denied: unauthorized peer role: ${NOT_A_MANAGER}`);
-    refused(await call(control(`${method}.nobody`), body), `Permission denied: unauthorized peer role: ${NOT_A_MANAGER}`);
+    refused(
+      await call(control(`${method}.nobody`), body),
+      `Permission denied: unauthorized peer role: ${NOT_A_MANAGER}`,
+    );
     // Straight to the leader's own subject too.
     refused(await call(control(`${method}.w1.1`), body), `Permission denied: unauthorized peer role: ${NOT_A_MANAGER}`);
   }
