@@ -140,7 +140,8 @@ async function main(): Promise<void> {
       serveControlBus({
         nc: [leaderNc, followerNc][i] as NatsConnection,
         clusterId: CLUSTER,
-        self: { raftId, addr: `127.0.0.${raftId}:2377` },
+        self: { nodeId: `node-${raftId}`, raftId, addr: `127.0.0.${raftId}:2377` },
+        callers: () => "manager",
         leader: fixedLeader(raftId),
         handlers,
         profile,
@@ -150,6 +151,7 @@ async function main(): Promise<void> {
     // The daemon's control client goes through its own manager (a follower), as moby's local socket does.
     const ctl = controlClient(daemonNc as NatsConnection, CLUSTER, {
       timeoutMs: profile.requestTimeoutMs,
+      caller: `node-${FOLLOWER}`,
       via: () => FOLLOWER,
     });
     const daemon: DaemonApiServer = serveDaemonApi(daemonNc as NatsConnection, "bench-ls", {

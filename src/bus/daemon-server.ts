@@ -2,7 +2,8 @@ import type { Msg, NatsConnection } from "@nats-io/transport-node";
 import { defaultLog, type Log } from "../log.ts";
 import { Code, rpcError } from "../rpc/status.ts";
 import { type DaemonRequest, type DaemonResults, type DaemonVerb, daemonRequests } from "./daemon-contract.ts";
-import { describeIssues, errorReply, okReply, parseJsonBody, type Reply, sendReply } from "./envelope.ts";
+import { describeIssues, errorReply, okReply, type Reply, sendReply } from "./envelope.ts";
+import { type PayloadLimits, parseBoundedJson } from "./payload-guard.ts";
 import { subjects } from "./subjects.ts";
 
 export type DaemonHandlers = {
@@ -18,12 +19,19 @@ export interface DaemonApiServer {
   stop(): Promise<void>;
 }
 
+/**
+ * Bounds on a daemon API request, checked before it is parsed: the largest the CLI sends
+ * is a node update with its labels or a promote of many nodes (a few KiB), two levels deep.
+ */
+export const DAEMON_REQUEST_LIMITS: PayloadLimits = { maxBytes: 64 * 1024, maxDepth: 4 };
+
 export const isDaemonVerb = (verb: string): verb is DaemonVerb => Object.hasOwn(daemonRequests, verb);
 
 /**
  * Serves the CLI → daemon API of one node on `<p>.daemon.<nodeName>.>`.
  * Every request is validated before a handler sees it (unknown verb →
- * Unimplemented `unknown command <verb>`; not JSON → InvalidArgument
+ * Unimplemented `unknown command <verb>`; over DAEMON_REQUEST_LIMITS →
+ * ResourceExhausted / InvalidArgument before any parsing; not JSON → InvalidArgument
  * `invalid request payload: …`; schema mismatch → InvalidArgument naming the
  * field); a handler's error is sent back as an RpcError (`toRpcError`); nothing
  * a client sends takes the subscription down. Requests wait for `opts.ready`
@@ -46,7 +54,7 @@ export function serveDaemonApi(
     const verb = s.daemonVerb(nodeName, msg.subject) ?? "";
     let reply: Reply<unknown>;
     try {
-      reply = okReply(await dispatch(verb, msg.string()));
+      reply = okReply(await dispatch(verb, msg.data));
     } catch (e) {
       reply = errorReply(e);
       if (reply.ok === false && reply.error.code !== Code.InvalidArgument && reply.error.code !== Code.Unimplemented) {
@@ -56,9 +64,9 @@ export function serveDaemonApi(
     sendReply(nc, msg, reply, { log, context: { node: nodeName, verb } });
   };
 
-  const dispatch = async (verb: string, body: string): Promise<unknown> => {
+  const dispatch = async (verb: string, body: Uint8Array): Promise<unknown> => {
     if (!isDaemonVerb(verb)) throw rpcError("Unimplemented", `unknown command ${verb}`);
-    const json = parseJsonBody(body);
+    const json = parseBoundedJson(body, DAEMON_REQUEST_LIMITS, `a ${verb} request`);
     const parsed = daemonRequests[verb].safeParse(json);
     if (!parsed.success) throw rpcError("InvalidArgument", `invalid ${verb} request: ${describeIssues(parsed.error)}`);
     const handler = handlers[verb] as ((req: unknown) => Promise<unknown>) | undefined;

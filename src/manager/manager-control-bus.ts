@@ -3,14 +3,21 @@ import type { ClientSideCredentials } from "../ca/credentials.ts";
 import type { TimingProfile } from "../config/profile.ts";
 import type { Log } from "../log.ts";
 import type { RaftNode } from "../raft/node/index.ts";
-import { type ControlBusServer, type ControlHandlers, serveControlBus } from "./control-bus/index.ts";
+import {
+  type CallerStanding,
+  type ControlBusServer,
+  type ControlHandlers,
+  serveControlBus,
+} from "./control-bus/index.ts";
 import type { LeaderInfo } from "./proxy/index.ts";
 import { answerJoin } from "./raft-join.ts";
-import type { ReplicatedStore } from "./store.ts";
+import type { ReadTx, ReplicatedStore } from "./store.ts";
 
 export interface ManagerControlBusOptions {
   readonly nc: NatsConnection;
   readonly clusterId: string;
+  /** This manager's node ID: the caller it names when it forwards a call to the leader. */
+  readonly nodeId: string;
   readonly raft: RaftNode;
   /** This manager's address, named in redirect errors. */
   readonly advertiseAddr: string;
@@ -38,10 +45,25 @@ export function serveManagerControlBus(o: ManagerControlBusOptions): ControlBusS
   return serveControlBus({
     nc: o.nc,
     clusterId: o.clusterId,
-    self: { raftId: o.raft.raftId, addr: o.advertiseAddr },
+    self: { nodeId: o.nodeId, raftId: o.raft.raftId, addr: o.advertiseAddr },
+    callers: (nodeId) => o.store.view((tx) => standingOf(tx, nodeId)),
     leader: o.leader,
     handlers: { ...o.handlers, raftJoin: (req) => answerJoin(joinDeps, req) },
     profile: o.profile,
     log: o.log,
   });
+}
+
+/**
+ * What the store says of a caller: removed when the cluster's blacklist names it (SK
+ * authorizeOrg), a manager when its observed role is (the role its certificate follows:
+ * the first manager from bootstrap on, a promoted one once the role manager has moved it,
+ * before its raft join), else a worker, or unknown.
+ */
+function standingOf(tx: ReadTx, nodeId: string): CallerStanding {
+  const blacklist = tx.cluster()?.blacklistedCertificates;
+  if (blacklist && Object.hasOwn(blacklist, nodeId)) return "removed";
+  const role = tx.node(nodeId)?.role;
+  if (role === undefined) return "unknown";
+  return role === "MANAGER" ? "manager" : "worker";
 }

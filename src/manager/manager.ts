@@ -145,6 +145,7 @@ export async function startManagerInternals(opts: ManagerOptions): Promise<Manag
       running.controlBus = serveManagerControlBus({
         nc: opts.nc,
         clusterId: opts.clusterId,
+        nodeId: opts.nodeId,
         raft,
         advertiseAddr,
         leader,

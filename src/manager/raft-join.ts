@@ -29,7 +29,10 @@ export async function joinRaft(opts: ManagerOptions, addr: string): Promise<Raft
   for (;;) {
     try {
       const timeoutMs = Math.max(1, Math.min(opts.profile.requestTimeoutMs, deadline - Date.now()));
-      return await controlClient(nc, opts.clusterId, { timeoutMs }).raftJoin({ nodeId: opts.nodeId, addr });
+      return await controlClient(nc, opts.clusterId, { timeoutMs, caller: opts.nodeId }).raftJoin({
+        nodeId: opts.nodeId,
+        addr,
+      });
     } catch (e) {
       last = toRpcError(e);
       // Refusals that waiting cannot fix end the join at once (SwarmKit makes one Join call; the

@@ -21,7 +21,7 @@ test("a Join whose address does not answer fails with SwarmKit's text; no member
   const nodeId = await c.managerNodeId();
   const before = c.leader.raft.members().map((m) => m.member);
   const port = await freePort(); // free a moment ago: nothing listens there
-  const control = await c.control();
+  const control = await c.control(nodeId);
   const e = await control.raftJoin({ nodeId, addr: `127.0.0.1:${port}` }).then(
     () => undefined,
     (err: unknown) => toRpcError(err),

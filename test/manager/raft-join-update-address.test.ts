@@ -22,8 +22,8 @@ test("a member's second Join moves its address on every member and keeps its Raf
   const newAddr = await c.healthyAddress();
   assert.is.not(newAddr, m2.advertiseAddr);
 
-  const control = await c.control();
   const nodeId = c.leader.raft.members().find((s) => s.member.raftId === m2Id)?.member.nodeId ?? "";
+  const control = await c.control(nodeId);
   const r = await control.raftJoin({ nodeId, addr: newAddr });
   assert.is(r.raftId, m2Id);
   assert.is(r.members.length, 2);

@@ -32,6 +32,8 @@ export function controlClient(
   clusterId: string,
   opts: {
     timeoutMs: number;
+    /** The node ID of the manager whose daemon calls (named in the subject; only managers are served). */
+    caller: string;
     /**
      * The Raft ID of this daemon's own manager, when it runs one: calls then go to it
      * (moby's local control socket), which serves them or forwards them to the leader.
@@ -44,7 +46,9 @@ export function controlClient(
   const what = `the managers of swarm ${clusterId}`;
   const subjectOf = (method: ControlMethod): string => {
     const local = opts.via?.();
-    return local ? leaderSubject(clusterId, method, local) : controlSubject(clusterId, method);
+    return local
+      ? leaderSubject(clusterId, method, opts.caller, local)
+      : controlSubject(clusterId, method, opts.caller);
   };
   const call = async <T>(method: ControlMethod, body: unknown, schema: z.ZodType<T>): Promise<T> => {
     let result: unknown;

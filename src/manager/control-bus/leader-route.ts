@@ -9,7 +9,7 @@ import {
 } from "../proxy/leader-conn.ts";
 import { envelopeRequest, NoResponders } from "./bus-request.ts";
 import type { ControlMethod } from "./methods.ts";
-import { leaderSubject, REDIRECT_HEADER, TIMEOUT_HEADER } from "./subjects.ts";
+import { CALLER_HEADER, leaderSubject, REDIRECT_HEADER, TIMEOUT_HEADER } from "./subjects.ts";
 
 /**
  * The leader a call was forwarded to went away: no responder on its subject,
@@ -28,8 +28,8 @@ export class LeaderGone extends RpcError {
 export interface LeaderRouteOptions {
   readonly nc: NatsConnection;
   readonly clusterId: string;
-  /** This manager: its Raft ID, and its address (the redirect header). */
-  readonly self: { readonly raftId: string; readonly addr: string };
+  /** This manager: its node ID (the forwarder the subject names), Raft ID, and address (the redirect header). */
+  readonly self: { readonly nodeId: string; readonly raftId: string; readonly addr: string };
   readonly leader: LeaderInfo;
   /** One Raft tick: how often leadership is checked while a call waits. */
   readonly tickMs: number;
@@ -39,15 +39,23 @@ export interface LeaderRouteOptions {
  * Where a control call is served (SwarmKit's raft proxy for api.Control):
  * here when this manager leads, else forwarded once to the leader's own
  * subject. If that leader goes away while the call waits, the new one is
- * polled for and the call retried there once.
+ * polled for and the call retried there once. The forward names this manager
+ * as its caller and the original caller in CALLER_HEADER (SwarmKit's
+ * WithMetadataForwardTLSInfo).
  */
+
+/** An authorized call: its method, the node it is served for, its validated request. */
+export interface RoutedCall {
+  readonly method: ControlMethod;
+  readonly caller: string;
+  readonly req: unknown;
+}
 export class LeaderRoute {
   constructor(private readonly o: LeaderRouteOptions) {}
 
   /** Serves the call with `local` or at the leader; rejects as LeaderConn and the leader do. */
   async route(
-    method: ControlMethod,
-    req: unknown,
+    call: RoutedCall,
     deadline: number,
     redirects: readonly string[],
     local: () => Promise<unknown>,
@@ -56,13 +64,13 @@ export class LeaderRoute {
     if (choice.local) return local();
     if (redirects.length > 0) throw moreThanOneRedirect(redirects);
     try {
-      return await this.forward(choice.leader, method, req, deadline);
+      return await this.forward(choice.leader, call, deadline);
     } catch (e) {
       if (!(e instanceof LeaderGone)) throw e;
       const next = await this.pollNewLeader(e, choice.leader, deadline);
       if (next.local) return local();
       try {
-        return await this.forward(next.leader, method, req, deadline);
+        return await this.forward(next.leader, call, deadline);
       } catch (e2) {
         if (e2 instanceof LeaderGone) throw rpcError("Unavailable", `connection error: ${e2.message}`);
         throw e2;
@@ -81,7 +89,7 @@ export class LeaderRoute {
   }
 
   /** Forwards to the leader; rejects LeaderGone when it has no responder or Raft moves on while waiting. */
-  private forward(target: string, method: ControlMethod, req: unknown, deadline: number): Promise<unknown> {
+  private forward(target: string, call: RoutedCall, deadline: number): Promise<unknown> {
     const { nc, clusterId, self, leader } = this.o;
     return new Promise((resolve, reject) => {
       const watch = setInterval(() => {
@@ -90,9 +98,13 @@ export class LeaderRoute {
           reject(new LeaderGone(`the leader (raft ID ${target}) lost leadership`, false));
         }
       }, this.o.tickMs);
-      envelopeRequest(nc, leaderSubject(clusterId, method, target), JSON.stringify(req), {
+      envelopeRequest(nc, leaderSubject(clusterId, call.method, self.nodeId, target), JSON.stringify(call.req), {
         timeoutMs: deadline - Date.now(),
-        headers: { [REDIRECT_HEADER]: self.addr, [TIMEOUT_HEADER]: String(Math.max(1, deadline - Date.now())) },
+        headers: {
+          [REDIRECT_HEADER]: self.addr,
+          [CALLER_HEADER]: call.caller,
+          [TIMEOUT_HEADER]: String(Math.max(1, deadline - Date.now())),
+        },
         what: `the leader (raft ID ${target})`,
       }).then(
         (r) => {

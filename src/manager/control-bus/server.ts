@@ -1,9 +1,11 @@
 import type { Msg, NatsConnection, Subscription } from "@nats-io/transport-node";
-import { describeIssues, errorReply, okReply, parseJsonBody, type Reply, sendReply } from "../../bus/envelope.ts";
+import { describeIssues, errorReply, okReply, type Reply, sendReply } from "../../bus/envelope.ts";
+import { type PayloadLimits, parseBoundedJson } from "../../bus/payload-guard.ts";
 import type { TimingProfile } from "../../config/profile.ts";
 import { defaultLog, type Log } from "../../log.ts";
 import { Code, rpcError } from "../../rpc/status.ts";
 import type { LeaderInfo } from "../proxy/leader-conn.ts";
+import { authorizeCaller, authorizeRaftJoin, type CallerLookup } from "./caller-auth.ts";
 import { LeaderRoute } from "./leader-route.ts";
 import { serveLocally } from "./local-calls.ts";
 import {
@@ -15,9 +17,10 @@ import {
 } from "./methods.ts";
 import {
   addressedToSubject,
+  CALLER_HEADER,
   CONTROL_QUEUE,
   controlQueueSubject,
-  methodOf,
+  parseControlSubject,
   REDIRECT_HEADER,
   TIMEOUT_HEADER,
 } from "./subjects.ts";
@@ -33,12 +36,19 @@ import {
  * responder, or Raft reports another leader), the follower polls for the new
  * leader and retries once, as SwarmKit's proxy does for unary calls. A reply over the
  * server's max_payload (listNodes of thousands of nodes) goes in chunks on both hops.
+ * Every manager that takes a call, the leader after a forward too, first bounds its
+ * body (CONTROL_REQUEST_LIMITS) and authorizes its caller (caller-auth.ts: managers only).
  */
 export interface ControlBusOptions {
   readonly nc: NatsConnection;
   readonly clusterId: string;
-  /** This manager: its Raft ID (its leader-addressed subject) and its address (named in redirect errors). */
-  readonly self: { readonly raftId: string; readonly addr: string };
+  /**
+   * This manager: its node ID (the caller it names when it forwards), its Raft ID (its
+   * leader-addressed subject) and its address (named in redirect errors).
+   */
+  readonly self: { readonly nodeId: string; readonly raftId: string; readonly addr: string };
+  /** What this manager's store says of a caller's node ID: only managers are served. */
+  readonly callers: CallerLookup;
   readonly leader: LeaderInfo;
   readonly handlers: ControlHandlers;
   /** raftTickMs (polling) and requestTimeoutMs (a call that names no deadline). */
@@ -54,12 +64,31 @@ export interface ControlBusServer {
 /** Longest deadline a caller may ask for (a bad header cannot park a call forever). */
 const MAX_TIMEOUT_MS = 10 * 60_000;
 
-/** The method and the validated request of a control message; InvalidArgument / Unimplemented otherwise. */
-function parseCall(method: string, msg: Msg): { method: ControlMethod; req: unknown } {
-  if (!isControlMethod(method)) throw rpcError("Unimplemented", `unknown control method ${method}`);
-  const parsed = controlRequests[method].safeParse(parseJsonBody(msg.string()));
+/**
+ * Bounds on a control request's body, checked before it is parsed. The largest a daemon
+ * sends is an updateNode with the node's labels (a few KiB), nested four deep; replies
+ * (listNodes) are not bounded here.
+ */
+export const CONTROL_REQUEST_LIMITS: PayloadLimits = { maxBytes: 64 * 1024, maxDepth: 8 };
+
+/**
+ * The method, the caller it is served for and the validated request of a control message:
+ * Unimplemented for an unknown method; ResourceExhausted / InvalidArgument for a body over
+ * the bounds (before anyone is asked who sent it, as gRPC refuses an oversized message before
+ * the handler); PermissionDenied for a caller that is not a manager (caller-auth.ts);
+ * InvalidArgument for a request that does not fit the method.
+ */
+function parseCall(o: ControlBusOptions, msg: Msg): { method: ControlMethod; caller: string; req: unknown } {
+  const named = parseControlSubject(o.clusterId, msg.subject);
+  const method = named?.method ?? "";
+  if (!named || !isControlMethod(method)) throw rpcError("Unimplemented", `unknown control method ${method}`);
+  const json = parseBoundedJson(msg.data, CONTROL_REQUEST_LIMITS, `a ${method} request`);
+  const forwardedFor = msg.headers?.has(CALLER_HEADER) ? (msg.headers.get(CALLER_HEADER) ?? "") : undefined;
+  const caller = authorizeCaller(o.callers, named.caller, forwardedFor);
+  const parsed = controlRequests[method].safeParse(json);
   if (!parsed.success) throw rpcError("InvalidArgument", `invalid ${method} request: ${describeIssues(parsed.error)}`);
-  return { method, req: parsed.data };
+  if (method === "raftJoin") authorizeRaftJoin(caller, (parsed.data as ControlRequest<"raftJoin">).nodeId);
+  return { method, caller, req: parsed.data };
 }
 
 /** How long the caller waits: its timeout header, bounded; requestTimeoutMs when it names none. */
@@ -114,16 +143,15 @@ class ControlBus implements ControlBusServer {
     // A call nobody waits for (no reply subject) is not run: a write must have someone to tell.
     if (!msg.reply) return;
     const started = Date.now();
-    const method = methodOf(clusterId, msg.subject) ?? "";
+    const method = parseControlSubject(clusterId, msg.subject)?.method ?? "";
     let reply: Reply<unknown>;
     try {
-      const p = parseCall(method, msg);
+      const p = parseCall(this.o, msg);
       const req = p.req as ControlRequest<ControlMethod>;
       const redirects = msg.headers?.values(REDIRECT_HEADER) ?? [];
       const deadline = started + timeoutOf(msg, this.o.profile.requestTimeoutMs);
-      reply = okReply(
-        await this.route.route(p.method, req, deadline, redirects, () => serveLocally(handlers, p.method, req)),
-      );
+      const call = { method: p.method, caller: p.caller, req };
+      reply = okReply(await this.route.route(call, deadline, redirects, () => serveLocally(handlers, p.method, req)));
     } catch (e) {
       reply = errorReply(e);
       if (!reply.ok && reply.error.code === Code.Internal) {

@@ -27,9 +27,14 @@ export class ControlAccess {
   /** The control API with `timeoutMs` as its deadline. */
   within(timeoutMs: number): ControlClient {
     this.manager();
-    const clusterId = this.rt.state.identity?.clusterId;
-    if (!clusterId) throw errManagerNotReady();
-    return controlClient(this.nc, clusterId, { timeoutMs, via: () => this.rt.activeManager()?.raftId() });
+    const identity = this.rt.state.identity;
+    if (!identity?.clusterId) throw errManagerNotReady();
+    // The caller is this node: the managers serve it only while the store has it as a manager.
+    return controlClient(this.nc, identity.clusterId, {
+      timeoutMs,
+      caller: identity.nodeId,
+      via: () => this.rt.activeManager()?.raftId(),
+    });
   }
 
   /** The control API with moby's swarmRequestTimeout. */

@@ -7,7 +7,7 @@ import { callDaemon } from "../../../src/bus/daemon-client.ts";
 import { serveDaemonApi } from "../../../src/bus/daemon-server.ts";
 import type { Node__Output } from "../../../src/gen/docker/swarmkit/v1/Node.ts";
 import { controlClient, decodeNode, encodeNode } from "../../../src/manager/control-bus/index.ts";
-import { BusCluster, CLUSTER, nodeServedBy } from "./support/bus-cluster.ts";
+import { BusCluster, CALLER, CLUSTER, nodeServedBy } from "./support/bus-cluster.ts";
 
 const MAX_PAYLOAD = 64 * 1024;
 let c: BusCluster;
@@ -42,7 +42,7 @@ const canonical = (ns: Node__Output[]) => ns.map((n) => decodeNode(encodeNode(n)
 test("listNodes of several hundred KB through a follower, on a 64 KB max_payload server, comes back whole and equal", async () => {
   const size = nodes.reduce((sum, n) => sum + encodeNode(n).length, 0);
   assert.ok(size > 400_000, `the list is several hundred KB (${size} bytes of encoded nodes)`);
-  const viaFollower = controlClient(c.client, CLUSTER, { timeoutMs: 10_000, via: () => "2" });
+  const viaFollower = controlClient(c.client, CLUSTER, { timeoutMs: 10_000, caller: CALLER, via: () => "2" });
   const got = await viaFollower.listNodes();
   assert.equal(got, canonical(nodes));
   assert.equal(c.manager("2").calls, [], "the follower forwarded, it did not serve");
@@ -56,7 +56,7 @@ test("listNodes of several hundred KB through a follower, on a 64 KB max_payload
 
 test("node.ls through the daemon API on top of it (CLI → daemon → follower → leader) comes back whole", async () => {
   const daemonNc = await connectBus(c.nats, "daemon-d1");
-  const ctl = controlClient(daemonNc, CLUSTER, { timeoutMs: 10_000, via: () => "3" });
+  const ctl = controlClient(daemonNc, CLUSTER, { timeoutMs: 10_000, caller: CALLER, via: () => "3" });
   const server = serveDaemonApi(daemonNc, "d1", {
     "node.ls": async () => ({ self: "n7", nodes: (await ctl.listNodes()).map((n) => ({ ID: n.id, Spec: n.spec })) }),
   });

@@ -3,8 +3,8 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { subjects } from "../../../src/bus/subjects.ts";
 import { controlClient, controlSubject, TIMEOUT_HEADER } from "../../../src/manager/control-bus/index.ts";
-import { isRpcError } from "../../../src/rpc/status.ts";
-import { BusCluster, CLUSTER, outcome } from "./support/bus-cluster.ts";
+import { Code, isRpcError } from "../../../src/rpc/status.ts";
+import { BusCluster, CALLER, CLUSTER, outcome } from "./support/bus-cluster.ts";
 
 let c: BusCluster;
 test.before(async () => {
@@ -18,7 +18,7 @@ test.after(async () => {
 async function raw(method: string, body: string | Uint8Array, hdr: Record<string, string> = {}) {
   const h = headers();
   for (const [k, v] of Object.entries(hdr)) h.set(k, v);
-  const subject = `${subjects().prefix}.cluster.${CLUSTER}.control.${method}`;
+  const subject = `${subjects().prefix}.cluster.${CLUSTER}.control.${method}.${CALLER}`;
   const msg = await c.client.request(subject, body, { timeout: 5000, headers: h });
   return msg.json() as { ok: boolean; error?: { code: number; message: string } };
 }
@@ -48,6 +48,20 @@ test("payloads that are not JSON, or not the method's request, get InvalidArgume
   for (const m of c.managers) assert.equal(m.calls, [], "no handler saw garbage");
 });
 
+test("a body over 64 KiB or nested past 8 levels is refused before it is parsed, even from a stranger", async () => {
+  for (const m of c.managers) m.calls.length = 0;
+  const big = await raw("updateNode", JSON.stringify({ nodeId: "n1", pad: "x".repeat(512 * 1024) }));
+  assert.equal(big.error?.code, Code.ResourceExhausted);
+  assert.match(big.error?.message ?? "", /^a updateNode request is 52\d{4} bytes, more than the 65536 allowed$/);
+  const deep = await raw("updateCluster", "[".repeat(10_000) + "]".repeat(10_000));
+  assert.equal(deep, {
+    ok: false,
+    error: { code: Code.InvalidArgument, message: "a updateCluster request nests deeper than 8 levels" },
+  });
+  for (const m of c.managers) assert.equal(m.calls, [], "no handler saw the bodies");
+  assert.is((await c.controlClient().listNodes()).length, 2, "the managers serve on");
+});
+
 test("an unknown method gets Unimplemented", async () => {
   const r = await raw("dropAllTables", "{}");
   assert.equal(r, { ok: false, error: { code: 12, message: "unknown control method dropAllTables" } });
@@ -58,14 +72,14 @@ test("a nonsense deadline header falls back to the request timeout; serving goes
   assert.is(r.ok, true);
   const r2 = await raw("joinTokens", "{}", { [TIMEOUT_HEADER]: "-5" });
   assert.is(r2.ok, true);
-  assert.ok(controlSubject(CLUSTER, "joinTokens").endsWith(".control.joinTokens"));
+  assert.ok(controlSubject(CLUSTER, "joinTokens", CALLER).endsWith(".control.joinTokens.m1"));
   const nodes = await c.controlClient().listNodes();
   assert.is(nodes.length, 2);
 });
 
 test("a call published without a reply subject is not run", async () => {
   for (const m of c.managers) m.calls.length = 0;
-  c.client.publish(controlSubject(CLUSTER, "rotateJoinToken"), JSON.stringify({ role: "worker" }));
+  c.client.publish(controlSubject(CLUSTER, "rotateJoinToken", CALLER), JSON.stringify({ role: "worker" }));
   // A call sent after it, on the same connection, is answered after it was seen by the managers.
   await c.controlClient().joinTokens();
   assert.equal(
@@ -76,18 +90,18 @@ test("a call published without a reply subject is not run", async () => {
 
 test("a manager that answers with something other than the method's result: the client fails Internal", async () => {
   const fakeCluster = "impostorcluster";
-  const sub = c.client.subscribe(controlSubject(fakeCluster, "getNode"), {
+  const sub = c.client.subscribe(controlSubject(fakeCluster, "getNode", CALLER), {
     callback: (_e, msg) => {
       msg.respond(JSON.stringify({ ok: true, result: { node: "not-a-node-%%%" } }));
     },
   });
-  const sub2 = c.client.subscribe(controlSubject(fakeCluster, "listNodes"), {
+  const sub2 = c.client.subscribe(controlSubject(fakeCluster, "listNodes", CALLER), {
     callback: (_e, msg) => {
       msg.respond(JSON.stringify({ ok: true, result: { nodes: "nope" } }));
     },
   });
   await c.client.flush();
-  const client = controlClient(c.client, fakeCluster, { timeoutMs: 2000 });
+  const client = controlClient(c.client, fakeCluster, { timeoutMs: 2000, caller: CALLER });
   const r1 = await outcome(client.getNode("x"));
   const r2 = await outcome(client.listNodes());
   sub.unsubscribe();
@@ -99,7 +113,7 @@ test("a manager that answers with something other than the method's result: the 
 });
 
 test("no manager serves the cluster: Unavailable, at once", async () => {
-  const r = await outcome(controlClient(c.client, "nosuchcluster", { timeoutMs: 60_000 }).listNodes());
+  const r = await outcome(controlClient(c.client, "nosuchcluster", { timeoutMs: 60_000, caller: CALLER }).listNodes());
   assert.not.ok(r.ok);
   if (!r.ok) {
     assert.ok(isRpcError(r.err, "Unavailable"), String(r.err));

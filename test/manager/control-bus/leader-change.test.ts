@@ -1,6 +1,6 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { leaderSubject } from "../../../src/manager/control-bus/index.ts";
+import { addressedToSubject } from "../../../src/manager/control-bus/index.ts";
 import { ErrLostLeadership, raftError } from "../../../src/raft/node/errors.ts";
 import { isRpcError } from "../../../src/rpc/status.ts";
 import { waitFor } from "../../support/wait-for.ts";
@@ -80,7 +80,7 @@ test("a forwarded call whose leader stops answering is retried on the next leade
   // m1 still holds its own subject but never answers (cut off); it takes no queued calls.
   const m1 = c.manager("1");
   await m1.server.stop();
-  const mute = m1.nc.subscribe(leaderSubject(CLUSTER, "updateNode", "1"));
+  const mute = m1.nc.subscribe(addressedToSubject(CLUSTER, "1"));
   await m1.nc.flush();
   let heard = 0;
   void (async () => {

@@ -33,7 +33,9 @@ function serve(m: Member): void {
     serveControlBus({
       nc: m.nc,
       clusterId: cluster.clusterId,
-      self: { raftId: m.id, addr: `127.0.0.1:${2000 + Number(m.id)}` },
+      self: { nodeId: `node-${m.id}`, raftId: m.id, addr: `127.0.0.1:${2000 + Number(m.id)}` },
+      // Every call here comes from a manager's daemon; who may call is caller-auth's test.
+      callers: () => "manager",
       leader: raftLeaderInfo(m.node),
       handlers: handlers as ControlHandlers,
       profile: { ...testProfile, requestTimeoutMs: 5000 },
@@ -56,7 +58,7 @@ test.after(async () => {
 
 test("a write taken by any manager is proposed on the Raft leader", async () => {
   const leader = await cluster.leader();
-  const control = controlClient(client, cluster.clusterId, { timeoutMs: 5000 });
+  const control = controlClient(client, cluster.clusterId, { timeoutMs: 5000, caller: "node-1" });
   for (let i = 0; i < 6; i++) assert.is((await control.rotateJoinToken("worker")).worker, `rotated-by-${leader.id}`);
   await cluster.converged(Array(6).fill("rotate worker"));
 });
@@ -65,7 +67,7 @@ test("the leader dies: the control API works again through the survivors, on the
   const old = await cluster.leader();
   await servers.get(old.id)?.stop();
   await cluster.stopMember(old.id);
-  const control = controlClient(client, cluster.clusterId, { timeoutMs: 5000 });
+  const control = controlClient(client, cluster.clusterId, { timeoutMs: 5000, caller: "node-1" });
   const r = await control.rotateJoinToken("manager");
   const next = await cluster.leader();
   assert.is.not(next.id, old.id);
@@ -78,7 +80,7 @@ test("two of three managers gone: once the survivor has had no leader for the lo
   await servers.get(a.id)?.stop();
   await cluster.stopMember(a.id);
   await waitFor(() => b.node.lostQuorum(), { timeoutMs: 10_000, what: "the survivor to see quorum lost" });
-  const control = controlClient(client, cluster.clusterId, { timeoutMs: 60_000 });
+  const control = controlClient(client, cluster.clusterId, { timeoutMs: 60_000, caller: "node-1" });
   const call = control.rotateJoinToken("worker").then(
     () => undefined,
     (e: unknown) => e,

@@ -34,7 +34,10 @@ test("a forwarded call that reaches a manager which is not the leader names the 
   const h = headers();
   h.set(REDIRECT_HEADER, "10.0.0.1:2377");
   // Manager 2 receives a call forwarded by manager 1, but the leader is 3.
-  const msg = await c.client.request(leaderSubject(CLUSTER, "listNodes", "2"), "{}", { timeout: 5000, headers: h });
+  const msg = await c.client.request(leaderSubject(CLUSTER, "listNodes", "m1", "2"), "{}", {
+    timeout: 5000,
+    headers: h,
+  });
   assert.equal(msg.json(), {
     ok: false,
     error: { code: 8, message: "more than one redirect to leader from: [10.0.0.1:2377]" },
@@ -46,7 +49,10 @@ test("a forwarded call that reaches the leader is served", async () => {
   c.elect("2");
   const h = headers();
   h.set(REDIRECT_HEADER, "10.0.0.1:2377");
-  const msg = await c.client.request(leaderSubject(CLUSTER, "joinTokens", "2"), "{}", { timeout: 5000, headers: h });
+  const msg = await c.client.request(leaderSubject(CLUSTER, "joinTokens", "m1", "2"), "{}", {
+    timeout: 5000,
+    headers: h,
+  });
   assert.is((msg.json() as { ok: boolean }).ok, true);
   assert.equal(c.manager("2").calls, ["joinTokens"]);
 });

@@ -93,11 +93,11 @@ export class JoinManagers {
     return this.start(name, issued.identity.nodeId, tls, false);
   }
 
-  /** A client of the control bus, as a daemon's. */
-  async control(): Promise<ControlClient> {
+  /** A client of the control bus, as the daemon of the manager `caller` (a node ID). */
+  async control(caller: string): Promise<ControlClient> {
     const nc = await connectBus(this.nats, `client-${this.clusterId}`);
     this.conns.push(nc);
-    return controlClient(nc, this.clusterId, { timeoutMs: 3_000 });
+    return controlClient(nc, this.clusterId, { timeoutMs: 3_000, caller });
   }
 
   /** An address where Health "Raft" answers SERVING (closed with the managers). */

@@ -5,6 +5,7 @@ import type { Node__Output } from "../../../../src/gen/docker/swarmkit/v1/Node.t
 import type { ClusterInfo, JoinTokens } from "../../../../src/manager/api.ts";
 import { newNodeObject } from "../../../../src/manager/ca-server.ts";
 import {
+  type CallerStanding,
   type ControlBusServer,
   type ControlClient,
   type ControlHandlers,
@@ -28,6 +29,9 @@ export function nodeServedBy(id: string, manager: string): Node__Output {
     certificate: n.certificate ? { ...n.certificate, certificate: Buffer.from([0, 1, 2, 255]) } : null,
   };
 }
+
+/** The node ID the test's client calls as: a manager's daemon (m1's). */
+export const CALLER = "m1";
 
 export const TOKENS: JoinTokens = { worker: "SWMTKN-1-worker", manager: "SWMTKN-1-manager" };
 
@@ -120,6 +124,8 @@ export class FakeManager {
 /** Three fake managers with raft IDs 1, 2, 3 on a real nats-server, and a client connection. */
 export class BusCluster {
   readonly managers: FakeManager[] = [];
+  /** What every manager's store says of a node ID; the fake managers m1… are managers, any other ID unknown. */
+  readonly standings = new Map<string, CallerStanding>();
   private readonly conns: NatsConnection[] = [];
   client!: NatsConnection;
   private constructor(readonly nats: NatsServerHandle) {}
@@ -134,11 +140,13 @@ export class BusCluster {
 
   async startManager(m: FakeManager): Promise<FakeManager> {
     m.nc = await connectBus(this.nats, `manager-${m.raftId}`);
+    this.standings.set(m.name, "manager");
     this.conns.push(m.nc);
     m.server = serveControlBus({
       nc: m.nc,
       clusterId: CLUSTER,
-      self: { raftId: m.raftId, addr: m.addr },
+      self: { nodeId: m.name, raftId: m.raftId, addr: m.addr },
+      callers: (nodeId) => this.standings.get(nodeId) ?? "unknown",
       leader: m.view,
       handlers: m.handlers(),
       profile: quickRaftProfile,
@@ -163,8 +171,8 @@ export class BusCluster {
     return m;
   }
 
-  controlClient(timeoutMs = 5_000): ControlClient {
-    return controlClient(this.client, CLUSTER, { timeoutMs });
+  controlClient(timeoutMs = 5_000, caller = CALLER): ControlClient {
+    return controlClient(this.client, CLUSTER, { timeoutMs, caller });
   }
 
   async stop(): Promise<void> {
