@@ -106,12 +106,15 @@ test("demote the leader itself: it hands leadership over, leaves Raft and become
         l.length === 1 &&
         l[0] !== old &&
         lsRow(r, old)?.manager === "" &&
-        r.filter((x) => x.manager === "Reachable").length === 1
+        r.filter((x) => x.manager === "Reachable").length === 1 &&
+        // Its agent re-registers with the new leader; on a loaded machine that can outlast the fast
+        // profile's grace, so a Down in between is allowed: the node must end Ready.
+        lsRow(r, old)?.status === "Ready"
       );
     },
-    `a new leader, ${old} out of the managers`,
+    `a new leader, ${old} out of the managers and Ready`,
   );
-  assert.is(lsRow(after, old)?.status, "Ready");
+  assert.is(lsRow(after, old)?.availability, "Active");
   await waitFor(
     async () => {
       const i = await swarm.json<{ ControlAvailable: boolean }>(old, "info", "--format", "json");
