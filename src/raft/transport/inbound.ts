@@ -38,3 +38,17 @@ export function acceptInbound(
   }
   return env.message;
 }
+
+/** Hands `m` to each handler; one that throws is logged and does not stop the others. */
+export function deliver(handlers: Iterable<(m: Message) => void>, m: Message, log: Log): void {
+  for (const h of handlers) {
+    try {
+      h(m);
+    } catch (e) {
+      log.error(
+        { raftId: m.to, from: m.from, type: m.type, err: e instanceof Error ? e.message : String(e) },
+        "raft transport: message handler threw",
+      );
+    }
+  }
+}

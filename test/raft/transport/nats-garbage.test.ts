@@ -11,6 +11,7 @@ import { onTeardown } from "../../support/fixture.ts";
 import { memoryLog } from "../../support/memory-log.ts";
 import { useNatsServer } from "../../support/nats-server.ts";
 import { waitFor } from "../../support/wait-for.ts";
+import { asMember } from "./support/members.ts";
 import { msg } from "./support/messages.ts";
 
 const nats = useNatsServer(test);
@@ -18,11 +19,11 @@ let nc: NatsConnection;
 let t: RaftTransport;
 const log = memoryLog();
 const got: Message[] = [];
-const subject = () => subjects().raft("c1", "2");
+const subject = () => subjects().raft("c1", "2", "node-1");
 
 test.before(async () => {
   nc = await nats.connect("raft-garbage-test");
-  t = await natsTransport({ nc, clusterId: "c1", raftId: "2", inactiveAfterMs: 1000, log });
+  t = await natsTransport({ nc, clusterId: "c1", ...asMember("2"), inactiveAfterMs: 1000, log });
   t.onMessage((m) => got.push(m));
 });
 onTeardown(test, () => t?.close());
