@@ -156,12 +156,9 @@ async function startRaftCluster(nats: NatsServerHandle, dir: string, sealed: boo
   const first = await start("1", true);
   await until(() => first.isLeader(), 10_000, "member 1 to lead");
   for (const id of ["2", "3"]) {
-    await first.addMember({ raftId: id, nodeId: `bench-${id}`, addr: "127.0.0.1:0" });
-    await start(
-      id,
-      false,
-      first.members().map((s) => s.member),
-    );
+    const self = { raftId: id, nodeId: `bench-${id}`, addr: "127.0.0.1:0" };
+    await start(id, false, [...first.members().map((s) => s.member), self]);
+    await first.addMember(self);
   }
   return out;
 }

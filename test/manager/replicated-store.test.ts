@@ -96,8 +96,9 @@ test("three managers: a follower applies the leader's transactions in order, its
   const m1 = await manager("1", "bootstrap");
   await leader();
   for (const id of ["2", "3"]) {
-    await m1.raft.addMember({ raftId: id, nodeId: `node-${id}`, addr: `127.0.0.1:${3000 + Number(id)}` });
-    await manager(id, "join", { joinMembers: memberList(m1) });
+    const self = { raftId: id, nodeId: `node-${id}`, addr: `127.0.0.1:${3000 + Number(id)}` };
+    await manager(id, "join", { joinMembers: [...memberList(m1), self] });
+    await m1.raft.addMember(self);
   }
   const l = await leader();
   const writes: Promise<unknown>[] = ["a", "b", "c"].map((id) =>
@@ -156,8 +157,9 @@ test("a new member catches up from a Raft snapshot of the store (restore), then 
   for (let i = 0; i < 12; i++) {
     await m1.store.update((tx) => tx.putNode(newNodeObject(`s${i}`, "WORKER", "ACTIVE")));
   }
-  await m1.raft.addMember({ raftId: "12", nodeId: "node-12", addr: "127.0.0.1:3012" });
-  const late = await manager("12", "join", { ...t, joinMembers: memberList(m1) });
+  const self12 = { raftId: "12", nodeId: "node-12", addr: "127.0.0.1:3012" };
+  const late = await manager("12", "join", { ...t, joinMembers: [...memberList(m1), self12] });
+  await m1.raft.addMember(self12);
   await waitFor(() => late.store.view((tx) => tx.nodes().length) === 12, {
     timeoutMs: 10_000,
     what: "the late member to restore the store from the snapshot",

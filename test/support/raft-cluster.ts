@@ -5,7 +5,7 @@ import type { NatsConnection } from "@nats-io/transport-node";
 import type { AnyActorRef } from "xstate";
 import { connectBus } from "../../src/bus/connection.ts";
 import { profiles, type TimingProfile } from "../../src/config/profile.ts";
-import { silentLog } from "../../src/log.ts";
+import { type Log, silentLog } from "../../src/log.ts";
 import { RaftNode } from "../../src/raft/node/index.ts";
 import { natsTransport } from "../../src/raft/transport/index.ts";
 import type { RaftMember } from "../../src/raft/types.ts";
@@ -45,6 +45,8 @@ export interface MemberOptions {
   logEntriesForSlowFollowers?: number;
   /** A joiner: the leader's member list after it added this one (what a join is answered with). */
   joinMembers?: readonly RaftMember[];
+  /** Where the member (its node and transport) logs; silent by default. */
+  log?: Log;
 }
 
 /**
@@ -98,7 +100,7 @@ export class RaftCluster {
       raftId: id,
       nodeId: nodeIdOf(id),
       inactiveAfterMs: testProfile.raftTickMs * testProfile.raftElectionTicks,
-      log: silentLog,
+      log: opts.log ?? silentLog,
     });
     const prev = this.members.get(id);
     const m = new Member(id, nc, prev?.restores ?? 0);
@@ -110,7 +112,7 @@ export class RaftCluster {
       profile: testProfile,
       bootstrap: opts.bootstrap ?? false,
       ...(opts.joinMembers ? { joinMembers: opts.joinMembers } : {}),
-      log: silentLog,
+      log: opts.log ?? silentLog,
       apply: (data) => {
         m.values.push(new TextDecoder().decode(data));
       },
@@ -162,10 +164,11 @@ export class RaftCluster {
   async three(opts: MemberOptions = {}): Promise<Member> {
     const m1 = await this.start("1", { ...opts, bootstrap: true });
     await this.leader();
-    // As a manager joins: the leader adds it, then it starts with the member list it was answered.
+    // A joiner listens before the leader adds it (a two-member cluster whose new member is not up
+    // yet could lose its check-quorum), with the member list its join would be answered with.
     for (const id of ["2", "3"]) {
+      await this.start(id, { ...opts, joinMembers: [...m1.node.members().map((s) => s.member), memberOf(id)] });
       await m1.node.addMember(memberOf(id));
-      await this.start(id, { ...opts, joinMembers: m1.node.members().map((s) => s.member) });
     }
     // A member hears the leader before it applies the change that adds it: wait until each knows all three.
     await waitFor(() => this.running().every((m) => m.node.isMember() && m.node.members().length === 3), {

@@ -79,18 +79,12 @@ export class RaftManagers {
     const m1 = await this.manager(clusterId, "1", "bootstrap");
     await waitFor(() => m1.raft.isLeader(), { timeoutMs: 10_000, what: "member 1 to lead" });
     const ms: Manager[] = [m1];
-    // As a manager joins: the leader adds it, then it starts with the member list it was answered.
+    // A joiner listens before the leader adds it (a two-member cluster whose new member is not up
+    // yet could lose its check-quorum), with the member list its join would be answered with.
     for (const id of ["2", "3"]) {
-      await m1.raft.addMember({ raftId: id, nodeId: `node-${id}`, addr: `127.0.0.1:${3000 + Number(id)}` });
-      ms.push(
-        await this.manager(
-          clusterId,
-          id,
-          "join",
-          false,
-          m1.raft.members().map((s) => s.member),
-        ),
-      );
+      const self = { raftId: id, nodeId: `node-${id}`, addr: `127.0.0.1:${3000 + Number(id)}` };
+      ms.push(await this.manager(clusterId, id, "join", false, [...m1.raft.members().map((s) => s.member), self]));
+      await m1.raft.addMember(self);
     }
     return ms as [Manager, Manager, Manager];
   }
