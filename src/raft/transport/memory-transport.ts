@@ -1,7 +1,7 @@
 import { defaultLog, type Log } from "../../log.ts";
 import { encodeEnvelope } from "../codec.ts";
 import type { Message, RaftId } from "../types.ts";
-import { acceptInbound, deliver } from "./inbound.ts";
+import { acceptInbound, deliver, warnEach } from "./inbound.ts";
 import { PeerActivity } from "./peer-activity.ts";
 import type { RaftMembers, RaftTransport, TransportReport } from "./transport.ts";
 
@@ -168,7 +168,7 @@ class MemoryRaftTransport implements RaftTransport {
 
   receive(payload: Uint8Array): void {
     if (this.closed) return;
-    const m = acceptInbound(payload, { clusterId: this.clusterId, raftId: this.raftId }, this.log);
+    const m = acceptInbound(payload, { clusterId: this.clusterId, raftId: this.raftId }, warnEach(this.log));
     if (!m) return;
     this.activity.heard(m.from);
     deliver(this.handlers, m, this.log);

@@ -225,7 +225,9 @@ class NatsRaftTransport implements RaftTransport {
     }
     const payload = this.payloadOf(sender, msg);
     if (!payload) return;
-    const m = acceptInbound(payload, { clusterId: this.opts.clusterId, raftId: this.raftId }, this.log);
+    const m = acceptInbound(payload, { clusterId: this.opts.clusterId, raftId: this.raftId }, (line, fields) =>
+      this.drops.drop(line, { ...fields, sender }),
+    );
     if (!m || !this.fromMember(sender, m)) return;
     this.activity.heard(m.from);
     deliver(this.handlers, m, this.log);

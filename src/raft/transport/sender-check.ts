@@ -42,8 +42,8 @@ export class DropLog {
     private readonly now: () => number,
   ) {}
 
-  drop(msg: string, fields: { sender: string; claimed: RaftId; reason: string } & Record<string, unknown>): void {
-    const key = `${fields.sender} ${fields.reason} ${msg}`;
+  drop(msg: string, fields: { sender: string; reason?: string } & Record<string, unknown>): void {
+    const key = `${fields.sender} ${fields.reason ?? ""} ${msg}`;
     const now = this.now();
     const s = this.seen.get(key);
     if (s && now - s.at < LOG_EVERY_MS) {
