@@ -74,6 +74,27 @@ test("a chunk with a malformed tag is dropped", async () => {
   }, "raft transport: dropped a chunk with a malformed tag");
 });
 
+test("chunks from two senders never make one transfer", async () => {
+  const whole = encodeEnvelope("c1", msg("MsgHeartbeat", "1", "2", { term: 77 }));
+  const half = Math.ceil(whole.length / 2);
+  const chunk = (sender: string, index: number, part: Uint8Array) => {
+    const h = headers();
+    h.set(CHUNK_HEADER, `t1 ${index} 2`);
+    nc.publish(subjects().raft("c1", "2", sender), part, { headers: h });
+  };
+  const before = got.length;
+  // A forger's first half, and member 1's second half of a transfer of the same ID.
+  chunk("node-3", 0, whole.subarray(0, half));
+  chunk("node-1", 1, whole.subarray(half));
+  nc.publish(subject(), encodeEnvelope("c1", msg("MsgHeartbeat", "1", "2", { term: 9 })));
+  await waitFor(() => got.length > before, { timeoutMs: 5000, what: "the good message" });
+  assert.equal(
+    got.slice(before).map((m) => m.term),
+    [9],
+    "the halves of two senders were not put together",
+  );
+});
+
 test("a removal notice of another cluster is dropped", async () => {
   await dropsThenStillWorks(() => {
     const h = headers();
