@@ -14,7 +14,7 @@ import {
   raftError,
 } from "./errors.ts";
 import { Inputs } from "./inputs.ts";
-import { memberLookup } from "./member-lookup.ts";
+import { loggedMembers, memberLookup } from "./member-lookup.ts";
 import { type MemberStatus, Membership } from "./membership.ts";
 import { MembershipChanges } from "./membership-changes.ts";
 import { openMember } from "./open-member.ts";
@@ -112,7 +112,9 @@ export class RaftNode {
         watchers: this.watchers,
       }),
     });
-    opts.transport.useMembers(memberLookup(this.membership, this.raftId, opts.joinMembers));
+    opts.transport.useMembers(
+      memberLookup(this.membership, this.raftId, [...(opts.joinMembers ?? []), ...loggedMembers(mem)]),
+    );
   }
 
   /** Opens the member's storage and starts it: restart, new cluster (bootstrap) or join. */
