@@ -22,6 +22,7 @@ import { silentLog } from "../src/log.ts";
 import { RaftNode } from "../src/raft/node/index.ts";
 import { generateDek } from "../src/raft/storage/index.ts";
 import { natsTransport } from "../src/raft/transport/index.ts";
+import type { RaftMember } from "../src/raft/types.ts";
 import { ETCD_INSTALL_HINT, type EtcdCluster, etcdBinary, startEtcdCluster } from "./etcd-cluster.ts";
 import { closedLoop, type EtcdClientKind, type LoadCaseResult, runEtcdLoad } from "./etcd-load.ts";
 import { cpuSeconds } from "./proc-stats.ts";
@@ -127,12 +128,13 @@ async function startRaftCluster(nats: NatsServerHandle, dir: string, sealed: boo
       await c.nc.close();
     }
   });
-  const start = async (id: string, bootstrap: boolean) => {
+  const start = async (id: string, bootstrap: boolean, joinMembers: readonly RaftMember[] = []) => {
     const nc = await connectBus(nats, `bench-raft-${id}`);
     const transport = await natsTransport({
       nc,
       clusterId,
       raftId: id,
+      nodeId: `bench-${id}`,
       inactiveAfterMs: prof.raftTickMs * prof.raftElectionTicks,
       log: silentLog,
     });
@@ -144,6 +146,7 @@ async function startRaftCluster(nats: NatsServerHandle, dir: string, sealed: boo
       transport,
       profile: prof,
       bootstrap,
+      joinMembers,
       log: silentLog,
       apply: () => {},
     });
@@ -153,8 +156,9 @@ async function startRaftCluster(nats: NatsServerHandle, dir: string, sealed: boo
   const first = await start("1", true);
   await until(() => first.isLeader(), 10_000, "member 1 to lead");
   for (const id of ["2", "3"]) {
-    await start(id, false);
-    await first.addMember({ raftId: id, nodeId: `bench-${id}`, addr: "127.0.0.1:0" });
+    const self = { raftId: id, nodeId: `bench-${id}`, addr: "127.0.0.1:0" };
+    await start(id, false, [...first.members().map((s) => s.member), self]);
+    await first.addMember(self);
   }
   return out;
 }

@@ -9,7 +9,9 @@ import { rpcError } from "../rpc/status.ts";
  *   <p>.events.<node>.<actor>                   every transition of one actor (publish)
  *   <p>.actor.<node>.<actor>                    an event sent to one actor (request/reply)
  *   <p>.cluster.<clusterId>.control.<method>    the control API (request/reply, managers' queue group)
- *   <p>.cluster.<clusterId>.raft.<raftId>       Raft messages to one member (publish)
+ *   <p>.cluster.<clusterId>.raft.<to>.<from>    Raft messages to member <to> (its Raft ID) from the node
+ *                                               <from> (the sender's node ID, the identity its NATS credential
+ *                                               names); a member subscribes to raft.<own Raft ID>.* (publish)
  *   <p>.daemons.discover                        every daemon answers with its name (request, many replies)
  */
 export const DEFAULT_PREFIX = "swarmbus";
@@ -87,9 +89,15 @@ export function subjectsFor(prefix: string) {
       `${prefix}.cluster.${assertToken(clusterId, "cluster ID")}.control.${assertToken(method, "control method")}`,
     /** `<p>.cluster.<clusterId>.control.*` — every control method (managers subscribe in a queue group). */
     controlAll: (clusterId: string) => `${prefix}.cluster.${assertToken(clusterId, "cluster ID")}.control.*`,
-    /** `<p>.cluster.<clusterId>.raft.<raftId>` */
-    raft: (clusterId: string, raftId: string | number | bigint) =>
-      `${prefix}.cluster.${assertToken(clusterId, "cluster ID")}.raft.${assertToken(String(raftId), "raft ID")}`,
+    /**
+     * `<p>.cluster.<clusterId>.raft.<toRaftId>.<fromNodeId>`: the sender names itself by node ID, so a
+     * NATS permission (publish `raft.*.<own node ID>`) can hold it to that name.
+     */
+    raft: (clusterId: string, toRaftId: string | number | bigint, fromNodeId: string) =>
+      `${prefix}.cluster.${assertToken(clusterId, "cluster ID")}.raft.${assertToken(String(toRaftId), "raft ID")}.${assertToken(fromNodeId, "node ID")}`,
+    /** `<p>.cluster.<clusterId>.raft.<raftId>.*` — every message to one member, from any sender. */
+    raftInbox: (clusterId: string, raftId: string | number | bigint) =>
+      `${prefix}.cluster.${assertToken(clusterId, "cluster ID")}.raft.${assertToken(String(raftId), "raft ID")}.*`,
   };
 }
 
@@ -105,4 +113,5 @@ export const eventsWildcard = (filter: EventFilter = {}) => subjects().eventsWil
 export const actor = (node: string, actorName: string) => subjects().actor(node, actorName);
 export const control = (clusterId: string, method: string) => subjects().control(clusterId, method);
 export const controlAll = (clusterId: string) => subjects().controlAll(clusterId);
-export const raft = (clusterId: string, raftId: string | number | bigint) => subjects().raft(clusterId, raftId);
+export const raft = (clusterId: string, toRaftId: string | number | bigint, fromNodeId: string) =>
+  subjects().raft(clusterId, toRaftId, fromNodeId);

@@ -48,6 +48,8 @@ export interface RaftBackendOptions {
   readonly store: ReplicatedStore;
   readonly nc: NatsConnection | undefined;
   readonly mode: "bootstrap" | "restart" | "join";
+  /** On a join: the members the leader answered with (whom to take messages from until this one is added). */
+  readonly joinMembers?: readonly RaftMember[];
   /** SwarmKit ForceNewCluster on a restart: this member alone, the others removed (see RaftNode). */
   readonly forceNewCluster?: boolean;
   readonly onLeadership: (leader: boolean) => void;
@@ -69,6 +71,7 @@ export async function startRaftMember(o: RaftBackendOptions): Promise<RaftNode> 
       nc: o.nc,
       clusterId: o.clusterId,
       raftId: o.self.raftId,
+      nodeId: o.self.nodeId,
       inactiveAfterMs,
       log: o.log,
     });
@@ -83,6 +86,7 @@ export async function startRaftMember(o: RaftBackendOptions): Promise<RaftNode> 
     stateDir: stateDirOf(o.swarmDir),
     dek,
     transport,
+    ...(o.joinMembers ? { joinMembers: o.joinMembers } : {}),
     profile: o.profile,
     bootstrap: o.mode === "bootstrap",
     forceNewCluster: o.mode === "restart" && (o.forceNewCluster ?? false),

@@ -1,6 +1,7 @@
 import type { AnyActorRef } from "xstate";
 import type { Log } from "../log.ts";
 import type { RaftNode } from "../raft/node/index.ts";
+import type { RaftMember } from "../raft/types.ts";
 import { rpcError } from "../rpc/status.ts";
 import type { ManagerOptions } from "./api.ts";
 import { newRaftId } from "./bootstrap.ts";
@@ -37,12 +38,14 @@ export async function startManagerRaft(
   deps: { store: ReplicatedStore; advertiseAddr: string; log: Log; events: RaftMemberEvents },
 ): Promise<RaftNode> {
   let raftId = start.saved ?? newRaftId();
+  let joinMembers: readonly RaftMember[] | undefined;
   if (start.mode === "join") {
     if (!opts.nc) throw rpcError("FailedPrecondition", "manager: joining other managers needs the NATS connection");
     const joined = await joinRaft(opts, deps.advertiseAddr).catch((e: unknown) => {
       throw raftInitError(e);
     });
     raftId = joined.raftId;
+    joinMembers = joined.members;
   }
   return startRaftMember({
     swarmDir: opts.swarmDir,
@@ -52,6 +55,7 @@ export async function startManagerRaft(
     store: deps.store,
     nc: opts.nc,
     mode: start.mode,
+    ...(joinMembers ? { joinMembers } : {}),
     ...(opts.forceNewCluster ? { forceNewCluster: true } : {}),
     onLeadership: deps.events.onLeadership,
     onRemoved: deps.events.onRemoved,

@@ -36,7 +36,7 @@ test("the scheme under the default prefix is the one in the architecture", () =>
     assert.is(actor("w2", "node"), "swarmbus.actor.w2.node");
     assert.is(control("c0ffee", "ListNodes"), "swarmbus.cluster.c0ffee.control.ListNodes");
     assert.is(controlAll("c0ffee"), "swarmbus.cluster.c0ffee.control.*");
-    assert.is(raft("c0ffee", 42n), "swarmbus.cluster.c0ffee.raft.42");
+    assert.is(raft("c0ffee", 42n, "node7"), "swarmbus.cluster.c0ffee.raft.42.node7");
   });
 });
 
@@ -87,7 +87,8 @@ test("every builder validates its tokens", () => {
   assert.throws(() => eventsWildcard({ node: "*" }), /invalid node name/);
   assert.throws(() => actor("", "node"), /invalid node name ""/);
   assert.throws(() => control("c1", "List.Nodes"), /invalid control method/);
-  assert.throws(() => raft("c*", 1), /invalid cluster ID/);
+  assert.throws(() => raft("c*", 1, "n"), /invalid cluster ID/);
+  assert.throws(() => raft("c", 1, "n.*"), /invalid node ID/);
 });
 
 test.run();

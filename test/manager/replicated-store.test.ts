@@ -12,6 +12,7 @@ import { newNodeObject } from "../../src/manager/ca-server.ts";
 import { startRaftMember } from "../../src/manager/raft-backend.ts";
 import { ReplicatedStore } from "../../src/manager/store.ts";
 import type { RaftNode } from "../../src/raft/node/index.ts";
+import type { RaftMember } from "../../src/raft/types.ts";
 import { waitFor } from "../support/wait-for.ts";
 
 /** The store on real Raft members (real WAL, real nats-server): three managers' stores. */
@@ -32,6 +33,8 @@ const running: Manager[] = [];
 
 interface Tuning {
   cluster?: string;
+  /** A joiner: the leader's member list after it added this one (the join answer). */
+  joinMembers?: readonly RaftMember[];
   snapshotInterval?: number;
   logEntriesForSlowFollowers?: number;
 }
@@ -51,6 +54,7 @@ async function manager(id: string, mode: "bootstrap" | "join" | "restart", t: Tu
     store,
     nc,
     mode,
+    ...(t.joinMembers ? { joinMembers: t.joinMembers } : {}),
     onLeadership: () => {},
     onRemoved: () => {},
     onFatal: () => {},
@@ -68,6 +72,8 @@ async function stop(m: Manager): Promise<void> {
   await m.raft.stop();
   await m.nc.close();
 }
+
+const memberList = (m: Manager) => m.raft.members().map((s) => s.member);
 
 const leader = () =>
   waitFor(() => running.find((m) => m.raft.isLeader()), {
@@ -90,8 +96,9 @@ test("three managers: a follower applies the leader's transactions in order, its
   const m1 = await manager("1", "bootstrap");
   await leader();
   for (const id of ["2", "3"]) {
-    await manager(id, "join");
-    await m1.raft.addMember({ raftId: id, nodeId: `node-${id}`, addr: `127.0.0.1:${3000 + Number(id)}` });
+    const self = { raftId: id, nodeId: `node-${id}`, addr: `127.0.0.1:${3000 + Number(id)}` };
+    await manager(id, "join", { joinMembers: [...memberList(m1), self] });
+    await m1.raft.addMember(self);
   }
   const l = await leader();
   const writes: Promise<unknown>[] = ["a", "b", "c"].map((id) =>
@@ -150,8 +157,9 @@ test("a new member catches up from a Raft snapshot of the store (restore), then 
   for (let i = 0; i < 12; i++) {
     await m1.store.update((tx) => tx.putNode(newNodeObject(`s${i}`, "WORKER", "ACTIVE")));
   }
-  const late = await manager("12", "join", t);
-  await m1.raft.addMember({ raftId: "12", nodeId: "node-12", addr: "127.0.0.1:3012" });
+  const self12 = { raftId: "12", nodeId: "node-12", addr: "127.0.0.1:3012" };
+  const late = await manager("12", "join", { ...t, joinMembers: [...memberList(m1), self12] });
+  await m1.raft.addMember(self12);
   await waitFor(() => late.store.view((tx) => tx.nodes().length) === 12, {
     timeoutMs: 10_000,
     what: "the late member to restore the store from the snapshot",

@@ -5,15 +5,26 @@ import type { NatsConnection } from "@nats-io/transport-node";
 import type { AnyActorRef } from "xstate";
 import { connectBus } from "../../src/bus/connection.ts";
 import { profiles, type TimingProfile } from "../../src/config/profile.ts";
-import { silentLog } from "../../src/log.ts";
+import { type Log, silentLog } from "../../src/log.ts";
 import { RaftNode } from "../../src/raft/node/index.ts";
 import { natsTransport } from "../../src/raft/transport/index.ts";
+import type { RaftMember } from "../../src/raft/types.ts";
 import { onTeardown, type Suite } from "./fixture.ts";
 import { TestNats } from "./nats-server.ts";
 import { waitFor } from "./wait-for.ts";
 
 /** The fast profile with a shorter Raft tick, so elections take well under a second. */
 export const testProfile: TimingProfile = { ...profiles.fast, raftTickMs: 30 };
+
+/** Member `id`'s node ID: the sender token of its raft subjects. */
+export const nodeIdOf = (id: string) => `node-${id}`;
+
+/** Member `id` as the membership lists it. */
+export const memberOf = (id: string): RaftMember => ({
+  raftId: id,
+  nodeId: nodeIdOf(id),
+  addr: `127.0.0.1:${2000 + Number(id)}`,
+});
 
 /** One member as its owner sees it: the values it applied, in order, and what it restored. */
 export class Member {
@@ -32,6 +43,10 @@ export interface MemberOptions {
   bootstrap?: boolean;
   snapshotInterval?: number;
   logEntriesForSlowFollowers?: number;
+  /** A joiner: the leader's member list after it added this one (what a join is answered with). */
+  joinMembers?: readonly RaftMember[];
+  /** Where the member (its node and transport) logs; silent by default. */
+  log?: Log;
 }
 
 /**
@@ -83,19 +98,21 @@ export class RaftCluster {
       nc,
       clusterId: this.clusterId,
       raftId: id,
+      nodeId: nodeIdOf(id),
       inactiveAfterMs: testProfile.raftTickMs * testProfile.raftElectionTicks,
-      log: silentLog,
+      log: opts.log ?? silentLog,
     });
     const prev = this.members.get(id);
     const m = new Member(id, nc, prev?.restores ?? 0);
     m.node = await RaftNode.start({
       clusterId: this.clusterId,
-      self: { raftId: id, nodeId: `node-${id}`, addr: `127.0.0.1:${2000 + Number(id)}` },
+      self: memberOf(id),
       stateDir: join(this.dir, id),
       transport,
       profile: testProfile,
       bootstrap: opts.bootstrap ?? false,
-      log: silentLog,
+      ...(opts.joinMembers ? { joinMembers: opts.joinMembers } : {}),
+      log: opts.log ?? silentLog,
       apply: (data) => {
         m.values.push(new TextDecoder().decode(data));
       },
@@ -147,9 +164,11 @@ export class RaftCluster {
   async three(opts: MemberOptions = {}): Promise<Member> {
     const m1 = await this.start("1", { ...opts, bootstrap: true });
     await this.leader();
+    // A joiner listens before the leader adds it (a two-member cluster whose new member is not up
+    // yet could lose its check-quorum), with the member list its join would be answered with.
     for (const id of ["2", "3"]) {
-      await this.start(id, opts);
-      await m1.node.addMember({ raftId: id, nodeId: `node-${id}`, addr: `127.0.0.1:${2000 + Number(id)}` });
+      await this.start(id, { ...opts, joinMembers: [...m1.node.members().map((s) => s.member), memberOf(id)] });
+      await m1.node.addMember(memberOf(id));
     }
     // A member hears the leader before it applies the change that adds it: wait until each knows all three.
     await waitFor(() => this.running().every((m) => m.node.isMember() && m.node.members().length === 3), {

@@ -82,7 +82,7 @@ export class Applier {
         if (cc.nodeId !== this.raftId) t.addPeer(cc.nodeId);
         break;
       case "removeNode":
-        membership.remove(cc.nodeId);
+        membership.remove(cc.nodeId, e.index);
         t.removePeer(cc.nodeId);
         if (cc.nodeId === this.raftId) this.d.removeSelf();
         break;
@@ -108,7 +108,7 @@ export class Applier {
 
   async restoreSnapshot(snap: Snapshot): Promise<void> {
     const payload = decodeSnapshotPayload(snap.data);
-    this.d.membership.load(payload.members, payload.removed);
+    this.d.membership.load(payload.members, payload.removed, snap.metadata.index);
     const t = this.d.opts.transport;
     for (const id of t.peers()) if (!this.d.membership.has(id)) t.removePeer(id);
     for (const m of payload.members) if (m.raftId !== this.raftId) t.addPeer(m.raftId);

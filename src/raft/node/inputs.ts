@@ -61,7 +61,7 @@ export class Inputs {
     const d = this.d;
     if (d.isStopped()) return;
     if (r.type === "removed") {
-      d.removal.noticed(r.by);
+      d.removal.noticed(r.by, r.index);
       return;
     }
     if (r.type === "unreachable") d.core.reportUnreachable(r.to);

@@ -15,7 +15,8 @@ export interface MemberStatus {
  */
 export class Membership {
   private readonly byId = new Map<RaftId, RaftMember>();
-  private readonly removedIds = new Set<RaftId>();
+  /** Removed IDs, each with the index of the committed conf change that removed it (or an index at or after it). */
+  private readonly removedIds = new Map<RaftId, number>();
   private readonly listeners = new Set<() => void>();
 
   /** Calls `fn` after each change (a member added, updated or removed; a snapshot restored); returns the unsubscribe. */
@@ -36,8 +37,19 @@ export class Membership {
     return this.byId.get(id);
   }
 
+  /** The Raft ID of the member whose node ID is `nodeId` (a handful of members: a scan). */
+  raftIdOf(nodeId: string): RaftId | undefined {
+    for (const m of this.byId.values()) if (m.nodeId === nodeId) return m.raftId;
+    return undefined;
+  }
+
   isRemoved(id: RaftId): boolean {
     return this.removedIds.has(id);
+  }
+
+  /** The log index by which `id` was removed (its conf change's, or a snapshot's that holds it); 0 if it was not. */
+  removedAt(id: RaftId): number {
+    return this.removedIds.get(id) ?? 0;
   }
 
   set(m: RaftMember): void {
@@ -45,9 +57,10 @@ export class Membership {
     this.changed();
   }
 
-  remove(id: RaftId): void {
+  /** `id` was removed by the conf change committed at `index`. */
+  remove(id: RaftId, index: number): void {
     this.byId.delete(id);
-    this.removedIds.add(id);
+    this.removedIds.set(id, index);
     this.changed();
   }
 
@@ -56,15 +69,15 @@ export class Membership {
   }
 
   removed(): RaftId[] {
-    return [...this.removedIds];
+    return [...this.removedIds.keys()];
   }
 
-  /** Replaces everything (restore from a snapshot). */
-  load(members: readonly RaftMember[], removed: readonly RaftId[]): void {
+  /** Replaces everything (restore from the snapshot taken at `index`). */
+  load(members: readonly RaftMember[], removed: readonly RaftId[], index: number): void {
     this.byId.clear();
     this.removedIds.clear();
     for (const m of members) this.byId.set(m.raftId, m);
-    for (const id of removed) this.removedIds.add(id);
+    for (const id of removed) this.removedIds.set(id, index);
     this.changed();
   }
 

@@ -30,6 +30,12 @@ export interface RaftNodeOptions {
   /** The data encryption key the WAL and snapshots are sealed with; in clear without (unit tests). */
   readonly dek?: Uint8Array;
   readonly transport: RaftTransport;
+  /**
+   * A joiner's member list from the leader's join answer: whom it takes
+   * messages from until it has applied the conf change that adds it (see
+   * member-lookup.ts). Empty for a bootstrap or a restart.
+   */
+  readonly joinMembers?: readonly RaftMember[];
   /** Tick interval and election/heartbeat ticks. */
   readonly profile: TimingProfile;
   /** Applies one committed proposal, in log order, on every member. */

@@ -14,6 +14,7 @@ import {
   raftError,
 } from "./errors.ts";
 import { Inputs } from "./inputs.ts";
+import { loggedMembers, memberLookup } from "./member-lookup.ts";
 import { type MemberStatus, Membership } from "./membership.ts";
 import { MembershipChanges } from "./membership-changes.ts";
 import { openMember } from "./open-member.ts";
@@ -77,7 +78,12 @@ export class RaftNode {
     this.proposals = new Proposals(core, () => this.loop.afterInput());
     this.mirror = new RoleMirror(this.raftId, core.status(), opts);
     this.actor = this.mirror.actor;
-    this.removal = new Removal({ ...parts, proposals: this.proposals, mirror: this.mirror });
+    this.removal = new Removal({
+      ...parts,
+      proposals: this.proposals,
+      mirror: this.mirror,
+      appliedIndex: () => this.applier.appliedIndex,
+    });
     this.changes = new MembershipChanges({
       ...parts,
       proposals: this.proposals,
@@ -106,6 +112,9 @@ export class RaftNode {
         watchers: this.watchers,
       }),
     });
+    opts.transport.useMembers(
+      memberLookup(this.membership, this.raftId, [...(opts.joinMembers ?? []), ...loggedMembers(mem)]),
+    );
   }
 
   /** Opens the member's storage and starts it: restart, new cluster (bootstrap) or join. */

@@ -13,6 +13,8 @@ export interface RemovalDeps {
   readonly transport: RaftTransport;
   readonly proposals: Proposals;
   readonly mirror: RoleMirror;
+  /** The index of the last entry this member applied. */
+  appliedIndex(): number;
   stop(): Promise<void>;
 }
 
@@ -44,17 +46,25 @@ export class Removal {
     if (!this.toldRemoved.has(m.from)) {
       this.toldRemoved.add(m.from);
       this.d.log.warn({ raftId: this.d.raftId, from: m.from, type: m.type }, ErrMemberRemoved);
-      this.d.transport.notifyRemoved(m.from);
+      this.d.transport.notifyRemoved(m.from, this.d.membership.removedAt(m.from));
     }
     return true;
   }
 
-  /** A member says this one was removed (it applied the removal; this member never got the commit). */
-  noticed(by: RaftId): void {
-    const { membership, raftId } = this.d;
-    if (this.removedSelf || !membership.has(by) || !membership.has(raftId)) return;
-    this.d.log.warn({ raftId, by }, ErrMemberRemoved);
-    membership.remove(raftId);
+  /**
+   * A member says this one was removed by the conf change it committed at
+   * `index` (it applied the removal; this member never got the commit). The
+   * transport let it through only from another current member speaking as
+   * itself (its node ID is the subject's sender token), as SwarmKit takes
+   * ErrMemberRemoved only as the answer of a member it sent to. The index is
+   * not compared with this member's applied index: after a forced new
+   * cluster, the history that removed it is not the one this member applied.
+   */
+  noticed(by: RaftId, index: number): void {
+    const { membership, raftId, log } = this.d;
+    if (this.removedSelf || by === raftId || !membership.has(by) || !membership.has(raftId)) return;
+    log.warn({ raftId, by, index, applied: this.d.appliedIndex() }, ErrMemberRemoved);
+    membership.remove(raftId, index);
     this.removeSelf();
     void this.d.stop();
   }

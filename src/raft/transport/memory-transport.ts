@@ -1,9 +1,9 @@
 import { defaultLog, type Log } from "../../log.ts";
 import { encodeEnvelope } from "../codec.ts";
 import type { Message, RaftId } from "../types.ts";
-import { acceptInbound } from "./inbound.ts";
+import { acceptInbound, deliver, warnEach } from "./inbound.ts";
 import { PeerActivity } from "./peer-activity.ts";
-import type { RaftTransport, TransportReport } from "./transport.ts";
+import type { RaftMembers, RaftTransport, TransportReport } from "./transport.ts";
 
 /**
  * The in-memory twin of the NATS transport, for unit tests: members of one
@@ -12,7 +12,9 @@ import type { RaftTransport, TransportReport } from "./transport.ts";
  * asynchronous (a microtask later) and in order. `isolate` cuts a member off
  * both ways and its messages are lost silently (alive but partitioned); a
  * message to a member that is not there (closed, never started) comes back a
- * microtask later as a failed send, as "no responders" does on NATS.
+ * microtask later as a failed send, as "no responders" does on NATS. It has no
+ * sender identity (nothing names a node ID): members are trusted to be who
+ * they say, and the sender checks live in the NATS transport.
  */
 export class MemoryNetwork {
   private readonly members = new Map<string, MemoryRaftTransport>();
@@ -67,10 +69,10 @@ export class MemoryNetwork {
   }
 
   /** @internal */
-  notifyRemoved(from: RaftId, clusterId: string, to: RaftId): void {
+  notifyRemoved(from: RaftId, clusterId: string, to: RaftId, index: number): void {
     if (this.isolated.has(from) || this.isolated.has(to)) return;
     const t = this.members.get(key(clusterId, to));
-    if (t) queueMicrotask(() => t.removedNotice(from));
+    if (t) queueMicrotask(() => t.removedNotice(from, index));
   }
 
   /** @internal */
@@ -117,12 +119,14 @@ class MemoryRaftTransport implements RaftTransport {
     return () => this.reporters.delete(handler);
   }
 
-  notifyRemoved(to: RaftId): void {
-    if (!this.closed) this.net.notifyRemoved(this.raftId, this.clusterId, to);
+  useMembers(_members: RaftMembers): void {}
+
+  notifyRemoved(to: RaftId, index: number): void {
+    if (!this.closed) this.net.notifyRemoved(this.raftId, this.clusterId, to, index);
   }
 
-  removedNotice(by: RaftId): void {
-    if (!this.closed) for (const h of this.reporters) h({ type: "removed", by });
+  removedNotice(by: RaftId, index: number): void {
+    if (!this.closed) for (const h of this.reporters) h({ type: "removed", by, index });
   }
 
   addPeer(id: RaftId): void {
@@ -164,18 +168,9 @@ class MemoryRaftTransport implements RaftTransport {
 
   receive(payload: Uint8Array): void {
     if (this.closed) return;
-    const m = acceptInbound(payload, { clusterId: this.clusterId, raftId: this.raftId }, this.log);
+    const m = acceptInbound(payload, { clusterId: this.clusterId, raftId: this.raftId }, warnEach(this.log));
     if (!m) return;
     this.activity.heard(m.from);
-    for (const h of this.handlers) {
-      try {
-        h(m);
-      } catch (e) {
-        this.log.error(
-          { raftId: this.raftId, from: m.from, err: e instanceof Error ? e.message : String(e) },
-          "raft transport: message handler threw",
-        );
-      }
-    }
+    deliver(this.handlers, m, this.log);
   }
 }

@@ -5,16 +5,21 @@ import { defaultLog, type Log } from "../../log.ts";
 import { encodeEnvelope } from "../codec.ts";
 import type { Message, RaftId } from "../types.ts";
 import { CHUNK_HEADER, formatChunkTag, parseChunkTag, Reassembler, splitPayload } from "./chunks.ts";
-import { acceptInbound } from "./inbound.ts";
+import { acceptInbound, deliver } from "./inbound.ts";
 import { NatsLiveness, PROBE_HEADER } from "./nats-liveness.ts";
 import { PeerActivity } from "./peer-activity.ts";
-import { parseRemovedNotice, REMOVED_HEADER } from "./removed-notice.ts";
-import type { RaftTransport, TransportReport } from "./transport.ts";
+import { formatRemovedNotice, parseRemovedNotice, REMOVED_HEADER } from "./removed-notice.ts";
+import { DropLog, NOT_A_MEMBER, senderRefusal } from "./sender-check.ts";
+import type { RaftMembers, RaftTransport, TransportReport } from "./transport.ts";
 
 export interface NatsTransportOptions {
   readonly nc: NatsConnection;
   readonly clusterId: string;
   readonly raftId: RaftId;
+  /** This member's node ID: the sender token of every subject it publishes on. */
+  readonly nodeId: string;
+  /** Whom to take messages from, if known at construction (else the Raft node sets it: useMembers). */
+  readonly members?: RaftMembers;
   /** A peer sent to and silent this long is inactive: the election timeout (ticks × tick). */
   readonly inactiveAfterMs: number;
   readonly log?: Log;
@@ -30,8 +35,10 @@ const MAX_REASSEMBLED_BYTES = 512 * 1024 * 1024;
 
 /**
  * Raft messages over core NATS: each message is published as a protobuf
- * envelope on `<prefix>.cluster.<clusterId>.raft.<to>`; this member listens on
- * its own subject. A payload over the server's max_payload (a MsgSnap, or a
+ * envelope on `<prefix>.cluster.<clusterId>.raft.<to>.<own node ID>`; this
+ * member listens on `raft.<own Raft ID>.*` and takes a message only from a
+ * current member whose node ID is the subject's last token and whose Raft ID
+ * is the envelope's `from` (sender-check.ts). A payload over the server's max_payload (a MsgSnap, or a
  * MsgApp carrying a big entry) is sent in chunks and reassembled. Each message
  * carries a reply subject that tells at once when nobody listens on the peer's
  * subject (nats-liveness.ts). Owns its subscriptions, not the connection.
@@ -55,13 +62,15 @@ class NatsRaftTransport implements RaftTransport {
   private readonly transferPrefix = randomUUID();
   private transfers = 0;
   private closed = false;
+  private members: RaftMembers | undefined;
+  private readonly drops: DropLog;
   /** Subjects per peer: building them per message showed up in the commit benchmark's profile. */
   private readonly subjectCache = new Map<RaftId, string>();
 
   private subjectOf(to: RaftId): string {
     let s = this.subjectCache.get(to);
     if (s === undefined) {
-      s = subjects().raft(this.opts.clusterId, to);
+      s = subjects().raft(this.opts.clusterId, to, this.opts.nodeId);
       this.subjectCache.set(to, s);
     }
     return s;
@@ -71,6 +80,8 @@ class NatsRaftTransport implements RaftTransport {
     this.raftId = opts.raftId;
     this.log = opts.log ?? defaultLog();
     this.now = opts.now ?? Date.now;
+    this.members = opts.members;
+    this.drops = new DropLog(this.log, this.now);
     this.activity = new PeerActivity(opts.inactiveAfterMs, this.now);
     this.reassembler = new Reassembler({
       maxTransfers: 8,
@@ -79,7 +90,7 @@ class NatsRaftTransport implements RaftTransport {
       now: this.now,
     });
     this.liveness = new NatsLiveness(opts.nc, (peer) => this.gone(peer));
-    this.sub = opts.nc.subscribe(subjects().raft(opts.clusterId, opts.raftId), {
+    this.sub = opts.nc.subscribe(subjects().raftInbox(opts.clusterId, opts.raftId), {
       callback: (err, msg) => {
         if (err) {
           this.log.warn({ raftId: this.raftId, err: err.message }, "raft transport: subscription error");
@@ -104,11 +115,15 @@ class NatsRaftTransport implements RaftTransport {
     return () => this.reporters.delete(handler);
   }
 
-  notifyRemoved(to: RaftId): void {
+  useMembers(members: RaftMembers): void {
+    this.members = members;
+  }
+
+  notifyRemoved(to: RaftId, index: number): void {
     if (this.closed) return;
     try {
       const h = headers();
-      h.set(REMOVED_HEADER, `${this.opts.clusterId} ${this.raftId}`);
+      h.set(REMOVED_HEADER, formatRemovedNotice(this.opts.clusterId, this.raftId, index));
       this.opts.nc.publish(this.subjectOf(to), new Uint8Array(0), { headers: h });
     } catch (e) {
       this.log.warn(
@@ -201,14 +216,74 @@ class NatsRaftTransport implements RaftTransport {
 
   private receive(msg: Msg): void {
     if (this.closed || msg.headers?.has(PROBE_HEADER)) return;
+    // The subscription is raft.<own Raft ID>.*: the last token is the sender's node ID.
+    const sender = msg.subject.slice(msg.subject.lastIndexOf(".") + 1);
     const removedBy = msg.headers?.get(REMOVED_HEADER);
     if (removedBy) {
-      const by = parseRemovedNotice(removedBy, this.opts.clusterId);
-      if (by) this.report({ type: "removed", by });
-      else
-        this.log.warn({ raftId: this.raftId, notice: removedBy }, "raft transport: dropped a malformed removal notice");
+      this.removalNotice(sender, removedBy);
       return;
     }
+    const payload = this.payloadOf(sender, msg);
+    if (!payload) return;
+    const m = acceptInbound(payload, { clusterId: this.opts.clusterId, raftId: this.raftId }, (line, fields) =>
+      this.drops.drop(line, { ...fields, sender }),
+    );
+    if (!m || !this.fromMember(sender, m)) return;
+    this.activity.heard(m.from);
+    deliver(this.handlers, m, this.log);
+  }
+
+  /**
+   * A message goes on only from the member it claims to come from; or from a
+   * node that is no member any more, claiming a removed Raft ID: the Raft node
+   * drops that one too, but first answers it with a removal notice (SwarmKit's
+   * ErrMemberRemoved), so a removed member that missed its removal learns it.
+   */
+  private fromMember(sender: string, m: Message): boolean {
+    const members = this.members;
+    // Not known until the Raft node starts listening: nobody would take the message yet.
+    if (members === undefined) return false;
+    const reason = senderRefusal(members, this.opts, sender, m.from);
+    if (reason === undefined) return true;
+    if (reason === NOT_A_MEMBER && members.isRemoved(m.from)) return true;
+    this.drops.drop("raft transport: dropped a message whose sender is not the member it claims to be", {
+      raftId: this.raftId,
+      sender,
+      claimed: m.from,
+      type: m.type,
+      term: m.term,
+      reason,
+    });
+    return false;
+  }
+
+  /** A removal notice counts only from another current member, speaking as itself. */
+  private removalNotice(sender: string, value: string): void {
+    const notice = parseRemovedNotice(value, this.opts.clusterId);
+    if (!notice) {
+      this.log.warn(
+        { raftId: this.raftId, sender, notice: value },
+        "raft transport: dropped a malformed removal notice",
+      );
+      return;
+    }
+    if (this.members === undefined) return;
+    const reason = senderRefusal(this.members, this.opts, sender, notice.by);
+    if (reason === undefined) {
+      this.report({ type: "removed", by: notice.by, index: notice.index });
+      return;
+    }
+    this.drops.drop("raft transport: dropped a removal notice whose sender is not the member it claims to be", {
+      raftId: this.raftId,
+      sender,
+      claimed: notice.by,
+      index: notice.index,
+      reason,
+    });
+  }
+
+  /** The whole payload: the message's data, or, for a chunk, the transfer it completes (else undefined). */
+  private payloadOf(sender: string, msg: Msg): Uint8Array | undefined {
     let payload: Uint8Array | undefined = msg.data;
     const tagValue = msg.headers?.get(CHUNK_HEADER);
     if (tagValue) {
@@ -218,29 +293,17 @@ class NatsRaftTransport implements RaftTransport {
         return;
       }
       try {
-        payload = this.reassembler.add(tag, msg.data);
+        // Transfers are told apart per sender: nobody can add chunks to another member's transfer.
+        payload = this.reassembler.add({ ...tag, transferId: `${sender} ${tag.transferId}` }, msg.data);
       } catch (e) {
         this.log.warn(
           { raftId: this.raftId, err: e instanceof Error ? e.message : String(e) },
           "raft transport: dropped a chunked transfer",
         );
-        return;
-      }
-      if (!payload) return;
-    }
-    const m = acceptInbound(payload, { clusterId: this.opts.clusterId, raftId: this.raftId }, this.log);
-    if (!m) return;
-    this.activity.heard(m.from);
-    for (const h of this.handlers) {
-      try {
-        h(m);
-      } catch (e) {
-        this.log.error(
-          { raftId: this.raftId, from: m.from, type: m.type, err: e instanceof Error ? e.message : String(e) },
-          "raft transport: message handler threw",
-        );
+        return undefined;
       }
     }
+    return payload;
   }
 
   private report(r: TransportReport): void {

@@ -1,6 +1,19 @@
 import type { Message, RaftId } from "../types.ts";
 
 /**
+ * Who may send raft messages to this member, as its Raft node knows now (the
+ * applied membership; for a joiner that has not applied its own addition yet,
+ * also the member list the leader answered the join with). The transport maps a
+ * message's sender node ID through it; it never holds the store.
+ */
+export interface RaftMembers {
+  /** The Raft ID of the current member with node ID `nodeId`, or undefined. */
+  raftIdOf(nodeId: string): RaftId | undefined;
+  /** `raftId` was removed from the cluster: its messages get a removal notice, never the core. */
+  isRemoved(raftId: RaftId): boolean;
+}
+
+/**
  * What the Raft node shell needs from a transport (SwarmKit
  * manager/state/raft/transport): send the core's messages, deliver the ones
  * addressed to this member, and say which peers look alive.
@@ -15,11 +28,17 @@ export interface RaftTransport {
   /** Send failures and snapshot outcomes, for core.reportUnreachable / core.reportSnapshot. */
   onReport(handler: (r: TransportReport) => void): () => void;
   /**
-   * Tells `to` it was removed from the cluster (SwarmKit answers a removed
-   * member's messages with NotFound ErrMemberRemoved; core NATS has no answer,
-   * so this is a notice on its subject). It arrives there as a `removed` report.
+   * Whom to take messages from (set by the Raft node before it listens; until
+   * then nothing is delivered).
    */
-  notifyRemoved(to: RaftId): void;
+  useMembers(members: RaftMembers): void;
+  /**
+   * Tells `to` it was removed from the cluster by the conf change committed at
+   * `index` (SwarmKit answers a removed member's messages with NotFound
+   * ErrMemberRemoved; core NATS has no answer, so this is a notice on its
+   * subject). It arrives there as a `removed` report.
+   */
+  notifyRemoved(to: RaftId, index: number): void;
   /** A member the transport should track (on a committed addNode, or at start from the member list). */
   addPeer(id: RaftId): void;
   removePeer(id: RaftId): void;
@@ -45,8 +64,11 @@ export interface RaftTransport {
 export type TransportReport =
   | { readonly type: "unreachable"; readonly to: RaftId }
   | { readonly type: "snapshot"; readonly to: RaftId; readonly ok: boolean }
-  /** A member of this cluster says this member was removed from it. */
-  | { readonly type: "removed"; readonly by: RaftId };
+  /**
+   * A current member of this cluster (not this one) says this member was
+   * removed from it by the conf change it committed at `index`.
+   */
+  | { readonly type: "removed"; readonly by: RaftId; readonly index: number };
 
 /** SwarmKit's ErrRequestTooLarge text. */
 export const REQUEST_TOO_LARGE = "raft: raft message is too large and can't be sent";

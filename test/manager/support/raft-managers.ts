@@ -9,6 +9,7 @@ import { silentLog } from "../../../src/log.ts";
 import { startRaftMember } from "../../../src/manager/raft-backend.ts";
 import { ReplicatedStore } from "../../../src/manager/store.ts";
 import type { RaftNode } from "../../../src/raft/node/index.ts";
+import type { RaftMember } from "../../../src/raft/types.ts";
 import { waitFor } from "../../support/wait-for.ts";
 
 const profile: TimingProfile = { ...profiles.fast, raftTickMs: 30 };
@@ -42,6 +43,7 @@ export class RaftManagers {
     id: string,
     mode: "bootstrap" | "join" | "restart",
     forceNewCluster = false,
+    joinMembers: readonly RaftMember[] = [],
   ): Promise<Manager> {
     const nc = await connectBus(this.nats, `${clusterId}-${id}`);
     const store = new ReplicatedStore();
@@ -55,6 +57,7 @@ export class RaftManagers {
       nc,
       mode,
       forceNewCluster,
+      joinMembers,
       onLeadership: () => {},
       onRemoved: () => {},
       onFatal: () => {},
@@ -76,9 +79,12 @@ export class RaftManagers {
     const m1 = await this.manager(clusterId, "1", "bootstrap");
     await waitFor(() => m1.raft.isLeader(), { timeoutMs: 10_000, what: "member 1 to lead" });
     const ms: Manager[] = [m1];
+    // A joiner listens before the leader adds it (a two-member cluster whose new member is not up
+    // yet could lose its check-quorum), with the member list its join would be answered with.
     for (const id of ["2", "3"]) {
-      ms.push(await this.manager(clusterId, id, "join"));
-      await m1.raft.addMember({ raftId: id, nodeId: `node-${id}`, addr: `127.0.0.1:${3000 + Number(id)}` });
+      const self = { raftId: id, nodeId: `node-${id}`, addr: `127.0.0.1:${3000 + Number(id)}` };
+      ms.push(await this.manager(clusterId, id, "join", false, [...m1.raft.members().map((s) => s.member), self]));
+      await m1.raft.addMember(self);
     }
     return ms as [Manager, Manager, Manager];
   }

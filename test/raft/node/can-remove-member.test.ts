@@ -32,11 +32,13 @@ test("SwarmKit's CanRemoveMember: reachable members left (self always) must be a
 
 test("removed IDs are remembered and survive a reload", () => {
   const m = cluster(["1", "2", "3"]);
-  m.remove("3");
+  m.remove("3", 9);
   assert.ok(m.isRemoved("3"));
+  assert.is(m.removedAt("3"), 9);
   assert.not.ok(m.has("3"));
   const copy = new Membership();
-  copy.load(m.list(), m.removed());
+  copy.load(m.list(), m.removed(), 12);
+  assert.is(copy.removedAt("3"), 12, "a reloaded removal is known by the snapshot's index");
   assert.ok(copy.isRemoved("3"));
   assert.equal(
     copy.list().map((x) => x.raftId),

@@ -5,6 +5,7 @@ import { natsTransport, type RaftTransport, type TransportReport } from "../../.
 import { onTeardown } from "../../support/fixture.ts";
 import { useNatsServer } from "../../support/nats-server.ts";
 import { waitFor } from "../../support/wait-for.ts";
+import { asMember } from "./support/members.ts";
 import { msg } from "./support/messages.ts";
 
 const nats = useNatsServer(test);
@@ -21,7 +22,7 @@ onTeardown(test, async () => {
 });
 
 test("unknown peers are inactive; a new peer is active until it fails to answer for an election timeout", async () => {
-  const a = await natsTransport({ nc, clusterId: "c1", raftId: "1", inactiveAfterMs: 1000, now: clock });
+  const a = await natsTransport({ nc, clusterId: "c1", ...asMember("1"), inactiveAfterMs: 1000, now: clock });
   open.push(a);
   assert.not.ok(a.active("2"), "unknown peer");
   a.addPeer("2");
@@ -29,7 +30,7 @@ test("unknown peers are inactive; a new peer is active until it fails to answer 
   now += 5_000;
   assert.ok(a.active("2"), "a peer never sent to stays active (follower ↔ follower)");
   // 2 listens (so the bus does not say it is gone) but never answers: a peer cut off.
-  open.push(await natsTransport({ nc, clusterId: "c1", raftId: "2", inactiveAfterMs: 1000, now: clock }));
+  open.push(await natsTransport({ nc, clusterId: "c1", ...asMember("2"), inactiveAfterMs: 1000, now: clock }));
   a.send([msg("MsgHeartbeat", "1", "2")]);
   await a.probe();
   now += 999;
@@ -42,13 +43,13 @@ test("unknown peers are inactive; a new peer is active until it fails to answer 
 });
 
 test("hearing from a silent peer makes it active again", async () => {
-  const a = await natsTransport({ nc, clusterId: "c2", raftId: "1", inactiveAfterMs: 1000, now: clock });
+  const a = await natsTransport({ nc, clusterId: "c2", ...asMember("1"), inactiveAfterMs: 1000, now: clock });
   open.push(a);
   a.addPeer("2");
   a.send([msg("MsgHeartbeat", "1", "2")]);
   now += 2_000;
   assert.not.ok(a.active("2"));
-  const b = await natsTransport({ nc, clusterId: "c2", raftId: "2", inactiveAfterMs: 1000, now: clock });
+  const b = await natsTransport({ nc, clusterId: "c2", ...asMember("2"), inactiveAfterMs: 1000, now: clock });
   open.push(b);
   b.send([msg("MsgHeartbeatResp", "2", "1")]);
   await waitFor(() => a.active("2"), { timeoutMs: 5000, what: "peer 2 active again after it answered" });
@@ -56,7 +57,7 @@ test("hearing from a silent peer makes it active again", async () => {
 
 test("a failed send makes the peer inactive and is reported as unreachable", async () => {
   const nc2 = await nats.connect("raft-active-test-2");
-  const a = await natsTransport({ nc: nc2, clusterId: "c3", raftId: "1", inactiveAfterMs: 1000, now: clock });
+  const a = await natsTransport({ nc: nc2, clusterId: "c3", ...asMember("1"), inactiveAfterMs: 1000, now: clock });
   const reports: TransportReport[] = [];
   a.onReport((r) => reports.push(r));
   a.addPeer("2");

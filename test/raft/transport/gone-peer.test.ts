@@ -12,6 +12,7 @@ import { onTeardown } from "../../support/fixture.ts";
 import { memoryLog } from "../../support/memory-log.ts";
 import { useNatsServer } from "../../support/nats-server.ts";
 import { waitFor } from "../../support/wait-for.ts";
+import { asMember } from "./support/members.ts";
 import { msg } from "./support/messages.ts";
 
 /**
@@ -41,7 +42,7 @@ type Member = (raftId: RaftId) => Promise<RaftTransport>;
 const memory = new MemoryNetwork({ now: clock, log });
 const kinds: Record<string, (clusterId: string) => Member> = {
   nats: (clusterId) => async (raftId) =>
-    natsTransport({ nc, clusterId, raftId, inactiveAfterMs: INACTIVE_AFTER_MS, now: clock, log }),
+    natsTransport({ nc, clusterId, ...asMember(raftId), inactiveAfterMs: INACTIVE_AFTER_MS, now: clock, log }),
   memory: (clusterId) => async (raftId) => memory.transport(clusterId, raftId, { inactiveAfterMs: INACTIVE_AFTER_MS }),
 };
 

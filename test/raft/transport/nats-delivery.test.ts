@@ -6,6 +6,7 @@ import type { Message } from "../../../src/raft/types.ts";
 import { onTeardown } from "../../support/fixture.ts";
 import { useNatsServer } from "../../support/nats-server.ts";
 import { waitFor } from "../../support/wait-for.ts";
+import { asMember } from "./support/members.ts";
 import { msg } from "./support/messages.ts";
 
 const nats = useNatsServer(test);
@@ -20,8 +21,8 @@ onTeardown(test, async () => {
 });
 
 async function pair(clusterId: string, opts: { maxPayload?: number } = {}) {
-  const a = await natsTransport({ nc, clusterId, raftId: "1", inactiveAfterMs: 1000, ...opts });
-  const b = await natsTransport({ nc, clusterId, raftId: "2", inactiveAfterMs: 1000, ...opts });
+  const a = await natsTransport({ nc, clusterId, ...asMember("1"), inactiveAfterMs: 1000, ...opts });
+  const b = await natsTransport({ nc, clusterId, ...asMember("2"), inactiveAfterMs: 1000, ...opts });
   open.push(a, b);
   a.addPeer("2");
   b.addPeer("1");
@@ -60,13 +61,13 @@ test("a MsgSnap larger than max_payload arrives whole, in chunks, and is reporte
   assert.equal(reports, [{ type: "snapshot", to: "2", ok: true }]);
 });
 
-test("a removal notice arrives as a `removed` report naming the teller", async () => {
+test("a removal notice arrives as a `removed` report naming the teller and the removal's index", async () => {
   const { a, b } = await pair("c3");
   const reports: TransportReport[] = [];
   b.onReport((r) => reports.push(r));
-  a.notifyRemoved("2");
+  a.notifyRemoved("2", 7);
   await waitFor(() => reports.length === 1, { timeoutMs: 5000, what: "the removal notice" });
-  assert.equal(reports, [{ type: "removed", by: "1" }]);
+  assert.equal(reports, [{ type: "removed", by: "1", index: 7 }]);
 });
 
 test.run();

@@ -11,6 +11,7 @@ import { onTeardown } from "../../support/fixture.ts";
 import { memoryLog } from "../../support/memory-log.ts";
 import { useNatsServer } from "../../support/nats-server.ts";
 import { waitFor } from "../../support/wait-for.ts";
+import { asMember } from "./support/members.ts";
 import { msg } from "./support/messages.ts";
 
 const nats = useNatsServer(test);
@@ -18,11 +19,11 @@ let nc: NatsConnection;
 let t: RaftTransport;
 const log = memoryLog();
 const got: Message[] = [];
-const subject = () => subjects().raft("c1", "2");
+const subject = () => subjects().raft("c1", "2", "node-1");
 
 test.before(async () => {
   nc = await nats.connect("raft-garbage-test");
-  t = await natsTransport({ nc, clusterId: "c1", raftId: "2", inactiveAfterMs: 1000, log });
+  t = await natsTransport({ nc, clusterId: "c1", ...asMember("2"), inactiveAfterMs: 1000, log });
   t.onMessage((m) => got.push(m));
 });
 onTeardown(test, () => t?.close());
@@ -71,6 +72,27 @@ test("a chunk with a malformed tag is dropped", async () => {
     h.set(CHUNK_HEADER, "x 5 2");
     nc.publish(subject(), new Uint8Array([1]), { headers: h });
   }, "raft transport: dropped a chunk with a malformed tag");
+});
+
+test("chunks from two senders never make one transfer", async () => {
+  const whole = encodeEnvelope("c1", msg("MsgHeartbeat", "1", "2", { term: 77 }));
+  const half = Math.ceil(whole.length / 2);
+  const chunk = (sender: string, index: number, part: Uint8Array) => {
+    const h = headers();
+    h.set(CHUNK_HEADER, `t1 ${index} 2`);
+    nc.publish(subjects().raft("c1", "2", sender), part, { headers: h });
+  };
+  const before = got.length;
+  // A forger's first half, and member 1's second half of a transfer of the same ID.
+  chunk("node-3", 0, whole.subarray(0, half));
+  chunk("node-1", 1, whole.subarray(half));
+  nc.publish(subject(), encodeEnvelope("c1", msg("MsgHeartbeat", "1", "2", { term: 9 })));
+  await waitFor(() => got.length > before, { timeoutMs: 5000, what: "the good message" });
+  assert.equal(
+    got.slice(before).map((m) => m.term),
+    [9],
+    "the halves of two senders were not put together",
+  );
 });
 
 test("a removal notice of another cluster is dropped", async () => {
