@@ -8,7 +8,9 @@ import { rpcError } from "../rpc/status.ts";
  *   <p>.daemon.<name>.<verb>                    CLI → one daemon (request/reply; a verb may be dotted: node.ls)
  *   <p>.events.<node>.<actor>                   every transition of one actor (publish)
  *   <p>.actor.<node>.<actor>                    an event sent to one actor (request/reply)
- *   <p>.cluster.<clusterId>.control.<method>    the control API (request/reply, managers' queue group)
+ *   <p>.cluster.<clusterId>.control.<method>.<caller>[.<leaderRaftId>]
+ *                                               the control API (request/reply, managers' queue group; the
+ *                                               caller's node ID, a forward also the leader's Raft ID)
  *   <p>.cluster.<clusterId>.raft.<to>.<from>    Raft messages to member <to> (its Raft ID) from the node
  *                                               <from> (the sender's node ID, the identity its NATS credential
  *                                               names); a member subscribes to raft.<own Raft ID>.* (publish)
@@ -84,10 +86,10 @@ export function subjectsFor(prefix: string) {
     /** `<p>.actor.<node>.<actor>` */
     actor: (node: string, actor: string) =>
       `${prefix}.actor.${assertToken(node, "node name")}.${assertToken(actor, "actor name")}`,
-    /** `<p>.cluster.<clusterId>.control.<method>` */
+    /** `<p>.cluster.<clusterId>.control.<method>`, the head of a call's subject (the caller follows: control-bus/subjects.ts). */
     control: (clusterId: string, method: string) =>
       `${prefix}.cluster.${assertToken(clusterId, "cluster ID")}.control.${assertToken(method, "control method")}`,
-    /** `<p>.cluster.<clusterId>.control.*` — every control method (managers subscribe in a queue group). */
+    /** `<p>.cluster.<clusterId>.control.*` — every control method's head. */
     controlAll: (clusterId: string) => `${prefix}.cluster.${assertToken(clusterId, "cluster ID")}.control.*`,
     /**
      * `<p>.cluster.<clusterId>.raft.<toRaftId>.<fromNodeId>`: the sender names itself by node ID, so a
