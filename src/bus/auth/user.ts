@@ -29,9 +29,19 @@ export async function issueUserCreds(
   permissions: SubjectPermissions = {},
 ): Promise<string> {
   const user = createUser();
-  const jwt = await encodeUser(name, user, signer.signingKey, {
-    issuer_account: signer.account,
-    ...permissions,
-  });
+  const jwt = await issueUserJwt(name, user.getPublicKey(), signer, permissions);
   return new TextDecoder().decode(fmtCreds(jwt, user));
+}
+
+/**
+ * A user JWT for a key someone else holds (a node sends its public nkey, as it
+ * sends a CSR for its certificate): only the holder of the seed can connect with it.
+ */
+export function issueUserJwt(
+  name: string,
+  publicKey: string,
+  signer: AccountSigner,
+  permissions: SubjectPermissions = {},
+): Promise<string> {
+  return encodeUser(name, publicKey, signer.signingKey, { issuer_account: signer.account, ...permissions });
 }

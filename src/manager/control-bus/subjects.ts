@@ -14,7 +14,7 @@ import { assertToken, subjects } from "../../bus/subjects.ts";
  * leader believes only from a manager. Other headers: the caller's remaining
  * time and the redirect.
  */
-export const CONTROL_QUEUE = "managers";
+export { CONTROL_QUEUE } from "../../bus/auth/permissions.ts";
 /** Milliseconds the caller still waits (the deadline of the call, as gRPC's grpc-timeout). */
 export const TIMEOUT_HEADER = "Swarmbus-Timeout-Ms";
 /** Set by the forwarding manager: where the call was redirected from (SwarmKit's `redirect` metadata). */
