@@ -80,7 +80,7 @@ const daemon = spawnDaemon({
   name: "m1",
   stateDir: join(stateDir, "m1"),
   natsUrl: nats.url,
-  natsCreds: nats.credsForNode("m1"),
+  natsCreds: await nats.credsForNode("m1"),
   listenAddr: `127.0.0.1:${await freePort()}`,
   logFile: join(stateDir, "m1.log"),
 });

@@ -107,7 +107,7 @@ async function runOne(n: number, args: BenchArgs, target: Target, round: number)
       name: MANAGER,
       stateDir: join(stateDir, MANAGER),
       natsUrl: nats.url,
-      natsCreds: nats.credsForNode(MANAGER),
+      natsCreds: await nats.credsForNode(MANAGER),
       listenAddr,
       profile: args.profile,
       logFile: join(stateDir, `${MANAGER}.log`),

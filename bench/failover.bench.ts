@@ -238,7 +238,7 @@ async function runOne(profileName: ProfileName, run: number, args: FailoverArgs)
         name,
         stateDir: join(stateDir, name),
         natsUrl: nats.url,
-        natsCreds: nats.credsForNode(name),
+        natsCreds: await nats.credsForNode(name),
         listenAddr: addr,
         profile: profileName,
         logFile: join(stateDir, `${name}.log`),

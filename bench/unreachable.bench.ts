@@ -53,12 +53,12 @@ async function runOne(profile: ProfileName, idleSeconds: number, pollMs: number)
   const nc: NatsConnection = await connectBus(nats, "swarmbus-unreachable-bench");
   const daemons = new Map<string, DaemonProcess>();
   const addrs = new Map<string, string>();
-  const spawn = (name: string) => {
+  const spawn = async (name: string) => {
     const d = spawnDaemon({
       name,
       stateDir: join(dir, name),
       natsUrl: nats.url,
-      natsCreds: nats.credsForNode(name),
+      natsCreds: await nats.credsForNode(name),
       listenAddr: addrs.get(name),
       profile,
       logFile: join(dir, `${name}.log`),

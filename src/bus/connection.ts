@@ -24,7 +24,11 @@ export interface BusEndpoint {
 export async function connectBus(
   bus: BusEndpoint,
   clientName: string,
-  opts: { timeoutMs?: number } = {},
+  opts: {
+    timeoutMs?: number;
+    /** Where this client's replies come (`<prefix>.…`): the one inbox its credentials let it read. */
+    inboxPrefix?: string;
+  } = {},
 ): Promise<NatsConnection> {
   const authenticator = bus.creds ? credsAuthenticator(readCreds(bus.creds)) : undefined;
   try {
@@ -36,6 +40,7 @@ export async function connectBus(
       reconnectJitter: RECONNECT_JITTER_MS,
       timeout: opts.timeoutMs ?? CONNECT_TIMEOUT_MS,
       ...(authenticator ? { authenticator } : {}),
+      ...(opts.inboxPrefix ? { inboxPrefix: opts.inboxPrefix } : {}),
     });
   } catch (e) {
     if (e instanceof errors.AuthorizationError) throw refused(bus, e);

@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { rpcError } from "../rpc/status.ts";
-import { credsForNode } from "./auth/node-credentials.ts";
+import { issueDaemonCreds } from "./auth/node-credentials.ts";
 import { busTrust, initBusTrust } from "./auth/trust-root.ts";
 import type { BusEndpoint } from "./connection.ts";
 
@@ -14,8 +14,8 @@ export interface NatsServerHandle extends BusEndpoint {
   readonly creds: string;
   /** The trust root the server runs with (`swarmbus bus init`'s directory). */
   readonly trustDir: string;
-  /** The credentials the daemon `nodeName` connects with. */
-  credsForNode(nodeName: string): string;
+  /** The credentials the daemon `nodeName` connects with (issued now: only its own subjects). */
+  credsForNode(nodeName: string): Promise<string>;
   stop(): Promise<void>;
 }
 
@@ -129,7 +129,7 @@ function handle(child: ChildProcess, url: string, trustDir: string): NatsServerH
     pid: child.pid ?? -1,
     creds: busTrust(trustDir).adminCreds,
     trustDir,
-    credsForNode: (nodeName) => credsForNode(trustDir, nodeName),
+    credsForNode: (nodeName) => issueDaemonCreds(trustDir, nodeName),
     stop: () =>
       new Promise<void>((resolve) => {
         if (child.exitCode !== null || child.signalCode !== null) return resolve();

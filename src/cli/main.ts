@@ -24,7 +24,7 @@ const program = new Command("swarmbus")
   .addOption(
     new Option(
       "--nats-creds <file>",
-      "the NATS credentials (.creds) to connect with (default: .state/bus/admin.creds of `swarmbus bus init`)",
+      "the NATS credentials (.creds) to connect with (default: from `swarmbus bus init`'s .state/bus: admin.creds, or for `daemon` its own daemons/<name>.creds)",
     ).env("SWARMBUS_NATS_CREDS"),
   )
   .showHelpAfterError()

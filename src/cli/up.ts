@@ -2,7 +2,7 @@ import { rmSync } from "node:fs";
 import { join, resolve } from "node:path";
 import type { NatsConnection } from "@nats-io/transport-node";
 import { defaultBusDir } from "../bus/auth/default-dir.ts";
-import { credsForNode } from "../bus/auth/node-credentials.ts";
+import { issueDaemonCreds } from "../bus/auth/node-credentials.ts";
 import { busTrust, hasBusTrust, initBusTrust } from "../bus/auth/trust-root.ts";
 import { connectBus } from "../bus/connection.ts";
 import { callDaemon } from "../bus/daemon-client.ts";
@@ -60,12 +60,13 @@ export async function runUp(opts: UpOptions): Promise<void> {
   const natsUrl = server?.url ?? opts.natsUrl;
 
   const names = ["m1", ...Array.from({ length: opts.workers }, (_, i) => `w${i + 1}`)];
+  const daemonCreds = await Promise.all(names.map((name) => issueDaemonCreds(busDir, name)));
   const daemons: DaemonProcess[] = names.map((name, i) =>
     spawnDaemon({
       name,
       stateDir: join(stateRoot, name),
       natsUrl,
-      natsCreds: credsForNode(busDir, name),
+      natsCreds: daemonCreds[i] ?? "",
       listenAddr: `127.0.0.1:${2377 + i}`,
       profile: opts.profile,
       logFile: join(stateRoot, `${name}.log`),

@@ -1,3 +1,4 @@
+import { inboxPrefixOf } from "../bus/auth/permissions.ts";
 import { connectBus } from "../bus/connection.ts";
 import { serveDaemonApi } from "../bus/daemon-server.ts";
 import type { TimingProfile } from "../config/profile.ts";
@@ -43,7 +44,9 @@ export async function runDaemon(opts: DaemonOptions): Promise<DaemonHandle> {
   const startConfig = await readStartConfig(swarmDir);
   const hasSwarm = (await readNodeCertificate(swarmDir)) !== null;
 
-  const nc = await connectBus({ url: opts.natsUrl, creds: opts.natsCreds }, `swarmbus-daemon-${opts.name}`);
+  const nc = await connectBus({ url: opts.natsUrl, creds: opts.natsCreds }, `swarmbus-daemon-${opts.name}`, {
+    inboxPrefix: inboxPrefixOf({ role: "daemon", name: opts.name }),
+  });
   const actors = new ActorWiring(nc, opts.name, log, opts.inspect);
   const rt = new NodeRuntime({
     name: opts.name,

@@ -117,7 +117,7 @@ export class LocalSwarm {
       name,
       stateDir: s.stateDir,
       natsUrl: `nats://127.0.0.1:${s.proxy.port}`,
-      natsCreds: this.nats.credsForNode(name),
+      natsCreds: await this.nats.credsForNode(name),
       listenAddr: this.addr(name),
       profile: this.opts.profile,
       logFile: s.logFile,

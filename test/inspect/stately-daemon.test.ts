@@ -26,7 +26,7 @@ test("a daemon started with --inspect streams its actors, by name, to a viewer o
     name: "m1",
     stateDir: join(swarm.dir, "m1"),
     natsUrl: swarm.nats.url,
-    natsCreds: swarm.nats.credsForNode("m1"),
+    natsCreds: await swarm.nats.credsForNode("m1"),
     profile: "fast",
     logFile: join(swarm.dir, "m1.log"),
     inspect: relay.url,

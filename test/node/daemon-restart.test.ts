@@ -81,12 +81,13 @@ test("a corrupt docker-state.json stops the daemon with an error naming the file
   await c.stopDaemon("x1");
   const file = join(dir, "swarm", "docker-state.json");
   await writeFile(file, "{ nope");
+  const natsCreds = await c.nats.credsForNode("x1");
   const e = await rejection(() =>
     runDaemon({
       name: "x1",
       stateDir: dir,
       natsUrl: c.nats.url,
-      natsCreds: c.nats.credsForNode("x1"),
+      natsCreds,
       profile: profiles.fast,
     }),
   );

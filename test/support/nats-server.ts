@@ -1,6 +1,12 @@
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import type { NatsConnection } from "@nats-io/transport-node";
+import { type BusIdentity, busPermissions, inboxPrefixOf } from "../../src/bus/auth/permissions.ts";
+import { loadAccountSigner } from "../../src/bus/auth/trust-root.ts";
+import { issueUserCreds } from "../../src/bus/auth/user.ts";
 import { connectBus } from "../../src/bus/connection.ts";
 import { type NatsServerHandle, type NatsServerOptions, startNatsServer } from "../../src/bus/nats-server.ts";
+import { busPrefix } from "../../src/bus/subjects.ts";
 import { onTeardown, type Suite } from "./fixture.ts";
 
 /**
@@ -20,6 +26,7 @@ export function useNatsServer(suite: Suite, opts: NatsServerOptions = {}): TestN
 export class TestNats {
   private server: NatsServerHandle | undefined;
   private readonly connections: NatsConnection[] = [];
+  private issued = 0;
   constructor(private readonly opts: NatsServerOptions = {}) {}
 
   async start(): Promise<void> {
@@ -36,7 +43,7 @@ export class TestNats {
   }
 
   /** The credentials the daemon `nodeName` connects with. */
-  credsForNode(nodeName: string): string {
+  credsForNode(nodeName: string): Promise<string> {
     return this.handle.credsForNode(nodeName);
   }
 
@@ -46,11 +53,30 @@ export class TestNats {
     return this.server;
   }
 
-  /** A client connection, closed by stop() before the server (unless the test closed it already). */
-  async connect(name: string): Promise<NatsConnection> {
-    const nc = await connectBus(this.handle, name);
+  /**
+   * A client connection, closed by stop() before the server (unless the test closed it already).
+   * By default it is the admin's, as the CLI's: daemons' APIs, actors and events only. A test
+   * that plays a node connects `as` that node's identity; `"unrestricted"` (every subject of the
+   * swarm account, still authenticated) is for a test that forges what no credential of the swarm
+   * may send, to show the receiver's own check.
+   */
+  async connect(name: string, as: BusIdentity | "unrestricted" | "admin" = "admin"): Promise<NatsConnection> {
+    const creds = as === "admin" ? this.creds : await this.credsFor(name, as);
+    const nc = await connectBus({ url: this.url, creds }, name, {
+      ...(as === "admin" || as === "unrestricted" ? {} : { inboxPrefix: inboxPrefixOf(as) }),
+    });
     this.connections.push(nc);
     return nc;
+  }
+
+  /** A `.creds` file for `as`, issued from the server's trust root. */
+  async credsFor(name: string, as: BusIdentity | "unrestricted"): Promise<string> {
+    const dir = join(this.handle.trustDir, "test-users");
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    const path = join(dir, `${name.replace(/[^\w-]/g, "_")}-${++this.issued}.creds`);
+    const perms = as === "unrestricted" ? {} : busPermissions(as, busPrefix());
+    writeFileSync(path, await issueUserCreds(name, loadAccountSigner(this.handle.trustDir), perms), { mode: 0o600 });
+    return path;
   }
 
   async stop(): Promise<void> {

@@ -63,7 +63,7 @@ export class TestSwarm {
       name,
       stateDir: join(this.dir, name),
       natsUrl: this.nats.url,
-      natsCreds: this.nats.credsForNode(name),
+      natsCreds: await this.nats.credsForNode(name),
       ...(opts.listenPort !== undefined ? { listenAddr: `127.0.0.1:${opts.listenPort}` } : {}),
       profile: this.opts.profile ?? "fast",
       logFile: join(this.dir, `${name}.log`),

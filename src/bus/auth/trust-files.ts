@@ -18,10 +18,8 @@ export const TRUST_FILES = {
   authConfig: "auth.conf",
   /** A whole server config: listen address + `include auth.conf`. */
   serverConfig: "nats-server.conf",
-  /** The local admin's credentials: what the CLI uses. */
+  /** The local admin's credentials: what the CLI uses (every daemon's API and events; no Raft, no control API). */
   adminCreds: "admin.creds",
-  /** The credentials every daemon uses today (one swarm-account user). */
-  daemonCreds: "daemon.creds",
 } as const;
 
 export type TrustFile = keyof typeof TRUST_FILES;

@@ -1,8 +1,10 @@
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createAccount, createOperator, decode, type KeyPair } from "@nats-io/jwt";
 import { rpcError } from "../../rpc/status.ts";
+import { busPrefix } from "../subjects.ts";
 import { encodeAccountJwt } from "./account.ts";
 import { encodeOperatorJwt } from "./operator.ts";
+import { busPermissions } from "./permissions.ts";
 import { authConfig, serverConfig } from "./server-config.ts";
 import { TRUST_FILES, type TrustFile, trustFile } from "./trust-files.ts";
 import { type AccountSigner, accountSigner, issueUserCreds } from "./user.ts";
@@ -38,8 +40,8 @@ export function hasBusTrust(dir: string): boolean {
 
 /**
  * `swarmbus bus init`: a new operator, system account and swarm account (with a
- * signing key), the server config that trusts them and the credentials of the
- * local admin and of the daemons. Refuses to replace an existing root unless `force`.
+ * signing key), the server config that trusts them and the local admin's
+ * credentials (each daemon's are issued when it starts: node-credentials.ts). Refuses to replace an existing root unless `force`.
  */
 export async function initBusTrust(dir: string, opts: BusInitOptions = {}): Promise<BusTrust> {
   if (!opts.force && existsSync(trustFile(dir, "operatorJwt"))) {
@@ -70,8 +72,7 @@ export async function initBusTrust(dir: string, opts: BusInitOptions = {}): Prom
     [swarm.getPublicKey()]: files.swarmAccountJwt ?? "",
   });
   files.serverConfig = serverConfig(opts.listen ?? "127.0.0.1:4222", TRUST_FILES.authConfig);
-  files.adminCreds = await issueUserCreds("admin", signer);
-  files.daemonCreds = await issueUserCreds("daemon", signer);
+  files.adminCreds = await issueUserCreds("admin", signer, busPermissions({ role: "admin" }, busPrefix()));
   for (const [file, text] of Object.entries(files) as [TrustFile, string][]) writeSecret(trustFile(dir, file), text);
   return busTrust(dir);
 }

@@ -2,6 +2,23 @@ import { Command, Option } from "@commander-js/extra-typings";
 import { profile } from "../../config/profile.ts";
 import { globals } from "../context.ts";
 
+/**
+ * --nats-creds / SWARMBUS_NATS_CREDS when given; otherwise, when `swarmbus bus init`'s
+ * default directory holds a trust root, credentials for this daemon alone issued from it
+ * (the admin's credentials would not let a daemon serve its own subjects).
+ */
+async function daemonCreds(cmd: { optsWithGlobals(): object }, name: string): Promise<string | undefined> {
+  const given = (cmd.optsWithGlobals() as { natsCreds?: unknown }).natsCreds;
+  if (typeof given === "string") return given;
+  const [{ defaultBusDir }, { hasBusTrust }, { issueDaemonCreds }] = await Promise.all([
+    import("../../bus/auth/default-dir.ts"),
+    import("../../bus/auth/trust-root.ts"),
+    import("../../bus/auth/node-credentials.ts"),
+  ]);
+  const dir = defaultBusDir();
+  return hasBusTrust(dir) ? issueDaemonCreds(dir, name) : undefined;
+}
+
 export function daemonCommand() {
   return new Command("daemon")
     .description("Run one swarm node (like dockerd)")
@@ -16,7 +33,8 @@ export function daemonCommand() {
     )
     .action(async (opts, cmd) => {
       // --nats is the program's global option (also read after the subcommand).
-      const { nats, natsCreds } = globals(cmd);
+      const { nats } = globals(cmd);
+      const natsCreds = await daemonCreds(cmd, opts.name);
       let inspect: string | undefined;
       const { parseInspectUrl } = await import("../../inspect/stately/inspect-url.ts");
       if (typeof opts.inspect === "string") inspect = parseInspectUrl(opts.inspect);

@@ -41,7 +41,7 @@ export class DaemonCluster {
         name,
         stateDir: dir,
         natsUrl: this.nats.url,
-        natsCreds: this.nats.credsForNode(name),
+        natsCreds: await this.nats.credsForNode(name),
         profile,
       }),
     );
