@@ -27,7 +27,7 @@ let stop: () => Promise<void>;
 const replies: Msg[] = [];
 
 test.before(async () => {
-  spy = await bus.nats.connect("reply-spy");
+  spy = await bus.nats.connect("reply-spy", "unrestricted");
   // Every reply to a request goes to an inbox: counting them shows how a reply travelled.
   spy.subscribe("_INBOX.>", {
     callback: (_e, m) => {

@@ -56,7 +56,7 @@ test("the server enforces a user's subject permissions: a publish or subscribe o
     "limited",
     await issueUserCreds("limited", signer, { pub: { allow: ["allowed.>"] }, sub: { allow: ["allowed.>"] } }),
   );
-  const admin = await nats.connect("admin");
+  const admin = await nats.connect("watcher", "unrestricted");
   const seen = collector<string>();
   const adminSub = admin.subscribe("*.x", { callback: (_e, m) => seen.push(m.subject) });
   await admin.flush();

@@ -32,7 +32,8 @@ let attacker: NatsConnection;
 test.before(async () => {
   leader = await cluster.three({ log });
   [victim, other] = cluster.running().filter((m) => m.id !== leader.id) as [Member, Member];
-  attacker = await cluster.nats.connect("raft-forger");
+  // Past the server's permissions (no credential of the swarm may send this): the receiver's own check is on trial.
+  attacker = await cluster.nats.connect("raft-forger", "unrestricted");
 });
 
 /** A raft message on the victim's subject, as `sender` (the subject's node ID token) would put it. */

@@ -15,7 +15,7 @@ let now = 1_000;
 const clock = () => now;
 
 test.before(async () => {
-  nc = await nats.connect("raft-active-test");
+  nc = await nats.connect("raft-active-test", "unrestricted");
 });
 onTeardown(test, async () => {
   for (const t of open) await t.close();
@@ -56,7 +56,7 @@ test("hearing from a silent peer makes it active again", async () => {
 });
 
 test("a failed send makes the peer inactive and is reported as unreachable", async () => {
-  const nc2 = await nats.connect("raft-active-test-2");
+  const nc2 = await nats.connect("raft-active-test-2", "unrestricted");
   const a = await natsTransport({ nc: nc2, clusterId: "c3", ...asMember("1"), inactiveAfterMs: 1000, now: clock });
   const reports: TransportReport[] = [];
   a.onReport((r) => reports.push(r));

@@ -32,7 +32,7 @@ const open: RaftTransport[] = [];
 let clusters = 0;
 
 test.before(async () => {
-  nc = await nats.connect("raft-gone-peer-test");
+  nc = await nats.connect("raft-gone-peer-test", "unrestricted");
 });
 onTeardown(test, async () => {
   for (const t of open) await t.close();

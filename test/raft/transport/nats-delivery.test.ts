@@ -14,7 +14,7 @@ let nc: NatsConnection;
 const open: RaftTransport[] = [];
 
 test.before(async () => {
-  nc = await nats.connect("raft-transport-test");
+  nc = await nats.connect("raft-transport-test", "unrestricted");
 });
 onTeardown(test, async () => {
   for (const t of open) await t.close();

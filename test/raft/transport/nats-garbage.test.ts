@@ -22,7 +22,7 @@ const got: Message[] = [];
 const subject = () => subjects().raft("c1", "2", "node-1");
 
 test.before(async () => {
-  nc = await nats.connect("raft-garbage-test");
+  nc = await nats.connect("raft-garbage-test", "unrestricted");
   t = await natsTransport({ nc, clusterId: "c1", ...asMember("2"), inactiveAfterMs: 1000, log });
   t.onMessage((m) => got.push(m));
 });
