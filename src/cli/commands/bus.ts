@@ -5,7 +5,7 @@ export function busCommand() {
   bus
     .command("init")
     .description(
-      "Write a new operator, system and swarm accounts, a nats-server config that trusts them, and the admin's and daemons' credentials",
+      "Write a new operator, system and swarm accounts, a nats-server config that trusts them, and the admin's credentials",
     )
     .option("--dir <dir>", "where to write them (default: .state/bus in the checkout)")
     .option("--listen <host:port>", "the client address in the written nats-server.conf", "127.0.0.1:4222")
@@ -27,6 +27,19 @@ export function busCommand() {
           `Start the server:  nats-server -c ${trust.serverConfig}\n` +
           `Connect the CLI:   swarmbus --nats-creds ${trust.adminCreds} …\n`,
       );
+    });
+  bus
+    .command("creds")
+    .description("Write the credentials one daemon connects with: its own API, actors, events and replies, nothing else")
+    .argument("<name>", "the daemon's name (swarmbus daemon --name)")
+    .option("--dir <dir>", "the trust root to issue them from (default: .state/bus in the checkout)")
+    .action(async (name, opts) => {
+      const [{ defaultBusDir }, { issueDaemonCreds }] = await Promise.all([
+        import("../../bus/auth/default-dir.ts"),
+        import("../../bus/auth/node-credentials.ts"),
+      ]);
+      const path = await issueDaemonCreds(opts.dir ?? defaultBusDir(), name);
+      process.stdout.write(`${path}\n`);
     });
   return bus;
 }
