@@ -1,6 +1,8 @@
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
 import { connect, credsAuthenticator, errors, type NatsConnection } from "@nats-io/transport-node";
 import { rpcError } from "../rpc/status.ts";
+import { TRUST_FILES } from "./auth/trust-files.ts";
 
 /** Between two reconnect attempts (plus up to RECONNECT_JITTER_MS): quick enough for a restarted local server. */
 export const RECONNECT_WAIT_MS = 500;
@@ -13,6 +15,22 @@ export interface BusEndpoint {
   url: string;
   /** Without it the client is anonymous, which an authenticated server refuses. */
   creds?: string | undefined;
+  /**
+   * The CA the server's TLS certificate must chain to (`bus-ca.crt` of `swarmbus bus init`).
+   * Default: the one of the trust root the credentials were issued from, when found beside them.
+   */
+  ca?: string | undefined;
+}
+
+/**
+ * The bus CA a client uses: the one given, else `bus-ca.crt` in the credentials'
+ * directory or its parent (`<root>/admin.creds`, `<root>/daemons/<name>.creds`).
+ */
+export function busCaOf(bus: BusEndpoint): string | undefined {
+  if (bus.ca) return bus.ca;
+  if (!bus.creds) return undefined;
+  const dir = dirname(resolve(bus.creds));
+  return [join(dir, TRUST_FILES.busCaCert), join(dirname(dir), TRUST_FILES.busCaCert)].find((f) => existsSync(f));
 }
 
 /**
@@ -31,6 +49,7 @@ export async function connectBus(
   } = {},
 ): Promise<NatsConnection> {
   const authenticator = bus.creds ? credsAuthenticator(readCreds(bus.creds)) : undefined;
+  const ca = busCaOf(bus);
   try {
     return await connect({
       servers: bus.url,
@@ -41,9 +60,18 @@ export async function connectBus(
       timeout: opts.timeoutMs ?? CONNECT_TIMEOUT_MS,
       ...(authenticator ? { authenticator } : {}),
       ...(opts.inboxPrefix ? { inboxPrefix: opts.inboxPrefix } : {}),
+      ...(ca ? { tls: { caFile: ca } } : {}),
     });
   } catch (e) {
     if (e instanceof errors.AuthorizationError) throw refused(bus, e);
+    if (/certificate|self.signed|tls/i.test(reason(e))) {
+      throw rpcError(
+        "Unavailable",
+        `cannot reach the NATS server at ${bus.url} over TLS: ${reason(e)}; ` +
+          `${ca ? `is ${ca} the CA of its trust root?` : "pass --nats-ca FILE (bus-ca.crt of swarmbus bus init) or set SWARMBUS_NATS_CA"}`,
+        { plain: true },
+      );
+    }
     throw rpcError("Unavailable", `cannot reach the NATS server at ${bus.url}: ${reason(e)}`, { plain: true });
   }
 }

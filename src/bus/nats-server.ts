@@ -128,6 +128,7 @@ function handle(child: ChildProcess, url: string, trustDir: string): NatsServerH
     url,
     pid: child.pid ?? -1,
     creds: busTrust(trustDir).adminCreds,
+    ca: busTrust(trustDir).busCa,
     trustDir,
     credsForNode: (nodeName) => issueDaemonCreds(trustDir, nodeName),
     stop: () =>

@@ -15,6 +15,8 @@ export interface GlobalOptions {
   nats: string;
   /** --nats-creds, SWARMBUS_NATS_CREDS, or the admin's creds of `swarmbus bus init`'s default dir when there. */
   natsCreds?: string;
+  /** --nats-ca, SWARMBUS_NATS_CA; default: bus-ca.crt beside the credentials. */
+  natsCa?: string;
 }
 
 /** Talks to one daemon over the bus for the length of one command. */
@@ -54,12 +56,17 @@ export function globals(cmd: { optsWithGlobals(): object }): GlobalOptions {
   const o = cmd.optsWithGlobals() as Record<string, unknown>;
   const nats = typeof o.nats === "string" ? o.nats : "nats://127.0.0.1:4222";
   const natsCreds = typeof o.natsCreds === "string" ? o.natsCreds : defaultCreds();
-  return { ...(typeof o.node === "string" ? { node: o.node } : {}), nats, ...(natsCreds ? { natsCreds } : {}) };
+  return {
+    ...(typeof o.node === "string" ? { node: o.node } : {}),
+    nats,
+    ...(natsCreds ? { natsCreds } : {}),
+    ...(typeof o.natsCa === "string" ? { natsCa: o.natsCa } : {}),
+  };
 }
 
 /** Where the bus is and the credentials to connect with. */
 export function busOf(g: GlobalOptions): BusEndpoint {
-  return g.natsCreds ? { url: g.nats, creds: g.natsCreds } : { url: g.nats };
+  return { url: g.nats, ...(g.natsCreds ? { creds: g.natsCreds } : {}), ...(g.natsCa ? { ca: g.natsCa } : {}) };
 }
 
 function defaultCreds(): string | undefined {

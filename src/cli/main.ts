@@ -27,6 +27,12 @@ const program = new Command("swarmbus")
       "the NATS credentials (.creds) to connect with (default: from `swarmbus bus init`'s .state/bus: admin.creds, or for `daemon` its own daemons/<name>.creds)",
     ).env("SWARMBUS_NATS_CREDS"),
   )
+  .addOption(
+    new Option(
+      "--nats-ca <file>",
+      "the CA the NATS server's TLS certificate must chain to (default: bus-ca.crt beside the credentials)",
+    ).env("SWARMBUS_NATS_CA"),
+  )
   .showHelpAfterError()
   .exitOverride((err) => {
     // commander's own messages (bad flags, missing args) already went to stderr.

@@ -1,5 +1,5 @@
 import { inboxPrefixOf } from "../bus/auth/permissions.ts";
-import { connectBus } from "../bus/connection.ts";
+import { busCaOf, connectBus } from "../bus/connection.ts";
 import { serveDaemonApi } from "../bus/daemon-server.ts";
 import type { TimingProfile } from "../config/profile.ts";
 import { daemonLogger } from "../log.ts";
@@ -19,6 +19,8 @@ export interface DaemonOptions {
   natsUrl: string;
   /** The daemon's NATS credentials (.creds); an authenticated server refuses a daemon without them. */
   natsCreds: string | undefined;
+  /** The bus's CA (TLS on the client port); default: bus-ca.crt beside the credentials. */
+  natsCa?: string | undefined;
   listenAddr?: string;
   advertiseAddr?: string;
   profile: TimingProfile;
@@ -44,7 +46,12 @@ export async function runDaemon(opts: DaemonOptions): Promise<DaemonHandle> {
   const startConfig = await readStartConfig(swarmDir);
   const hasSwarm = (await readNodeCertificate(swarmDir)) !== null;
 
-  const nc = await connectBus({ url: opts.natsUrl, creds: opts.natsCreds }, `swarmbus-daemon-${opts.name}`, {
+  const bus = {
+    url: opts.natsUrl,
+    creds: opts.natsCreds,
+    ca: busCaOf({ url: opts.natsUrl, creds: opts.natsCreds, ca: opts.natsCa }),
+  };
+  const nc = await connectBus(bus, `swarmbus-daemon-${opts.name}`, {
     inboxPrefix: inboxPrefixOf({ role: "daemon", name: opts.name }),
   });
   const actors = new ActorWiring(nc, opts.name, log, opts.inspect);

@@ -6,14 +6,25 @@ export type PreloadedAccounts = Record<string, string>;
  * JWT chains to this operator may connect. `resolver: MEMORY` with the accounts
  * preloaded: nats-server 2.9 (Debian's) needs no account server for it.
  */
-export function authConfig(operatorJwt: string, systemAccount: string, accounts: PreloadedAccounts): string {
+export function authConfig(
+  operatorJwt: string,
+  systemAccount: string,
+  accounts: PreloadedAccounts,
+  tls?: { certFile: string; keyFile: string },
+): string {
   const preload = Object.entries(accounts).map(([key, jwt]) => `  ${key}: ${jwt}\n`);
   return [
-    "# Written by `swarmbus bus init`: the bus's trust root (operator mode).",
+    "# Written by `swarmbus bus init`: the bus's trust root (operator mode), and TLS on the client port.",
     `operator: ${operatorJwt}`,
     `system_account: ${systemAccount}`,
     "resolver: MEMORY",
     `resolver_preload: {\n${preload.join("")}}`,
+    ...(tls
+      ? [
+          "# Absolute paths: nats-server reads them relative to its working directory.",
+          `tls: {\n  cert_file: ${JSON.stringify(tls.certFile)}\n  key_file: ${JSON.stringify(tls.keyFile)}\n  timeout: 2\n}`,
+        ]
+      : []),
     "",
   ].join("\n");
 }

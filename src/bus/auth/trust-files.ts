@@ -16,6 +16,11 @@ export const TRUST_FILES = {
   swarmSigningSeed: "swarm-account-signing.nk",
   /** The operator-mode part of a server config, for an `include` in one's own config. */
   authConfig: "auth.conf",
+  /** The bus's own CA: clients verify the server's TLS certificate with it (and no other). */
+  busCaCert: "bus-ca.crt",
+  /** nats-server's TLS certificate (loopback and the listen host) and its key. */
+  serverCert: "nats-server.crt",
+  serverKey: "nats-server.key",
   /** A whole server config: listen address + `include auth.conf`. */
   serverConfig: "nats-server.conf",
   /** The local admin's credentials: what the CLI uses (every daemon's API and events; no Raft, no control API). */

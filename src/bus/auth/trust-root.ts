@@ -1,8 +1,10 @@
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { resolve } from "node:path";
 import { createAccount, createOperator, decode, type KeyPair } from "@nats-io/jwt";
 import { rpcError } from "../../rpc/status.ts";
 import { busPrefix } from "../subjects.ts";
 import { encodeAccountJwt } from "./account.ts";
+import { createBusTls } from "./bus-tls.ts";
 import { encodeOperatorJwt } from "./operator.ts";
 import { busPermissions } from "./permissions.ts";
 import { authConfig, serverConfig } from "./server-config.ts";
@@ -20,6 +22,8 @@ export interface BusInitOptions {
 export interface BusTrust {
   dir: string;
   adminCreds: string;
+  /** The CA that signed the server's TLS certificate: what clients verify it with. */
+  busCa: string;
   authConfig: string;
   serverConfig: string;
 }
@@ -28,6 +32,7 @@ export function busTrust(dir: string): BusTrust {
   return {
     dir,
     adminCreds: trustFile(dir, "adminCreds"),
+    busCa: trustFile(dir, "busCaCert"),
     authConfig: trustFile(dir, "authConfig"),
     serverConfig: trustFile(dir, "serverConfig"),
   };
@@ -53,6 +58,8 @@ export async function initBusTrust(dir: string, opts: BusInitOptions = {}): Prom
   }
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   chmodSync(dir, 0o700);
+  const listen = opts.listen ?? "127.0.0.1:4222";
+  const tls = await createBusTls(listen.replace(/:\d+$/, ""));
   const operator = createOperator();
   const system = createAccount();
   const swarm = createAccount();
@@ -67,11 +74,19 @@ export async function initBusTrust(dir: string, opts: BusInitOptions = {}): Prom
     swarmSigningSeed: seedOf(signing),
   };
   const signer = accountSigner(swarm.getPublicKey(), seedOf(signing));
-  files.authConfig = authConfig(files.operatorJwt ?? "", system.getPublicKey(), {
-    [system.getPublicKey()]: files.systemAccountJwt ?? "",
-    [swarm.getPublicKey()]: files.swarmAccountJwt ?? "",
-  });
-  files.serverConfig = serverConfig(opts.listen ?? "127.0.0.1:4222", TRUST_FILES.authConfig);
+  files.busCaCert = tls.caCert;
+  files.serverCert = tls.serverCert;
+  files.serverKey = tls.serverKey;
+  files.authConfig = authConfig(
+    files.operatorJwt ?? "",
+    system.getPublicKey(),
+    {
+      [system.getPublicKey()]: files.systemAccountJwt ?? "",
+      [swarm.getPublicKey()]: files.swarmAccountJwt ?? "",
+    },
+    { certFile: resolve(trustFile(dir, "serverCert")), keyFile: resolve(trustFile(dir, "serverKey")) },
+  );
+  files.serverConfig = serverConfig(listen, TRUST_FILES.authConfig);
   files.adminCreds = await issueUserCreds("admin", signer, busPermissions({ role: "admin" }, busPrefix()));
   for (const [file, text] of Object.entries(files) as [TrustFile, string][]) writeSecret(trustFile(dir, file), text);
   return busTrust(dir);

@@ -30,7 +30,9 @@ export function busCommand() {
     });
   bus
     .command("creds")
-    .description("Write the credentials one daemon connects with: its own API, actors, events and replies, nothing else")
+    .description(
+      "Write the credentials one daemon connects with: its own API, actors, events and replies, nothing else",
+    )
     .argument("<name>", "the daemon's name (swarmbus daemon --name)")
     .option("--dir <dir>", "the trust root to issue them from (default: .state/bus in the checkout)")
     .action(async (name, opts) => {

@@ -33,7 +33,7 @@ export function daemonCommand() {
     )
     .action(async (opts, cmd) => {
       // --nats is the program's global option (also read after the subcommand).
-      const { nats } = globals(cmd);
+      const { nats, natsCa } = globals(cmd);
       const natsCreds = await daemonCreds(cmd, opts.name);
       let inspect: string | undefined;
       const { parseInspectUrl } = await import("../../inspect/stately/inspect-url.ts");
@@ -54,6 +54,7 @@ export function daemonCommand() {
         stateDir: opts.stateDir,
         natsUrl: nats,
         natsCreds,
+        natsCa,
         ...(opts.listenAddr ? { listenAddr: opts.listenAddr } : {}),
         ...(opts.advertiseAddr ? { advertiseAddr: opts.advertiseAddr } : {}),
         profile: profile(opts.profile),

@@ -1,4 +1,4 @@
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { createAccount } from "@nats-io/jwt";
 import { errors, type Status } from "@nats-io/transport-node";
@@ -28,7 +28,7 @@ function credsFile(name: string, text: string): string {
 }
 
 test("a client without credentials is refused at connect with NATS's authorization violation", async () => {
-  const e = await rejection(() => connectBus({ url: nats.url }, "anonymous"));
+  const e = await rejection(() => connectBus({ url: nats.url, ca: nats.handle.ca }, "anonymous"));
   assert.ok(isRpcError(e, "Unauthenticated"), String(e));
   assert.match((e as Error).message, `the NATS server at ${nats.url} refused a client without credentials`);
   assert.match((e as Error).message, /--nats-creds FILE/);
@@ -37,16 +37,28 @@ test("a client without credentials is refused at connect with NATS's authorizati
 
 test("credentials from another bus's trust root (another operator) are refused", async () => {
   const other = await initBusTrust(join(dir, "other-bus"));
-  const e = await rejection(() => connectBus({ url: nats.url, creds: other.adminCreds }, "stranger"));
+  const e = await rejection(() => connectBus({ url: nats.url, creds: other.adminCreds, ca: nats.handle.ca }, "stranger"));
   assert.ok(isRpcError(e, "Unauthenticated"), String(e));
   assert.match((e as Error).message, `refused the credentials in ${other.adminCreds}: Authorization Violation`);
+});
+
+test("the client port speaks TLS only: a client that trusts another CA (or none) is refused before any credential is sent", async () => {
+  const other = await initBusTrust(join(dir, "other-ca"));
+  const e = await rejection(() => connectBus({ url: nats.url, creds: nats.creds, ca: other.busCa }, "wrong-ca"));
+  assert.ok(isRpcError(e, "Unavailable"), String(e));
+  assert.match((e as Error).message, `cannot reach the NATS server at ${nats.url} over TLS`);
+  assert.match((e as Error).message, `is ${other.busCa} the CA of its trust root?`);
+  // Credentials kept apart from their trust root's CA: the client does not fall back to trusting the server.
+  const creds = credsFile("no-ca", readFileSync(nats.creds, "utf8"));
+  const bare = await rejection(() => connectBus({ url: nats.url, creds }, "no-ca"));
+  assert.match((bare as Error).message, /over TLS: .*pass --nats-ca FILE/);
 });
 
 test("a user signed by a key the swarm account does not list is refused", async () => {
   const swarm = loadAccountSigner(nats.handle.trustDir);
   const forger = accountSigner(swarm.account, new TextDecoder().decode(createAccount().getSeed()));
   const creds = credsFile("forged", await issueUserCreds("forged", forger));
-  const e = await rejection(() => connectBus({ url: nats.url, creds }, "forged"));
+  const e = await rejection(() => connectBus({ url: nats.url, creds, ca: nats.handle.ca }, "forged"));
   assert.ok(isRpcError(e, "Unauthenticated"), String(e));
 });
 
@@ -61,7 +73,7 @@ test("the server enforces a user's subject permissions: a publish or subscribe o
   const adminSub = admin.subscribe("*.x", { callback: (_e, m) => seen.push(m.subject) });
   await admin.flush();
 
-  const user = await connectBus({ url: nats.url, creds: limited }, "limited");
+  const user = await connectBus({ url: nats.url, creds: limited, ca: nats.handle.ca }, "limited");
   try {
     const statuses = collector<Status>();
     void (async () => {

@@ -22,7 +22,10 @@ export class TestBus {
 
   async open(): Promise<void> {
     await this.nats.start();
-    this.sides = { daemon: await this.nats.connect("test-daemon", "unrestricted"), cli: await this.nats.connect("test-cli") };
+    this.sides = {
+      daemon: await this.nats.connect("test-daemon", "unrestricted"),
+      cli: await this.nats.connect("test-cli"),
+    };
   }
 
   get daemon(): NatsConnection {
