@@ -71,7 +71,7 @@ test("bus init refuses to replace a trust root unless --force", async () => {
 });
 
 test("the CLI without credentials says the bus refused it and how to give them", async () => {
-  const r = await swarmbus(["--nats", nats.url, "--nats-ca", nats.handle.ca, "--node", "m1", "info"], {
+  const r = await swarmbus(["--nats", nats.url, "--nats-ca", nats.handle.ca ?? "", "--node", "m1", "info"], {
     SWARMBUS_NATS_CREDS: "",
   });
   assert.is(r.code, 1);
