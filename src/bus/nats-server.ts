@@ -30,6 +30,8 @@ export interface NatsServerOptions {
    * Default: a new one in a temp dir, removed when the server exits.
    */
   trustDir?: string;
+  /** TLS on the client port (default); false only to measure what it costs. Not with `trustDir`. */
+  clientTls?: boolean;
   /** A fixed client port (e.g. to restart a server where clients expect it); default: a free one. */
   port?: number;
   /** How long to wait for "Server is ready". */
@@ -72,7 +74,7 @@ export async function startNatsServer(opts: NatsServerOptions = {}): Promise<Nat
   const args = opts.config ? ["-c", opts.config] : ["-a", "127.0.0.1", "-p", String(opts.port ?? -1)];
   if (tempDir) {
     try {
-      trustDir ||= (await initBusTrust(join(tempDir, "bus"))).dir;
+      trustDir ||= (await initBusTrust(join(tempDir, "bus"), { tls: opts.clientTls !== false })).dir;
     } catch (e) {
       removeTemp();
       throw e;

@@ -16,6 +16,11 @@ export interface BusInitOptions {
   listen?: string;
   /** Replace a trust root already in the directory (every credential issued from it stops working). */
   force?: boolean;
+  /**
+   * TLS on the client port (default). Off only to measure what it costs (benchmarks):
+   * credentials and messages then cross the network in clear.
+   */
+  tls?: boolean;
 }
 
 /** The paths a client needs of a trust root. */
@@ -59,7 +64,7 @@ export async function initBusTrust(dir: string, opts: BusInitOptions = {}): Prom
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   chmodSync(dir, 0o700);
   const listen = opts.listen ?? "127.0.0.1:4222";
-  const tls = await createBusTls(listen.replace(/:\d+$/, ""));
+  const tls = opts.tls === false ? undefined : await createBusTls(listen.replace(/:\d+$/, ""));
   const operator = createOperator();
   const system = createAccount();
   const swarm = createAccount();
@@ -74,9 +79,11 @@ export async function initBusTrust(dir: string, opts: BusInitOptions = {}): Prom
     swarmSigningSeed: seedOf(signing),
   };
   const signer = accountSigner(swarm.getPublicKey(), seedOf(signing));
-  files.busCaCert = tls.caCert;
-  files.serverCert = tls.serverCert;
-  files.serverKey = tls.serverKey;
+  if (tls) {
+    files.busCaCert = tls.caCert;
+    files.serverCert = tls.serverCert;
+    files.serverKey = tls.serverKey;
+  }
   files.authConfig = authConfig(
     files.operatorJwt ?? "",
     system.getPublicKey(),
@@ -84,7 +91,7 @@ export async function initBusTrust(dir: string, opts: BusInitOptions = {}): Prom
       [system.getPublicKey()]: files.systemAccountJwt ?? "",
       [swarm.getPublicKey()]: files.swarmAccountJwt ?? "",
     },
-    { certFile: resolve(trustFile(dir, "serverCert")), keyFile: resolve(trustFile(dir, "serverKey")) },
+    tls ? { certFile: resolve(trustFile(dir, "serverCert")), keyFile: resolve(trustFile(dir, "serverKey")) } : undefined,
   );
   files.serverConfig = serverConfig(listen, TRUST_FILES.authConfig);
   files.adminCreds = await issueUserCreds("admin", signer, busPermissions({ role: "admin" }, busPrefix()));
