@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import { connect, credsAuthenticator, errors, type NatsConnection } from "@nats-io/transport-node";
+import { connect, createInbox, credsAuthenticator, errors, type NatsConnection } from "@nats-io/transport-node";
 import { rpcError } from "../rpc/status.ts";
 
 /** Between two reconnect attempts (plus up to RECONNECT_JITTER_MS): quick enough for a restarted local server. */
@@ -24,11 +24,18 @@ export interface BusEndpoint {
 export async function connectBus(
   bus: BusEndpoint,
   clientName: string,
-  opts: { timeoutMs?: number } = {},
+  opts: {
+    timeoutMs?: number;
+    /**
+     * Where this connection's replies come (`inboxPrefixOf(identity)`): the only
+     * inboxes its credentials may subscribe to. Default: NATS's `_INBOX`.
+     */
+    inboxPrefix?: string;
+  } = {},
 ): Promise<NatsConnection> {
   const authenticator = bus.creds ? credsAuthenticator(readCreds(bus.creds)) : undefined;
   try {
-    return await connect({
+    const nc = await connect({
       servers: bus.url,
       name: clientName,
       maxReconnectAttempts: -1,
@@ -36,11 +43,25 @@ export async function connectBus(
       reconnectJitter: RECONNECT_JITTER_MS,
       timeout: opts.timeoutMs ?? CONNECT_TIMEOUT_MS,
       ...(authenticator ? { authenticator } : {}),
+      ...(opts.inboxPrefix ? { inboxPrefix: opts.inboxPrefix } : {}),
     });
+    if (opts.inboxPrefix) inboxPrefixes.set(nc, opts.inboxPrefix);
+    return nc;
   } catch (e) {
     if (e instanceof errors.AuthorizationError) throw refused(bus, e);
     throw rpcError("Unavailable", `cannot reach the NATS server at ${bus.url}: ${reason(e)}`, { plain: true });
   }
+}
+
+const inboxPrefixes = new WeakMap<NatsConnection, string>();
+
+/**
+ * A new inbox subject of `nc`, under the inbox prefix it was connected with:
+ * what every reply subject a client listens on must be made with (nc.request
+ * does so itself), since the server refuses a subscription elsewhere.
+ */
+export function inboxOf(nc: NatsConnection): string {
+  return createInbox(inboxPrefixes.get(nc));
 }
 
 /** The URL of the server `nc` is connected to, as `nats://host:port` (for messages). */

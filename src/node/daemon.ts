@@ -1,7 +1,12 @@
+import { dirname } from "node:path";
+import type { Logger } from "pino";
+import type { StoredAccountSigner } from "../bus/auth/manager-credentials.ts";
+import { hasAccountSigner, readAccountSigner } from "../bus/auth/trust-root.ts";
 import { connectBus } from "../bus/connection.ts";
 import { serveDaemonApi } from "../bus/daemon-server.ts";
 import type { TimingProfile } from "../config/profile.ts";
 import { daemonLogger } from "../log.ts";
+import { rpcError } from "../rpc/status.ts";
 import { ControlAccess } from "./api/control-access.ts";
 import { daemonHandlers } from "./api/handlers.ts";
 import { ActorWiring } from "./daemon/actor-wiring.ts";
@@ -18,6 +23,13 @@ export interface DaemonOptions {
   natsUrl: string;
   /** The daemon's NATS credentials (.creds); an authenticated server refuses a daemon without them. */
   natsCreds: string | undefined;
+  /**
+   * The directory holding the swarm NATS account's signer (swarm-account.jwt and
+   * swarm-account-signing.nk, as `swarmbus bus init` writes them): `swarm init`
+   * puts it in the cluster object so the managers issue bus credentials.
+   * Default: the directory of `natsCreds` when it holds them.
+   */
+  natsAccountSigner?: string;
   listenAddr?: string;
   advertiseAddr?: string;
   profile: TimingProfile;
@@ -27,6 +39,23 @@ export interface DaemonOptions {
 
 export interface DaemonHandle {
   stop(): Promise<void>;
+}
+
+/** The signer `swarm init` hands to a new cluster: --nats-account-signer's, or the one beside the daemon's creds. */
+function natsSignerOption(opts: DaemonOptions, log: Logger): { natsSigner?: StoredAccountSigner } {
+  const dir = opts.natsAccountSigner ?? (opts.natsCreds ? dirname(opts.natsCreds) : undefined);
+  if (dir === undefined || !hasAccountSigner(dir)) {
+    if (opts.natsAccountSigner !== undefined) {
+      throw rpcError(
+        "FailedPrecondition",
+        `${opts.natsAccountSigner} holds no swarm NATS account signer (swarm-account.jwt, swarm-account-signing.nk)`,
+        { plain: true },
+      );
+    }
+    return {};
+  }
+  log.debug({ dir }, "swarm NATS account signer found");
+  return { natsSigner: readAccountSigner(dir) };
 }
 
 /** moby: Leave stops the node with a 15 s timeout. */
@@ -43,6 +72,7 @@ export async function runDaemon(opts: DaemonOptions): Promise<DaemonHandle> {
   const startConfig = await readStartConfig(swarmDir);
   const hasSwarm = (await readNodeCertificate(swarmDir)) !== null;
 
+  const signer = natsSignerOption(opts, log);
   const nc = await connectBus({ url: opts.natsUrl, creds: opts.natsCreds }, `swarmbus-daemon-${opts.name}`);
   const actors = new ActorWiring(nc, opts.name, log, opts.inspect);
   const rt = new NodeRuntime({
@@ -55,6 +85,8 @@ export async function runDaemon(opts: DaemonOptions): Promise<DaemonHandle> {
     startConfig,
     onActor: actors.onActor,
     nc,
+    natsUrl: opts.natsUrl,
+    ...signer,
   });
   rt.start();
 

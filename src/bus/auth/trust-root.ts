@@ -2,6 +2,7 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "n
 import { createAccount, createOperator, decode, type KeyPair } from "@nats-io/jwt";
 import { rpcError } from "../../rpc/status.ts";
 import { encodeAccountJwt } from "./account.ts";
+import type { StoredAccountSigner } from "./manager-credentials.ts";
 import { encodeOperatorJwt } from "./operator.ts";
 import { authConfig, serverConfig } from "./server-config.ts";
 import { TRUST_FILES, type TrustFile, trustFile } from "./trust-files.ts";
@@ -76,10 +77,21 @@ export async function initBusTrust(dir: string, opts: BusInitOptions = {}): Prom
   return busTrust(dir);
 }
 
-/** The swarm account's signer of a trust root: what issues users (today only `bus init`; managers next). */
+/** The swarm account's signer of a trust root: what issues users (`bus init`, and the managers through the cluster object). */
 export function loadAccountSigner(dir: string): AccountSigner {
+  const { account, signingSeed } = readAccountSigner(dir);
+  return accountSigner(account, signingSeed);
+}
+
+/** The swarm account's public key and signing seed, as `swarm init` puts them in the cluster object. */
+export function readAccountSigner(dir: string): StoredAccountSigner {
   const jwt = readFileSync(trustFile(dir, "swarmAccountJwt"), "utf8").trim();
-  return accountSigner(decode(jwt).sub, readFileSync(trustFile(dir, "swarmSigningSeed"), "utf8").trim());
+  return { account: decode(jwt).sub, signingSeed: readFileSync(trustFile(dir, "swarmSigningSeed"), "utf8").trim() };
+}
+
+/** Whether `dir` holds the swarm account's signer (its JWT and signing seed). */
+export function hasAccountSigner(dir: string): boolean {
+  return existsSync(trustFile(dir, "swarmAccountJwt")) && existsSync(trustFile(dir, "swarmSigningSeed"));
 }
 
 function seedOf(kp: KeyPair): string {
