@@ -26,6 +26,7 @@ export function issueManagerJwt(
     `manager-${manager.nodeId}`,
     assertUserPublicKey(userPublicKey),
     accountSigner(signer.account, signer.signingSeed),
-    busPermissions({ role: "manager", ...manager }, busPrefix()),
+    // Only the two IDs: a caller's object may carry a `role` of its own (a NodeIdentity's TLS role).
+    busPermissions({ role: "manager", nodeId: manager.nodeId, clusterId: manager.clusterId }, busPrefix()),
   );
 }
