@@ -3,6 +3,7 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { issueManagerJwt } from "../../../src/bus/auth/manager-credentials.ts";
 import { createNodeNkey, isUserPublicKey } from "../../../src/bus/auth/node-nkey.ts";
+import { type BusIdentity, busPermissions, inboxPrefixOf } from "../../../src/bus/auth/permissions.ts";
 import { isRpcError } from "../../../src/rpc/status.ts";
 import { rejection } from "../../support/caught.ts";
 
@@ -33,6 +34,18 @@ test("a key that is not a NATS user public key is refused InvalidArgument", asyn
     assert.not.ok(isUserPublicKey(bad), bad);
     const e = await rejection(() => issueManagerJwt(signer, { nodeId: "n", clusterId: "c" }, bad));
     assert.ok(isRpcError(e, "InvalidArgument"), String(e));
+  }
+});
+
+test("an identity of no known role gets no permissions to sign (which would mean every subject): Internal", () => {
+  const bogus = { role: "swarm-manager", nodeId: "n", clusterId: "c" } as unknown as BusIdentity;
+  for (const f of [() => busPermissions(bogus), () => inboxPrefixOf(bogus)]) {
+    try {
+      f();
+      assert.unreachable("an unknown role was accepted");
+    } catch (e) {
+      assert.ok(isRpcError(e, "Internal"), String(e));
+    }
   }
 });
 
