@@ -1,13 +1,7 @@
 import { randomBytes } from "node:crypto";
-import {
-  createInbox,
-  errors,
-  headers,
-  type Msg,
-  type NatsConnection,
-  type Subscription,
-} from "@nats-io/transport-node";
+import { errors, headers, type Msg, type NatsConnection, type Subscription } from "@nats-io/transport-node";
 import { Code, RpcError, rpcError } from "../rpc/status.ts";
+import { inboxOf } from "./connection.ts";
 
 /**
  * Replies of any size on core NATS, whatever the server's max_payload.
@@ -234,7 +228,7 @@ export function requestChunked(
       );
     let sub: Subscription | undefined;
     try {
-      const inbox = createInbox();
+      const inbox = inboxOf(nc);
       sub = nc.subscribe(inbox, { callback: onMsg });
       nc.publish(subject, body, { reply: inbox, headers: h });
     } catch (e) {

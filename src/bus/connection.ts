@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
-import { connect, credsAuthenticator, errors, type NatsConnection } from "@nats-io/transport-node";
+import { connect, createInbox, credsAuthenticator, errors, type NatsConnection } from "@nats-io/transport-node";
 import { rpcError } from "../rpc/status.ts";
 import { TRUST_FILES } from "./auth/trust-files.ts";
 
@@ -44,14 +44,17 @@ export async function connectBus(
   clientName: string,
   opts: {
     timeoutMs?: number;
-    /** Where this client's replies come (`<prefix>.…`): the one inbox its credentials let it read. */
+    /**
+     * Where this connection's replies come (`inboxPrefixOf(identity)`): the only
+     * inboxes its credentials may subscribe to. Default: NATS's `_INBOX`.
+     */
     inboxPrefix?: string;
   } = {},
 ): Promise<NatsConnection> {
   const authenticator = bus.creds ? credsAuthenticator(readCreds(bus.creds)) : undefined;
   const ca = busCaOf(bus);
   try {
-    return await connect({
+    const nc = await connect({
       servers: bus.url,
       name: clientName,
       maxReconnectAttempts: -1,
@@ -62,6 +65,8 @@ export async function connectBus(
       ...(opts.inboxPrefix ? { inboxPrefix: opts.inboxPrefix } : {}),
       ...(ca ? { tls: { caFile: ca } } : {}),
     });
+    if (opts.inboxPrefix) inboxPrefixes.set(nc, opts.inboxPrefix);
+    return nc;
   } catch (e) {
     if (e instanceof errors.AuthorizationError) throw refused(bus, e);
     if (/certificate|self.signed|tls/i.test(reason(e))) {
@@ -74,6 +79,17 @@ export async function connectBus(
     }
     throw rpcError("Unavailable", `cannot reach the NATS server at ${bus.url}: ${reason(e)}`, { plain: true });
   }
+}
+
+const inboxPrefixes = new WeakMap<NatsConnection, string>();
+
+/**
+ * A new inbox subject of `nc`, under the inbox prefix it was connected with:
+ * what every reply subject a client listens on must be made with (nc.request
+ * does so itself), since the server refuses a subscription elsewhere.
+ */
+export function inboxOf(nc: NatsConnection): string {
+  return createInbox(inboxPrefixes.get(nc));
 }
 
 /** The URL of the server `nc` is connected to, as `nats://host:port` (for messages). */

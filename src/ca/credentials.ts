@@ -54,4 +54,9 @@ export interface IssuedIdentity {
   readonly certificate: Buffer;
   /** Its private key (PKCS#8 PEM, swarm-node.key): made on the node, never sent. */
   readonly key: Buffer;
+  /**
+   * swarmbus: a manager's NATS user JWT for the nkey the node sent with its CSR
+   * (Certificate.nats_user_jwt); absent or "" for a worker, or when none was issued.
+   */
+  readonly natsUserJwt?: string;
 }

@@ -35,6 +35,8 @@ export interface JoinRequest {
   remoteAddr: string;
   token: string;
   availability?: "ACTIVE" | "PAUSE" | "DRAIN";
+  /** swarmbus: the public half of the node's NATS user nkey; a manager's certificate comes with a JWT for it. */
+  natsUserKey?: string;
   profile: TimingProfile;
   /** The join is cancelled (a leave, a shutdown): its calls and waits end with "context canceled". */
   signal?: AbortSignal;
@@ -139,7 +141,7 @@ export async function getRemoteSignedCertificate(
       req,
       (deadline, cb) =>
         client.IssueNodeCertificate(
-          { token: req.token, availability: req.availability ?? "ACTIVE", csr },
+          { token: req.token, availability: req.availability ?? "ACTIVE", csr, nats_user_key: req.natsUserKey ?? "" },
           { deadline },
           cb,
         ),
@@ -192,7 +194,8 @@ async function identityOf(
   if (identity.nodeId !== nodeId) {
     throw rpcError("Internal", `issued certificate is for node ${identity.nodeId}, expected ${nodeId}`);
   }
-  return { identity, certificate };
+  const natsUserJwt = res.certificate?.nats_user_jwt ?? "";
+  return { identity, certificate, ...(natsUserJwt !== "" ? { natsUserJwt } : {}) };
 }
 
 function closeClient(c: Client): void {

@@ -19,11 +19,19 @@ export interface RenewalRequest {
   readonly certificate: Buffer;
   readonly key: Buffer;
   readonly rootCACertificate: Buffer;
+  /** swarmbus: the node's NATS user public key, for a manager's bus credential (src/ca/join.ts). */
+  readonly natsUserKey?: string;
 }
 
 export async function requestRenewedCertificate(r: RenewalRequest): Promise<IssuedIdentity> {
   return getRemoteSignedCertificate(
-    { remoteAddr: r.remoteAddr, token: "", profile: r.profile, signal: r.signal },
+    {
+      remoteAddr: r.remoteAddr,
+      token: "",
+      profile: r.profile,
+      signal: r.signal,
+      ...(r.natsUserKey ? { natsUserKey: r.natsUserKey } : {}),
+    },
     await createCSRForKey(r.key),
     r.rootCACertificate,
     { key: r.key, certificate: r.certificate },

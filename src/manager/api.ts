@@ -1,6 +1,7 @@
 import type { NatsConnection } from "@nats-io/transport-node";
 import type { Logger } from "pino";
 import type { AnyActorRef } from "xstate";
+import type { StoredAccountSigner } from "../bus/auth/manager-credentials.ts";
 import type { ClientSideCredentials, ServerSideCredentials } from "../ca/credentials.ts";
 import type { SigningRootCA } from "../ca/pki/signing-root-ca.ts";
 import type { TimingProfile } from "../config/profile.ts";
@@ -61,6 +62,8 @@ export interface UpdateClusterRequest {
 export interface BootstrapCA {
   readonly rootCA: SigningRootCA;
   readonly nodeCertificate: Buffer;
+  /** The swarm NATS account's signer (`swarm init` on a daemon that holds it): the cluster object keeps it. */
+  readonly natsSigner?: StoredAccountSigner;
 }
 
 export interface ManagerOptions {

@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import type { StoredAccountSigner } from "../bus/auth/manager-credentials.ts";
 import { generateJoinToken } from "../ca/join-token.ts";
 import { createNodeKeyAndCSR } from "../ca/pki/node-csr.ts";
 import { signNodeCertificate } from "../ca/pki/sign-node-certificate.ts";
@@ -30,6 +31,7 @@ export function defaultClusterObject(
   profile: TimingProfile,
   root: SigningRootCA,
   unlockKey: Buffer | null = null,
+  natsSigner?: StoredAccountSigner,
 ): ClusterObject {
   const now = new Date().toISOString();
   return {
@@ -58,6 +60,7 @@ export function defaultClusterObject(
       caKey: root.key,
       caCertHash: rootCACertHash(root.certificate),
       joinTokens: { worker: generateJoinToken(root.certificate), manager: generateJoinToken(root.certificate) },
+      ...(natsSigner ? { natsSigner } : {}),
     },
   };
 }
@@ -98,6 +101,9 @@ export function managerNodeObject(opts: {
       csr: Buffer.alloc(0),
       status: { state: "ISSUED", err: "" },
       certificate: opts.certificate,
+      // `swarm init` issued this manager's bus credentials itself (src/node/runtime/init.ts).
+      nats_user_key: "",
+      nats_user_jwt: "",
       cn: opts.nodeId,
     },
     role: "MANAGER",
@@ -116,7 +122,7 @@ export interface BootstrapOptions {
 
 export function bootstrapCluster(tx: WriteTx, opts: BootstrapOptions, ca: BootstrapCA): void {
   if (!tx.cluster())
-    tx.putCluster(defaultClusterObject(opts.clusterId, opts.profile, ca.rootCA, opts.unlockKey ?? null));
+    tx.putCluster(defaultClusterObject(opts.clusterId, opts.profile, ca.rootCA, opts.unlockKey ?? null, ca.natsSigner));
   if (!tx.node(opts.nodeId)) tx.putNode(managerNodeObject({ ...opts, certificate: ca.nodeCertificate }));
 }
 

@@ -22,7 +22,12 @@ export function renewingCaller(call: PeerCall, credentials: ServerSideCredential
  * CSR and the node's observed role (Node.Role), so the signer issues it with
  * the role the role manager has reconciled, never the one the caller wants.
  */
-export function renewedNode(node: Node__Output | undefined, nodeId: string, csr: Buffer): Node__Output {
+export function renewedNode(
+  node: Node__Output | undefined,
+  nodeId: string,
+  csr: Buffer,
+  natsUserKey = "",
+): Node__Output {
   if (!node) throw rpcError("NotFound", `node ${nodeId} not found when attempting to renew certificate`);
   return {
     ...node,
@@ -32,6 +37,8 @@ export function renewedNode(node: Node__Output | undefined, nodeId: string, csr:
       status: { state: "RENEW", err: "" },
       certificate: Buffer.alloc(0),
       cn: nodeId,
+      nats_user_key: natsUserKey,
+      nats_user_jwt: "",
     },
   };
 }

@@ -1,4 +1,6 @@
 import type { ServerUnaryCall, sendUnaryData, UntypedServiceImplementation } from "@grpc/grpc-js";
+import { issueManagerJwt, type StoredAccountSigner } from "../bus/auth/manager-credentials.ts";
+import { assertUserPublicKey } from "../bus/auth/node-nkey.ts";
 import type { PeerCall, ServerSideCredentials } from "../ca/credentials.ts";
 import { newId } from "../ca/ids.ts";
 import { JOIN_TOKEN_REQUIRED, roleForToken } from "../ca/join-token.ts";
@@ -32,6 +34,7 @@ export function newNodeObject(
   role: "WORKER" | "MANAGER",
   availability: "ACTIVE" | "PAUSE" | "DRAIN",
   csr: Buffer = Buffer.alloc(0),
+  natsUserKey = "",
 ): Node__Output {
   return {
     id: nodeId,
@@ -46,6 +49,8 @@ export function newNodeObject(
       status: { state: "PENDING", err: "" },
       certificate: Buffer.alloc(0),
       cn: nodeId,
+      nats_user_key: natsUserKey,
+      nats_user_jwt: "",
     },
     role,
   };
@@ -99,16 +104,24 @@ export class CAServer {
     const { rootCA, spec } = pending.cluster;
     const role = cert.role === "MANAGER" ? "swarm-manager" : "swarm-worker";
     const subject = { nodeId, role, clusterId: this.clusterId() } as const;
-    signNodeCertificate(
-      { certificate: rootCA.caCert, key: rootCA.caKey },
-      cert.csr,
-      subject,
-      spec.caConfig.nodeCertExpiryMs,
-    )
+    Promise.all([
+      signNodeCertificate(
+        { certificate: rootCA.caCert, key: rootCA.caKey },
+        cert.csr,
+        subject,
+        spec.caConfig.nodeCertExpiryMs,
+      ),
+      busCredentialFor(cert, rootCA.natsSigner, subject),
+    ])
       .then(
-        (certificate) => ({ status: { state: "ISSUED", err: "" }, certificate }) as const,
+        ([certificate, natsUserJwt]) =>
+          ({ status: { state: "ISSUED", err: "" }, certificate, nats_user_jwt: natsUserJwt }) as const,
         (e: unknown) =>
-          ({ status: { state: "FAILED", err: toRpcError(e).message }, certificate: Buffer.alloc(0) }) as const,
+          ({
+            status: { state: "FAILED", err: toRpcError(e).message },
+            certificate: Buffer.alloc(0),
+            nats_user_jwt: "",
+          }) as const,
       )
       .then((signed) =>
         this.store.update((tx) => {
@@ -131,6 +144,8 @@ export class CAServer {
       const req = decoded(call.request);
       // SK: a request without a CSR is refused before anything else is looked at.
       if (req.csr.length === 0) throw rpcError("InvalidArgument", "InvalidArgument");
+      // A node without bus credentials of its own sends no key; any other must be a NATS user key.
+      if (req.nats_user_key !== "") assertUserPublicKey(req.nats_user_key);
       if (!this.running) throw rpcError("Aborted", CA_STOPPED);
       const caller = req.token === "" ? renewingCaller(call, this.credentials) : null;
       if (caller) {
@@ -152,7 +167,7 @@ export class CAServer {
     const csr = Buffer.from(req.csr);
     this.store
       .update((tx) => {
-        const node = renewedNode(tx.node(nodeId), nodeId, csr);
+        const node = renewedNode(tx.node(nodeId), nodeId, csr, req.nats_user_key);
         tx.putNode(node);
         return node.spec?.membership ?? "ACCEPTED";
       })
@@ -175,7 +190,8 @@ export class CAServer {
           for (let i = 0; i < 3; i++) {
             const id = newId();
             if (tx.node(id)) continue;
-            tx.putNode(newNodeObject(id, role, availability as "ACTIVE" | "PAUSE" | "DRAIN", Buffer.from(req.csr)));
+            const accepted = availability as "ACTIVE" | "PAUSE" | "DRAIN";
+            tx.putNode(newNodeObject(id, role, accepted, Buffer.from(req.csr), req.nats_user_key));
             return id;
           }
           throw rpcError("Internal", "failed to generate a unique node ID");
@@ -266,6 +282,22 @@ export class CAServer {
   rootCAHandlers(): UntypedServiceImplementation {
     return { GetRootCACertificate: this.getRootCACertificate.bind(this) };
   }
+}
+
+/**
+ * swarmbus: a manager's certificate comes with its bus credential, a user JWT
+ * for the nkey the node sent (its manager permissions: src/bus/auth/permissions.ts);
+ * a worker's, or one for a node that sent no key or of a cluster without a
+ * signer, with none ("").
+ */
+async function busCredentialFor(
+  cert: NonNullable<Node__Output["certificate"]>,
+  signer: StoredAccountSigner | undefined,
+  subject: { nodeId: string; role: "swarm-manager" | "swarm-worker"; clusterId: string },
+): Promise<string> {
+  const key = cert.nats_user_key ?? "";
+  if (subject.role !== "swarm-manager" || key === "" || !signer) return "";
+  return issueManagerJwt(signer, subject, key);
 }
 
 /** The signer's work (SK evaluateAndSignNodeCert): certificates PENDING from a join or RENEW from a renewal. */

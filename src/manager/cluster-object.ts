@@ -1,3 +1,5 @@
+import type { StoredAccountSigner } from "../bus/auth/manager-credentials.ts";
+
 /**
  * The cluster object (SK: api/objects.proto Cluster, cut to what swarmbus uses),
  * as the store keeps it. Bytes are Buffers; durations in milliseconds.
@@ -27,6 +29,13 @@ export interface ClusterObject {
     readonly caKey: Buffer;
     readonly caCertHash: string;
     readonly joinTokens: { readonly worker: string; readonly manager: string };
+    /**
+     * swarmbus: the swarm NATS account's signer (public key + signing seed), kept as
+     * the CA key is, so the leader issues every manager's bus credentials (a user JWT
+     * for the node's nkey) with its certificate. Absent in a cluster made without
+     * one: its managers then share their daemon's bus connection.
+     */
+    readonly natsSigner?: StoredAccountSigner;
   };
   /**
    * Cluster.BlacklistedCertificates: node IDs removed from the swarm, with the

@@ -1,8 +1,13 @@
+import { dirname } from "node:path";
+import type { Logger } from "pino";
+import type { StoredAccountSigner } from "../bus/auth/manager-credentials.ts";
 import { inboxPrefixOf } from "../bus/auth/permissions.ts";
+import { hasAccountSigner, readAccountSigner } from "../bus/auth/trust-root.ts";
 import { busCaOf, connectBus } from "../bus/connection.ts";
 import { serveDaemonApi } from "../bus/daemon-server.ts";
 import type { TimingProfile } from "../config/profile.ts";
 import { daemonLogger } from "../log.ts";
+import { rpcError } from "../rpc/status.ts";
 import { ControlAccess } from "./api/control-access.ts";
 import { daemonHandlers } from "./api/handlers.ts";
 import { ActorWiring } from "./daemon/actor-wiring.ts";
@@ -21,6 +26,13 @@ export interface DaemonOptions {
   natsCreds: string | undefined;
   /** The bus's CA (TLS on the client port); default: bus-ca.crt beside the credentials. */
   natsCa?: string | undefined;
+  /**
+   * The directory holding the swarm NATS account's signer (swarm-account.jwt and
+   * swarm-account-signing.nk, as `swarmbus bus init` writes them): `swarm init`
+   * puts it in the cluster object so the managers issue bus credentials.
+   * Default: the directory of `natsCreds` when it holds them.
+   */
+  natsAccountSigner?: string;
   listenAddr?: string;
   advertiseAddr?: string;
   profile: TimingProfile;
@@ -30,6 +42,25 @@ export interface DaemonOptions {
 
 export interface DaemonHandle {
   stop(): Promise<void>;
+}
+
+/** The signer `swarm init` hands to a new cluster: --nats-account-signer's, or the one beside the daemon's creds. */
+function natsSignerOption(opts: DaemonOptions, log: Logger): { natsSigner?: StoredAccountSigner } {
+  // `bus init`'s layout: <root>/admin.creds, <root>/daemons/<name>.creds.
+  const beside = opts.natsCreds ? [dirname(opts.natsCreds), dirname(dirname(opts.natsCreds))] : [];
+  const dir = opts.natsAccountSigner ?? beside.find((d) => hasAccountSigner(d));
+  if (dir === undefined || !hasAccountSigner(dir)) {
+    if (opts.natsAccountSigner !== undefined) {
+      throw rpcError(
+        "FailedPrecondition",
+        `${opts.natsAccountSigner} holds no swarm NATS account signer (swarm-account.jwt, swarm-account-signing.nk)`,
+        { plain: true },
+      );
+    }
+    return {};
+  }
+  log.debug({ dir }, "swarm NATS account signer found");
+  return { natsSigner: readAccountSigner(dir) };
 }
 
 /** moby: Leave stops the node with a 15 s timeout. */
@@ -46,6 +77,7 @@ export async function runDaemon(opts: DaemonOptions): Promise<DaemonHandle> {
   const startConfig = await readStartConfig(swarmDir);
   const hasSwarm = (await readNodeCertificate(swarmDir)) !== null;
 
+  const signer = natsSignerOption(opts, log);
   const bus = {
     url: opts.natsUrl,
     creds: opts.natsCreds,
@@ -65,6 +97,9 @@ export async function runDaemon(opts: DaemonOptions): Promise<DaemonHandle> {
     startConfig,
     onActor: actors.onActor,
     nc,
+    natsUrl: opts.natsUrl,
+    natsCa: bus.ca,
+    ...signer,
   });
   rt.start();
 

@@ -1,7 +1,7 @@
 import { chmod, readdir, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { KEY_HEADERS_FILE } from "../manager/deks/key-headers.ts";
-import { CERT_DIRECTORY, NODE_KEY_FILE } from "./state-dir.ts";
+import { CERT_DIRECTORY, NODE_CREDS_FILE, NODE_KEY_FILE } from "./state-dir.ts";
 
 /**
  * Modes of what holds a secret in `<state-dir>/swarm`, tightened at every
@@ -16,6 +16,7 @@ const SECRET_DIRS = [".", "raft", "raft/wal", "raft/snap"];
 const SECRET_FILES = [
   `${CERT_DIRECTORY}/${NODE_KEY_FILE}`,
   `${CERT_DIRECTORY}/${KEY_HEADERS_FILE}`,
+  `${CERT_DIRECTORY}/${NODE_CREDS_FILE}`,
   "state.json",
   "docker-state.json",
 ];

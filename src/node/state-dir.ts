@@ -14,6 +14,8 @@ import { errInvalidStateFile, errLoadingTLSCertificate, errSwarmLocked } from ".
  *                                   encrypted under the unlock key on a manager while autolock is on
  *   certificates/swarm-node.key-headers  a manager's: the key's PEM headers (raft-dek), 0600 (manager/deks)
  *   certificates/swarm-root-ca.crt  the swarm's root CA certificate (SK SaveRootCA), 0644
+ *   certificates/swarm-node.creds a manager's bus credentials (NATS user JWT from the swarm's CA + the
+ *                                   node's nkey seed), 0600; absent on a worker (swarmbus)
  *   state.json                    known managers (managers-file.ts)
  *   docker-state.json             moby's nodeStartConfig (start-config-file.ts)
  */
@@ -22,6 +24,7 @@ export const CERT_DIRECTORY = "certificates";
 export const NODE_CERT_FILE = "swarm-node.crt";
 export const NODE_KEY_FILE = "swarm-node.key";
 export const ROOT_CA_FILE = "swarm-root-ca.crt";
+export const NODE_CREDS_FILE = "swarm-node.creds";
 export const WORKER_DIRECTORY = "worker";
 /** SK ca/keyreadwriter.go certPerms, and SaveRootCA's mode: certificates are world-readable. */
 const CERT_MODE = 0o644;
@@ -70,6 +73,31 @@ export async function writeRootCACertificate(swarmDir: string, certificate: Buff
   if (current?.equals(certificate)) return;
   await ensureSwarmDir(swarmDir);
   await writeFileAtomic(rootCACertPath(swarmDir), certificate, CERT_MODE);
+}
+
+export function nodeCredsPath(swarmDir: string): string {
+  return join(swarmDir, CERT_DIRECTORY, NODE_CREDS_FILE);
+}
+
+/** A manager's bus credentials (the text of a `.creds` file), 0600 as the node key. */
+export async function writeNodeCreds(swarmDir: string, creds: string): Promise<void> {
+  await ensureSwarmDir(swarmDir);
+  await writeFileAtomic(nodeCredsPath(swarmDir), creds, 0o600);
+}
+
+/** swarm-node.creds' text, or null when the node holds no bus credentials of its own. */
+export async function readNodeCreds(swarmDir: string): Promise<string | null> {
+  try {
+    return await readFile(nodeCredsPath(swarmDir), "utf8");
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === "ENOENT") return null;
+    throw e;
+  }
+}
+
+/** A worker holds no manager credentials. */
+export async function removeNodeCreds(swarmDir: string): Promise<void> {
+  await rm(nodeCredsPath(swarmDir), { force: true });
 }
 
 /** The root CA certificate this node trusts, or null when none is kept. */

@@ -31,6 +31,7 @@ test("a manager's and a worker's state dirs hold Docker's files with Docker's mo
   assert.equal(files, [
     "0700 .",
     "0755 certificates",
+    "0600 certificates/swarm-node.creds",
     "0644 certificates/swarm-node.crt",
     "0600 certificates/swarm-node.key",
     "0600 certificates/swarm-node.key-headers",

@@ -11,13 +11,14 @@ import { listing } from "../support/dir-listing.ts";
  * the next start makes every secret the node's alone again, and leaves the
  * certificates readable, as Docker keeps them.
  */
-test("a start tightens the key, the Raft data and the state files to 0600 in 0700 dirs; certificates stay readable", async () => {
+test("a start tightens the key, the bus credentials, the Raft data and the state files to 0600 in 0700 dirs; certificates stay readable", async () => {
   const root = await mkdtemp(join(tmpdir(), "swarmbus-secret-modes-"));
   const s = join(root, "swarm");
   try {
     for (const d of ["", "certificates", "raft", "raft/wal", "raft/snap", "worker"])
       await mkdir(join(s, d), { recursive: true });
     const files = [
+      "certificates/swarm-node.creds",
       "certificates/swarm-node.crt",
       "certificates/swarm-node.key",
       "certificates/swarm-node.key-headers",
@@ -36,6 +37,7 @@ test("a start tightens the key, the Raft data and the state files to 0600 in 070
     assert.equal(await listing(s), [
       "0700 .",
       "0755 certificates",
+      "0600 certificates/swarm-node.creds",
       "0644 certificates/swarm-node.crt",
       "0600 certificates/swarm-node.key",
       "0600 certificates/swarm-node.key-headers",

@@ -1,3 +1,4 @@
+import { rpcError } from "../../rpc/status.ts";
 import { assertToken, DEFAULT_PREFIX, subjectsFor } from "../subjects.ts";
 import type { SubjectPermissions } from "./user.ts";
 
@@ -29,6 +30,7 @@ export function inboxPrefixOf(identity: BusIdentity): string {
     case "admin":
       return "_INBOX";
   }
+  throw unknownRole(identity);
 }
 
 /**
@@ -75,6 +77,12 @@ export function busPermissions(identity: BusIdentity, prefix: string = DEFAULT_P
         sub: { allow: [`${prefix}.events.>`, inbox] },
       };
   }
+  // A JWT issued without permissions may use every subject: an identity of no known role must not get one.
+  throw unknownRole(identity);
+}
+
+function unknownRole(identity: never): Error {
+  return rpcError("Internal", `unknown bus identity role ${JSON.stringify((identity as { role?: unknown }).role)}`);
 }
 
 /** The control API's queue group (control-bus/subjects.ts names it too; the bus layer cannot import it). */

@@ -5,6 +5,7 @@ import { rpcError } from "../../rpc/status.ts";
 import { busPrefix } from "../subjects.ts";
 import { encodeAccountJwt } from "./account.ts";
 import { createBusTls } from "./bus-tls.ts";
+import type { StoredAccountSigner } from "./manager-credentials.ts";
 import { encodeOperatorJwt } from "./operator.ts";
 import { busPermissions } from "./permissions.ts";
 import { authConfig, serverConfig } from "./server-config.ts";
@@ -91,7 +92,9 @@ export async function initBusTrust(dir: string, opts: BusInitOptions = {}): Prom
       [system.getPublicKey()]: files.systemAccountJwt ?? "",
       [swarm.getPublicKey()]: files.swarmAccountJwt ?? "",
     },
-    tls ? { certFile: resolve(trustFile(dir, "serverCert")), keyFile: resolve(trustFile(dir, "serverKey")) } : undefined,
+    tls
+      ? { certFile: resolve(trustFile(dir, "serverCert")), keyFile: resolve(trustFile(dir, "serverKey")) }
+      : undefined,
   );
   files.serverConfig = serverConfig(listen, TRUST_FILES.authConfig);
   files.adminCreds = await issueUserCreds("admin", signer, busPermissions({ role: "admin" }, busPrefix()));
@@ -99,10 +102,21 @@ export async function initBusTrust(dir: string, opts: BusInitOptions = {}): Prom
   return busTrust(dir);
 }
 
-/** The swarm account's signer of a trust root: what issues users (today only `bus init`; managers next). */
+/** The swarm account's signer of a trust root: what issues users (`bus init`, and the managers through the cluster object). */
 export function loadAccountSigner(dir: string): AccountSigner {
+  const { account, signingSeed } = readAccountSigner(dir);
+  return accountSigner(account, signingSeed);
+}
+
+/** The swarm account's public key and signing seed, as `swarm init` puts them in the cluster object. */
+export function readAccountSigner(dir: string): StoredAccountSigner {
   const jwt = readFileSync(trustFile(dir, "swarmAccountJwt"), "utf8").trim();
-  return accountSigner(decode(jwt).sub, readFileSync(trustFile(dir, "swarmSigningSeed"), "utf8").trim());
+  return { account: decode(jwt).sub, signingSeed: readFileSync(trustFile(dir, "swarmSigningSeed"), "utf8").trim() };
+}
+
+/** Whether `dir` holds the swarm account's signer (its JWT and signing seed). */
+export function hasAccountSigner(dir: string): boolean {
+  return existsSync(trustFile(dir, "swarmAccountJwt")) && existsSync(trustFile(dir, "swarmSigningSeed"));
 }
 
 function seedOf(kp: KeyPair): string {

@@ -26,6 +26,12 @@ export function daemonCommand() {
     .requiredOption("--state-dir <dir>", "where the node keeps <dir>/swarm (like /var/lib/docker)")
     .option("--listen-addr <addr>", "the manager's gRPC listen address (HOST:PORT)")
     .option("--advertise-addr <addr>", "the address other nodes dial (HOST:PORT)")
+    .addOption(
+      new Option(
+        "--nats-account-signer <dir>",
+        "where the swarm NATS account's signer is (swarm-account.jwt, swarm-account-signing.nk): `swarm init` gives it to the cluster, whose managers then issue bus credentials (default: the --nats-creds file's directory, when it holds them)",
+      ).env("SWARMBUS_NATS_SIGNER"),
+    )
     .addOption(new Option("--profile <profile>", "timing profile").choices(["fast", "swarm"] as const).default("fast"))
     .option(
       "--inspect [url]",
@@ -55,6 +61,7 @@ export function daemonCommand() {
         natsUrl: nats,
         natsCreds,
         natsCa,
+        ...(opts.natsAccountSigner ? { natsAccountSigner: opts.natsAccountSigner } : {}),
         ...(opts.listenAddr ? { listenAddr: opts.listenAddr } : {}),
         ...(opts.advertiseAddr ? { advertiseAddr: opts.advertiseAddr } : {}),
         profile: profile(opts.profile),

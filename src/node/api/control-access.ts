@@ -29,8 +29,9 @@ export class ControlAccess {
     this.manager();
     const identity = this.rt.state.identity;
     if (!identity?.clusterId) throw errManagerNotReady();
-    // The caller is this node: the managers serve it only while the store has it as a manager.
-    return controlClient(this.nc, identity.clusterId, {
+    // The caller is this node: the managers serve it only while the store has it as a manager. The call
+    // goes on the manager's own connection, whose credentials are the only ones that may name it.
+    return controlClient(this.rt.managerConnection() ?? this.nc, identity.clusterId, {
       timeoutMs,
       caller: identity.nodeId,
       via: () => this.rt.activeManager()?.raftId(),

@@ -1,3 +1,4 @@
+import { issueManagerJwt, type StoredAccountSigner } from "../../bus/auth/manager-credentials.ts";
 import type { NodeIdentity } from "../../ca/credentials.ts";
 import { newId } from "../../ca/ids.ts";
 import { createNodeKeyAndCSR } from "../../ca/pki/node-csr.ts";
@@ -39,10 +40,13 @@ export function initStartConfig(p: InitParams, daemon: DaemonAddrs): StartConfig
  * its key goes on to the manager, which keeps it in the cluster object. With
  * `autoLock`, a new KEK (the unlock key) encrypts the key from the start, and
  * the manager puts it in the cluster object (SK node.go, defaultClusterObject).
+ * With the swarm NATS account's signer (the daemon's), the first manager's bus
+ * credentials are issued here, and the signer goes to the cluster object too.
  */
 export async function bootstrapIdentity(
   state: NodeState,
   autoLock: boolean,
+  natsSigner?: StoredAccountSigner,
 ): Promise<{ identity: NodeIdentity; ca: BootstrapCA }> {
   const identity: NodeIdentity = { nodeId: newId(), role: "swarm-manager", clusterId: newId() };
   const rootCA = await createRootCA();
@@ -51,6 +55,9 @@ export async function bootstrapIdentity(
   await writeRootCACertificate(state.swarmDir, rootCA.certificate);
   useNewKek(state.swarmDir, autoLock ? generateUnlockKey() : null);
   await writeNodeKeyPair(state.swarmDir, nodeCertificate, key);
+  // The first manager's bus credentials, issued here as its certificate is (the CA issues the others').
+  const jwt = natsSigner ? await issueManagerJwt(natsSigner, identity, (await state.bus.key()).publicKey) : undefined;
+  await state.bus.save(identity, jwt);
   await state.saveStartConfig();
-  return { identity, ca: { rootCA, nodeCertificate } };
+  return { identity, ca: { rootCA, nodeCertificate, ...(natsSigner ? { natsSigner } : {}) } };
 }

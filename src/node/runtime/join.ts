@@ -35,9 +35,11 @@ export async function joinIdentity(
   await state.saveStartConfig();
   // SK: node.New observes the join address (with no node ID yet) and persists it.
   await state.managersFile.save([{ NodeID: "", Addr: join.remoteAddr }]);
+  const nkey = await state.bus.key();
   const issued = await requestNodeIdentity({
     remoteAddr: join.remoteAddr,
     token: join.token,
+    natsUserKey: nkey.publicKey,
     profile,
     signal,
     log: state.log,
@@ -48,6 +50,7 @@ export async function joinIdentity(
   // SK loadSecurityConfig: the root CA (verified against the token) is saved, then the node's key and certificate.
   await writeRootCACertificate(state.swarmDir, issued.rootCACertificate);
   await writeNodeKeyPair(state.swarmDir, issued.certificate, issued.key);
+  await state.bus.save(issued.identity, issued.natsUserJwt);
   return issued.identity;
 }
 

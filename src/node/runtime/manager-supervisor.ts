@@ -2,6 +2,9 @@ import { join } from "node:path";
 import type { NatsConnection } from "@nats-io/transport-node";
 import type { Logger } from "pino";
 import type { AnyActorRef } from "xstate";
+import { inboxPrefixOf } from "../../bus/auth/permissions.ts";
+import { connectBus } from "../../bus/connection.ts";
+import type { NodeIdentity } from "../../ca/credentials.ts";
 import { tlsClientCredentials } from "../../ca/tls/client-credentials.ts";
 import { tlsServerCredentials } from "../../ca/tls/server-credentials.ts";
 import type { TimingProfile } from "../../config/profile.ts";
@@ -20,8 +23,14 @@ export interface ManagerSupervisorOptions {
   readonly listenAddr?: string;
   readonly advertiseAddr?: string;
   readonly onActor: (name: string, actor: AnyActorRef) => void;
-  /** The daemon's NATS connection: the manager's Raft transport and raft join. */
+  /**
+   * The daemon's NATS connection. A manager traffics on its own connection, made
+   * with certificates/swarm-node.creds at `natsUrl`; on this one only when the
+   * node holds no such credentials (a cluster made without the bus signer).
+   */
   readonly nc?: NatsConnection;
+  readonly natsUrl?: string;
+  readonly natsCa?: string | undefined;
 }
 
 /**
@@ -40,6 +49,10 @@ export class ManagerSupervisor {
   /** Bumped by every stop: a manager whose start finishes after a stop is stopped at once. */
   private generation = 0;
   private ready = deferredManager();
+  /** The manager's own bus connection while one runs (null: none, or it shares the daemon's). */
+  private ownBus: NatsConnection | null = null;
+  /** The connection the running manager was started with. */
+  private bus: NatsConnection | undefined;
 
   constructor(
     private readonly opts: ManagerSupervisorOptions,
@@ -52,6 +65,14 @@ export class ManagerSupervisor {
 
   forceNewClusterNext(): void {
     this.forceNew = true;
+  }
+
+  /**
+   * The bus connection the running manager uses (its own, or the daemon's):
+   * the control API calls of this node go through it, under its identity.
+   */
+  connection(): NatsConnection | undefined {
+    return this.handle ? this.bus : undefined;
   }
 
   /** The manager once it serves; null when it is stopped (or fails) first. */
@@ -67,8 +88,11 @@ export class ManagerSupervisor {
     const advertise = this.state.startConfig.AdvertiseAddr || this.opts.advertiseAddr || defaultAdvertiseAddr(listen);
     const ready = this.ready;
     const generation = this.generation;
+    let own: NatsConnection | null = null;
     try {
       const tls = await this.state.tlsMaterial();
+      own = await this.openOwnBus(identity);
+      const nc = own ?? this.opts.nc;
       const handle = await startManager({
         nodeId: identity.nodeId,
         clusterId: identity.clusterId,
@@ -84,7 +108,7 @@ export class ManagerSupervisor {
         ...(this.forceNew ? { forceNewCluster: true } : {}),
         onActor: this.opts.onActor,
         log: this.opts.log,
-        ...(this.opts.nc ? { nc: this.opts.nc } : {}),
+        ...(nc ? { nc } : {}),
         onRemovedFromRaft,
       });
       if (generation !== this.generation) {
@@ -92,6 +116,9 @@ export class ManagerSupervisor {
         await handle.stop();
         throw errManagerStoppedWhileStarting();
       }
+      this.ownBus = own;
+      this.bus = nc;
+      own = null;
       this.bootstrap = null;
       this.forceNew = false;
       this.handle = handle;
@@ -100,9 +127,32 @@ export class ManagerSupervisor {
       await this.state.saveStartConfig();
       ready.resolve(handle);
     } catch (e) {
+      await own?.close().catch(() => {});
       ready.reject(e);
       throw e;
     }
+  }
+
+  /**
+   * The manager's own connection, with the credentials its certificate came
+   * with (Raft and the control API as this node, replies under its inbox
+   * prefix); null when the node holds none, and the manager then uses the
+   * daemon's connection, as before the bus had identities.
+   */
+  private async openOwnBus(identity: NodeIdentity): Promise<NatsConnection | null> {
+    if (!this.opts.nc) return null;
+    const url = this.opts.natsUrl;
+    if (!url || !(await this.state.bus.held())) {
+      this.opts.log.warn(
+        { creds: this.state.bus.path },
+        "no manager bus credentials: the manager uses the daemon's NATS connection (a cluster made without the swarm NATS account's signer)",
+      );
+      return null;
+    }
+    const manager = { role: "manager", nodeId: identity.nodeId, clusterId: identity.clusterId } as const;
+    return connectBus({ url, creds: this.state.bus.path, ca: this.opts.natsCa }, `swarmbus-manager-${this.opts.name}`, {
+      inboxPrefix: inboxPrefixOf(manager),
+    });
   }
 
   /** Stops the manager; `clearData` wipes its Raft data (a demoted or removed manager). */
@@ -112,7 +162,12 @@ export class ManagerSupervisor {
     this.handle = null;
     this.ready.reject(errManagerStopped());
     this.ready = deferredManager();
+    const own = this.ownBus;
+    this.ownBus = null;
+    this.bus = undefined;
     await m?.stop();
+    // After the manager: its Raft transport and control server unsubscribe on it as they stop.
+    await own?.close().catch(() => {});
     if (clearData) await RaftStorage.wipe(join(this.state.swarmDir, "raft"));
   }
 }

@@ -3,6 +3,7 @@ import type { Logger } from "pino";
 import { type Actor, type AnyActorRef, createActor } from "xstate";
 import { clusterStateMachine } from "../../../machines/cluster-state.machine.ts";
 import type { NodeEvent, nodeMachine, StartMode } from "../../../machines/node.machine.ts";
+import type { StoredAccountSigner } from "../../bus/auth/manager-credentials.ts";
 import type { PeerInfo } from "../../bus/daemon-contract.ts";
 import type { TimingProfile } from "../../config/profile.ts";
 import type { ManagerHandle } from "../../manager/api.ts";
@@ -37,8 +38,17 @@ export interface NodeRuntimeOptions {
   readonly startConfig: StartConfig | null;
   /** Every actor started for this node (node, clusterState, session, liveness …). */
   readonly onActor: (name: string, actor: AnyActorRef) => void;
-  /** The daemon's NATS connection: the manager's Raft transport and raft join. */
+  /**
+   * The daemon's NATS connection: the manager's Raft transport and raft join
+   * when the node holds no manager credentials of its own.
+   */
   readonly nc?: NatsConnection;
+  /** Where the bus is: the manager opens its own connection there with certificates/swarm-node.creds. */
+  readonly natsUrl?: string;
+  /** The bus's CA (its client port's TLS), for that connection. */
+  readonly natsCa?: string | undefined;
+  /** The swarm NATS account's signer, which `swarm init` puts in the new cluster object. */
+  readonly natsSigner?: StoredAccountSigner;
 }
 
 /**
@@ -67,7 +77,7 @@ export class NodeRuntime {
     const send = (e: NodeEvent) => this.node.send(e);
     this.state = new NodeState(opts.swarmDir, opts.startConfig, opts.log);
     this.manager = new ManagerSupervisor(opts, this.state);
-    this.nodeStart = new NodeStart(this.state, this.manager, opts.profile);
+    this.nodeStart = new NodeStart(this.state, this.manager, opts.profile, opts.natsSigner);
     const renewer = new TlsRenewer(this.state, opts.profile, this.epoch, (id) => roles.renewed(id), opts.log);
     const roles: RoleChanges = new RoleChanges(renewer, send);
     this.agent = new AgentRunner({
@@ -134,6 +144,11 @@ export class NodeRuntime {
   /** moby IsActiveManager(): the control API of this node's manager serves. */
   activeManager(): ManagerHandle | null {
     return this.node.getSnapshot().matches({ running: { manager: "ready" } }) ? this.manager.handle : null;
+  }
+
+  /** The bus connection of the running manager (its own credentials', or the daemon's when it has none). */
+  managerConnection(): NatsConnection | undefined {
+    return this.manager.connection();
   }
   /** SK Node.Remotes(): the agent's managers; before the agent runs (a join), the ones in state.json. */
   remoteManagers(): PeerInfo[] {

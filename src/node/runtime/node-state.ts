@@ -14,6 +14,7 @@ import {
   writeNodeCertificate,
   writeRootCACertificate,
 } from "../state-dir.ts";
+import { BusCredentials } from "./bus-credentials.ts";
 
 /**
  * What a node keeps about itself, in memory and in `<state-dir>/swarm`: its
@@ -30,6 +31,8 @@ export class NodeState {
   private generation = 0;
   startConfig: StartConfig;
   readonly managersFile: ManagersFile;
+  /** The node's own bus credentials (certificates/swarm-node.creds), which follow its certificate. */
+  readonly bus: BusCredentials;
   private readonly writes = new Set<Promise<unknown>>();
 
   constructor(
@@ -39,6 +42,7 @@ export class NodeState {
   ) {
     this.startConfig = startConfig ?? emptyStartConfig();
     this.managersFile = new ManagersFile(swarmDir);
+    this.bus = new BusCredentials(swarmDir);
   }
 
   /** The node's TLS material: its manager's listener and its channels present it (src/ca/tls/). */
@@ -70,13 +74,19 @@ export class NodeState {
     this.track(this.managersFile.save(peers.map((p) => ({ NodeID: p.nodeId, Addr: p.addr }))), "state.json");
   }
 
-  /** A renewed certificate (same key, new role): the identity of this run and swarm-node.crt on disk. */
+  /**
+   * A renewed certificate (same key, new role): the identity of this run,
+   * swarm-node.crt on disk, and the bus credentials that go with it (a
+   * manager's kept, a worker's removed) before a role change acts on it.
+   */
   saveCertificate(issued: IssuedIdentity): Promise<void> {
     this.identity = issued.identity;
     this.tls?.update({ certificate: issued.certificate, key: issued.key });
     const write = writeNodeCertificate(this.swarmDir, issued.certificate);
     this.track(write, "swarm-node.crt");
-    return write;
+    const creds = this.bus.save(issued.identity, issued.natsUserJwt);
+    this.track(creds, "swarm-node.creds");
+    return Promise.all([write, creds]).then(() => {});
   }
 
   /** A manager trusts the cluster's root CA and keeps certificates/swarm-root-ca.crt current (SK SaveRootCA). */
@@ -99,6 +109,7 @@ export class NodeState {
     this.managersFile.reset();
     this.identity = null;
     this.tls = null;
+    this.bus.forget();
     this.generation++;
     this.startConfig = emptyStartConfig();
   }
@@ -119,6 +130,7 @@ export class NodeState {
   private forgetIdentity(): void {
     this.identity = null;
     this.tls = null;
+    this.bus.forget();
     this.generation++;
   }
 

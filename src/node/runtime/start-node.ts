@@ -1,5 +1,6 @@
 import { readFile } from "node:fs/promises";
 import type { NodeRole, StartMode } from "../../../machines/node.machine.ts";
+import type { StoredAccountSigner } from "../../bus/auth/manager-credentials.ts";
 import type { NodeIdentity } from "../../ca/credentials.ts";
 import { checkNodeKeyPair } from "../../ca/pki/node-key-pair.ts";
 import { verifyNodeCertificate } from "../../ca/pki/verify-node-certificate.ts";
@@ -32,6 +33,8 @@ export class NodeStart {
     private readonly state: NodeState,
     private readonly manager: ManagerSupervisor,
     private readonly profile: TimingProfile,
+    /** The swarm NATS account's signer a new cluster keeps (the daemon's --nats-account-signer). */
+    private readonly natsSigner?: StoredAccountSigner,
   ) {}
 
   /** The next starts join with `join`, or make no join (null). */
@@ -64,7 +67,12 @@ export class NodeStart {
     const swarmDir = this.state.swarmDir;
     const existing = await readNodeIdentity(swarmDir, (cert, rootCA) => verifiedIdentity(swarmDir, cert, rootCA));
     if (mode === "init") {
-      const { identity, ca } = await bootstrapIdentity(this.state, this.autoLock);
+      if (!this.natsSigner) {
+        this.state.log.warn(
+          "swarm init without the swarm NATS account's signer (--nats-account-signer): the managers will not get bus credentials of their own and use their daemon's connection",
+        );
+      }
+      const { identity, ca } = await bootstrapIdentity(this.state, this.autoLock, this.natsSigner);
       this.manager.bootstrapNext(ca);
       return identity;
     }

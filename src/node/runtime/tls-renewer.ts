@@ -149,10 +149,11 @@ export class TlsRenewer {
     const peer = peers[this.attempts++ % Math.max(peers.length, 1)];
     if (!peer) throw new Error("no known manager to renew the certificate with");
     const swarmDir = this.state.swarmDir;
-    const [certificate, key, rootCACertificate] = await Promise.all([
+    const [certificate, key, rootCACertificate, nkey] = await Promise.all([
       readNodeCertificate(swarmDir),
       readNodeKey(swarmDir),
       readRootCACertificate(swarmDir),
+      this.state.bus.key(),
     ]);
     if (!certificate || !rootCACertificate) throw new Error("no node certificate to renew");
     const bounded = AbortSignal.any([signal, AbortSignal.timeout(this.profile.caRequestTimeoutMs * 3)]);
@@ -163,6 +164,7 @@ export class TlsRenewer {
       certificate,
       key,
       rootCACertificate,
+      natsUserKey: nkey.publicKey,
     });
   }
 

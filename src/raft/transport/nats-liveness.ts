@@ -1,4 +1,5 @@
-import { createInbox, headers, type Msg, type NatsConnection, type Subscription } from "@nats-io/transport-node";
+import { headers, type Msg, type NatsConnection, type Subscription } from "@nats-io/transport-node";
+import { inboxOf } from "../../bus/connection.ts";
 import type { RaftId } from "../types.ts";
 
 /** Marks a probe on a raft subject: the receiver drops it before anything else looks at it. */
@@ -18,7 +19,7 @@ const NO_RESPONDERS = 503;
  * timeout rule of PeerActivity. Owns its inbox subscription.
  */
 export class NatsLiveness {
-  private readonly inbox = createInbox();
+  private readonly inbox: string;
   private readonly sub: Subscription;
   private readonly replies = new Map<RaftId, string>();
 
@@ -26,6 +27,8 @@ export class NatsLiveness {
     private readonly nc: NatsConnection,
     private readonly onGone: (peer: RaftId) => void,
   ) {
+    // Under the connection's inbox prefix: the only inboxes a manager's credentials may listen on.
+    this.inbox = inboxOf(nc);
     this.sub = nc.subscribe(`${this.inbox}.*`, {
       callback: (err, msg) => {
         if (!err) this.status(msg);

@@ -37,7 +37,9 @@ test("a client without credentials is refused at connect with NATS's authorizati
 
 test("credentials from another bus's trust root (another operator) are refused", async () => {
   const other = await initBusTrust(join(dir, "other-bus"));
-  const e = await rejection(() => connectBus({ url: nats.url, creds: other.adminCreds, ca: nats.handle.ca }, "stranger"));
+  const e = await rejection(() =>
+    connectBus({ url: nats.url, creds: other.adminCreds, ca: nats.handle.ca }, "stranger"),
+  );
   assert.ok(isRpcError(e, "Unauthenticated"), String(e));
   assert.match((e as Error).message, `refused the credentials in ${other.adminCreds}: Authorization Violation`);
 });

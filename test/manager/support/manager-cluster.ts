@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import type { ClientReadableStream, Metadata } from "@grpc/grpc-js";
+import type { StoredAccountSigner } from "../../../src/bus/auth/manager-credentials.ts";
 import type { ClientSideCredentials, IssuedIdentity, ServerSideCredentials } from "../../../src/ca/credentials.ts";
 import { newId } from "../../../src/ca/ids.ts";
 import { requestNodeIdentity } from "../../../src/ca/join.ts";
@@ -39,7 +40,12 @@ export interface TestCluster extends TestNodes {
   close(): Promise<void>;
 }
 
-export async function startCluster(profile: TimingProfile = testProfile, dir?: string): Promise<TestCluster> {
+export async function startCluster(
+  profile: TimingProfile = testProfile,
+  dir?: string,
+  /** The swarm NATS account's signer the new cluster keeps (its CA then issues managers' bus credentials). */
+  natsSigner?: StoredAccountSigner,
+): Promise<TestCluster> {
   // The manager keeps its Raft data in <state-dir>/swarm/raft: swarmDir is <temp>/swarm.
   const swarmDir = dir ?? join(mkdtempSync(join(tmpdir(), "swarmbus-mgr-")), "swarm");
   const clusterId = newId();
@@ -59,7 +65,9 @@ export async function startCluster(profile: TimingProfile = testProfile, dir?: s
       credentials: creds.server,
       clientCredentials: creds.client,
       bootstrap,
-      ...(bootstrap ? { bootstrapCA: { rootCA: root, nodeCertificate: creds.certificate } } : {}),
+      ...(bootstrap
+        ? { bootstrapCA: { rootCA: root, nodeCertificate: creds.certificate, ...(natsSigner ? { natsSigner } : {}) } }
+        : {}),
     });
   const closers: (() => void | Promise<void>)[] = [];
   const cluster: TestCluster = {

@@ -33,7 +33,13 @@ export class DaemonCluster {
     return d;
   }
 
-  async daemon(name: string, stateDir?: string, profile: TimingProfile = profiles.fast): Promise<string> {
+  async daemon(
+    name: string,
+    stateDir?: string,
+    profile: TimingProfile = profiles.fast,
+    /** Other credentials than the harness's for `name` (e.g. a copy away from the bus signer). */
+    natsCreds?: string,
+  ): Promise<string> {
     const dir = stateDir ?? (await this.stateDir());
     this.daemons.set(
       name,
@@ -41,7 +47,8 @@ export class DaemonCluster {
         name,
         stateDir: dir,
         natsUrl: this.nats.url,
-        natsCreds: await this.nats.credsForNode(name),
+        natsCreds: natsCreds ?? (await this.nats.credsForNode(name)),
+        natsCa: this.nats.ca,
         profile,
       }),
     );

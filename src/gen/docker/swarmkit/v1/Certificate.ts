@@ -9,6 +9,8 @@ export interface Certificate {
   'status'?: (_docker_swarmkit_v1_IssuanceStatus | null);
   'certificate'?: (Buffer | Uint8Array | string);
   'cn'?: (string);
+  'nats_user_key'?: (string);
+  'nats_user_jwt'?: (string);
 }
 
 export interface Certificate__Output {
@@ -17,4 +19,6 @@ export interface Certificate__Output {
   'status': (_docker_swarmkit_v1_IssuanceStatus__Output | null);
   'certificate': (Buffer);
   'cn': (string);
+  'nats_user_key': (string);
+  'nats_user_jwt': (string);
 }

@@ -8,6 +8,7 @@ export interface IssueNodeCertificateRequest {
   'csr'?: (Buffer | Uint8Array | string);
   'token'?: (string);
   'availability'?: (_docker_swarmkit_v1_NodeSpec_Availability);
+  'nats_user_key'?: (string);
 }
 
 export interface IssueNodeCertificateRequest__Output {
@@ -15,4 +16,5 @@ export interface IssueNodeCertificateRequest__Output {
   'csr': (Buffer);
   'token': (string);
   'availability': (_docker_swarmkit_v1_NodeSpec_Availability__Output);
+  'nats_user_key': (string);
 }
