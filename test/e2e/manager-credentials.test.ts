@@ -56,7 +56,7 @@ test("swarm init leaves the manager its own bus credentials, 0600, for its node 
 test("the server holds those credentials to the node: no raft message as another sender, no other cluster's subjects", async () => {
   const cluster = `${subjects().prefix}.cluster.${clusterId}`;
   const asM1 = (name: string): Promise<NatsConnection> =>
-    connectBus({ url: swarm.nats.url, creds: credsOf("m1") }, name, {
+    connectBus({ url: swarm.nats.url, creds: credsOf("m1"), ca: swarm.nats.handle.ca }, name, {
       inboxPrefix: inboxPrefixOf({ role: "manager", nodeId: managerId, clusterId }),
     });
   // A manager may read every raft message of its cluster (to Raft ID 424242: no member's).
