@@ -10,8 +10,9 @@ import { runStep, type StepContext } from "../../src/scenario/steps.ts";
  * A scenario's node binds its gRPC port when it inits or joins, often many steps after the
  * scenario started. A port set aside at the start (a free port, closed again) was open to any
  * other process until then: a test file running beside the scenario took it now and then, and
- * the join failed "address already in use" (quorum-loss-crash's step 19 in a CI run). The
- * kernel now picks the port as the node binds it; the scenario learns it from the init or join.
+ * the join failed "address already in use" (the likeliest cause of quorum-loss-crash's step 19
+ * failing once in a CI run, whose log was not kept: m4 binds ~25 s after its port was picked).
+ * The kernel now picks the port as the node binds it; the scenario learns it from the init or join.
  */
 const scenario = parseScenario(
   `
