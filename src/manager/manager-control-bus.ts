@@ -10,7 +10,7 @@ import {
   serveControlBus,
 } from "./control-bus/index.ts";
 import type { LeaderInfo } from "./proxy/index.ts";
-import { answerJoin } from "./raft-join.ts";
+import { answerJoins } from "./raft-join.ts";
 import type { ReadTx, ReplicatedStore } from "./store.ts";
 
 export interface ManagerControlBusOptions {
@@ -36,19 +36,19 @@ export interface ManagerControlBusOptions {
  * leader), with the raft Join request answered by the leader (SK raft.Join).
  */
 export function serveManagerControlBus(o: ManagerControlBusOptions): ControlBusServer {
-  const joinDeps = {
+  const answerJoin = answerJoins({
     raft: o.raft,
     store: o.store,
     credentials: o.clientCredentials,
     healthCheckTimeoutMs: o.profile.raftJoinHealthCheckTimeoutMs,
-  };
+  });
   return serveControlBus({
     nc: o.nc,
     clusterId: o.clusterId,
     self: { nodeId: o.nodeId, raftId: o.raft.raftId, addr: o.advertiseAddr },
     callers: (nodeId) => o.store.view((tx) => standingOf(tx, nodeId)),
     leader: o.leader,
-    handlers: { ...o.handlers, raftJoin: (req) => answerJoin(joinDeps, req) },
+    handlers: { ...o.handlers, raftJoin: answerJoin },
     profile: o.profile,
     log: o.log,
   });

@@ -71,11 +71,29 @@ export interface AnswerJoinDeps {
 }
 
 /**
+ * The leader's answers to raft joins, one at a time: SK raft.Join holds membershipLock
+ * from its first look at the memberlist to the applied addNode. A joiner whose call timed
+ * out asks again while its first join may still be being answered; the second answer
+ * must find the first one's member. Side by side, it took a second Raft ID for the same
+ * node, and its addNode failed ("propose configuration change refused": one conf change
+ * pending at a time) or, proposed after the first was applied, added a member that never
+ * runs (the joiner runs under the first ID), counted in every quorum from then on.
+ */
+export function answerJoins(d: AnswerJoinDeps): (req: { nodeId: string; addr: string }) => Promise<RaftJoinResponse> {
+  let last: Promise<unknown> = Promise.resolve();
+  return (req) => {
+    const answered = last.then(() => answerJoin(d, req));
+    last = answered.catch(() => {});
+    return answered;
+  };
+}
+
+/**
  * SK raft.Join on the leader: authorize; health-check the joiner's advertised
  * address; a member only gets its address updated (same Raft ID); a new one a
  * fresh Raft ID and an addNode. Answers with the memberlist.
  */
-export async function answerJoin(d: AnswerJoinDeps, req: { nodeId: string; addr: string }): Promise<RaftJoinResponse> {
+async function answerJoin(d: AnswerJoinDeps, req: { nodeId: string; addr: string }): Promise<RaftJoinResponse> {
   if (!/^[^:\s]+:[0-9]{1,5}$/.test(req.addr) && !/^\[[0-9a-fA-F:.]+\]:[0-9]{1,5}$/.test(req.addr)) {
     throw rpcError("InvalidArgument", `invalid address ${req.addr} in raft join request`);
   }

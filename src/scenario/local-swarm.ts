@@ -7,17 +7,25 @@ import { callDaemon } from "../bus/daemon-client.ts";
 import type { DaemonRequest, DaemonResults, DaemonVerb } from "../bus/daemon-contract.ts";
 import { type ActorTransition, type EventsSubscription, subscribeEvents } from "../bus/events.ts";
 import { type NatsServerHandle, startNatsServer } from "../bus/nats-server.ts";
-import { freePort } from "../net/free-port.ts";
 import { type DaemonProcess, spawnDaemon } from "../process/daemon-process.ts";
 import { isRpcError, rpcError } from "../rpc/status.ts";
 import { startTcpProxy, type TcpProxy } from "./tcp-proxy.ts";
+
+/** Loopback, port picked by the kernel when the node binds it. */
+const UNBOUND_ADDR = "127.0.0.1:0";
 
 interface NodeSlot {
   readonly name: string;
   readonly stateDir: string;
   readonly logFile: string;
-  /** The gRPC listen port, fixed for the scenario so a restarted manager is found where it was. */
-  readonly listenPort: number;
+  /**
+   * The node's gRPC address once it has bound one (its manager's, learned after an init or
+   * a join as a manager). Until then the node listens on port 0: the kernel picks the port
+   * as it binds it. A port picked at the scenario's start and bound steps later could be
+   * taken meanwhile by any other process (a test file beside this one), and the join failed
+   * "address already in use". A restarted node comes back on the port its start config kept.
+   */
+  listenAddr?: string;
   readonly proxy: TcpProxy;
   daemon?: DaemonProcess;
   running: boolean;
@@ -69,7 +77,6 @@ export class LocalSwarm {
           name,
           stateDir: join(dir, name),
           logFile: join(dir, `${name}.log`),
-          listenPort: await freePort(),
           proxy,
           running: false,
           paused: false,
@@ -90,8 +97,19 @@ export class LocalSwarm {
     return s;
   }
 
-  addr(name: string): string {
-    return `127.0.0.1:${this.slot(name).listenPort}`;
+  /** The node's gRPC address, once it has one (see NodeSlot.listenAddr). */
+  addr(name: string): string | undefined {
+    return this.slot(name).listenAddr;
+  }
+
+  /** Where the node listens: its address once bound, else port 0 (the port is picked as it binds). */
+  listenAddr(name: string): string {
+    return this.slot(name).listenAddr ?? UNBOUND_ADDR;
+  }
+
+  /** The node's manager bound `addr` (its init or join told). */
+  setAddr(name: string, addr: string): void {
+    this.slot(name).listenAddr = addr;
   }
 
   isRunning(name: string): boolean {
@@ -118,7 +136,7 @@ export class LocalSwarm {
       stateDir: s.stateDir,
       natsUrl: `nats://127.0.0.1:${s.proxy.port}`,
       natsCreds: await this.nats.credsForNode(name),
-      listenAddr: this.addr(name),
+      listenAddr: this.listenAddr(name),
       profile: this.opts.profile,
       logFile: s.logFile,
       ...(this.opts.inspect ? { inspect: this.opts.inspect } : {}),

@@ -87,7 +87,12 @@ export async function runStep(step: Step, ctx: StepContext): Promise<void> {
 /** `${w1.id}` → w1's node ID, `${w1.addr}` → its gRPC listen address. */
 export function fill(text: string, ctx: StepContext): string {
   return text.replace(/\$\{([A-Za-z0-9_-]+)\.(id|addr)\}/g, (_, node: string, what: string) => {
-    if (what === "addr") return ctx.swarm.addr(node);
+    if (what === "addr") {
+      const addr = ctx.swarm.addr(node);
+      if (!addr)
+        throw new StepFailure(`the address of ${node}`, `${node} has not initialized or joined as a manager yet`);
+      return addr;
+    }
     const id = ctx.swarm.knownNodeId(node);
     if (!id) throw new StepFailure(`the node ID of ${node}`, `${node} has not initialized or joined a swarm yet`);
     return id;
@@ -242,10 +247,11 @@ async function callFor(step: ApiStep, ctx: StepContext): Promise<Outcome> {
         const r = await swarm.call(
           step.node,
           "init",
-          { listenAddr: swarm.addr(step.node), ...(step.forceNewCluster ? { forceNewCluster: true } : {}) },
+          { listenAddr: swarm.listenAddr(step.node), ...(step.forceNewCluster ? { forceNewCluster: true } : {}) },
           t(),
         );
         swarm.setNodeId(step.node, r.nodeId);
+        swarm.setAddr(step.node, r.advertiseAddr);
         ctx.firstManager = step.node;
         return { ok: true, result: r, summary: `Swarm initialized: current node (${r.nodeId}) is now a manager.` };
       }
@@ -297,11 +303,11 @@ async function joinStep(step: Extract<ApiStep, { kind: "join" }>, ctx: StepConte
       const r = await swarm.call(
         step.node,
         "join",
-        { token: tok.token, remoteAddr: tok.advertiseAddr, listenAddr: swarm.addr(step.node) },
+        { token: tok.token, remoteAddr: tok.advertiseAddr, listenAddr: swarm.listenAddr(step.node) },
         t(),
       );
       const info = await swarm.call(step.node, "info", {}, t()).catch(() => undefined);
-      if (info?.NodeID) swarm.setNodeId(step.node, info.NodeID);
+      if (info) learn(swarm, step.node, info);
       return { ok: true, result: r, summary: `This node joined a swarm as a ${r.role}.` };
     } catch (e) {
       const err = toRpcError(e);
@@ -312,7 +318,7 @@ async function joinStep(step: Extract<ApiStep, { kind: "join" }>, ctx: StepConte
       for (;;) {
         const info = await swarm.call(step.node, "info", {}, t());
         if (info.LocalNodeState === "active") {
-          swarm.setNodeId(step.node, info.NodeID);
+          learn(swarm, step.node, info);
           const role = info.ControlAvailable ? "manager" : "worker";
           return { ok: true, result: { role }, summary: `This node joined a swarm as a ${role} (in the background).` };
         }
@@ -324,6 +330,18 @@ async function joinStep(step: Extract<ApiStep, { kind: "join" }>, ctx: StepConte
       await abortableDelay(RETRY_MS, ctx.signal);
     }
   }
+}
+
+/** A joined node's ID and, for a manager, the address it bound (its own entry in the managers it knows). */
+function learn(
+  swarm: StepContext["swarm"],
+  node: string,
+  info: { NodeID: string; RemoteManagers: { NodeID: string; Addr: string }[] | null },
+): void {
+  if (!info.NodeID) return;
+  swarm.setNodeId(node, info.NodeID);
+  const own = info.RemoteManagers?.find((m) => m.NodeID === info.NodeID);
+  if (own) swarm.setAddr(node, own.Addr);
 }
 
 /** What docker prints after `node promote` / `node demote`. */

@@ -2,7 +2,6 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type ActorTransition, type EventsSubscription, subscribeEvents } from "../../src/bus/events.ts";
-import { freePort } from "../../src/net/free-port.ts";
 import { runCli } from "../../src/process/cli-process.ts";
 import { type DaemonProcess, spawnDaemon } from "../../src/process/daemon-process.ts";
 import { onTeardown, type Suite } from "./fixture.ts";
@@ -127,7 +126,9 @@ export class TestSwarm {
   /** Daemon `name` started and joined as a worker with `token` to the manager at `addr`; throws if the join fails. */
   async joinWorker(name: string, token: string, addr: string): Promise<void> {
     await this.daemon(name);
-    const listen = `127.0.0.1:${await freePort()}`;
+    // Port 0: a worker binds no port until it is promoted, maybe minutes later; a port picked now
+    // could be taken by another process by then, and the promoted manager would fail to listen.
+    const listen = "127.0.0.1:0";
     const j = await this.cli(name, "swarm", "join", "--token", token, addr, "--listen-addr", listen);
     if (j.code !== 0) throw new Error(`${name} join failed: ${j.stderr}`);
   }

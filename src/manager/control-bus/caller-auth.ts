@@ -66,3 +66,26 @@ export function authorizeRaftJoin(caller: string, nodeId: string): void {
     throw rpcError("PermissionDenied", `Permission denied: node ${caller} cannot join the raft as node ${nodeId}`);
   }
 }
+
+/**
+ * A follower's store can lag behind the leader's: a node the leader has just made a manager
+ * (a join with the manager token, a promotion) may still be a worker, or unknown, there.
+ * A follower that knows a leader does not refuse such a caller itself: it passes the call on
+ * (UNVERIFIED_HEADER), and the leader, whose store wrote the role, decides.
+ */
+export function mayBeLagging(standing: CallerStanding): boolean {
+  return standing === "worker" || standing === "unknown";
+}
+
+/**
+ * The leader's side of a call passed on unverified: the forwarder must be a manager (the
+ * relayed refusal otherwise); the caller is judged as a direct caller, with SwarmKit's texts.
+ */
+export function authorizeUnverified(lookup: CallerLookup, forwarder: string, caller: string): string {
+  const standing = lookup(forwarder);
+  if (standing !== "manager") {
+    const inner = directRefusal(forwarder, standing).grpcText;
+    throw rpcError("PermissionDenied", `Permission denied: unauthorized forwarder role: ${inner}`);
+  }
+  return authorizeCaller(lookup, caller, undefined);
+}

@@ -9,7 +9,7 @@ import {
 } from "../proxy/leader-conn.ts";
 import { envelopeRequest, NoResponders } from "./bus-request.ts";
 import type { ControlMethod } from "./methods.ts";
-import { CALLER_HEADER, leaderSubject, REDIRECT_HEADER, TIMEOUT_HEADER } from "./subjects.ts";
+import { CALLER_HEADER, leaderSubject, REDIRECT_HEADER, TIMEOUT_HEADER, UNVERIFIED_HEADER } from "./subjects.ts";
 
 /**
  * The leader a call was forwarded to went away: no responder on its subject,
@@ -49,6 +49,8 @@ export interface RoutedCall {
   readonly method: ControlMethod;
   readonly caller: string;
   readonly req: unknown;
+  /** This manager's store does not know the caller as a manager: the leader judges it (UNVERIFIED_HEADER). */
+  readonly unverified?: boolean;
 }
 export class LeaderRoute {
   constructor(private readonly o: LeaderRouteOptions) {}
@@ -104,6 +106,7 @@ export class LeaderRoute {
           [REDIRECT_HEADER]: self.addr,
           [CALLER_HEADER]: call.caller,
           [TIMEOUT_HEADER]: String(Math.max(1, deadline - Date.now())),
+          ...(call.unverified ? { [UNVERIFIED_HEADER]: "1" } : {}),
         },
         what: `the leader (raft ID ${target})`,
       }).then(

@@ -5,7 +5,13 @@ import type { TimingProfile } from "../../config/profile.ts";
 import { defaultLog, type Log } from "../../log.ts";
 import { Code, rpcError } from "../../rpc/status.ts";
 import type { LeaderInfo } from "../proxy/leader-conn.ts";
-import { authorizeCaller, authorizeRaftJoin, type CallerLookup } from "./caller-auth.ts";
+import {
+  authorizeCaller,
+  authorizeRaftJoin,
+  authorizeUnverified,
+  type CallerLookup,
+  mayBeLagging,
+} from "./caller-auth.ts";
 import { LeaderRoute } from "./leader-route.ts";
 import { serveLocally } from "./local-calls.ts";
 import {
@@ -23,6 +29,7 @@ import {
   parseControlSubject,
   REDIRECT_HEADER,
   TIMEOUT_HEADER,
+  UNVERIFIED_HEADER,
 } from "./subjects.ts";
 
 /**
@@ -78,17 +85,43 @@ export const CONTROL_REQUEST_LIMITS: PayloadLimits = { maxBytes: 64 * 1024, maxD
  * the handler); PermissionDenied for a caller that is not a manager (caller-auth.ts);
  * InvalidArgument for a request that does not fit the method.
  */
-function parseCall(o: ControlBusOptions, msg: Msg): { method: ControlMethod; caller: string; req: unknown } {
+function parseCall(
+  o: ControlBusOptions,
+  msg: Msg,
+): { method: ControlMethod; caller: string; req: unknown; unverified: boolean } {
   const named = parseControlSubject(o.clusterId, msg.subject);
   const method = named?.method ?? "";
   if (!named || !isControlMethod(method)) throw rpcError("Unimplemented", `unknown control method ${method}`);
   const json = parseBoundedJson(msg.data, CONTROL_REQUEST_LIMITS, `a ${method} request`);
   const forwardedFor = msg.headers?.has(CALLER_HEADER) ? (msg.headers.get(CALLER_HEADER) ?? "") : undefined;
-  const caller = authorizeCaller(o.callers, named.caller, forwardedFor);
+  const { caller, unverified } = authorize(o, named.caller, forwardedFor, msg.headers?.has(UNVERIFIED_HEADER) === true);
   const parsed = controlRequests[method].safeParse(json);
   if (!parsed.success) throw rpcError("InvalidArgument", `invalid ${method} request: ${describeIssues(parsed.error)}`);
   if (method === "raftJoin") authorizeRaftJoin(caller, (parsed.data as ControlRequest<"raftJoin">).nodeId);
-  return { method, caller, req: parsed.data };
+  return { method, caller, req: parsed.data, unverified };
+}
+
+/**
+ * The caller a call is served for (caller-auth.ts). A direct caller this manager's store does not
+ * know as a manager is passed on unverified when another manager leads (its store may be ahead:
+ * mayBeLagging); the leader judges it (authorizeUnverified). Without a known leader, this store decides.
+ */
+function authorize(
+  o: ControlBusOptions,
+  named: string,
+  forwardedFor: string | undefined,
+  passedOnUnverified: boolean,
+): { caller: string; unverified: boolean } {
+  if (forwardedFor !== undefined && passedOnUnverified) {
+    return { caller: authorizeUnverified(o.callers, named, forwardedFor), unverified: false };
+  }
+  try {
+    return { caller: authorizeCaller(o.callers, named, forwardedFor), unverified: false };
+  } catch (e) {
+    const leaderElsewhere = !o.leader.isLeader() && (o.leader.leaderId() ?? o.self.raftId) !== o.self.raftId;
+    if (forwardedFor !== undefined || !leaderElsewhere || !mayBeLagging(o.callers(named))) throw e;
+    return { caller: named, unverified: true };
+  }
 }
 
 /** How long the caller waits: its timeout header, bounded; requestTimeoutMs when it names none. */
@@ -150,8 +183,13 @@ class ControlBus implements ControlBusServer {
       const req = p.req as ControlRequest<ControlMethod>;
       const redirects = msg.headers?.values(REDIRECT_HEADER) ?? [];
       const deadline = started + timeoutOf(msg, this.o.profile.requestTimeoutMs);
-      const call = { method: p.method, caller: p.caller, req };
-      reply = okReply(await this.route.route(call, deadline, redirects, () => serveLocally(handlers, p.method, req)));
+      const call = { method: p.method, caller: p.caller, req, unverified: p.unverified };
+      const local = () => {
+        // Passed on unverified, but this manager leads now: its own store decides after all.
+        if (p.unverified) authorizeCaller(this.o.callers, p.caller, undefined);
+        return serveLocally(handlers, p.method, req);
+      };
+      reply = okReply(await this.route.route(call, deadline, redirects, local));
     } catch (e) {
       reply = errorReply(e);
       if (!reply.ok && reply.error.code === Code.Internal) {

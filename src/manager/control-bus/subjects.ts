@@ -21,6 +21,11 @@ export const TIMEOUT_HEADER = "Swarmbus-Timeout-Ms";
 export const REDIRECT_HEADER = "Swarmbus-Redirect";
 /** Set by the forwarding manager: the node ID of the original caller (SwarmKit's forwarded_tls_cn). */
 export const CALLER_HEADER = "Swarmbus-Forwarded-Caller";
+/**
+ * Set by a follower that forwards a call whose caller its own store does not know as a
+ * manager (yet): the leader judges that caller as a direct caller, with its own store.
+ */
+export const UNVERIFIED_HEADER = "Swarmbus-Caller-Unverified";
 
 export const controlSubject = (clusterId: string, method: string, caller: string) =>
   `${subjects().control(clusterId, method)}.${assertToken(caller, "caller node ID")}`;

@@ -58,6 +58,8 @@ export class FakeManager {
   /** While true, updateNode waits in `pending` (a proposal in flight) until the test settles it. */
   hold = false;
   readonly pending: { resolve(): void; reject(e: Error): void }[] = [];
+  /** What this manager's store says of a node ID, before the cluster's `standings` (a store that lags). */
+  readonly ownStandings = new Map<string, CallerStanding>();
   server!: ControlBusServer;
   nc!: NatsConnection;
   constructor(readonly raftId: string) {
@@ -146,7 +148,7 @@ export class BusCluster {
       nc: m.nc,
       clusterId: CLUSTER,
       self: { nodeId: m.name, raftId: m.raftId, addr: m.addr },
-      callers: (nodeId) => this.standings.get(nodeId) ?? "unknown",
+      callers: (nodeId) => m.ownStandings.get(nodeId) ?? this.standings.get(nodeId) ?? "unknown",
       leader: m.view,
       handlers: m.handlers(),
       profile: quickRaftProfile,
