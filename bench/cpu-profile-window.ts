@@ -6,6 +6,8 @@
  * TLS run and a plaintext run compare function by function.
  *
  *   node --import tsx bench/cpu-profile-window.ts bench/results/dispatcher-….json [--top 25]
+ *   # one profile, all of it (e.g. while the run is still going):
+ *   node --import tsx bench/cpu-profile-window.ts DIR/after-n1000-r1.cpuprofile --heartbeats 12000
  */
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
@@ -109,11 +111,26 @@ function report(run: Run, s: Slice, top: number): string {
 
 function main(): void {
   const { values, positionals } = parseArgs({
-    options: { top: { type: "string", default: "25" } },
+    options: { top: { type: "string", default: "25" }, heartbeats: { type: "string", default: "0" } },
     allowPositionals: true,
   });
   const file = positionals[0];
   if (!file) throw new Error("usage: cpu-profile-window.ts bench/results/dispatcher-….json [--top 25]");
+  if (file.endsWith(".cpuprofile")) {
+    const profile = CpuProfile.parse(JSON.parse(readFileSync(file, "utf8")));
+    const s = slice(profile, Number.NEGATIVE_INFINITY, Number.POSITIVE_INFINITY);
+    const run: Run = {
+      side: file,
+      round: 0,
+      nodes: 0,
+      transport: "?",
+      manager: { cpuSeconds: Number.NaN },
+      window: { heartbeatsOk: Number(values.heartbeats) },
+      loadAverage: { windowStart: "?", windowEnd: "?" },
+    };
+    console.log(report(run, s, Number(values.top)));
+    return;
+  }
   const results = z.object({ results: z.array(Run) }).parse(JSON.parse(readFileSync(file, "utf8"))).results;
   for (const run of results) {
     if (!run.cpuProfile) {
