@@ -21,14 +21,18 @@ export interface BenchArgs {
   before: string | undefined;
   /** Runs per N and checkout; with --before the order alternates (before first in odd rounds, after first in even ones). */
   rounds: number;
+  /** Profile each manager daemon with `node --cpu-prof`, its .cpuprofile in this folder (see cpu-profile-window.ts). */
+  cpuProfDir: string | undefined;
 }
 
 export const USAGE = `usage: npm run bench -- [--nodes 1000,5000] [--duration 120] [--profile swarm|fast]
        [--channels N] [--join-concurrency 4] [--batch 250] [--settle SECONDS]
        [--state-root DIR] [--keep] [--skip-down-check] [--before CHECKOUT] [--rounds 1]
+       [--cpu-prof DIR]
   --channels 0 (default): every simulated agent has its own gRPC channel; N: they share N (plaintext only)
   --before CHECKOUT: the same runs against another built checkout's daemon and load process first, then this one's
-  --rounds R: R runs per N and checkout (with --before, alternating which goes first); the comparison takes medians`;
+  --rounds R: R runs per N and checkout (with --before, alternating which goes first); the comparison takes medians
+  --cpu-prof DIR: the manager daemon runs with node --cpu-prof, its profile in DIR (the window's bounds in the JSON)`;
 
 function positiveInt(v: string, flag: string): number {
   const n = Number(v);
@@ -53,6 +57,7 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
       "skip-down-check": { type: "boolean", default: false },
       before: { type: "string" },
       rounds: { type: "string", default: "1" },
+      "cpu-prof": { type: "string" },
       help: { type: "boolean", default: false },
     },
     strict: true,
@@ -85,5 +90,6 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
     skipDownCheck: values["skip-down-check"],
     before: values.before,
     rounds: positiveInt(values.rounds, "rounds"),
+    cpuProfDir: values["cpu-prof"],
   };
 }

@@ -55,6 +55,8 @@ export interface RunResult {
   /** After the window: all agents stopped, how many of their nodes the manager then marked DOWN (should be all). */
   downCheck?: { agentsStopped: number; wentDown: number; seconds: number };
   stateDir?: string;
+  /** With --cpu-prof: the manager's profile and the window's bounds in it (CLOCK_MONOTONIC µs, as its samples). */
+  cpuProfile?: { file: string; windowStartUs: number; windowEndUs: number };
 }
 
 const fmt = (v: number | null | undefined, digits = 1): string =>

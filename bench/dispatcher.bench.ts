@@ -12,7 +12,7 @@
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
-import { dirname, join } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import type { NatsConnection } from "@nats-io/transport-node";
 import { z } from "zod";
@@ -85,6 +85,26 @@ class Cleanup {
 
 let activeCleanup: Cleanup | undefined;
 
+/**
+ * CLOCK_MONOTONIC in µs: the clock V8 stamps a .cpuprofile's samples with on
+ * Linux, so the window's bounds select its samples in the daemon's profile.
+ */
+const monotonicUs = (): number => Number(process.hrtime.bigint() / 1000n);
+
+/**
+ * The manager daemon profiled in the window only: node refuses --cpu-prof in
+ * NODE_OPTIONS, so a preloaded module (either checkout's spawnDaemon passes
+ * env on) starts V8's profiler on a first SIGUSR2 and writes it on a second.
+ */
+function cpuProfOf(dir: string, name: string): { env: Record<string, string>; file: string } {
+  const abs = resolve(dir);
+  mkdirSync(abs, { recursive: true });
+  const file = join(abs, `${name}.cpuprofile`);
+  const preload = `--import=${join(dirname(fileURLToPath(import.meta.url)), "support", "cpu-prof-window.mjs")}`;
+  const nodeOptions = [process.env.NODE_OPTIONS, preload].filter(Boolean).join(" ");
+  return { env: { NODE_OPTIONS: nodeOptions, SWARMBUS_CPU_PROF_FILE: file }, file };
+}
+
 async function runOne(n: number, args: BenchArgs, target: Target, round: number): Promise<RunResult> {
   const tp = profile(args.profile);
   const cleanup = new Cleanup();
@@ -101,6 +121,7 @@ async function runOne(n: number, args: BenchArgs, target: Target, round: number)
     const nc = await connectBus(nats, "swarmbus-bench");
     cleanup.add("NATS connection", () => nc.close());
 
+    const cpuProf = args.cpuProfDir ? cpuProfOf(args.cpuProfDir, `${target.side}-n${n}-r${round}`) : undefined;
     const port = await freePort();
     const listenAddr = `127.0.0.1:${port}`;
     const daemon: DaemonProcess = target.spawnDaemon({
@@ -111,6 +132,7 @@ async function runOne(n: number, args: BenchArgs, target: Target, round: number)
       listenAddr,
       profile: args.profile,
       logFile: join(stateDir, `${MANAGER}.log`),
+      ...(cpuProf ? { env: cpuProf.env } : {}),
     });
     cleanup.add("manager daemon", () => daemon.stop(10_000));
     const sockets = (args.channels === 0 ? n : args.channels) + FD_MARGIN;
@@ -192,6 +214,8 @@ async function runOne(n: number, args: BenchArgs, target: Target, round: number)
     const loadAtStart = loadAverage();
     const openFiles = { manager: openFileCount(daemon.pid) ?? null, load: openFileCount(load.pid) ?? null };
     load.send({ type: "window-start" });
+    const windowStartUs = monotonicUs();
+    if (cpuProf) daemon.kill("SIGUSR2");
     mgrSampler.start();
     loadSampler.start();
     log(`N=${n}: steady-state window of ${args.durationSec} s started`);
@@ -201,6 +225,8 @@ async function runOne(n: number, args: BenchArgs, target: Target, round: number)
       await new Promise((r) => setTimeout(r, Math.min(1000, Math.max(0, windowEnd - Date.now()))));
     }
     const manager = mgrSampler.stop();
+    const windowEndUs = monotonicUs();
+    if (cpuProf) daemon.kill("SIGUSR2");
     const loadStats = loadSampler.stop();
     load.send({ type: "window-end" });
     const loadAtEnd = loadAverage();
@@ -270,6 +296,7 @@ async function runOne(n: number, args: BenchArgs, target: Target, round: number)
       nodeLs,
       livenessReadySeen: readySeen.size,
       ...(downCheck ? { downCheck } : {}),
+      ...(cpuProf ? { cpuProfile: { file: cpuProf.file, windowStartUs, windowEndUs } } : {}),
       ...(args.keep ? { stateDir } : {}),
     };
   } finally {

@@ -71,9 +71,20 @@ function walk(reader: protobuf.Reader, type: protobuf.Type, end: number, depth: 
   return undefined;
 }
 
+/**
+ * The message types by full name, looked up once each: Root.lookupType walks
+ * the namespace tree on every call, which on the heartbeat path cost ~30 µs per
+ * request (2026-12-02 profile, bench/README.md).
+ */
+const types = new Map<string, protobuf.Type>();
+
 /** The first wire-format problem of `bytes` as a `typeName` message, or undefined. */
 export function wireProblem(typeName: string, bytes: Uint8Array): string | undefined {
-  const type = root.lookupType(typeName);
+  let type = types.get(typeName);
+  if (!type) {
+    type = root.lookupType(typeName);
+    types.set(typeName, type);
+  }
   try {
     return walk(protobuf.Reader.create(bytes), type, bytes.length, 0);
   } catch (e) {
