@@ -51,7 +51,7 @@ export async function connectBus(
     inboxPrefix?: string;
   } = {},
 ): Promise<NatsConnection> {
-  const authenticator = bus.creds ? credsAuthenticator(readCreds(bus.creds)) : undefined;
+  const authenticator = bus.creds ? followingCreds(bus.creds) : undefined;
   const ca = busCaOf(bus);
   try {
     const nc = await connect({
@@ -96,6 +96,24 @@ export function inboxOf(nc: NatsConnection): string {
 export function serverUrl(nc: NatsConnection): string {
   const s = nc.getServer();
   return /^\w+:\/\//.test(s) ? s : `nats://${s}`;
+}
+
+/**
+ * The file is read again at every (re)connect, so a renewed credential (a
+ * manager's, renewed with its certificate) is the one a reconnect presents;
+ * a file that cannot be read then keeps the last one read. The first read
+ * must succeed.
+ */
+function followingCreds(path: string) {
+  let last = readCreds(path);
+  return credsAuthenticator(() => {
+    try {
+      last = readFileSync(path);
+    } catch {
+      // Mid-replacement or gone: the server judges the last credential read.
+    }
+    return last;
+  });
 }
 
 function readCreds(path: string): Uint8Array {

@@ -4,7 +4,7 @@ import { assertUserPublicKey } from "../bus/auth/node-nkey.ts";
 import type { PeerCall, ServerSideCredentials } from "../ca/credentials.ts";
 import { newId } from "../ca/ids.ts";
 import { JOIN_TOKEN_REQUIRED, roleForToken } from "../ca/join-token.ts";
-import { signNodeCertificate } from "../ca/pki/sign-node-certificate.ts";
+import { effectiveNodeCertExpiryMs, signNodeCertificate } from "../ca/pki/sign-node-certificate.ts";
 import type { GetRootCACertificateRequest__Output } from "../gen/docker/swarmkit/v1/GetRootCACertificateRequest.ts";
 import type { GetRootCACertificateResponse } from "../gen/docker/swarmkit/v1/GetRootCACertificateResponse.ts";
 import type { IssueNodeCertificateRequest__Output } from "../gen/docker/swarmkit/v1/IssueNodeCertificateRequest.ts";
@@ -111,7 +111,12 @@ export class CAServer {
         subject,
         spec.caConfig.nodeCertExpiryMs,
       ),
-      busCredentialFor(cert, rootCA.natsSigner, subject),
+      busCredentialFor(
+        cert,
+        rootCA.natsSigner,
+        subject,
+        new Date(Date.now() + effectiveNodeCertExpiryMs(spec.caConfig.nodeCertExpiryMs)),
+      ),
     ])
       .then(
         ([certificate, natsUserJwt]) =>
@@ -294,10 +299,11 @@ async function busCredentialFor(
   cert: NonNullable<Node__Output["certificate"]>,
   signer: StoredAccountSigner | undefined,
   subject: { nodeId: string; role: "swarm-manager" | "swarm-worker"; clusterId: string },
+  certExpiresAt: Date,
 ): Promise<string> {
   const key = cert.nats_user_key ?? "";
   if (subject.role !== "swarm-manager" || key === "" || !signer) return "";
-  return issueManagerJwt(signer, subject, key);
+  return issueManagerJwt(signer, subject, key, certExpiresAt);
 }
 
 /** The signer's work (SK evaluateAndSignNodeCert): certificates PENDING from a join or RENEW from a renewal. */

@@ -1,3 +1,4 @@
+import { X509Certificate } from "node:crypto";
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { decode } from "@nats-io/jwt";
@@ -51,6 +52,11 @@ test("swarm init leaves the manager its own bus credentials, 0600, for its node 
   assert.ok(claims.nats.pub?.allow?.includes(`${cluster}.raft.*.${managerId}`), JSON.stringify(claims.nats.pub));
   assert.ok(claims.nats.sub?.allow?.includes(`${cluster}.raft.*.*`), JSON.stringify(claims.nats.sub));
   assert.ok(claims.nats.sub?.allow?.includes(`${inboxPrefixOf({ role: "manager", nodeId: managerId, clusterId })}.>`));
+  // It expires with the certificate it came with (a demoted node's old one stops working as its certificate would).
+  const cert = new X509Certificate(
+    readFileSync(join(swarmDirOf(join(swarm.dir, "m1")), "certificates", "swarm-node.crt")),
+  );
+  assert.is(claims.exp, Math.floor(Date.parse(cert.validTo) / 1000));
 });
 
 test("the server holds those credentials to the node: no raft message as another sender, no other cluster's subjects", async () => {

@@ -21,6 +21,11 @@ export function issueManagerJwt(
   signer: StoredAccountSigner,
   manager: { nodeId: string; clusterId: string },
   userPublicKey: string,
+  /**
+   * When the certificate it comes with expires: so does the credential (the server then
+   * cuts the connection), and a demoted node's old one stops working as its certificate would.
+   */
+  expiresAt?: Date,
 ): Promise<string> {
   return issueUserJwt(
     `manager-${manager.nodeId}`,
@@ -28,5 +33,6 @@ export function issueManagerJwt(
     accountSigner(signer.account, signer.signingSeed),
     // Only the two IDs: a caller's object may carry a `role` of its own (a NodeIdentity's TLS role).
     busPermissions({ role: "manager", nodeId: manager.nodeId, clusterId: manager.clusterId }, busPrefix()),
+    expiresAt,
   );
 }

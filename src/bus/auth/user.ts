@@ -42,6 +42,13 @@ export function issueUserJwt(
   publicKey: string,
   signer: AccountSigner,
   permissions: SubjectPermissions = {},
+  expiresAt?: Date,
 ): Promise<string> {
-  return encodeUser(name, publicKey, signer.signingKey, { issuer_account: signer.account, ...permissions });
+  return encodeUser(
+    name,
+    publicKey,
+    signer.signingKey,
+    { issuer_account: signer.account, ...permissions },
+    expiresAt ? { exp: Math.floor(expiresAt.getTime() / 1000) } : {},
+  );
 }

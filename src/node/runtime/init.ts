@@ -1,3 +1,4 @@
+import { X509Certificate } from "node:crypto";
 import { issueManagerJwt, type StoredAccountSigner } from "../../bus/auth/manager-credentials.ts";
 import type { NodeIdentity } from "../../ca/credentials.ts";
 import { newId } from "../../ca/ids.ts";
@@ -56,7 +57,10 @@ export async function bootstrapIdentity(
   useNewKek(state.swarmDir, autoLock ? generateUnlockKey() : null);
   await writeNodeKeyPair(state.swarmDir, nodeCertificate, key);
   // The first manager's bus credentials, issued here as its certificate is (the CA issues the others').
-  const jwt = natsSigner ? await issueManagerJwt(natsSigner, identity, (await state.bus.key()).publicKey) : undefined;
+  const expiresAt = new Date(new X509Certificate(nodeCertificate).validTo);
+  const jwt = natsSigner
+    ? await issueManagerJwt(natsSigner, identity, (await state.bus.key()).publicKey, expiresAt)
+    : undefined;
   await state.bus.save(identity, jwt);
   await state.saveStartConfig();
   return { identity, ca: { rootCA, nodeCertificate, ...(natsSigner ? { natsSigner } : {}) } };
