@@ -1,6 +1,7 @@
 import { join } from "node:path";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
+import { inboxPrefixOf } from "../../src/bus/auth/permissions.ts";
 import { initBusTrust } from "../../src/bus/auth/trust-root.ts";
 import { connectBus } from "../../src/bus/connection.ts";
 import { callDaemon } from "../../src/bus/daemon-client.ts";
@@ -25,7 +26,9 @@ test("a daemon's connection survives a nats-server restart and serves again", as
   const { dir: trustDir } = await initBusTrust(join(trust.path, "bus"));
   let server = await startNatsServer({ trustDir });
   const port = Number(new URL(server.url).port);
-  const daemonNc = await connectBus(server, "daemon-m1");
+  const daemonNc = await connectBus({ url: server.url, creds: await server.credsForNode("m1") }, "daemon-m1", {
+    inboxPrefix: inboxPrefixOf({ role: "daemon", name: "m1" }),
+  });
   const api = serveDaemonApi(
     daemonNc,
     "m1",

@@ -1,6 +1,7 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { createActor, setup } from "xstate";
+import { inboxPrefixOf } from "../../src/bus/auth/permissions.ts";
 import { connectBus } from "../../src/bus/connection.ts";
 import {
   type ActorTransition,
@@ -28,8 +29,9 @@ test("after its link comes back, the latest transition of each actor arrives aga
   // Only the publisher's link is cut, as the scenario runner's `cut` does: the watcher stays connected.
   const link = await startTcpProxy({ host: "127.0.0.1", port: Number(new URL(server.url).port) });
   const publisher = await connectBus(
-    { url: `nats://127.0.0.1:${link.port}`, creds: server.creds },
+    { url: `nats://127.0.0.1:${link.port}`, creds: await server.credsForNode("n1") },
     "republish-publisher",
+    { inboxPrefix: inboxPrefixOf({ role: "daemon", name: "n1" }) },
   );
   const watcher = await connectBus(server, "republish-watcher");
   const latest = new Map<string, ActorTransition>();

@@ -2,10 +2,11 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { connectBus } from "../../src/bus/connection.ts";
 import { startNatsServer } from "../../src/bus/nats-server.ts";
+import { testCreds } from "../support/nats-server.ts";
 
 test("starts a real nats-server on a free port that answers requests", async () => {
   const server = await startNatsServer();
-  const nc = await connectBus(server, "echo-test");
+  const nc = await connectBus({ ...server, creds: await testCreds(server, "echo-test", "unrestricted") }, "echo-test");
   try {
     const sub = nc.subscribe("echo");
     void (async () => {

@@ -26,7 +26,6 @@ export function useNatsServer(suite: Suite, opts: NatsServerOptions = {}): TestN
 export class TestNats {
   private server: NatsServerHandle | undefined;
   private readonly connections: NatsConnection[] = [];
-  private issued = 0;
   constructor(private readonly opts: NatsServerOptions = {}) {}
 
   async start(): Promise<void> {
@@ -70,17 +69,32 @@ export class TestNats {
   }
 
   /** A `.creds` file for `as`, issued from the server's trust root. */
-  async credsFor(name: string, as: BusIdentity | "unrestricted"): Promise<string> {
-    const dir = join(this.handle.trustDir, "test-users");
-    mkdirSync(dir, { recursive: true, mode: 0o700 });
-    const path = join(dir, `${name.replace(/[^\w-]/g, "_")}-${++this.issued}.creds`);
-    const perms = as === "unrestricted" ? {} : busPermissions(as, busPrefix());
-    writeFileSync(path, await issueUserCreds(name, loadAccountSigner(this.handle.trustDir), perms), { mode: 0o600 });
-    return path;
+  credsFor(name: string, as: BusIdentity | "unrestricted"): Promise<string> {
+    return testCreds(this.handle, name, as);
   }
 
   async stop(): Promise<void> {
     await Promise.allSettled(this.connections.filter((nc) => !nc.isClosed()).map((nc) => nc.close()));
     await this.server?.stop();
   }
+}
+
+let issued = 0;
+
+/**
+ * A `.creds` file for `as`, issued from the trust root of `server` (beside its
+ * bus CA, so a connection with it finds the CA). `"unrestricted"`: every subject
+ * of the swarm account, for a test of a bus mechanism on subjects of its own.
+ */
+export async function testCreds(
+  server: { trustDir: string },
+  name: string,
+  as: BusIdentity | "unrestricted",
+): Promise<string> {
+  const dir = join(server.trustDir, "test-users");
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const path = join(dir, `${name.replace(/[^\w-]/g, "_")}-${process.pid}-${++issued}.creds`);
+  const perms = as === "unrestricted" ? {} : busPermissions(as, busPrefix());
+  writeFileSync(path, await issueUserCreds(name, loadAccountSigner(server.trustDir), perms), { mode: 0o600 });
+  return path;
 }
