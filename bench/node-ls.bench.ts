@@ -4,7 +4,10 @@
  * asked through a follower by a daemon API, asked by a CLI connection — the
  * two hops `swarmbus node ls` takes, over a real nats-server with its default
  * 1 MB max_payload (or --max-payload). Everything runs in this process, so the
- * figure is the bus and codec cost, not the store under load.
+ * figure is the bus and codec cost, not the store under load. Each side connects
+ * as it does in a swarm: the managers with their manager credentials (the
+ * daemon's control calls go on its manager's connection), the daemon with its
+ * daemon's, the CLI as the admin; all over the TLS client port.
  *
  *   node --import tsx bench/node-ls.bench.ts --nodes 5000 --calls 10
  */
@@ -13,8 +16,8 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import type { Msg, NatsConnection } from "@nats-io/transport-node";
+import { type BusIdentity, inboxPrefixOf } from "../src/bus/auth/permissions.ts";
 import { REPLY_CHUNK_HEADER } from "../src/bus/chunked-reply.ts";
-import { connectBus } from "../src/bus/connection.ts";
 import { callDaemon } from "../src/bus/daemon-client.ts";
 import { type DaemonApiServer, serveDaemonApi } from "../src/bus/daemon-server.ts";
 import { type NatsServerHandle, startNatsServer } from "../src/bus/nats-server.ts";
@@ -33,6 +36,7 @@ import { createMemoryStore } from "../src/manager/store.ts";
 import { nodeFromGrpc } from "../src/node/convert.ts";
 import { rpcError } from "../src/rpc/status.ts";
 import { percentile } from "./percentile.ts";
+import { connectAs } from "./support/bus-identity.ts";
 
 const { values } = parseArgs({
   options: {
@@ -55,6 +59,9 @@ for (const [flag, v] of [
 const CLUSTER = newId();
 const LEADER = "1";
 const FOLLOWER = "2";
+const DAEMON = "bench-ls";
+const managerOf = (raftId: string): BusIdentity => ({ role: "manager", nodeId: `node-${raftId}`, clusterId: CLUSTER });
+const daemonIdentity: BusIdentity = { role: "daemon", name: DAEMON };
 
 /** A worker as the store holds it once it joined and registered: description, READY status, its certificate. */
 function joinedNode(i: number): Node__Output {
@@ -102,13 +109,22 @@ async function main(): Promise<void> {
   try {
     const nats: NatsServerHandle = await startNatsServer(maxPayload === undefined ? {} : { maxPayload });
     closers.push(() => nats.stop());
-    const conn = async (name: string) => {
-      const nc = await connectBus(nats, name);
+    const conn = async ([name, as]: readonly [string, BusIdentity | "unrestricted"]) => {
+      const nc = await connectAs(nats, name, as);
       closers.push(() => nc.close());
       return nc;
     };
     const [leaderNc, followerNc, daemonNc, cliNc, spyNc] = await Promise.all(
-      ["leader", "follower", "daemon", "cli", "spy"].map(conn),
+      (
+        [
+          ["leader", managerOf(LEADER)],
+          ["follower", managerOf(FOLLOWER)],
+          ["daemon", daemonIdentity],
+          ["cli", { role: "admin" }],
+          // Reads every hop's replies, which no identity of the swarm may.
+          ["spy", "unrestricted"],
+        ] as const
+      ).map(conn),
     );
 
     const store = createMemoryStore();
@@ -148,28 +164,32 @@ async function main(): Promise<void> {
       }),
     );
     for (const s of servers) closers.push(() => s.stop());
-    // The daemon's control client goes through its own manager (a follower), as moby's local socket does.
-    const ctl = controlClient(daemonNc as NatsConnection, CLUSTER, {
+    // The daemon's control client goes through its own manager (a follower), as moby's local socket does,
+    // on that manager's connection (ControlAccess): only its credentials may name it as the caller.
+    const ctl = controlClient(followerNc as NatsConnection, CLUSTER, {
       timeoutMs: profile.requestTimeoutMs,
       caller: `node-${FOLLOWER}`,
       via: () => FOLLOWER,
     });
-    const daemon: DaemonApiServer = serveDaemonApi(daemonNc as NatsConnection, "bench-ls", {
+    const daemon: DaemonApiServer = serveDaemonApi(daemonNc as NatsConnection, DAEMON, {
       "node.ls": async () => ({ self: "", nodes: (await ctl.listNodes()).map(nodeFromGrpc) }),
     });
     closers.push(() => daemon.stop());
 
-    // Bytes and chunks per reply inbox: one inbox per hop per call.
+    // Bytes and chunks per reply inbox: one inbox per hop per call (the CLI's, and the follower manager's
+    // for its own control call and for the call it forwards).
     const inboxes = new Map<string, { bytes: number; msgs: number; chunked: boolean }>();
-    spyNc?.subscribe("_INBOX.>", {
-      callback: (_e, m: Msg) => {
-        const s = inboxes.get(m.subject) ?? { bytes: 0, msgs: 0, chunked: false };
-        s.bytes += m.data.length;
-        s.msgs++;
-        s.chunked ||= Boolean(m.headers?.get(REPLY_CHUNK_HEADER));
-        inboxes.set(m.subject, s);
-      },
-    });
+    for (const prefix of [inboxPrefixOf({ role: "admin" }), inboxPrefixOf(managerOf(FOLLOWER))]) {
+      spyNc?.subscribe(`${prefix}.>`, {
+        callback: (_e, m: Msg) => {
+          const s = inboxes.get(m.subject) ?? { bytes: 0, msgs: 0, chunked: false };
+          s.bytes += m.data.length;
+          s.msgs++;
+          s.chunked ||= Boolean(m.headers?.get(REPLY_CHUNK_HEADER));
+          inboxes.set(m.subject, s);
+        },
+      });
+    }
     for (const nc of [leaderNc, followerNc, daemonNc, spyNc]) await nc?.flush();
 
     const ms: number[] = [];
@@ -177,7 +197,7 @@ async function main(): Promise<void> {
       await spyNc?.flush();
       inboxes.clear();
       const started = performance.now();
-      const res = await callDaemon(cliNc as NatsConnection, "bench-ls", "node.ls", {}, { timeoutMs: 60_000 });
+      const res = await callDaemon(cliNc as NatsConnection, DAEMON, "node.ls", {}, { timeoutMs: 60_000 });
       ms.push(performance.now() - started);
       if (res.nodes.length !== N) throw new Error(`node ls returned ${res.nodes.length} nodes, expected ${N}`);
     }

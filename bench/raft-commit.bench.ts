@@ -2,10 +2,13 @@
 // nats-server, real WAL with fdatasync in temp state dirs), 1 and 64 concurrent proposers of
 // 128-byte values; with --etcd, then a 3-member etcd cluster (Debian's etcd-server, loopback,
 // default fsync) under the same load in the same run, and the ratio swarmbus/etcd.
+// Each member connects to the bus as a manager does (TLS client port, its own manager credentials:
+// Raft as its node ID only); with --vs-open-bus, the same again on the bus as it was before it had
+// identities (no TLS, every subject allowed), and the ratio.
 //
 //   node --import tsx bench/raft-commit.bench.ts [--etcd | --etcd-only] [--etcd-client grpc|http]
 //        [--proposers 1,64] [--duration 10] [--rounds 1] [--warmup 1] [--value-size 128] [--profile fast|swarm]
-//        [--state-root DIR] [--keep] [--clear | --vs-clear]
+//        [--state-root DIR] [--keep] [--clear | --vs-clear] [--vs-open-bus]
 //
 // Latency: swarmbus, propose() → resolved (applied on the leader after a quorum fsync'd it);
 // etcd, POST /v3/kv/put on the leader → HTTP 200 (committed and applied on the leader).
@@ -15,7 +18,6 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import type { NatsConnection } from "@nats-io/transport-node";
-import { connectBus } from "../src/bus/connection.ts";
 import { type NatsServerHandle, startNatsServer } from "../src/bus/nats-server.ts";
 import { profile as timingProfile } from "../src/config/profile.ts";
 import { silentLog } from "../src/log.ts";
@@ -26,10 +28,11 @@ import type { RaftMember } from "../src/raft/types.ts";
 import { ETCD_INSTALL_HINT, type EtcdCluster, etcdBinary, startEtcdCluster } from "./etcd-cluster.ts";
 import { closedLoop, type EtcdClientKind, type LoadCaseResult, runEtcdLoad } from "./etcd-load.ts";
 import { cpuSeconds } from "./proc-stats.ts";
+import { connectAs } from "./support/bus-identity.ts";
 
 const USAGE = `usage: node --import tsx bench/raft-commit.bench.ts [--etcd | --etcd-only] [--etcd-client grpc|http]
        [--proposers 1,64] [--duration 10] [--rounds 1] [--warmup 1] [--value-size 128] [--profile fast|swarm]
-       [--state-root DIR] [--keep] [--clear | --vs-clear]`;
+       [--state-root DIR] [--keep] [--clear | --vs-clear] [--vs-open-bus]`;
 
 const { values: flags } = parseArgs({
   options: {
@@ -48,6 +51,9 @@ const { values: flags } = parseArgs({
     clear: { type: "boolean", default: false },
     // Both: swarmbus sealed and in clear, one after the other in each round (what sealing costs, in one run).
     "vs-clear": { type: "boolean", default: false },
+    // Both: the bus as a swarm runs it (TLS, manager permissions) and as it was before it had identities
+    // (no TLS, unrestricted users), one after the other in each round (what the authenticated bus costs).
+    "vs-open-bus": { type: "boolean", default: false },
     help: { type: "boolean", default: false },
   },
   strict: true,
@@ -77,6 +83,7 @@ const prof = timingProfile(flags.profile);
 const etcdOnly = flags["etcd-only"];
 const vsClear = flags["vs-clear"];
 if (vsClear && flags.clear) throw new Error("--clear and --vs-clear: choose one");
+const vsOpenBus = flags["vs-open-bus"];
 const withEtcd = flags.etcd || etcdOnly;
 const etcdClient: EtcdClientKind = (() => {
   const v = flags["etcd-client"];
@@ -114,12 +121,23 @@ for (const sig of ["SIGINT", "SIGTERM"] as const) {
 
 // ---- swarmbus: 3 RaftNodes on one nats-server ----------------------------------------------------
 
+/**
+ * The bus the members talk over: `authenticated`, as issue 11 made it (TLS on the client port, each
+ * member with its manager credentials); `open`, as before (no TLS, credentials that allow every subject).
+ */
+type BusKind = "authenticated" | "open";
+
 interface Running {
   node: RaftNode;
   nc: NatsConnection;
 }
 
-async function startRaftCluster(nats: NatsServerHandle, dir: string, sealed: boolean): Promise<Running[]> {
+async function startRaftCluster(
+  nats: NatsServerHandle,
+  dir: string,
+  sealed: boolean,
+  bus: BusKind,
+): Promise<Running[]> {
   const clusterId = `bench${process.pid}`;
   const out: Running[] = [];
   cleanups.push(async () => {
@@ -129,18 +147,23 @@ async function startRaftCluster(nats: NatsServerHandle, dir: string, sealed: boo
     }
   });
   const start = async (id: string, bootstrap: boolean, joinMembers: readonly RaftMember[] = []) => {
-    const nc = await connectBus(nats, `bench-raft-${id}`);
+    const nodeId = `bench-${id}`;
+    const nc = await connectAs(
+      nats,
+      `bench-raft-${id}`,
+      bus === "open" ? "unrestricted" : { role: "manager", nodeId, clusterId },
+    );
     const transport = await natsTransport({
       nc,
       clusterId,
       raftId: id,
-      nodeId: `bench-${id}`,
+      nodeId,
       inactiveAfterMs: prof.raftTickMs * prof.raftElectionTicks,
       log: silentLog,
     });
     const node = await RaftNode.start({
       clusterId,
-      self: { raftId: id, nodeId: `bench-${id}`, addr: "127.0.0.1:0" },
+      self: { raftId: id, nodeId, addr: "127.0.0.1:0" },
       stateDir: join(dir, id),
       ...(sealed ? { dek: generateDek() } : {}),
       transport,
@@ -198,14 +221,14 @@ async function measured(
   return out;
 }
 
-async function benchSwarmbus(sealed: boolean): Promise<CaseResult[]> {
-  const nats = await startNatsServer();
+async function benchSwarmbus(sealed: boolean, bus: BusKind = "authenticated"): Promise<CaseResult[]> {
+  const nats = await startNatsServer(bus === "open" ? { clientTls: false } : {});
   cleanups.push(() => nats.stop());
   const dir = mkdtempSync(join(stateRoot, "swarmbus-raft-bench-"));
   cleanups.push(async () => {
     if (!flags.keep) rmSync(dir, { recursive: true, force: true });
   });
-  const cluster = await startRaftCluster(nats, dir, sealed);
+  const cluster = await startRaftCluster(nats, dir, sealed, bus);
   const value = new Uint8Array(valueSize).fill(0x61);
   const results: CaseResult[] = [];
   for (const n of proposerCounts) {
@@ -218,7 +241,7 @@ async function benchSwarmbus(sealed: boolean): Promise<CaseResult[]> {
       }),
     );
     results.push(r);
-    console.log(`swarmbus${sealed ? "" : " in clear"} ${line(n, r)}`);
+    console.log(`swarmbus${sealed ? "" : " in clear"}${bus === "open" ? " on the open bus" : ""} ${line(n, r)}`);
   }
   await cleanup();
   return results;
@@ -256,10 +279,16 @@ function line(n: number, r: CaseResult): string {
   );
 }
 
-function table(sb: CaseResult[] | undefined, et: CaseResult[] | undefined, cl: CaseResult[] | undefined): string {
+function table(
+  sb: CaseResult[] | undefined,
+  et: CaseResult[] | undefined,
+  cl: CaseResult[] | undefined,
+  ob: CaseResult[] | undefined,
+): string {
   const head = ["proposers"];
-  if (sb) head.push(`swarmbus${vsClear ? " sealed" : ""} commits/s`, "p50 ms", "p99 ms");
+  if (sb) head.push(`swarmbus${vsClear ? " sealed" : ""}${ob ? " TLS+perms" : ""} commits/s`, "p50 ms", "p99 ms");
   if (cl) head.push("swarmbus in clear commits/s", "p50 ms", "p99 ms", "sealed/clear");
+  if (ob) head.push("open bus commits/s", "p50 ms", "p99 ms", "TLS+perms/open");
   if (et) head.push("etcd commits/s", "p50 ms", "p99 ms");
   if (sb && et) head.push("ratio swarmbus/etcd");
   const figures = (r: CaseResult | undefined) =>
@@ -268,10 +297,13 @@ function table(sb: CaseResult[] | undefined, et: CaseResult[] | undefined, cl: C
     const s = sb?.[i];
     const e = et?.[i];
     const c = cl?.[i];
+    const o = ob?.[i];
     const row = [String(n)];
     if (sb) row.push(...figures(s));
     if (cl)
       row.push(...figures(c), s && c && c.commitsPerSec > 0 ? (s.commitsPerSec / c.commitsPerSec).toFixed(2) : "n/a");
+    if (ob)
+      row.push(...figures(o), s && o && o.commitsPerSec > 0 ? (s.commitsPerSec / o.commitsPerSec).toFixed(2) : "n/a");
     if (et) row.push(...figures(e));
     if (sb && et) row.push(s && e && e.commitsPerSec > 0 ? (s.commitsPerSec / e.commitsPerSec).toFixed(2) : "n/a");
     return row;
@@ -318,16 +350,19 @@ console.log(
 try {
   const sbRounds: CaseResult[][] = [];
   const clRounds: CaseResult[][] = [];
+  const obRounds: CaseResult[][] = [];
   const etRounds: CaseResult[][] = [];
   let etcdVersion = "";
   for (let round = 1; round <= rounds; round++) {
     if (rounds > 1) console.log(`-- round ${round}/${rounds}`);
     // Alternate which system goes first, so a machine getting busier or quieter favours neither.
-    // With --vs-clear, sealed and clear alternate the same way.
-    const order = round % 2 === 1 ? ["swarmbus", "clear", "etcd"] : ["etcd", "clear", "swarmbus"];
+    // With --vs-clear (--vs-open-bus), sealed and clear (authenticated and open bus) alternate the same way.
+    const order =
+      round % 2 === 1 ? ["swarmbus", "clear", "open-bus", "etcd"] : ["etcd", "open-bus", "clear", "swarmbus"];
     for (const system of order) {
       if (system === "swarmbus" && !etcdOnly) sbRounds.push(await benchSwarmbus(!flags.clear));
       if (system === "clear" && vsClear) clRounds.push(await benchSwarmbus(false));
+      if (system === "open-bus" && vsOpenBus) obRounds.push(await benchSwarmbus(!flags.clear, "open"));
       if (system === "etcd" && withEtcd) {
         const e = await benchEtcd();
         etcdVersion = e.version;
@@ -338,6 +373,7 @@ try {
   const swarmbus = sbRounds.length > 0 ? medianOverRounds(sbRounds) : undefined;
   const etcd = etRounds.length > 0 ? medianOverRounds(etRounds) : undefined;
   const clear = clRounds.length > 0 ? medianOverRounds(clRounds) : undefined;
+  const openBus = obRounds.length > 0 ? medianOverRounds(obRounds) : undefined;
   const ratioOf = (a: CaseResult | undefined, b: CaseResult | undefined) =>
     a && b && b.commitsPerSec > 0 ? +(a.commitsPerSec / b.commitsPerSec).toFixed(3) : null;
   const ratios =
@@ -353,6 +389,13 @@ try {
         proposers: n,
         commitsPerSec: ratioOf(swarmbus?.[i], clear[i]),
         perRound: sbRounds.map((r, k) => ratioOf(r[i], clRounds[k]?.[i])),
+      }))
+    : undefined;
+  const authenticatedVsOpenBus = openBus
+    ? proposerCounts.map((n, i) => ({
+        proposers: n,
+        commitsPerSec: ratioOf(swarmbus?.[i], openBus[i]),
+        perRound: sbRounds.map((r, k) => ratioOf(r[i], obRounds[k]?.[i])),
       }))
     : undefined;
   const machine = {
@@ -380,8 +423,14 @@ try {
     /** Figures per proposer count: the median over rounds; every round's own figures in `…Rounds`. */
     /** Whether `swarmbus` sealed its WAL and snapshots with a DEK; `swarmbusClear` is the same in clear (--vs-clear). */
     sealed: !flags.clear,
+    /**
+     * The bus of `swarmbus`: TLS on the client port, each member with its manager credentials; with
+     * --vs-open-bus, `swarmbusOpenBus` is the same on the bus as before issue 11 (no TLS, unrestricted users).
+     */
+    bus: "tls+manager-permissions",
     ...(swarmbus ? { swarmbus, swarmbusRounds: sbRounds } : {}),
     ...(clear ? { swarmbusClear: clear, swarmbusClearRounds: clRounds, sealedVsClear } : {}),
+    ...(openBus ? { swarmbusOpenBus: openBus, swarmbusOpenBusRounds: obRounds, authenticatedVsOpenBus } : {}),
     ...(etcd
       ? {
           etcd: {
@@ -404,11 +453,14 @@ try {
     rs && rounds > 1
       ? `\n${what} per round: ${rs.map((r) => `${r.proposers} proposer(s): ${r.perRound.map((x) => x ?? "n/a").join(", ")}`).join("; ")}`
       : "";
-  const perRound = byRound("ratio", ratios) + byRound("sealed/clear", sealedVsClear);
+  const perRound =
+    byRound("ratio", ratios) +
+    byRound("sealed/clear", sealedVsClear) +
+    byRound("TLS+perms/open", authenticatedVsOpenBus);
   console.log(
     `\nRaft commit, 3 members on loopback, fsync, ${valueSize} B values, ${durationMs / 1000} s per case` +
       `${rounds > 1 ? `, median of ${rounds} rounds` : ""}${etcd ? ` (etcd ${etcdVersion})` : ""}:\n` +
-      `${table(swarmbus, etcd, clear)}${perRound}\nload average at end: ${fmtLoad(loadAvgAtEnd)}\n\nresults: ${file}`,
+      `${table(swarmbus, etcd, clear, openBus)}${perRound}\nload average at end: ${fmtLoad(loadAvgAtEnd)}\n\nresults: ${file}`,
   );
 } finally {
   await cleanup();

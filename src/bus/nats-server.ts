@@ -130,7 +130,8 @@ function handle(child: ChildProcess, url: string, trustDir: string): NatsServerH
     url,
     pid: child.pid ?? -1,
     creds: busTrust(trustDir).adminCreds,
-    ca: busTrust(trustDir).busCa,
+    // A trust root made without TLS (clientTls: false) has no bus CA: its clients connect in clear.
+    ca: existsSync(busTrust(trustDir).busCa) ? busTrust(trustDir).busCa : undefined,
     trustDir,
     credsForNode: (nodeName) => issueDaemonCreds(trustDir, nodeName),
     stop: () =>
