@@ -3,8 +3,6 @@ import { join } from "node:path";
 import { errors, headers, type NatsConnection } from "@nats-io/transport-node";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { inboxPrefixOf } from "../../src/bus/auth/permissions.ts";
-import { connectBus } from "../../src/bus/connection.ts";
 import { callDaemon } from "../../src/bus/daemon-client.ts";
 import { subjects } from "../../src/bus/subjects.ts";
 import { controlClient } from "../../src/manager/control-bus/index.ts";
@@ -95,9 +93,8 @@ test.before(async () => {
   managerId = info.NodeID;
   clusterId = info.Cluster.ID;
   workerId = (await swarm.json<{ NodeID: string }>("w1", "info", "--format", "json")).NodeID;
-  worker = await connectBus({ url: swarm.nats.url, creds: await swarm.nats.credsForNode("w1") }, "stolen-w1", {
-    inboxPrefix: inboxPrefixOf({ role: "daemon", name: "w1" }),
-  });
+  // Credentials as the daemon w1's own (closed by the harness before the server stops).
+  worker = await swarm.nats.connect("stolen-w1", { role: "daemon", name: "w1" });
   admin = await swarm.nats.connect("attacker-admin");
   forger = await swarm.nats.connect("attacker-unrestricted", "unrestricted");
   const actors = await callDaemon(admin, "m1", "actors", {}, { timeoutMs: 5_000 });
@@ -112,10 +109,6 @@ test.before(async () => {
     },
   );
   before = await seen();
-});
-
-test.after(async () => {
-  await worker?.close();
 });
 
 test("the manager's join token: the worker's credentials cannot ask m1's daemon for it", async () => {

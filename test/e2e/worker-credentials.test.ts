@@ -1,7 +1,6 @@
 import { errors, type NatsConnection } from "@nats-io/transport-node";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { connectBus } from "../../src/bus/connection.ts";
 import { subjects } from "../../src/bus/subjects.ts";
 import { freePort } from "../../src/net/free-port.ts";
 import { lsRow, parseNodeLs } from "../support/node-ls.ts";
@@ -39,18 +38,12 @@ function violations(nc: NatsConnection) {
 
 test.before(async () => {
   const { token, addr } = await swarm.initManager("m1", await freePort());
-  await swarm.daemon("w1");
   await swarm.joinWorker("w1", token, addr);
   clusterId = (await swarm.json<{ Cluster: { ID: string } }>("m1", "info", "--format", "json")).Cluster.ID;
-  worker = await connectBus({ url: swarm.nats.url, creds: await swarm.nats.credsForNode("w1") }, "w1-owned", {
-    inboxPrefix: "_INBOX_w1",
-  });
+  // Credentials as the daemon w1's own (closed by the harness before the server stops).
+  worker = await swarm.nats.connect("w1-owned", { role: "daemon", name: "w1" });
   before = await nodeLs();
   assert.is(lsRow(parseNodeLs(before), "w1")?.status, "Ready");
-});
-
-test.after(async () => {
-  await worker?.close();
 });
 
 test("the worker's credentials cannot subscribe to Raft or take control calls", async () => {

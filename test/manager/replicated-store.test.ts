@@ -4,7 +4,6 @@ import { join } from "node:path";
 import type { NatsConnection } from "@nats-io/transport-node";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { connectBus } from "../../src/bus/connection.ts";
 import { type NatsServerHandle, startNatsServer } from "../../src/bus/nats-server.ts";
 import { profiles, type TimingProfile } from "../../src/config/profile.ts";
 import { silentLog } from "../../src/log.ts";
@@ -13,6 +12,7 @@ import { startRaftMember } from "../../src/manager/raft-backend.ts";
 import { ReplicatedStore } from "../../src/manager/store.ts";
 import type { RaftNode } from "../../src/raft/node/index.ts";
 import type { RaftMember } from "../../src/raft/types.ts";
+import { connectAs } from "../support/nats-server.ts";
 import { waitFor } from "../support/wait-for.ts";
 
 /** The store on real Raft members (real WAL, real nats-server): three managers' stores. */
@@ -40,7 +40,11 @@ interface Tuning {
 }
 
 async function manager(id: string, mode: "bootstrap" | "join" | "restart", t: Tuning = {}): Promise<Manager> {
-  const nc = await connectBus(nats, `store-${id}`);
+  const nc = await connectAs(nats, `store-${id}`, {
+    role: "manager",
+    nodeId: `node-${id}`,
+    clusterId: t.cluster ?? clusterId,
+  });
   const store = new ReplicatedStore();
   const seen: string[] = [];
   store.watch((e) => {

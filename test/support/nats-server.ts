@@ -98,3 +98,14 @@ export async function testCreds(
   writeFileSync(path, await issueUserCreds(name, loadAccountSigner(server.trustDir), perms), { mode: 0o600 });
   return path;
 }
+
+/** A connection to `server` as `as` (its credentials, and its inbox prefix: the only inboxes it may read). */
+export async function connectAs(
+  server: NatsServerHandle,
+  name: string,
+  as: BusIdentity | "unrestricted",
+): Promise<NatsConnection> {
+  return connectBus({ url: server.url, creds: await testCreds(server, name, as), ca: server.ca }, name, {
+    ...(as === "unrestricted" ? {} : { inboxPrefix: inboxPrefixOf(as) }),
+  });
+}

@@ -3,7 +3,6 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { NatsConnection } from "@nats-io/transport-node";
 import type { AnyActorRef } from "xstate";
-import { connectBus } from "../../src/bus/connection.ts";
 import { profiles, type TimingProfile } from "../../src/config/profile.ts";
 import { type Log, silentLog } from "../../src/log.ts";
 import { RaftNode } from "../../src/raft/node/index.ts";
@@ -93,7 +92,11 @@ export class RaftCluster {
 
   /** Starts (or restarts from its state dir) member `id`. */
   async start(id: string, opts: MemberOptions = {}): Promise<Member> {
-    const nc = await connectBus(this.nats, `raft-${id}`);
+    const nc = await this.nats.connect(`raft-${id}`, {
+      role: "manager",
+      nodeId: nodeIdOf(id),
+      clusterId: this.clusterId,
+    });
     const transport = await natsTransport({
       nc,
       clusterId: this.clusterId,

@@ -57,7 +57,12 @@ export class TestSwarm {
   }
 
   /** Starts (or restarts, with the same state dir) a daemon and waits until it answers `info`. */
+  /** Daemons whose process has not exited yet. */
+  private readonly running = new Set<string>();
+
   async daemon(name: string, opts: { listenPort?: number } = {}): Promise<DaemonProcess> {
+    // A second daemon of one name would answer on the same subjects, and outlive the test unseen.
+    if (this.running.has(name)) throw new Error(`daemon ${name} is already running: stop it first`);
     const d = spawnDaemon({
       name,
       stateDir: join(this.dir, name),
@@ -68,9 +73,11 @@ export class TestSwarm {
       logFile: join(this.dir, `${name}.log`),
     });
     this.daemons.set(name, d);
+    this.running.add(name);
     let exited = false;
     void d.exited.then(() => {
       exited = true;
+      if (this.daemons.get(name) === d) this.running.delete(name);
     });
     await waitFor(
       async () => {

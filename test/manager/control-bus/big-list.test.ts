@@ -2,11 +2,11 @@ import type { Msg, NatsConnection } from "@nats-io/transport-node";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { REPLY_CHUNK_HEADER } from "../../../src/bus/chunked-reply.ts";
-import { connectBus } from "../../../src/bus/connection.ts";
 import { callDaemon } from "../../../src/bus/daemon-client.ts";
 import { serveDaemonApi } from "../../../src/bus/daemon-server.ts";
 import type { Node__Output } from "../../../src/gen/docker/swarmkit/v1/Node.ts";
 import { controlClient, decodeNode, encodeNode } from "../../../src/manager/control-bus/index.ts";
+import { connectAs } from "../../support/nats-server.ts";
 import { BusCluster, CALLER, CLUSTER, nodeServedBy } from "./support/bus-cluster.ts";
 
 const MAX_PAYLOAD = 64 * 1024;
@@ -22,8 +22,9 @@ test.before(async () => {
   c.manager("1").nodes = () => nodes;
   c.elect("1");
   // Counts the chunks each hop carries: the leader → follower forward, the follower → caller reply.
-  spy = await connectBus(c.nats, "chunk-spy");
-  spy.subscribe("_INBOX.>", {
+  // Reads every inbox (the caller's `_INBOX`, the forwarding follower's `_INBOX_m2`): no role may.
+  spy = await connectAs(c.nats, "chunk-spy", "unrestricted");
+  spy.subscribe(">", {
     callback: (_e, m: Msg) => {
       if (m.headers?.get(REPLY_CHUNK_HEADER)) chunksTo[m.subject] = (chunksTo[m.subject] ?? 0) + 1;
     },
@@ -55,7 +56,7 @@ test("listNodes of several hundred KB through a follower, on a 64 KB max_payload
 });
 
 test("node.ls through the daemon API on top of it (CLI → daemon → follower → leader) comes back whole", async () => {
-  const daemonNc = await connectBus(c.nats, "daemon-d1");
+  const daemonNc = await connectAs(c.nats, "daemon-d1", "unrestricted");
   const ctl = controlClient(daemonNc, CLUSTER, { timeoutMs: 10_000, caller: CALLER, via: () => "3" });
   const server = serveDaemonApi(daemonNc, "d1", {
     "node.ls": async () => ({ self: "n7", nodes: (await ctl.listNodes()).map((n) => ({ ID: n.id, Spec: n.spec })) }),

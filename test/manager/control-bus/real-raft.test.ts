@@ -1,7 +1,6 @@
 import type { NatsConnection } from "@nats-io/transport-node";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { connectBus } from "../../../src/bus/connection.ts";
 import {
   type ControlBusServer,
   type ControlHandlers,
@@ -48,7 +47,7 @@ test.before(async () => {
   cluster = await RaftCluster.start();
   await cluster.three();
   for (const m of cluster.running()) serve(m);
-  client = await connectBus(cluster.nats, "control-client");
+  client = await cluster.nats.connect("control-client", "unrestricted");
 });
 test.after(async () => {
   await client.close();

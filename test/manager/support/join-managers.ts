@@ -3,7 +3,6 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Server } from "@grpc/grpc-js";
 import type { NatsConnection } from "@nats-io/transport-node";
-import { connectBus } from "../../../src/bus/connection.ts";
 import { type NatsServerHandle, startNatsServer } from "../../../src/bus/nats-server.ts";
 import { newId } from "../../../src/ca/ids.ts";
 import { requestNodeIdentity } from "../../../src/ca/join.ts";
@@ -16,6 +15,7 @@ import { HealthServer } from "../../../src/manager/health.ts";
 import { type ManagerInternals, startManagerInternals } from "../../../src/manager/manager.ts";
 import { tolerantService } from "../../../src/manager/safe-service.ts";
 import { swarmkit } from "../../../src/rpc/proto.ts";
+import { connectAs } from "../../support/nats-server.ts";
 import { issueFor, managerCredentials } from "../../support/tls-fixture.ts";
 import { testProfile } from "./manager-cluster.ts";
 
@@ -52,7 +52,11 @@ export class JoinManagers {
   private async start(name: string, nodeId: string, tls: TlsMaterial, bootstrap: boolean): Promise<ManagerInternals> {
     const identity = { nodeId, role: "swarm-manager", clusterId: this.clusterId } as const;
     const material = new LiveTlsMaterial(tls);
-    const nc = await connectBus(this.nats, `${name}-${this.clusterId}`);
+    const nc = await connectAs(this.nats, `${name}-${this.clusterId}`, {
+      role: "manager",
+      nodeId,
+      clusterId: this.clusterId,
+    });
     this.conns.push(nc);
     const m = await startManagerInternals({
       nodeId,
@@ -95,7 +99,8 @@ export class JoinManagers {
 
   /** A client of the control bus, as the daemon of the manager `caller` (a node ID). */
   async control(caller: string): Promise<ControlClient> {
-    const nc = await connectBus(this.nats, `client-${this.clusterId}`);
+    // Any caller, a worker's too: the managers' own checks are on trial.
+    const nc = await connectAs(this.nats, `client-${this.clusterId}`, "unrestricted");
     this.conns.push(nc);
     return controlClient(nc, this.clusterId, { timeoutMs: 3_000, caller });
   }

@@ -2,7 +2,6 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { NatsConnection } from "@nats-io/transport-node";
-import { connectBus } from "../../../src/bus/connection.ts";
 import { type NatsServerHandle, startNatsServer } from "../../../src/bus/nats-server.ts";
 import { profiles, type TimingProfile } from "../../../src/config/profile.ts";
 import { silentLog } from "../../../src/log.ts";
@@ -10,6 +9,7 @@ import { startRaftMember } from "../../../src/manager/raft-backend.ts";
 import { ReplicatedStore } from "../../../src/manager/store.ts";
 import type { RaftNode } from "../../../src/raft/node/index.ts";
 import type { RaftMember } from "../../../src/raft/types.ts";
+import { connectAs } from "../../support/nats-server.ts";
 import { waitFor } from "../../support/wait-for.ts";
 
 const profile: TimingProfile = { ...profiles.fast, raftTickMs: 30 };
@@ -45,7 +45,7 @@ export class RaftManagers {
     forceNewCluster = false,
     joinMembers: readonly RaftMember[] = [],
   ): Promise<Manager> {
-    const nc = await connectBus(this.nats, `${clusterId}-${id}`);
+    const nc = await connectAs(this.nats, `${clusterId}-${id}`, { role: "manager", nodeId: `node-${id}`, clusterId });
     const store = new ReplicatedStore();
     const swarmDir = join(this.dir, clusterId, id, "swarm");
     const raft = await startRaftMember({

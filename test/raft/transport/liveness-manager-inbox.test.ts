@@ -30,7 +30,7 @@ test("a manager connection's liveness inbox is under its inbox prefix: a gone pe
   const jwt = await issueManagerJwt(readAccountSigner(nats.handle.trustDir), manager, nkey.publicKey);
   const creds = join(dir, "manager.creds");
   writeFileSync(creds, formatCreds(jwt, nkey.seed), { mode: 0o600 });
-  const nc = await connectBus({ url: nats.url, creds }, "liveness-manager", {
+  const nc = await connectBus({ url: nats.url, creds, ca: nats.handle.ca }, "liveness-manager", {
     inboxPrefix: inboxPrefixOf({ role: "manager", ...manager }),
   });
   const errors = collector<Status>();

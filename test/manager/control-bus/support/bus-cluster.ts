@@ -1,5 +1,4 @@
 import type { NatsConnection } from "@nats-io/transport-node";
-import { connectBus } from "../../../../src/bus/connection.ts";
 import { type NatsServerHandle, startNatsServer } from "../../../../src/bus/nats-server.ts";
 import type { Node__Output } from "../../../../src/gen/docker/swarmkit/v1/Node.ts";
 import type { ClusterInfo, JoinTokens } from "../../../../src/manager/api.ts";
@@ -15,6 +14,7 @@ import {
 import type { LeaderInfo } from "../../../../src/manager/proxy/index.ts";
 import { rpcError } from "../../../../src/rpc/status.ts";
 import { sampleClusterInfo } from "../../../support/cluster-info.ts";
+import { connectAs } from "../../../support/nats-server.ts";
 import { quickRaftProfile } from "../../support/quick-raft-profile.ts";
 
 export const CLUSTER = "busclustertest";
@@ -135,13 +135,14 @@ export class BusCluster {
   static async start(count = 3, opts: { maxPayload?: number } = {}): Promise<BusCluster> {
     const c = new BusCluster(await startNatsServer(opts));
     for (let i = 1; i <= count; i++) await c.startManager(new FakeManager(String(i)));
-    c.client = await connectBus(c.nats, "control-client");
+    // The client forges callers of every standing: the managers' own checks are on trial.
+    c.client = await connectAs(c.nats, "control-client", "unrestricted");
     c.conns.push(c.client);
     return c;
   }
 
   async startManager(m: FakeManager): Promise<FakeManager> {
-    m.nc = await connectBus(this.nats, `manager-${m.raftId}`);
+    m.nc = await connectAs(this.nats, `manager-${m.raftId}`, { role: "manager", nodeId: m.name, clusterId: CLUSTER });
     this.standings.set(m.name, "manager");
     this.conns.push(m.nc);
     m.server = serveControlBus({
