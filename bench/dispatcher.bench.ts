@@ -16,6 +16,8 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import type { NatsConnection } from "@nats-io/transport-node";
 import { z } from "zod";
+import { loadAccountSigner } from "../src/bus/auth/trust-root.ts";
+import { issueUserCreds } from "../src/bus/auth/user.ts";
 import { connectBus } from "../src/bus/connection.ts";
 import { callDaemon } from "../src/bus/daemon-client.ts";
 import { type ActorTransition, type EventsSubscription, subscribeEvents } from "../src/bus/events.ts";
@@ -116,7 +118,10 @@ async function runOne(n: number, args: BenchArgs, target: Target, round: number)
     else log(`state dir and manager log kept in ${stateDir}`);
   });
   try {
-    const nats: NatsServerHandle = await startNatsServer();
+    // A --before checkout older than the authenticated bus knows neither its TLS client port nor the
+    // per-daemon permissions (its manager's Raft runs on the daemon's connection): it gets the bus of its day.
+    const openBus = target.side === "before";
+    const nats: NatsServerHandle = await startNatsServer(openBus ? { clientTls: false } : {});
     cleanup.add("nats-server", () => nats.stop());
     const nc = await connectBus(nats, "swarmbus-bench");
     cleanup.add("NATS connection", () => nc.close());
@@ -128,7 +133,7 @@ async function runOne(n: number, args: BenchArgs, target: Target, round: number)
       name: MANAGER,
       stateDir: join(stateDir, MANAGER),
       natsUrl: nats.url,
-      natsCreds: await nats.credsForNode(MANAGER),
+      natsCreds: openBus ? await unrestrictedCreds(nats, stateDir) : await nats.credsForNode(MANAGER),
       listenAddr,
       profile: args.profile,
       logFile: join(stateDir, `${MANAGER}.log`),
@@ -315,10 +320,13 @@ async function targets(args: BenchArgs): Promise<Target[]> {
   const mod = (await import(pathToFileURL(join(dir, "src", "process", "daemon-process.ts")).href)) as {
     spawnDaemon: typeof spawnDaemon;
   };
-  return [
+  const both: Target[] = [
     { side: "before", dir, spawnDaemon: mod.spawnDaemon },
     { ...self, side: "after" },
   ];
+  // One side only (SWARMBUS_BENCH_ONLY=before|after): to finish a comparison whose other side already ran.
+  const only = process.env.SWARMBUS_BENCH_ONLY;
+  return only ? both.filter((t) => t.side === only) : both;
 }
 
 async function main(): Promise<number> {
@@ -399,3 +407,10 @@ main().then(
     process.exit(1);
   },
 );
+
+/** A user of the swarm account allowed every subject (the bus before issue 11), for a --before daemon. */
+async function unrestrictedCreds(nats: NatsServerHandle, dir: string): Promise<string> {
+  const path = join(dir, "open-bus.creds");
+  writeFileSync(path, await issueUserCreds("bench-before", loadAccountSigner(nats.trustDir)), { mode: 0o600 });
+  return path;
+}
