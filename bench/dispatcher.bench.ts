@@ -16,8 +16,7 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import type { NatsConnection } from "@nats-io/transport-node";
 import { z } from "zod";
-import { loadAccountSigner } from "../src/bus/auth/trust-root.ts";
-import { issueUserCreds } from "../src/bus/auth/user.ts";
+import { issueIdentityCreds } from "../src/bus/auth/node-credentials.ts";
 import { connectBus } from "../src/bus/connection.ts";
 import { callDaemon } from "../src/bus/daemon-client.ts";
 import { type ActorTransition, type EventsSubscription, subscribeEvents } from "../src/bus/events.ts";
@@ -133,7 +132,9 @@ async function runOne(n: number, args: BenchArgs, target: Target, round: number)
       name: MANAGER,
       stateDir: join(stateDir, MANAGER),
       natsUrl: nats.url,
-      natsCreds: openBus ? await unrestrictedCreds(nats, stateDir) : await nats.credsForNode(MANAGER),
+      natsCreds: openBus
+        ? await issueIdentityCreds(nats.trustDir, "bench-users", "bench-before", "unrestricted")
+        : await nats.credsForNode(MANAGER),
       listenAddr,
       profile: args.profile,
       logFile: join(stateDir, `${MANAGER}.log`),
@@ -407,10 +408,3 @@ main().then(
     process.exit(1);
   },
 );
-
-/** A user of the swarm account allowed every subject (the bus before issue 11), for a --before daemon. */
-async function unrestrictedCreds(nats: NatsServerHandle, dir: string): Promise<string> {
-  const path = join(dir, "open-bus.creds");
-  writeFileSync(path, await issueUserCreds("bench-before", loadAccountSigner(nats.trustDir)), { mode: 0o600 });
-  return path;
-}

@@ -1,12 +1,8 @@
-import { mkdirSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
 import type { NatsConnection } from "@nats-io/transport-node";
-import { type BusIdentity, busPermissions, inboxPrefixOf } from "../../src/bus/auth/permissions.ts";
-import { loadAccountSigner } from "../../src/bus/auth/trust-root.ts";
-import { issueUserCreds } from "../../src/bus/auth/user.ts";
+import { issueIdentityCreds } from "../../src/bus/auth/node-credentials.ts";
+import { type BusIdentity, inboxPrefixOf } from "../../src/bus/auth/permissions.ts";
 import { connectBus } from "../../src/bus/connection.ts";
 import { type NatsServerHandle, type NatsServerOptions, startNatsServer } from "../../src/bus/nats-server.ts";
-import { busPrefix } from "../../src/bus/subjects.ts";
 import { onTeardown, type Suite } from "./fixture.ts";
 
 /**
@@ -79,24 +75,16 @@ export class TestNats {
   }
 }
 
-let issued = 0;
-
 /**
- * A `.creds` file for `as`, issued from the trust root of `server` (beside its
- * bus CA, so a connection with it finds the CA). `"unrestricted"`: every subject
- * of the swarm account, for a test of a bus mechanism on subjects of its own.
+ * A `.creds` file for `as`, issued from the trust root of `server`. `"unrestricted"`:
+ * every subject of the swarm account, for a test of a bus mechanism on subjects of its own.
  */
-export async function testCreds(
+export function testCreds(
   server: { trustDir: string },
   name: string,
   as: BusIdentity | "unrestricted",
 ): Promise<string> {
-  const dir = join(server.trustDir, "test-users");
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
-  const path = join(dir, `${name.replace(/[^\w-]/g, "_")}-${process.pid}-${++issued}.creds`);
-  const perms = as === "unrestricted" ? {} : busPermissions(as, busPrefix());
-  writeFileSync(path, await issueUserCreds(name, loadAccountSigner(server.trustDir), perms), { mode: 0o600 });
-  return path;
+  return issueIdentityCreds(server.trustDir, "test-users", name, as);
 }
 
 /** A connection to `server` as `as` (its credentials, and its inbox prefix: the only inboxes it may read). */

@@ -1,7 +1,7 @@
 import { chmodSync, mkdirSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { assertToken, busPrefix } from "../subjects.ts";
-import { busPermissions } from "./permissions.ts";
+import { type BusIdentity, busPermissions } from "./permissions.ts";
 import { loadAccountSigner } from "./trust-root.ts";
 import { issueUserCreds } from "./user.ts";
 
@@ -31,5 +31,28 @@ export async function issueDaemonCreds(trustDir: string, name: string, prefix = 
   const tmp = `${path}.tmp-${process.pid}`;
   writeFileSync(tmp, text, { mode: 0o600 });
   renameSync(tmp, path);
+  return path;
+}
+
+let issued = 0;
+
+/**
+ * A `.creds` file for `as` issued from the trust root in `trustDir`, in its
+ * `folder` (beside the bus CA, so a connection with it finds the CA).
+ * `"unrestricted"`: every subject of the swarm account, still authenticated —
+ * the bus before per-identity permissions, for tests of bus mechanisms and
+ * benchmarks' "before" sides only.
+ */
+export async function issueIdentityCreds(
+  trustDir: string,
+  folder: string,
+  name: string,
+  as: BusIdentity | "unrestricted",
+): Promise<string> {
+  const dir = join(trustDir, assertToken(folder, "folder"));
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const path = join(dir, `${name.replace(/[^\w-]/g, "_")}-${process.pid}-${++issued}.creds`);
+  const perms = as === "unrestricted" ? {} : busPermissions(as, busPrefix());
+  writeFileSync(path, await issueUserCreds(name, loadAccountSigner(trustDir), perms), { mode: 0o600 });
   return path;
 }
