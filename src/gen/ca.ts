@@ -3,11 +3,13 @@ import type { EnumTypeDefinition, MessageTypeDefinition } from '@grpc/proto-load
 
 import type { Annotations as _docker_swarmkit_v1_Annotations, Annotations__Output as _docker_swarmkit_v1_Annotations__Output } from './docker/swarmkit/v1/Annotations';
 import type { Certificate as _docker_swarmkit_v1_Certificate, Certificate__Output as _docker_swarmkit_v1_Certificate__Output } from './docker/swarmkit/v1/Certificate';
+import type { ContainerSpec as _docker_swarmkit_v1_ContainerSpec, ContainerSpec__Output as _docker_swarmkit_v1_ContainerSpec__Output } from './docker/swarmkit/v1/ContainerSpec';
 import type { ContainerStatus as _docker_swarmkit_v1_ContainerStatus, ContainerStatus__Output as _docker_swarmkit_v1_ContainerStatus__Output } from './docker/swarmkit/v1/ContainerStatus';
 import type { EncryptionKey as _docker_swarmkit_v1_EncryptionKey, EncryptionKey__Output as _docker_swarmkit_v1_EncryptionKey__Output } from './docker/swarmkit/v1/EncryptionKey';
 import type { EngineDescription as _docker_swarmkit_v1_EngineDescription, EngineDescription__Output as _docker_swarmkit_v1_EngineDescription__Output } from './docker/swarmkit/v1/EngineDescription';
 import type { GetRootCACertificateRequest as _docker_swarmkit_v1_GetRootCACertificateRequest, GetRootCACertificateRequest__Output as _docker_swarmkit_v1_GetRootCACertificateRequest__Output } from './docker/swarmkit/v1/GetRootCACertificateRequest';
 import type { GetRootCACertificateResponse as _docker_swarmkit_v1_GetRootCACertificateResponse, GetRootCACertificateResponse__Output as _docker_swarmkit_v1_GetRootCACertificateResponse__Output } from './docker/swarmkit/v1/GetRootCACertificateResponse';
+import type { GlobalService as _docker_swarmkit_v1_GlobalService, GlobalService__Output as _docker_swarmkit_v1_GlobalService__Output } from './docker/swarmkit/v1/GlobalService';
 import type { IssuanceStatus as _docker_swarmkit_v1_IssuanceStatus, IssuanceStatus__Output as _docker_swarmkit_v1_IssuanceStatus__Output } from './docker/swarmkit/v1/IssuanceStatus';
 import type { IssueNodeCertificateRequest as _docker_swarmkit_v1_IssueNodeCertificateRequest, IssueNodeCertificateRequest__Output as _docker_swarmkit_v1_IssueNodeCertificateRequest__Output } from './docker/swarmkit/v1/IssueNodeCertificateRequest';
 import type { IssueNodeCertificateResponse as _docker_swarmkit_v1_IssueNodeCertificateResponse, IssueNodeCertificateResponse__Output as _docker_swarmkit_v1_IssueNodeCertificateResponse__Output } from './docker/swarmkit/v1/IssueNodeCertificateResponse';
@@ -22,15 +24,26 @@ import type { NodeSpec as _docker_swarmkit_v1_NodeSpec, NodeSpec__Output as _doc
 import type { NodeStatus as _docker_swarmkit_v1_NodeStatus, NodeStatus__Output as _docker_swarmkit_v1_NodeStatus__Output } from './docker/swarmkit/v1/NodeStatus';
 import type { NodeTLSInfo as _docker_swarmkit_v1_NodeTLSInfo, NodeTLSInfo__Output as _docker_swarmkit_v1_NodeTLSInfo__Output } from './docker/swarmkit/v1/NodeTLSInfo';
 import type { Peer as _docker_swarmkit_v1_Peer, Peer__Output as _docker_swarmkit_v1_Peer__Output } from './docker/swarmkit/v1/Peer';
+import type { Placement as _docker_swarmkit_v1_Placement, Placement__Output as _docker_swarmkit_v1_Placement__Output } from './docker/swarmkit/v1/Placement';
+import type { PlacementPreference as _docker_swarmkit_v1_PlacementPreference, PlacementPreference__Output as _docker_swarmkit_v1_PlacementPreference__Output } from './docker/swarmkit/v1/PlacementPreference';
 import type { Platform as _docker_swarmkit_v1_Platform, Platform__Output as _docker_swarmkit_v1_Platform__Output } from './docker/swarmkit/v1/Platform';
 import type { RaftMemberStatus as _docker_swarmkit_v1_RaftMemberStatus, RaftMemberStatus__Output as _docker_swarmkit_v1_RaftMemberStatus__Output } from './docker/swarmkit/v1/RaftMemberStatus';
+import type { ReplicatedService as _docker_swarmkit_v1_ReplicatedService, ReplicatedService__Output as _docker_swarmkit_v1_ReplicatedService__Output } from './docker/swarmkit/v1/ReplicatedService';
+import type { ResourceRequirements as _docker_swarmkit_v1_ResourceRequirements, ResourceRequirements__Output as _docker_swarmkit_v1_ResourceRequirements__Output } from './docker/swarmkit/v1/ResourceRequirements';
 import type { Resources as _docker_swarmkit_v1_Resources, Resources__Output as _docker_swarmkit_v1_Resources__Output } from './docker/swarmkit/v1/Resources';
+import type { RestartPolicy as _docker_swarmkit_v1_RestartPolicy, RestartPolicy__Output as _docker_swarmkit_v1_RestartPolicy__Output } from './docker/swarmkit/v1/RestartPolicy';
 import type { RootCAClient as _docker_swarmkit_v1_RootCAClient, RootCADefinition as _docker_swarmkit_v1_RootCADefinition } from './docker/swarmkit/v1/RootCA';
+import type { Service as _docker_swarmkit_v1_Service, Service__Output as _docker_swarmkit_v1_Service__Output } from './docker/swarmkit/v1/Service';
+import type { ServiceSpec as _docker_swarmkit_v1_ServiceSpec, ServiceSpec__Output as _docker_swarmkit_v1_ServiceSpec__Output } from './docker/swarmkit/v1/ServiceSpec';
+import type { SpreadOver as _docker_swarmkit_v1_SpreadOver, SpreadOver__Output as _docker_swarmkit_v1_SpreadOver__Output } from './docker/swarmkit/v1/SpreadOver';
 import type { Task as _docker_swarmkit_v1_Task, Task__Output as _docker_swarmkit_v1_Task__Output } from './docker/swarmkit/v1/Task';
 import type { TaskSpec as _docker_swarmkit_v1_TaskSpec, TaskSpec__Output as _docker_swarmkit_v1_TaskSpec__Output } from './docker/swarmkit/v1/TaskSpec';
 import type { TaskStatus as _docker_swarmkit_v1_TaskStatus, TaskStatus__Output as _docker_swarmkit_v1_TaskStatus__Output } from './docker/swarmkit/v1/TaskStatus';
+import type { UpdateConfig as _docker_swarmkit_v1_UpdateConfig, UpdateConfig__Output as _docker_swarmkit_v1_UpdateConfig__Output } from './docker/swarmkit/v1/UpdateConfig';
+import type { UpdateStatus as _docker_swarmkit_v1_UpdateStatus, UpdateStatus__Output as _docker_swarmkit_v1_UpdateStatus__Output } from './docker/swarmkit/v1/UpdateStatus';
 import type { Version as _docker_swarmkit_v1_Version, Version__Output as _docker_swarmkit_v1_Version__Output } from './docker/swarmkit/v1/Version';
 import type { WeightedPeer as _docker_swarmkit_v1_WeightedPeer, WeightedPeer__Output as _docker_swarmkit_v1_WeightedPeer__Output } from './docker/swarmkit/v1/WeightedPeer';
+import type { Duration as _google_protobuf_Duration, Duration__Output as _google_protobuf_Duration__Output } from './google/protobuf/Duration';
 import type { Timestamp as _google_protobuf_Timestamp, Timestamp__Output as _google_protobuf_Timestamp__Output } from './google/protobuf/Timestamp';
 
 type SubtypeConstructor<Constructor extends new (...args: any) => any, Subtype> = {
@@ -43,11 +56,13 @@ export interface ProtoGrpcType {
       v1: {
         Annotations: MessageTypeDefinition<_docker_swarmkit_v1_Annotations, _docker_swarmkit_v1_Annotations__Output>
         Certificate: MessageTypeDefinition<_docker_swarmkit_v1_Certificate, _docker_swarmkit_v1_Certificate__Output>
+        ContainerSpec: MessageTypeDefinition<_docker_swarmkit_v1_ContainerSpec, _docker_swarmkit_v1_ContainerSpec__Output>
         ContainerStatus: MessageTypeDefinition<_docker_swarmkit_v1_ContainerStatus, _docker_swarmkit_v1_ContainerStatus__Output>
         EncryptionKey: MessageTypeDefinition<_docker_swarmkit_v1_EncryptionKey, _docker_swarmkit_v1_EncryptionKey__Output>
         EngineDescription: MessageTypeDefinition<_docker_swarmkit_v1_EngineDescription, _docker_swarmkit_v1_EngineDescription__Output>
         GetRootCACertificateRequest: MessageTypeDefinition<_docker_swarmkit_v1_GetRootCACertificateRequest, _docker_swarmkit_v1_GetRootCACertificateRequest__Output>
         GetRootCACertificateResponse: MessageTypeDefinition<_docker_swarmkit_v1_GetRootCACertificateResponse, _docker_swarmkit_v1_GetRootCACertificateResponse__Output>
+        GlobalService: MessageTypeDefinition<_docker_swarmkit_v1_GlobalService, _docker_swarmkit_v1_GlobalService__Output>
         IssuanceStatus: MessageTypeDefinition<_docker_swarmkit_v1_IssuanceStatus, _docker_swarmkit_v1_IssuanceStatus__Output>
         IssueNodeCertificateRequest: MessageTypeDefinition<_docker_swarmkit_v1_IssueNodeCertificateRequest, _docker_swarmkit_v1_IssueNodeCertificateRequest__Output>
         IssueNodeCertificateResponse: MessageTypeDefinition<_docker_swarmkit_v1_IssueNodeCertificateResponse, _docker_swarmkit_v1_IssueNodeCertificateResponse__Output>
@@ -63,14 +78,24 @@ export interface ProtoGrpcType {
         NodeStatus: MessageTypeDefinition<_docker_swarmkit_v1_NodeStatus, _docker_swarmkit_v1_NodeStatus__Output>
         NodeTLSInfo: MessageTypeDefinition<_docker_swarmkit_v1_NodeTLSInfo, _docker_swarmkit_v1_NodeTLSInfo__Output>
         Peer: MessageTypeDefinition<_docker_swarmkit_v1_Peer, _docker_swarmkit_v1_Peer__Output>
+        Placement: MessageTypeDefinition<_docker_swarmkit_v1_Placement, _docker_swarmkit_v1_Placement__Output>
+        PlacementPreference: MessageTypeDefinition<_docker_swarmkit_v1_PlacementPreference, _docker_swarmkit_v1_PlacementPreference__Output>
         Platform: MessageTypeDefinition<_docker_swarmkit_v1_Platform, _docker_swarmkit_v1_Platform__Output>
         RaftMemberStatus: MessageTypeDefinition<_docker_swarmkit_v1_RaftMemberStatus, _docker_swarmkit_v1_RaftMemberStatus__Output>
+        ReplicatedService: MessageTypeDefinition<_docker_swarmkit_v1_ReplicatedService, _docker_swarmkit_v1_ReplicatedService__Output>
+        ResourceRequirements: MessageTypeDefinition<_docker_swarmkit_v1_ResourceRequirements, _docker_swarmkit_v1_ResourceRequirements__Output>
         Resources: MessageTypeDefinition<_docker_swarmkit_v1_Resources, _docker_swarmkit_v1_Resources__Output>
+        RestartPolicy: MessageTypeDefinition<_docker_swarmkit_v1_RestartPolicy, _docker_swarmkit_v1_RestartPolicy__Output>
         RootCA: SubtypeConstructor<typeof grpc.Client, _docker_swarmkit_v1_RootCAClient> & { service: _docker_swarmkit_v1_RootCADefinition }
+        Service: MessageTypeDefinition<_docker_swarmkit_v1_Service, _docker_swarmkit_v1_Service__Output>
+        ServiceSpec: MessageTypeDefinition<_docker_swarmkit_v1_ServiceSpec, _docker_swarmkit_v1_ServiceSpec__Output>
+        SpreadOver: MessageTypeDefinition<_docker_swarmkit_v1_SpreadOver, _docker_swarmkit_v1_SpreadOver__Output>
         Task: MessageTypeDefinition<_docker_swarmkit_v1_Task, _docker_swarmkit_v1_Task__Output>
         TaskSpec: MessageTypeDefinition<_docker_swarmkit_v1_TaskSpec, _docker_swarmkit_v1_TaskSpec__Output>
         TaskState: EnumTypeDefinition
         TaskStatus: MessageTypeDefinition<_docker_swarmkit_v1_TaskStatus, _docker_swarmkit_v1_TaskStatus__Output>
+        UpdateConfig: MessageTypeDefinition<_docker_swarmkit_v1_UpdateConfig, _docker_swarmkit_v1_UpdateConfig__Output>
+        UpdateStatus: MessageTypeDefinition<_docker_swarmkit_v1_UpdateStatus, _docker_swarmkit_v1_UpdateStatus__Output>
         Version: MessageTypeDefinition<_docker_swarmkit_v1_Version, _docker_swarmkit_v1_Version__Output>
         WeightedPeer: MessageTypeDefinition<_docker_swarmkit_v1_WeightedPeer, _docker_swarmkit_v1_WeightedPeer__Output>
       }
@@ -78,6 +103,7 @@ export interface ProtoGrpcType {
   }
   google: {
     protobuf: {
+      Duration: MessageTypeDefinition<_google_protobuf_Duration, _google_protobuf_Duration__Output>
       Timestamp: MessageTypeDefinition<_google_protobuf_Timestamp, _google_protobuf_Timestamp__Output>
     }
   }

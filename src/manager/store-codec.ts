@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { Node__Output } from "../gen/docker/swarmkit/v1/Node.ts";
+import type { Service__Output } from "../gen/docker/swarmkit/v1/Service.ts";
 import type { Task__Output } from "../gen/docker/swarmkit/v1/Task.ts";
 import { rpcError } from "../rpc/status.ts";
 import type { ClusterObject } from "./cluster-object.ts";
@@ -17,6 +18,9 @@ export type StoreOp =
   | { readonly op: "putNode"; readonly node: Node__Output }
   | { readonly op: "deleteNode"; readonly id: string }
   | { readonly op: "putTask"; readonly task: Task__Output }
+  | { readonly op: "deleteTask"; readonly id: string }
+  | { readonly op: "putService"; readonly service: Service__Output }
+  | { readonly op: "deleteService"; readonly id: string }
   | { readonly op: "putCluster"; readonly cluster: ClusterObject };
 
 /** One log entry: a committed transaction's changes, in order, and the version index it ends at. */
@@ -31,6 +35,7 @@ export interface StoreSnapshot {
   version: number;
   nodes: Node__Output[];
   tasks: Task__Output[];
+  services: Service__Output[];
   cluster: ClusterObject | null;
 }
 
@@ -53,6 +58,9 @@ const opSchema = z.discriminatedUnion("op", [
   z.object({ op: z.literal("putNode"), node: withId }),
   z.object({ op: z.literal("deleteNode"), id: z.string().min(1) }),
   z.object({ op: z.literal("putTask"), task: withId }),
+  z.object({ op: z.literal("deleteTask"), id: z.string().min(1) }),
+  z.object({ op: z.literal("putService"), service: withId }),
+  z.object({ op: z.literal("deleteService"), id: z.string().min(1) }),
   z.object({ op: z.literal("putCluster"), cluster: withId }),
 ]);
 const entrySchema = z.object({
@@ -65,6 +73,8 @@ const snapshotSchema = z.object({
   version: z.number().int().nonnegative(),
   nodes: z.array(withId),
   tasks: z.array(withId),
+  // Absent in snapshots written before services existed.
+  services: z.array(withId).default([]),
   cluster: withId.nullable(),
 });
 

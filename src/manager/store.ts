@@ -1,4 +1,5 @@
 import type { Node__Output } from "../gen/docker/swarmkit/v1/Node.ts";
+import type { Service__Output } from "../gen/docker/swarmkit/v1/Service.ts";
 import type { Task__Output } from "../gen/docker/swarmkit/v1/Task.ts";
 import { ErrLostLeadership, raftError } from "../raft/node/errors.ts";
 import type { ClusterObject } from "./cluster-object.ts";
@@ -34,6 +35,12 @@ export interface ReadTx {
   nodes(): Node__Output[];
   task(id: string): Task__Output | undefined;
   tasks(): Task__Output[];
+  /** The tasks of one service (an index: no scan of every task). */
+  tasksOfService(serviceId: string): Task__Output[];
+  /** The tasks assigned to one node (an index). */
+  tasksOfNode(nodeId: string): Task__Output[];
+  service(id: string): Service__Output | undefined;
+  services(): Service__Output[];
   cluster(): ClusterObject | undefined;
 }
 
@@ -42,12 +49,16 @@ export interface WriteTx extends ReadTx {
   putNode(node: Node__Output): Node__Output;
   deleteNode(id: string): void;
   putTask(task: Task__Output): Task__Output;
+  deleteTask(id: string): void;
+  putService(service: Service__Output): Service__Output;
+  deleteService(id: string): void;
   putCluster(cluster: ClusterObject): ClusterObject;
 }
 
 export type StoreEvent =
   | { kind: "node"; action: "create" | "update" | "delete"; node: Node__Output }
-  | { kind: "task"; action: "create" | "update"; task: Task__Output }
+  | { kind: "task"; action: "create" | "update" | "delete"; task: Task__Output }
+  | { kind: "service"; action: "create" | "update" | "delete"; service: Service__Output }
   | { kind: "cluster"; action: "create" | "update"; cluster: ClusterObject };
 
 export interface Store {
@@ -74,16 +85,76 @@ function timestamp(now: Date) {
   return { seconds: String(Math.floor(ms / 1000)), nanos: (ms % 1000) * 1_000_000 };
 }
 
+/** Ids grouped by a key, for the task indexes. */
+class Index {
+  private readonly byKey = new Map<string, Set<string>>();
+  add(key: string, id: string): void {
+    if (key === "") return;
+    let ids = this.byKey.get(key);
+    if (!ids) {
+      ids = new Set();
+      this.byKey.set(key, ids);
+    }
+    ids.add(id);
+  }
+  remove(key: string, id: string): void {
+    const ids = this.byKey.get(key);
+    if (!ids) return;
+    ids.delete(id);
+    if (ids.size === 0) this.byKey.delete(key);
+  }
+  ids(key: string): ReadonlySet<string> {
+    return this.byKey.get(key) ?? new Set();
+  }
+  clear(): void {
+    this.byKey.clear();
+  }
+}
+
 interface State {
   readonly nodes: Map<string, Node__Output>;
   readonly tasks: Map<string, Task__Output>;
+  readonly services: Map<string, Service__Output>;
+  readonly tasksByService: Index;
+  readonly tasksByNode: Index;
   cluster: ClusterObject | null;
   version: number;
+}
+
+function indexTask(s: State, t: Task__Output): void {
+  s.tasksByService.add(t.service_id, t.id);
+  s.tasksByNode.add(t.node_id, t.id);
+}
+
+function unindexTask(s: State, t: Task__Output): void {
+  s.tasksByService.remove(t.service_id, t.id);
+  s.tasksByNode.remove(t.node_id, t.id);
+}
+
+function tasksOf(s: State, index: Index, key: string): Task__Output[] {
+  const out: Task__Output[] = [];
+  for (const id of index.ids(key)) {
+    const t = s.tasks.get(id);
+    if (t) out.push(t);
+  }
+  return out;
 }
 
 /** The live state as a ReadTx. */
 class LiveView implements ReadTx {
   constructor(private readonly s: State) {}
+  tasksOfService(serviceId: string) {
+    return tasksOf(this.s, this.s.tasksByService, serviceId);
+  }
+  tasksOfNode(nodeId: string) {
+    return tasksOf(this.s, this.s.tasksByNode, nodeId);
+  }
+  service(id: string) {
+    return this.s.services.get(id);
+  }
+  services() {
+    return [...this.s.services.values()];
+  }
   node(id: string) {
     return this.s.nodes.get(id);
   }
@@ -104,7 +175,8 @@ class LiveView implements ReadTx {
 /** A transaction's changes over the live state (copy on write: only what it touches). */
 class Staged implements WriteTx {
   private readonly nodeOverlay = new Map<string, Node__Output | null>();
-  private readonly taskOverlay = new Map<string, Task__Output>();
+  private readonly taskOverlay = new Map<string, Task__Output | null>();
+  private readonly serviceOverlay = new Map<string, Service__Output | null>();
   private clusterOverlay: ClusterObject | undefined;
   readonly ops: StoreOp[] = [];
   version: number;
@@ -126,12 +198,39 @@ class Staged implements WriteTx {
     return out;
   }
   task(id: string) {
-    return this.taskOverlay.get(id) ?? this.base.tasks.get(id);
+    if (this.taskOverlay.has(id)) return this.taskOverlay.get(id) ?? undefined;
+    return this.base.tasks.get(id);
   }
   tasks() {
     const out: Task__Output[] = [];
     for (const [id, t] of this.base.tasks) if (!this.taskOverlay.has(id)) out.push(t);
-    out.push(...this.taskOverlay.values());
+    for (const t of this.taskOverlay.values()) if (t) out.push(t);
+    return out;
+  }
+  private tasksWhere(index: Index, key: string, field: (t: Task__Output) => string): Task__Output[] {
+    const out: Task__Output[] = [];
+    for (const id of index.ids(key)) {
+      if (this.taskOverlay.has(id)) continue;
+      const t = this.base.tasks.get(id);
+      if (t) out.push(t);
+    }
+    for (const t of this.taskOverlay.values()) if (t && field(t) === key) out.push(t);
+    return out;
+  }
+  tasksOfService(serviceId: string) {
+    return this.tasksWhere(this.base.tasksByService, serviceId, (t) => t.service_id);
+  }
+  tasksOfNode(nodeId: string) {
+    return this.tasksWhere(this.base.tasksByNode, nodeId, (t) => t.node_id);
+  }
+  service(id: string) {
+    if (this.serviceOverlay.has(id)) return this.serviceOverlay.get(id) ?? undefined;
+    return this.base.services.get(id);
+  }
+  services() {
+    const out: Service__Output[] = [];
+    for (const [id, v] of this.base.services) if (!this.serviceOverlay.has(id)) out.push(v);
+    for (const v of this.serviceOverlay.values()) if (v) out.push(v);
     return out;
   }
   cluster() {
@@ -162,6 +261,22 @@ class Staged implements WriteTx {
     this.ops.push({ op: "putTask", task: stored });
     return stored;
   }
+  deleteTask(id: string): void {
+    if (!this.task(id)) return;
+    this.taskOverlay.set(id, null);
+    this.ops.push({ op: "deleteTask", id });
+  }
+  putService(service: Service__Output): Service__Output {
+    const stored: Service__Output = { ...service, meta: this.meta(this.service(service.id)) };
+    this.serviceOverlay.set(service.id, stored);
+    this.ops.push({ op: "putService", service: stored });
+    return stored;
+  }
+  deleteService(id: string): void {
+    if (!this.service(id)) return;
+    this.serviceOverlay.set(id, null);
+    this.ops.push({ op: "deleteService", id });
+  }
   putCluster(cluster: ClusterObject): ClusterObject {
     const existing = this.cluster();
     const now = this.now().toISOString();
@@ -184,7 +299,7 @@ export interface ReplicatedStoreOptions {
   now?: () => Date;
 }
 
-export const emptySnapshot = (): StoreSnapshot => ({ version: 0, nodes: [], tasks: [], cluster: null });
+export const emptySnapshot = (): StoreSnapshot => ({ version: 0, nodes: [], tasks: [], services: [], cluster: null });
 
 const notAttached: StoreLog = {
   propose: () => Promise.reject(raftError(ErrLostLeadership)),
@@ -192,7 +307,15 @@ const notAttached: StoreLog = {
 };
 
 export class ReplicatedStore implements Store {
-  private readonly state: State = { nodes: new Map(), tasks: new Map(), cluster: null, version: 0 };
+  private readonly state: State = {
+    nodes: new Map(),
+    tasks: new Map(),
+    services: new Map(),
+    tasksByService: new Index(),
+    tasksByNode: new Index(),
+    cluster: null,
+    version: 0,
+  };
   private readonly live = new LiveView(this.state);
   private readonly watchers = new Set<(e: StoreEvent) => void>();
   private readonly restoreWatchers = new Set<() => void>();
@@ -238,7 +361,13 @@ export class ReplicatedStore implements Store {
 
   snapshot(): StoreSnapshot {
     const s = this.state;
-    return { version: s.version, nodes: [...s.nodes.values()], tasks: [...s.tasks.values()], cluster: s.cluster };
+    return {
+      version: s.version,
+      nodes: [...s.nodes.values()],
+      tasks: [...s.tasks.values()],
+      services: [...s.services.values()],
+      cluster: s.cluster,
+    };
   }
 
   /** Applies one committed entry (every manager, in log order); watchers see its changes. Throws on bad bytes. */
@@ -261,9 +390,32 @@ export class ReplicatedStore implements Store {
           break;
         }
         case "putTask": {
-          const existing = s.tasks.has(op.task.id);
+          const existing = s.tasks.get(op.task.id);
+          if (existing) unindexTask(s, existing);
           s.tasks.set(op.task.id, op.task);
+          indexTask(s, op.task);
           this.pending.push({ kind: "task", action: existing ? "update" : "create", task: op.task });
+          break;
+        }
+        case "deleteTask": {
+          const existing = s.tasks.get(op.id);
+          if (!existing) break;
+          unindexTask(s, existing);
+          s.tasks.delete(op.id);
+          this.pending.push({ kind: "task", action: "delete", task: existing });
+          break;
+        }
+        case "putService": {
+          const existing = s.services.has(op.service.id);
+          s.services.set(op.service.id, op.service);
+          this.pending.push({ kind: "service", action: existing ? "update" : "create", service: op.service });
+          break;
+        }
+        case "deleteService": {
+          const existing = s.services.get(op.id);
+          if (!existing) break;
+          s.services.delete(op.id);
+          this.pending.push({ kind: "service", action: "delete", service: existing });
           break;
         }
         case "putCluster": {
@@ -299,8 +451,15 @@ export class ReplicatedStore implements Store {
     const s = this.state;
     s.nodes.clear();
     s.tasks.clear();
+    s.services.clear();
+    s.tasksByService.clear();
+    s.tasksByNode.clear();
     for (const n of snap.nodes) s.nodes.set(n.id, n);
-    for (const t of snap.tasks) s.tasks.set(t.id, t);
+    for (const t of snap.tasks) {
+      s.tasks.set(t.id, t);
+      indexTask(s, t);
+    }
+    for (const v of snap.services) s.services.set(v.id, v);
     s.cluster = snap.cluster;
     s.version = snap.version;
   }
