@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { ActorTransition } from "./events.ts";
+import { type ApiServiceSpec, apiServiceSpec } from "./service-contract.ts";
 
 /**
  * The CLI → daemon API on `swarmbus.daemon.<name>.<verb>` (request/reply, JSON).
@@ -59,6 +60,25 @@ export const daemonRequests = {
   "node.promote": z.strictObject({ refs: z.array(z.string().min(1)).min(1) }),
   "node.demote": z.strictObject({ refs: z.array(z.string().min(1)).min(1) }),
   "node.rm": z.strictObject({ refs: z.array(z.string().min(1)).min(1), force: z.boolean().optional() }),
+  /** moby POST /services/create. */
+  "service.create": z.strictObject({ spec: apiServiceSpec }),
+  /** moby GET /services/{id}: by ID, name or unique ID prefix. */
+  "service.inspect": z.strictObject({ ref: z.string().min(1) }),
+  /** moby GET /services?status=true. */
+  "service.ls": z.strictObject({}),
+  /** moby POST /services/{id}/update: `version` is the Version.Index the spec was read at. */
+  "service.update": z.strictObject({
+    ref: z.string().min(1),
+    version: z.number().int().nonnegative(),
+    spec: apiServiceSpec,
+  }),
+  /** moby DELETE /services/{id}. */
+  "service.rm": z.strictObject({ ref: z.string().min(1) }),
+  /** moby GET /tasks with service and node filters (IDs), plus the names the CLI prints. */
+  "task.ls": z.strictObject({
+    serviceIds: z.array(z.string().min(1)).max(1000).optional(),
+    nodeIds: z.array(z.string().min(1)).max(1000).optional(),
+  }),
 } as const;
 
 export type DaemonVerb = keyof typeof daemonRequests;
@@ -144,4 +164,44 @@ export interface DaemonResults {
   "node.demote": { nodes: { ref: string; changed: boolean }[] };
   /** The refs removed, in order. Stops at the first error. */
   "node.rm": { removed: string[] };
+  "service.create": { id: string };
+  "service.inspect": { service: ApiService };
+  "service.ls": { services: ApiService[] };
+  "service.update": { id: string };
+  "service.rm": { id: string };
+  /** The tasks, and the names `service ps` / `node ps` print for their nodes and services. */
+  "task.ls": { tasks: ApiTask[]; nodeNames: Record<string, string>; serviceNames: Record<string, string> };
+}
+
+/** moby swarm.Service and swarm.Task as src/node/service-convert.ts writes them (the CLI reads only what it prints). */
+export interface ApiService {
+  ID: string;
+  Version: { Index?: number };
+  CreatedAt: string;
+  UpdatedAt: string;
+  Spec: ApiServiceSpec;
+  PreviousSpec?: ApiServiceSpec;
+  UpdateStatus?: { State: string; StartedAt?: string; CompletedAt?: string; Message: string };
+  ServiceStatus?: { RunningTasks: number; DesiredTasks: number; CompletedTasks: number };
+}
+
+export interface ApiTask {
+  ID: string;
+  Version: { Index?: number };
+  CreatedAt: string;
+  UpdatedAt: string;
+  Name?: string;
+  Labels: Record<string, string>;
+  Spec: ApiServiceSpec["TaskTemplate"];
+  ServiceID: string;
+  Slot?: number;
+  NodeID?: string;
+  Status: {
+    Timestamp: string;
+    State: string;
+    Message: string;
+    Err?: string;
+    ContainerStatus?: { ContainerID?: string; PID?: number; ExitCode: number };
+  };
+  DesiredState: string;
 }

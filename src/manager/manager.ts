@@ -5,6 +5,7 @@ import { bootstrapStore } from "./bootstrap.ts";
 import { CAServer } from "./ca-server.ts";
 import { ClusterView } from "./cluster-view.ts";
 import { nodeControl, raftNodeMembership, refuseRemovedNodes, updateCluster } from "./controlapi/index.ts";
+import { serviceControl } from "./controlapi/services.ts";
 import { KekRotation } from "./deks/kek-rotation.ts";
 import { kekOf } from "./deks/node-kek.ts";
 import { Dispatcher } from "./dispatcher.ts";
@@ -114,6 +115,7 @@ export async function startManagerInternals(opts: ManagerOptions): Promise<Manag
     clusterInfo: () => cluster.info(),
     updateCluster: (req: UpdateClusterRequest) => updateCluster(store, req),
     getUnlockKey: () => cluster.unlockKey(),
+    services: serviceControl(store, () => {}),
   };
 
   // --- the Raft member: bootstrap, restart or join ------------------------------------------

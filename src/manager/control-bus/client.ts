@@ -10,11 +10,14 @@ import {
   emptyResult,
   encodedNode,
   encodedNodes,
+  encodedService,
+  encodedServices,
+  encodedTasks,
   joinTokens,
   raftJoinResponse,
   unlockKeyResult,
 } from "./methods.ts";
-import { decodeNode } from "./node-codec.ts";
+import { decodeNode, serviceCodec, serviceSpecCodec, taskCodec } from "./node-codec.ts";
 import { controlSubject, leaderSubject, TIMEOUT_HEADER } from "./subjects.ts";
 
 /** No manager of the swarm subscribes to the control API. */
@@ -98,5 +101,29 @@ export function controlClient(
       return key === "" ? null : Buffer.from(key, "base64");
     },
     raftJoin: (req) => call("raftJoin", req, raftJoinResponse),
+    createService: async (spec) =>
+      serviceCodec.decode(
+        (await call("createService", { spec: serviceSpecCodec.encode(spec) }, encodedService)).service,
+        what,
+      ),
+    getService: async (ref) => serviceCodec.decode((await call("getService", { ref }, encodedService)).service, what),
+    listServices: async () =>
+      (await call("listServices", {}, encodedServices)).services.map((s) => serviceCodec.decode(s, what)),
+    updateService: async (req) =>
+      serviceCodec.decode(
+        (
+          await call(
+            "updateService",
+            { serviceId: req.serviceId, version: req.version, spec: serviceSpecCodec.encode(req.spec) },
+            encodedService,
+          )
+        ).service,
+        what,
+      ),
+    removeService: async (serviceId) => {
+      await call("removeService", { serviceId }, emptyResult);
+    },
+    listTasks: async (filter) =>
+      (await call("listTasks", filter, encodedTasks)).tasks.map((t) => taskCodec.decode(t, what)),
   };
 }

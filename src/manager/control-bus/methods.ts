@@ -1,5 +1,8 @@
 import { z } from "zod";
 import type { Node__Output } from "../../gen/docker/swarmkit/v1/Node.ts";
+import type { Service__Output } from "../../gen/docker/swarmkit/v1/Service.ts";
+import type { ServiceSpec__Output } from "../../gen/docker/swarmkit/v1/ServiceSpec.ts";
+import type { Task__Output } from "../../gen/docker/swarmkit/v1/Task.ts";
 import type { ClusterInfo, JoinTokens, RemoveNodeRequest, UpdateClusterRequest, UpdateNodeRequest } from "../api.ts";
 
 /**
@@ -46,6 +49,21 @@ export const controlRequests = {
   }),
   /** SK CA GetUnlockKey: the managers' unlock key (base64, "" while autolock is off). */
   getUnlockKey: z.strictObject({}),
+  /** SK CreateService: the spec as a protobuf ServiceSpec in base64. */
+  createService: z.strictObject({ spec: z.string().min(1) }),
+  /** By ID, name or unique ID prefix (moby's getService). */
+  getService: z.strictObject({ ref: z.string().min(1) }),
+  listServices: z.strictObject({}),
+  updateService: z.strictObject({
+    serviceId: z.string().min(1),
+    version: z.string().regex(/^[0-9]+$/, "expected a version index"),
+    spec: z.string().min(1),
+  }),
+  removeService: z.strictObject({ serviceId: z.string().min(1) }),
+  listTasks: z.strictObject({
+    serviceIds: z.array(z.string().min(1)).max(1000).optional(),
+    nodeIds: z.array(z.string().min(1)).max(1000).optional(),
+  }),
   /** SK raft Join: the joining manager's node ID and raft address. */
   raftJoin: z.strictObject({ nodeId: z.string().min(1), addr: hostPort }),
 } as const;
@@ -101,6 +119,17 @@ export const encodedNode = z.strictObject({ node: z.string() });
 export const unlockKeyResult = z.strictObject({ unlockKey: z.string() });
 export const emptyResult = z.strictObject({});
 export const encodedNodes = z.strictObject({ nodes: z.array(z.string()) });
+export const encodedService = z.strictObject({ service: z.string() });
+export const encodedServices = z.strictObject({ services: z.array(z.string()) });
+export const encodedTasks = z.strictObject({ tasks: z.array(z.string()) });
+
+/** What listTasks filters on (SK ListTasksRequest.Filters, cut down). */
+export type TaskFilter = ControlRequest<"listTasks">;
+export interface UpdateServiceCall {
+  readonly serviceId: string;
+  readonly version: string;
+  readonly spec: ServiceSpec__Output;
+}
 
 type Maybe<T> = T | Promise<T>;
 
@@ -118,6 +147,18 @@ export interface ControlHandlers {
   getUnlockKey?(): Maybe<Buffer | null>;
   /** Absent until Raft join is wired: the call then fails Unimplemented. */
   raftJoin?(req: ControlRequest<"raftJoin">): Maybe<RaftJoinResponse>;
+  /** The service calls; absent (a test double): Unimplemented. */
+  services?: ServiceHandlers;
+}
+
+/** SK's service and task calls of the control API. */
+export interface ServiceHandlers {
+  createService(spec: ServiceSpec__Output): Maybe<Service__Output>;
+  getService(ref: string): Maybe<Service__Output>;
+  listServices(): Maybe<Service__Output[]>;
+  updateService(req: UpdateServiceCall): Maybe<Service__Output>;
+  removeService(serviceId: string): Maybe<void>;
+  listTasks(filter: TaskFilter): Maybe<Task__Output[]>;
 }
 
 /** What a daemon calls; every call reaches the leader through whichever manager takes it. */
@@ -133,4 +174,10 @@ export interface ControlClient {
   /** The managers' unlock key, null while autolock is off. */
   getUnlockKey(): Promise<Buffer | null>;
   raftJoin(req: ControlRequest<"raftJoin">): Promise<RaftJoinResponse>;
+  createService(spec: ServiceSpec__Output): Promise<Service__Output>;
+  getService(ref: string): Promise<Service__Output>;
+  listServices(): Promise<Service__Output[]>;
+  updateService(req: UpdateServiceCall): Promise<Service__Output>;
+  removeService(serviceId: string): Promise<void>;
+  listTasks(filter: TaskFilter): Promise<Task__Output[]>;
 }

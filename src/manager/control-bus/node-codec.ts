@@ -1,38 +1,15 @@
-import protobuf from "protobufjs";
 import type { Node__Output } from "../../gen/docker/swarmkit/v1/Node.ts";
-import { loaderOptions } from "../../rpc/loader-options.ts";
-import { protoDir } from "../../rpc/proto.ts";
-import { rpcError } from "../../rpc/status.ts";
+import type { Service__Output } from "../../gen/docker/swarmkit/v1/Service.ts";
+import type { ServiceSpec__Output } from "../../gen/docker/swarmkit/v1/ServiceSpec.ts";
+import type { Task__Output } from "../../gen/docker/swarmkit/v1/Task.ts";
+import { protoCodec } from "./proto-codec.ts";
 
-/**
- * Nodes on the control bus travel as the protobuf `docker.swarmkit.v1.Node`
- * (base64 inside the JSON reply), so the client gets back exactly the
- * `Node__Output` shape grpc-js produces (same loader options: enum names,
- * 64-bit numbers as strings, defaults filled, bytes as Buffers), and a reply
- * that is not a Node is caught by the decoder.
- */
-const root = new protobuf.Root();
-root.resolvePath = (_origin, target) => (target.startsWith("google/protobuf/") ? target : `${protoDir}/${target}`);
-root.loadSync(["types.proto"], { keepCase: true });
-root.resolveAll();
-const NodeType = root.lookupType("docker.swarmkit.v1.Node");
+/** The store objects the control bus carries, each as its protobuf message in base64. */
+export const nodeCodec = protoCodec<Node__Output>("Node", "node");
+export const serviceCodec = protoCodec<Service__Output>("Service", "service");
+export const serviceSpecCodec = protoCodec<ServiceSpec__Output>("ServiceSpec", "service spec");
+export const taskCodec = protoCodec<Task__Output>("Task", "task");
 
-const toObjectOptions: protobuf.IConversionOptions = {
-  longs: loaderOptions.longs,
-  enums: loaderOptions.enums,
-  defaults: loaderOptions.defaults,
-  oneofs: loaderOptions.oneofs,
-};
-
-export function encodeNode(node: Node__Output): string {
-  return Buffer.from(NodeType.encode(NodeType.fromObject(node)).finish()).toString("base64");
-}
-
+export const encodeNode = nodeCodec.encode;
 /** The Node in `b64`, or throws Internal naming `what` (the manager that sent it). */
-export function decodeNode(b64: string, what: string): Node__Output {
-  try {
-    return NodeType.toObject(NodeType.decode(Buffer.from(b64, "base64")), toObjectOptions) as Node__Output;
-  } catch (e) {
-    throw rpcError("Internal", `${what} sent a node that is not a Node message: ${e instanceof Error ? e.message : e}`);
-  }
-}
+export const decodeNode = (b64: string, what: string): Node__Output => nodeCodec.decode(b64, what);

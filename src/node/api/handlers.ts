@@ -3,6 +3,7 @@ import { swarmInspect, swarmUnlock, swarmUnlockKey, swarmUpdate } from "./cluste
 import type { DaemonContext } from "./context.ts";
 import { actors, info } from "./info-verbs.ts";
 import { nodeInspect, nodeLs, nodeRm, nodeSetRole, nodeUpdate } from "./node-verbs.ts";
+import { serviceCreate, serviceInspect, serviceLs, serviceRm, serviceUpdate, taskLs } from "./service-verbs.ts";
 import { init, join, joinToken, leave } from "./swarm-verbs.ts";
 
 const promote = nodeSetRole("manager");
@@ -27,5 +28,11 @@ export function daemonHandlers(ctx: DaemonContext): DaemonHandlers {
     "node.promote": (req) => promote(ctx, req),
     "node.demote": (req) => demote(ctx, req),
     "node.rm": (req) => nodeRm(ctx, req),
+    "service.create": (req) => serviceCreate(ctx, req),
+    "service.inspect": (req) => serviceInspect(ctx, req),
+    "service.ls": () => serviceLs(ctx),
+    "service.update": (req) => serviceUpdate(ctx, req),
+    "service.rm": (req) => serviceRm(ctx, req),
+    "task.ls": (req) => taskLs(ctx, req),
   };
 }

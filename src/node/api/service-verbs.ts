@@ -1,0 +1,95 @@
+import type { DaemonRequest, DaemonResults } from "../../bus/daemon-contract.ts";
+import type { Task__Output } from "../../gen/docker/swarmkit/v1/Task.ts";
+import { serviceFromGrpc, serviceSpecToGrpc, taskFromGrpc } from "../service-convert.ts";
+import type { DaemonContext } from "./context.ts";
+
+/*
+ * `docker service …` and the task list: each a control API call through this
+ * node's manager, answered as moby's Engine API shows it.
+ */
+
+export async function serviceCreate(
+  ctx: DaemonContext,
+  req: DaemonRequest<"service.create">,
+): Promise<DaemonResults["service.create"]> {
+  const service = await ctx.access.control().createService(serviceSpecToGrpc(req.spec));
+  return { id: service.id };
+}
+
+export async function serviceInspect(
+  ctx: DaemonContext,
+  req: DaemonRequest<"service.inspect">,
+): Promise<DaemonResults["service.inspect"]> {
+  return { service: serviceFromGrpc(await ctx.access.control().getService(req.ref)) };
+}
+
+const isRunning = (t: Task__Output) => t.status?.state === "RUNNING" && t.desired_state === "RUNNING";
+
+/**
+ * moby's ServiceStatus (SK ListServiceStatuses): running = tasks RUNNING and
+ * meant to run; desired = the replicas, or for a global service the tasks
+ * meant to run (one per eligible node).
+ */
+export async function serviceLs(ctx: DaemonContext): Promise<DaemonResults["service.ls"]> {
+  const c = ctx.access.control();
+  const [services, tasks] = await Promise.all([c.listServices(), c.listTasks({})]);
+  const byService = new Map<string, Task__Output[]>();
+  for (const t of tasks) byService.set(t.service_id, [...(byService.get(t.service_id) ?? []), t]);
+  return {
+    services: services.map((s) => {
+      const own = byService.get(s.id) ?? [];
+      const desired = s.spec?.global
+        ? own.filter((t) => t.desired_state === "RUNNING").length
+        : Number(s.spec?.replicated?.replicas ?? 0);
+      return {
+        ...serviceFromGrpc(s),
+        ServiceStatus: {
+          RunningTasks: own.filter(isRunning).length,
+          DesiredTasks: desired,
+          CompletedTasks: own.filter((t) => t.status?.state === "COMPLETE").length,
+        },
+      };
+    }),
+  };
+}
+
+export async function serviceUpdate(
+  ctx: DaemonContext,
+  req: DaemonRequest<"service.update">,
+): Promise<DaemonResults["service.update"]> {
+  const c = ctx.access.control();
+  const current = await c.getService(req.ref);
+  const service = await c.updateService({
+    serviceId: current.id,
+    version: String(req.version),
+    spec: serviceSpecToGrpc(req.spec),
+  });
+  return { id: service.id };
+}
+
+export async function serviceRm(
+  ctx: DaemonContext,
+  req: DaemonRequest<"service.rm">,
+): Promise<DaemonResults["service.rm"]> {
+  const c = ctx.access.control();
+  const service = await c.getService(req.ref);
+  await c.removeService(service.id);
+  return { id: service.id };
+}
+
+export async function taskLs(ctx: DaemonContext, req: DaemonRequest<"task.ls">): Promise<DaemonResults["task.ls"]> {
+  const c = ctx.access.control();
+  const [tasks, nodes, services] = await Promise.all([
+    c.listTasks({
+      ...(req.serviceIds ? { serviceIds: req.serviceIds } : {}),
+      ...(req.nodeIds ? { nodeIds: req.nodeIds } : {}),
+    }),
+    c.listNodes(),
+    c.listServices(),
+  ]);
+  const nodeNames: Record<string, string> = {};
+  for (const n of nodes) nodeNames[n.id] = n.description?.hostname ?? "";
+  const serviceNames: Record<string, string> = {};
+  for (const s of services) serviceNames[s.id] = s.spec?.annotations?.name ?? "";
+  return { tasks: tasks.map(taskFromGrpc), nodeNames, serviceNames };
+}
