@@ -9,12 +9,12 @@ import type { HeartbeatResponse } from "../gen/docker/swarmkit/v1/HeartbeatRespo
 import type { Node__Output } from "../gen/docker/swarmkit/v1/Node.ts";
 import type { SessionMessage } from "../gen/docker/swarmkit/v1/SessionMessage.ts";
 import type { SessionRequest__Output } from "../gen/docker/swarmkit/v1/SessionRequest.ts";
-import type { Task__Output } from "../gen/docker/swarmkit/v1/Task.ts";
 import type { UpdateTaskStatusRequest__Output } from "../gen/docker/swarmkit/v1/UpdateTaskStatusRequest.ts";
 import type { UpdateTaskStatusResponse } from "../gen/docker/swarmkit/v1/UpdateTaskStatusResponse.ts";
 import type { WeightedPeer } from "../gen/docker/swarmkit/v1/WeightedPeer.ts";
+import { defaultLog, type Log } from "../log.ts";
 import { rpcError, toRpcError } from "../rpc/status.ts";
-import { AssignmentsBatch } from "./assignments-batch.ts";
+import { AssignmentSet } from "./assignment-set.ts";
 import { LivenessActors } from "./liveness.ts";
 import { NODE_NOT_REGISTERED, NodeRegistry } from "./node-registry.ts";
 import { NodeStatusBatch } from "./node-status-batch.ts";
@@ -22,7 +22,7 @@ import { OpenStreams } from "./open-streams.ts";
 import { choosePeriodMs, toDuration } from "./period.ts";
 import { decoded, type MalformedRequest } from "./safe-service.ts";
 import type { Store, StoreEvent } from "./store.ts";
-import { taskStateOrder } from "./task-state.ts";
+import { TaskStatusBatch } from "./task-status-batch.ts";
 
 /**
  * SwarmKit's Dispatcher (SK: manager/dispatcher/dispatcher.go), served by the
@@ -44,6 +44,7 @@ export interface DispatcherOptions {
   managers?: () => { nodeId: string; addr: string }[];
   onActor?: (name: string, actor: AnyActorRef) => void;
   random?: () => number;
+  log?: Log;
 }
 
 type Req<T> = T | MalformedRequest;
@@ -65,6 +66,7 @@ export class Dispatcher {
   private readonly streams: OpenStreams;
   private readonly random: () => number;
   private statusBatch: NodeStatusBatch;
+  private taskStatusBatch: TaskStatusBatch;
   /** Re-sends the SessionMessage of each open session (a cluster or membership change). */
   private readonly sessionSenders = new Set<() => void>();
 
@@ -73,6 +75,7 @@ export class Dispatcher {
     this.registry = new NodeRegistry(opts.profile);
     this.streams = new OpenStreams(this.registry);
     this.statusBatch = new NodeStatusBatch(opts.store, opts.profile.batchIntervalMs);
+    this.taskStatusBatch = this.newTaskStatusBatch();
     this.liveness = new LivenessActors({
       store: opts.store,
       onUnregister: (nodeId) => {
@@ -82,6 +85,15 @@ export class Dispatcher {
       registrations: this.registry,
       ...(opts.onActor ? { onActor: opts.onActor } : {}),
     });
+  }
+
+  private newTaskStatusBatch(): TaskStatusBatch {
+    return new TaskStatusBatch(
+      this.opts.store,
+      this.opts.profile.batchIntervalMs,
+      () => this.opts.self().nodeId,
+      this.opts.log ?? defaultLog(),
+    );
   }
 
   /**
@@ -103,6 +115,7 @@ export class Dispatcher {
     if (this.running) return;
     this.running = true;
     this.statusBatch = new NodeStatusBatch(this.opts.store, this.opts.profile.batchIntervalMs);
+    this.taskStatusBatch = this.newTaskStatusBatch();
     for (const node of this.opts.store.view((tx) => tx.nodes())) {
       const wasDown = node.status?.state === "DOWN";
       if (!wasDown) this.registry.addUnknown(node.id);
@@ -118,6 +131,7 @@ export class Dispatcher {
     if (!this.running) return;
     this.running = false;
     this.statusBatch.stop();
+    this.taskStatusBatch.stop();
     this.streams.endAll(rpcError("Aborted", DISPATCHER_STOPPED));
     this.liveness.stopAll();
     this.registry.clear();
@@ -289,23 +303,9 @@ export class Dispatcher {
       for (const { task } of known) {
         if (task.node_id !== nodeId) throw rpcError("PermissionDenied", TASK_NOT_ASSIGNED);
       }
-      const self = this.opts.self().nodeId;
-      const written = this.opts.store.update((tx) => {
-        for (const { u } of known) {
-          const task = tx.task(u.task_id);
-          if (!task || !u.status) continue;
-          if (taskStateOrder(task.status?.state ?? "NEW") > taskStateOrder(u.status.state)) continue;
-          const now = Date.now();
-          tx.putTask({
-            ...task,
-            status: {
-              ...u.status,
-              applied_by: self,
-              applied_at: { seconds: String(Math.floor(now / 1000)), nanos: (now % 1000) * 1_000_000 },
-            },
-          });
-        }
-      });
+      const written = this.taskStatusBatch.update(
+        known.flatMap(({ u }) => (u.status ? [{ taskId: u.task_id, status: u.status }] : [])),
+      );
       written.then(
         () => cb(null, {}),
         (e: unknown) => cb(toRpcError(e).toServiceError()),
@@ -324,19 +324,19 @@ export class Dispatcher {
       call.emit("error", toRpcError(e).toServiceError());
       return;
     }
-    const isAssigned = (t: Task__Output) =>
-      t.node_id === nodeId && taskStateOrder(t.status?.state ?? "NEW") >= taskStateOrder("ASSIGNED");
-    const batch = new AssignmentsBatch((msg) => {
+    const set = new AssignmentSet((msg) => {
       if (stream.recheck()) call.write(msg);
     }, this.opts.profile.batchIntervalMs);
     const stream = this.streams.open(call, nodeId, sessionId, () => {
       unwatch();
-      batch.stop();
+      set.stop();
     });
     const unwatch = this.opts.store.watch((e) => {
-      if (e.kind === "task" && isAssigned(e.task)) batch.change(e.task);
+      if (e.kind !== "task" || e.task.node_id !== nodeId) return;
+      if (e.action === "delete") set.remove(e.task.id);
+      else set.update(e.task);
     });
-    batch.complete(this.opts.store.view((tx) => tx.tasks().filter(isAssigned)));
+    set.complete(this.opts.store.view((tx) => tx.tasksOfNode(nodeId)));
   }
 
   /** The grpc-js implementation of the Dispatcher service. */

@@ -175,4 +175,36 @@ test("changes close together arrive batched in one INCREMENTAL message", async (
   );
 });
 
+test("Assignments: the agent's own status is not sent back; a desired-state change is; a deleted task is a REMOVE", async () => {
+  const { client, md, session_id, nodeId } = await registered();
+  await c.manager.store.update((tx) => tx.putTask(task("t1", nodeId, "ASSIGNED")));
+  const stream = client.Assignments({ session_id }, md);
+  c.closers.push(() => stream.cancel());
+  const got = collector<AssignmentsMessage__Output>();
+  stream.on("data", got.push);
+  stream.on("error", () => {});
+  await got.waitForCount(1, { timeoutMs: 2000, what: "the COMPLETE assignments message" });
+  // The agent reports RUNNING: nothing goes back to it for that alone.
+  await call((cb) =>
+    client.UpdateTaskStatus({ session_id, updates: [{ task_id: "t1", status: status("RUNNING") }] }, md, cb),
+  );
+  // The orchestrator shuts the task down, then the reaper deletes it.
+  await c.manager.store.update((tx) => {
+    const t = tx.task("t1");
+    if (t) tx.putTask({ ...t, desired_state: "SHUTDOWN" });
+  });
+  const [, second] = await got.waitForCount(2, { timeoutMs: 5000, what: "the desired-state change" });
+  assert.equal(
+    second!.changes.map((ch) => [ch.assignment?.task?.id, ch.action, ch.assignment?.task?.desired_state]),
+    [["t1", "UPDATE", "SHUTDOWN"]],
+  );
+  await c.manager.store.update((tx) => tx.deleteTask("t1"));
+  const [, , third] = await got.waitForCount(3, { timeoutMs: 5000, what: "the removal" });
+  assert.equal(
+    third!.changes.map((ch) => [ch.assignment?.task?.id, ch.action]),
+    [["t1", "REMOVE"]],
+  );
+  assert.is(got.items.length, 3, "the agent's RUNNING report came back to it");
+});
+
 test.run();
