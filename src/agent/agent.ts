@@ -114,10 +114,23 @@ export const startAgent: StartAgent = (opts: AgentOptions): AgentHandle => {
           sendBack(errorEvent(e));
           return () => {};
         }
-        // Task assignments are not executed yet; the stream is kept open as Swarm's watch does.
+        // SK session.watch: each INCREMENTAL message applies to the one before; a gap means a
+        // message was lost, and the session starts over (a new stream begins with COMPLETE).
+        let last = "";
         return c.assignments(
           input.sessionId,
-          () => {},
+          (msg) => {
+            if (msg.type === "INCREMENTAL" && msg.applies_to !== last) {
+              sendBack(
+                errorEvent(
+                  rpcError("Internal", `assignments: message applies to ${msg.applies_to}, the last one was ${last}`),
+                ),
+              );
+              return;
+            }
+            last = msg.results_in;
+            opts.onAssignments?.(msg);
+          },
           (err) => {
             // A manager without Assignments: tolerated (Swarm falls back to the deprecated Tasks stream).
             if (err.code !== 12) sendBack(errorEvent(err));
@@ -177,13 +190,20 @@ export const startAgent: StartAgent = (opts: AgentOptions): AgentHandle => {
   actor.start();
 
   let stopped: Promise<void> | undefined;
+  const registeredSession = (): string => {
+    const snap = actor.getSnapshot();
+    return snap.matches({ connecting: "registered" }) ? snap.context.sessionId : "";
+  };
   return {
     ready,
-    managers: () => sortedPeers(remotes),
-    sessionId: () => {
-      const s = actor.getSnapshot();
-      return s.matches({ connecting: "registered" }) ? s.context.sessionId : "";
+    updateTaskStatus: (updates) => {
+      const sessionId = registeredSession();
+      const c = conn;
+      if (!sessionId || !c) return Promise.reject(rpcError("Unavailable", "agent: no session"));
+      return c.updateTaskStatus(sessionId, updates, opts.profile.dispatcherRpcTimeoutMs);
     },
+    managers: () => sortedPeers(remotes),
+    sessionId: registeredSession,
     stop: () => {
       stopped ??= (async () => {
         actor.send({ type: "STOP" });

@@ -1,8 +1,12 @@
 import type { AnyActorRef } from "xstate";
 import type { ClientSideCredentials } from "../ca/credentials.ts";
 import type { TimingProfile } from "../config/profile.ts";
+import type { AssignmentsMessage__Output } from "../gen/docker/swarmkit/v1/AssignmentsMessage.ts";
 import type { NodeDescription } from "../gen/docker/swarmkit/v1/NodeDescription.ts";
 import type { SessionMessage__Output } from "../gen/docker/swarmkit/v1/SessionMessage.ts";
+import type { TaskStatusUpdate } from "./status-reporter.ts";
+
+export type { TaskStatusUpdate } from "./status-reporter.ts";
 
 export interface Peer {
   readonly nodeId: string;
@@ -26,6 +30,8 @@ export interface AgentOptions {
    * runs a manager), every session goes to it instead of a weighted pick.
    */
   readonly localManager?: () => Peer | undefined;
+  /** Each message of the Assignments stream, in order (a gap restarts the session first). */
+  readonly onAssignments?: (msg: AssignmentsMessage__Output) => void;
   /** The session actor, for the bus. */
   readonly onActor?: (name: string, actor: AnyActorRef) => void;
 }
@@ -37,6 +43,8 @@ export interface AgentHandle {
   managers(): Peer[];
   /** The current session ID, "" while not registered. */
   sessionId(): string;
+  /** Dispatcher.UpdateTaskStatus on the current session; Unavailable while there is none. */
+  updateTaskStatus(updates: readonly TaskStatusUpdate[]): Promise<void>;
   stop(): Promise<void>;
 }
 

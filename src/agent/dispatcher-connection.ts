@@ -4,6 +4,7 @@ import type { AssignmentsMessage__Output } from "../gen/docker/swarmkit/v1/Assig
 import type { DispatcherClient } from "../gen/docker/swarmkit/v1/Dispatcher.ts";
 import type { NodeDescription } from "../gen/docker/swarmkit/v1/NodeDescription.ts";
 import type { SessionMessage__Output } from "../gen/docker/swarmkit/v1/SessionMessage.ts";
+import type { TaskStatus } from "../gen/docker/swarmkit/v1/TaskStatus.ts";
 import { swarmkit } from "../rpc/proto.ts";
 import { Code, RpcError, rpcError, toRpcError } from "../rpc/status.ts";
 import { durationMs } from "./session-message.ts";
@@ -63,6 +64,28 @@ export class DispatcherConnection {
           this.calls.delete(call);
           if (err) return reject(toRpcError(err));
           resolve({ periodMs: durationMs(resp?.period) });
+        },
+      );
+      this.calls.add(call);
+    });
+  }
+
+  /** Dispatcher.UpdateTaskStatus with a deadline; rejects with an RpcError. */
+  updateTaskStatus(
+    sessionId: string,
+    updates: readonly { taskId: string; status: TaskStatus }[],
+    timeoutMs: number,
+  ): Promise<void> {
+    if (this.closed) return Promise.reject(rpcError("Canceled", "grpc: the client connection is closing"));
+    return new Promise((resolve, reject) => {
+      const call = this.client.UpdateTaskStatus(
+        { session_id: sessionId, updates: updates.map((u) => ({ task_id: u.taskId, status: u.status })) },
+        this.credentials.callMetadata(),
+        { deadline: Date.now() + timeoutMs },
+        (err) => {
+          this.calls.delete(call);
+          if (err) return reject(toRpcError(err));
+          resolve();
         },
       );
       this.calls.add(call);
