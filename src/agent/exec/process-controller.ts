@@ -54,7 +54,6 @@ export class ProcessController implements TaskController {
   private readonly spec: ProcessSpec;
   private readonly adoptPollMs: number;
   private program: string | null = null;
-  private child: ChildProcess | null = null;
   private pid: number | null = null;
   private startTime: string | null = null;
   private exited: Promise<Exit> | null = null;
@@ -109,7 +108,6 @@ export class ProcessController implements TaskController {
     }
     const pid = child.pid as number;
     child.on("error", () => {}); // a failed kill of an ended child is not the task's error
-    this.child = child;
     this.pid = pid;
     const st = await readProcStat(pid);
     this.startTime = st?.startTime ?? null;

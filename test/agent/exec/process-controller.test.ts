@@ -71,6 +71,7 @@ test("COMMAND replaces the image's program, ARGs follow; env entries and the wor
   process.env.SWARMBUS_AGENT_ONLY = "leak";
   const c = tasks.controller("cmd", {
     image: "swarmbus-image-not-a-program",
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a shell expansion, not a template
     command: ["sh", "-c", 'echo "$0 $1 $FOO ${SWARMBUS_AGENT_ONLY:-unset} $(pwd) $PATH"'],
     args: ["first", "second"],
     env: ["FOO=bar=baz"],
