@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { readdir, readFile } from "node:fs/promises";
 
 /** The fields of /proc/<pid>/stat we use (proc(5)): state, process group, start time in clock ticks since boot. */
@@ -16,6 +17,24 @@ export async function readProcStat(pid: number): Promise<ProcStat | null> {
   } catch {
     return null;
   }
+  return parseStat(pid, text);
+}
+
+/**
+ * The same, read at once: right after a spawn, before the event loop turns
+ * and reaps a program that ended at once, its entry is still there.
+ */
+export function readProcStatSync(pid: number): ProcStat | null {
+  let text: string;
+  try {
+    text = readFileSync(`/proc/${pid}/stat`, "utf8");
+  } catch {
+    return null;
+  }
+  return parseStat(pid, text);
+}
+
+function parseStat(pid: number, text: string): ProcStat | null {
   const rest = text.slice(text.lastIndexOf(")") + 2).split(" ");
   // rest[0] is field 3 (state); pgrp is field 5, starttime field 22
   const [state, , pgrp] = rest;

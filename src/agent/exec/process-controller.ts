@@ -3,7 +3,7 @@ import { closeSync, openSync } from "node:fs";
 import { mkdir, rm, stat } from "node:fs/promises";
 import { constants } from "node:os";
 import { join } from "node:path";
-import { isSameProcessAlive, killGroupRemains, readProcStat, signalGroup } from "./proc-stat.ts";
+import { isSameProcessAlive, killGroupRemains, type ProcStat, readProcStatSync, signalGroup } from "./proc-stat.ts";
 import {
   argvOf,
   DEFAULT_STOP_GRACE_PERIOD_MS,
@@ -87,6 +87,7 @@ export class ProcessController implements TaskController {
     const out = openSync(join(this.taskDir, STDOUT_FILE), "a", 0o600);
     const err = openSync(join(this.taskDir, STDERR_FILE), "a", 0o600);
     let child: ChildProcess;
+    let st: ProcStat | null = null;
     try {
       child = spawn(program, argv.slice(1), {
         argv0: argv[0],
@@ -96,7 +97,11 @@ export class ProcessController implements TaskController {
         stdio: ["ignore", out, err],
       });
       await new Promise<void>((resolve, reject) => {
-        child.once("spawn", resolve);
+        child.once("spawn", () => {
+          // before the loop turns: a program that ends at once is still a zombie here, not reaped yet
+          st = readProcStatSync(child.pid as number);
+          resolve();
+        });
         child.once("error", reject);
       });
     } catch (e) {
@@ -109,8 +114,7 @@ export class ProcessController implements TaskController {
     const pid = child.pid as number;
     child.on("error", () => {}); // a failed kill of an ended child is not the task's error
     this.pid = pid;
-    const st = await readProcStat(pid);
-    this.startTime = st?.startTime ?? null;
+    this.startTime = (st as ProcStat | null)?.startTime ?? null;
     this.exited = new Promise<Exit>((resolve) => {
       const onExit = (code: number | null, signal: NodeJS.Signals | null) => {
         this.ended = true;
@@ -121,11 +125,11 @@ export class ProcessController implements TaskController {
       if (child.exitCode !== null || child.signalCode !== null) onExit(child.exitCode, child.signalCode);
       else child.once("exit", onExit);
     });
-    if (st !== null) {
+    if (this.startTime !== null) {
       const record: ProcessRecord = {
         taskId: this.taskId,
         pid,
-        startTime: st.startTime,
+        startTime: this.startTime,
         specHash: specHash(this.spec),
         startedAt: new Date().toISOString(),
       };
