@@ -70,6 +70,12 @@ export type TaskEvent = { type: "DESIRED_STATE_CHANGED"; desired: TaskStateName 
 export interface TaskInput {
   taskId: string;
   desired: TaskStateName;
+  /**
+   * The task's last status, for an agent that restarted: the task resumes in
+   * that state (Do continues from the status it is given) without reporting
+   * it again. Absent for a new assignment (ASSIGNED).
+   */
+  status?: TaskStatus;
 }
 
 /** What `start` resolves with. */
@@ -162,6 +168,7 @@ export const taskMachine = setup({
     proceedPast: ({ context }, params: { state: TaskStateName }) =>
       rank(context.desired) > rank(params.state) && rank(context.desired) < rank("SHUTDOWN"),
     temporaryError: ({ event }) => errorOf(event).temporary,
+    resumesIn: ({ context }, params: { state: TaskStateName }) => context.status.state === params.state,
     /** Before STARTING a fatal error rejects the task, from STARTING on it fails it. */
     failedBeforeStarting: ({ context }) => rank(context.status.state) < rank("STARTING"),
   },
@@ -173,29 +180,58 @@ export const taskMachine = setup({
   context: ({ input }) => ({
     taskId: input.taskId,
     desired: input.desired,
-    status: { state: "ASSIGNED", message: "", err: "", exitCode: 0, pid: 0 },
+    status: input.status ?? { state: "ASSIGNED", message: "", err: "", exitCode: 0, pid: 0 },
   }),
   initial: "ASSIGNED",
   on: {
     DESIRED_STATE_CHANGED: { guard: "desiredIsHigher", actions: "rememberDesired" },
   },
   states: {
-    /** Getting a controller for the task (exec.Resolve): always ACCEPTED when it resolves. */
+    /**
+     * Getting a controller for the task (exec.Resolve): ACCEPTED when it
+     * resolves, or, after an agent restart, back in the state of its last status.
+     */
     ASSIGNED: {
       invoke: {
         src: "resolve",
         input: ({ context }) => ({ taskId: context.taskId }),
-        onDone: {
-          target: "live",
-          actions: [{ type: "setStatus", params: { state: "ACCEPTED", message: "accepted" } }, "reportStatus"],
-        },
-        onError: {
-          target: "REJECTED",
-          actions: [
-            { type: "setFatal", params: { state: "REJECTED", message: "resolving controller failed" } },
-            "reportStatus",
-          ],
-        },
+        onDone: [
+          { guard: { type: "resumesIn", params: { state: "ACCEPTED" } }, target: "live.ACCEPTED" },
+          { guard: { type: "resumesIn", params: { state: "PREPARING" } }, target: "live.PREPARING" },
+          { guard: { type: "resumesIn", params: { state: "READY" } }, target: "live.READY" },
+          { guard: { type: "resumesIn", params: { state: "STARTING" } }, target: "live.STARTING" },
+          { guard: { type: "resumesIn", params: { state: "RUNNING" } }, target: "live.RUNNING" },
+          { guard: { type: "resumesIn", params: { state: "COMPLETE" } }, target: "COMPLETE" },
+          { guard: { type: "resumesIn", params: { state: "SHUTDOWN" } }, target: "SHUTDOWN" },
+          { guard: { type: "resumesIn", params: { state: "FAILED" } }, target: "FAILED" },
+          { guard: { type: "resumesIn", params: { state: "REJECTED" } }, target: "REJECTED" },
+          {
+            target: "live",
+            actions: [{ type: "setStatus", params: { state: "ACCEPTED", message: "accepted" } }, "reportStatus"],
+          },
+        ],
+        // Resolve: before STARTING a rejection, up to RUNNING a failure, an ended task stays as it ended
+        onError: [
+          { guard: { type: "resumesIn", params: { state: "COMPLETE" } }, target: "COMPLETE" },
+          { guard: { type: "resumesIn", params: { state: "SHUTDOWN" } }, target: "SHUTDOWN" },
+          { guard: { type: "resumesIn", params: { state: "FAILED" } }, target: "FAILED" },
+          { guard: { type: "resumesIn", params: { state: "REJECTED" } }, target: "REJECTED" },
+          {
+            guard: "failedBeforeStarting",
+            target: "REJECTED",
+            actions: [
+              { type: "setFatal", params: { state: "REJECTED", message: "resolving controller failed" } },
+              "reportStatus",
+            ],
+          },
+          {
+            target: "FAILED",
+            actions: [
+              { type: "setFatal", params: { state: "FAILED", message: "resolving controller failed" } },
+              "reportStatus",
+            ],
+          },
+        ],
       },
     },
     /** Below COMPLETE: a desired state ≥ SHUTDOWN takes the task out of here, whatever runs. */

@@ -25,7 +25,7 @@ function opError(message: string, extra: { exitCode?: number; temporary?: boolea
  * A task actor whose operations wait for the test: `t.finish("prepare")`
  * settles the pending prepare; `t.calls` lists the operations started.
  */
-function start(desired: TaskStateName = "RUNNING") {
+function start(desired: TaskStateName = "RUNNING", status?: TaskStatus) {
   const clock = new SimulatedClock();
   const reports: TaskStatus[] = [];
   const calls: Op[] = [];
@@ -52,7 +52,7 @@ function start(desired: TaskStateName = "RUNNING") {
       },
     },
   });
-  const actor = createActor(machine, { clock, input: { taskId: "t1", desired } });
+  const actor = createActor(machine, { clock, input: { taskId: "t1", desired, status } });
   actor.start();
   const settle = async (name: Op, how: (p: Pending) => void) => {
     const p = pending.get(name);
@@ -318,6 +318,62 @@ test("a temporary start error retries start after 1 s; shutdown during the wait 
   t.clock.increment(RETRY_DELAY_MS);
   assert.is(t.value(), "SHUTTING_DOWN");
   assert.is(t.calls.filter((c) => c === "start").length, 1);
+});
+
+const lastStatus = (state: TaskStateName, message: string): TaskStatus => ({
+  state,
+  message,
+  err: "",
+  exitCode: 0,
+  pid: 99,
+});
+
+test("after an agent restart, a RUNNING task resumes waiting on its process, reporting nothing again", async () => {
+  const t = start("RUNNING", lastStatus("RUNNING", "started"));
+  await t.finish("resolve");
+  assert.equal(t.value(), { live: "RUNNING" });
+  assert.equal(t.calls, ["resolve", "wait"]);
+  assert.equal(t.reports, []);
+  await t.fail(
+    "wait",
+    opError("task: exit status unknown: process 99 ended while the agent was not its parent", { exitCode: -1 }),
+  );
+  assert.equal(t.reports, [
+    {
+      state: "FAILED",
+      message: "started",
+      err: "task: exit status unknown: process 99 ended while the agent was not its parent",
+      exitCode: -1,
+      pid: 99,
+    },
+  ]);
+});
+
+test("after a restart, a READY task waits in READY; a PREPARING one prepares again", async () => {
+  const ready = start("READY", lastStatus("READY", "prepared"));
+  await ready.finish("resolve");
+  assert.equal(ready.value(), { live: "READY" });
+  const preparing = start("RUNNING", lastStatus("PREPARING", "preparing"));
+  await preparing.finish("resolve");
+  assert.ok(preparing.running("prepare"));
+  assert.equal(preparing.reports, []);
+});
+
+test("after a restart, an ended task stays ended, even if its controller cannot be had", async () => {
+  const done = start("RUNNING", lastStatus("COMPLETE", "finished"));
+  await done.finish("resolve");
+  assert.is(done.value(), "COMPLETE");
+  const failed = start("RUNNING", lastStatus("FAILED", "started"));
+  await failed.fail("resolve", opError("gone"));
+  assert.is(failed.value(), "FAILED");
+  assert.equal(failed.reports, []);
+});
+
+test("a failed resolve of a task that was RUNNING fails it (Resolve: up to RUNNING, FAILED)", async () => {
+  const t = start("RUNNING", lastStatus("RUNNING", "started"));
+  await t.fail("resolve", opError("bad spec"));
+  assert.is(t.value(), "FAILED");
+  assert.equal(t.states(), ["FAILED:resolving controller failed"]);
 });
 
 test.run();
