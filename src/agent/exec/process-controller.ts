@@ -165,7 +165,7 @@ export class ProcessController implements TaskController {
   }
 
   async remove(): Promise<void> {
-    await this.terminate();
+    await this.shutdown(); // as moby's Remove: a program still running is stopped first, gracefully
     this.close();
     await rm(this.taskDir, { recursive: true, force: true });
   }

@@ -14,7 +14,7 @@ export interface TaskController {
   shutdown(): Promise<void>;
   /** SIGKILL at once; resolves once the program is gone. */
   terminate(): Promise<void>;
-  /** Shuts down and deletes everything of the task on disk (its record and its logs). */
+  /** Shuts the program down if it still runs, then deletes everything of the task on disk (record, logs). */
   remove(): Promise<void>;
   /** Drops what this instance holds in memory (pollers, listeners); the program keeps running. */
   close(): void;
