@@ -60,6 +60,7 @@ export class ProcessController implements TaskController {
   private ended = false;
   private closed = false;
   private pollTimer: NodeJS.Timeout | null = null;
+  private starting: Promise<{ pid: number }> | null = null;
 
   constructor(opts: ProcessControllerOptions) {
     this.taskId = opts.taskId;
@@ -76,7 +77,18 @@ export class ProcessController implements TaskController {
     await mkdir(this.taskDir, { recursive: true, mode: 0o700 });
   }
 
-  async start(): Promise<{ pid: number }> {
+  /**
+   * One start at a time, and shutdown waits for it: a task told to shut down
+   * while its program is being spawned must not leave that program running.
+   */
+  start(): Promise<{ pid: number }> {
+    this.starting ??= this.startOnce().finally(() => {
+      this.starting = null;
+    });
+    return this.starting;
+  }
+
+  private async startOnce(): Promise<{ pid: number }> {
     if (this.pid !== null) return { pid: this.pid };
     // started before this agent restarted: the same process, not a second one
     const adopted = await this.adopt();
@@ -198,6 +210,7 @@ export class ProcessController implements TaskController {
 
   /** Signal to the group, then SIGKILL after the grace period; resolves once the program has ended. */
   private async stop(signal: NodeJS.Signals, graceMs: number): Promise<void> {
+    await this.starting?.catch(() => {});
     if (this.pid === null) {
       const adopted = await this.adopt();
       if (adopted.pid === null) return; // nothing was started

@@ -126,6 +126,16 @@ test("shutdown before start, and after the end, does nothing and succeeds", asyn
   await c.shutdown();
 });
 
+test("shutdown while the program is being started waits for it, then stops it: nothing is left running", async () => {
+  const c = tasks.controller("racing", { image: "sleep", args: ["1000"] });
+  await c.prepare();
+  const started = c.start();
+  await c.shutdown();
+  const { pid } = await started;
+  assert.not.ok(await isRunning(pid));
+  assert.equal(await processGroupMembers(pid), []);
+});
+
 test("remove ends the program and deletes its files", async () => {
   const c = tasks.controller("removed", { image: "sleep", args: ["1000"] });
   await c.prepare();
