@@ -8,6 +8,7 @@ import {
 import { ProcessController } from "./process-controller.ts";
 import type { ProcessSpec } from "./process-spec.ts";
 import type { TaskController } from "./task-controller.ts";
+import { type FollowOptions, followTaskLogs } from "./task-log-follow.ts";
 import { type LogLine, type ReadLogsOptions, readTaskLogs } from "./task-logs.ts";
 import { taskDirOf } from "./task-record.ts";
 
@@ -122,6 +123,11 @@ export class TaskRunner {
 
   logs(taskId: string, opts?: ReadLogsOptions): Promise<LogLine[]> {
     return readTaskLogs(taskDirOf(this.opts.tasksDir, taskId), opts);
+  }
+
+  /** `service logs -f`: the task's new lines as they come; resolves with the stop function. */
+  followLogs(taskId: string, onLine: (line: LogLine) => void, opts?: FollowOptions): Promise<() => void> {
+    return followTaskLogs(taskDirOf(this.opts.tasksDir, taskId), onLine, opts);
   }
 
   /**
