@@ -83,9 +83,11 @@ export class ConvergeWatch {
       this.convergedAt ??= now;
       const wait = monitorMs - (now - this.convergedAt);
       if (wait >= 0) {
+        // docker: wait/time.Second + 1, where some nanoseconds have always passed since convergedAt.
+        const seconds = Math.floor(Math.max(wait - 1, 0) / 1000) + 1;
         out.push({
           id: "verify",
-          action: `Waiting ${Math.floor(wait / 1000) + 1} seconds to verify that tasks are stable...`,
+          action: `Waiting ${seconds} seconds to verify that tasks are stable...`,
           progress: zero,
         });
       }
