@@ -63,7 +63,7 @@ test("a 3-replica service from new to running: per-slot states, overall count, t
       "overall progress: 3 out of 3 tasks",
       "verify: Waiting 5 seconds to verify that tasks are stable...",
       "verify: Waiting 4 seconds to verify that tasks are stable...",
-      `verify: Service ${ID} converged`,
+      "verify: Service converged",
       "",
     ].join("\n"),
   );

@@ -10,7 +10,7 @@ import { type ProgressMessage, type ProgressUpdater, progressUpdater } from "./s
  * `stallMs` — the wait ends with that error. The service stays.
  */
 export interface ConvergeOptions {
-  /** The service as the user named it (docker prints it in "Service … converged" and the Ctrl-C hint). */
+  /** The service as the user named it (docker prints it in the Ctrl-C hint). */
   ref: string;
   /** The verify wait when the service's UpdateConfig has no Monitor (docker: 5 s). */
   defaultMonitorMs: number;
@@ -71,7 +71,8 @@ export class ConvergeWatch {
     }
 
     if (this.converged && this.convergedAt !== undefined && now - this.convergedAt >= monitorMs) {
-      out.push({ id: "verify", action: `Service ${this.o.ref} converged`, progress: zero });
+      // Docker 20.10's text; docker 26 added the service (`Service <ref> converged`).
+      out.push({ id: "verify", action: "Service converged", progress: zero });
       if (this.finalMessage) out.push(this.finalMessage);
       return { messages: out, outcome: { kind: "converged" } };
     }

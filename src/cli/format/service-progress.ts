@@ -56,10 +56,12 @@ function overall(running: number, total: number, rollback: boolean): ProgressMes
   );
 }
 
-function taskLine(id: string, t: ApiTask): ProgressMessage | undefined {
+/** Docker 20.10's stateToProgress: a rollback's bars run backwards. */
+function taskLine(id: string, t: ApiTask, rollback: boolean): ProgressMessage | undefined {
   if (t.Status.Err) return line(id, truncError(t.Status.Err));
   if (terminal(t.DesiredState) || terminal(t.Status.State)) return undefined;
-  return line(id, t.Status.State.padEnd(LONGEST_STATE), numbered(t.Status.State), MAX_PROGRESS);
+  const n = numbered(t.Status.State);
+  return line(id, t.Status.State.padEnd(LONGEST_STATE), rollback ? NUMBERED.running! - n : n, MAX_PROGRESS);
 }
 
 /** Of several tasks for one slot (or node), the one meant to run: lowest desired state, then lowest state. */
@@ -122,7 +124,7 @@ export class ReplicatedProgress implements ProgressUpdater {
       }
       if (!terminal(t.DesiredState) && t.Status.State === "running") running++;
       if (this.done || replicas > MAX_PROGRESS_BARS || mapped > replicas) continue;
-      const m = taskLine(`${mapped}/${replicas}`, t);
+      const m = taskLine(`${mapped}/${replicas}`, t, rollback);
       if (m) out.push(m);
     }
     if (!this.done) {
@@ -163,7 +165,7 @@ export class GlobalProgress implements ProgressUpdater {
       if (!activeNodes.has(node)) continue;
       if (!terminal(t.DesiredState) && t.Status.State === "running") running++;
       if (this.done || nodeCount > MAX_PROGRESS_BARS) continue;
-      const m = taskLine(truncateId(node), t);
+      const m = taskLine(truncateId(node), t, rollback);
       if (m) out.push(m);
     }
     if (!this.done) {
