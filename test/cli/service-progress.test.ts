@@ -180,4 +180,60 @@ test("global mode: one line per node (ID cut to 12), counted from the tasks", ()
   );
 });
 
+const ESC = String.fromCharCode(27);
+
+/** A terminal's screen after `out`: the moves jsonmessage uses (newline, CR, erase line, cursor up/down). */
+function screen(out: string): string[] {
+  const lines: string[] = [""];
+  let row = 0;
+  let col = 0;
+  for (let i = 0; i < out.length; i++) {
+    const ch = out[i] as string;
+    const esc = new RegExp(`^${ESC}\\[(\\d*)([ABK])`).exec(out.slice(i));
+    if (esc) {
+      const n = Number(esc[1] || 1);
+      if (esc[2] === "A") row = Math.max(0, row - n);
+      if (esc[2] === "B") row += n;
+      if (esc[2] === "K") lines[row] = "";
+      while (lines.length <= row) lines.push("");
+      i += esc[0].length - 1;
+    } else if (ch === "\n") {
+      row++;
+      col = 0;
+      while (lines.length <= row) lines.push("");
+    } else if (ch === "\r") {
+      col = 0;
+    } else {
+      const l = (lines[row] as string).padEnd(col);
+      lines[row] = l.slice(0, col) + ch + l.slice(col + 1);
+      col++;
+    }
+  }
+  return lines.map((l) => l.trimEnd());
+}
+
+test("on a wide terminal the block ends as docker's: the count, a full bar per slot, verify", () => {
+  let out = "";
+  const view = new TerminalProgress((s) => {
+    out += s;
+  }, 200);
+  const w = new ConvergeWatch(opts);
+  for (const [states, at] of [
+    [["new", "new", "new"], 0],
+    [["running", "starting", "pending"], 200],
+    [["running", "running", "running"], 400],
+    [["running", "running", "running"], 5400],
+  ] as const) {
+    for (const m of w.step(web, tasks(...states), NODES, at).messages) view.show(m);
+  }
+  const bar = `[${"=".repeat(50)}>]`;
+  assert.equal(screen(out), [
+    "overall progress: 3 out of 3 tasks",
+    `1/3: running   ${bar}`,
+    `2/3: running   ${bar}`,
+    `3/3: running   ${bar}`,
+    "verify: Service converged",
+    "",
+  ]);
+});
 test.run();
