@@ -72,6 +72,27 @@ test("service create -d prints the ID; ls, inspect and ps show the service; rm e
   assert.is(scaled.stdout, "web scaled to 5\n");
   assert.match((await swarm.cli("m1", "service", "ls")).stdout, /web\s+replicated\s+0\/5/);
 
+  const up = await swarm.cli(
+    "m1",
+    "service",
+    "update",
+    "-d",
+    "--image",
+    "sleep2",
+    "--env-add",
+    "A=1",
+    "--force",
+    "web",
+  );
+  assert.is(up.code, 0, up.stderr);
+  assert.is(up.stdout, "web\n");
+  const [after] = await swarm.json<
+    { Spec: { TaskTemplate: { ContainerSpec: { Image: string; Env?: string[] }; ForceUpdate?: number } } }[]
+  >("m1", "service", "inspect", "web");
+  assert.is(after?.Spec.TaskTemplate.ContainerSpec.Image, "sleep2");
+  assert.equal(after?.Spec.TaskTemplate.ContainerSpec.Env, ["A=1"]);
+  assert.is(after?.Spec.TaskTemplate.ForceUpdate, 1);
+
   const rm = await swarm.cli("m1", "service", "rm", "web");
   assert.is(rm.code, 0, rm.stderr);
   assert.is(rm.stdout, "web\n");
