@@ -2,11 +2,12 @@ import { Command } from "@commander-js/extra-typings";
 import { isRpcError } from "../../rpc/status.ts";
 import { globals, withDaemon } from "../context.ts";
 import { StatusError } from "../errors/status-error.ts";
-import { flagValues } from "../flag-values.ts";
+import { flagValue, flagValues } from "../flag-values.ts";
 import { serviceSpecFromFlags } from "../service-spec.ts";
 import { withCreateFlags, withServiceFlags } from "./service-create.ts";
 import { daemonText } from "./service-errors.ts";
 import { runServiceInspect } from "./service-inspect.ts";
+import { runServiceLogs } from "./service-logs.ts";
 import { parseFilter, runServiceLs, runServicePs } from "./service-list.ts";
 import { runServiceScale } from "./service-scale.ts";
 import { runServiceUpdate, withUpdateFlags } from "./service-update.ts";
@@ -136,6 +137,33 @@ export function serviceCommand() {
         return errs;
       });
       if (errors.length > 0) throw new StatusError(errors.join("\n"));
+    });
+
+  service
+    .command("logs")
+    .description("Fetch the logs of a service or task")
+    .argument("<service|task>")
+    .option("-f, --follow", "Follow log output")
+    .option(
+      "-n, --tail <string>",
+      'Number of lines to show from the end of the logs (default "all")',
+      flagValue("-n, --tail", "swarmbus service logs", (v: string) => {
+        if (v === "all") return -1;
+        if (!/^[0-9]+$/.test(v)) throw new Error(`strconv.Atoi: parsing ${JSON.stringify(v)}: invalid syntax`);
+        return Number(v);
+      }),
+    )
+    .option("--no-trunc", "Do not truncate output")
+    .option("--no-task-ids", "Do not include task IDs in output")
+    .option("--raw", "Do not neatly format logs")
+    .action(async (ref, opts, cmd) => {
+      await runServiceLogs(globals(cmd), ref, {
+        follow: opts.follow ?? false,
+        ...(opts.tail !== undefined && opts.tail >= 0 ? { tail: opts.tail } : {}),
+        noTrunc: opts.trunc === false,
+        noTaskIds: opts.taskIds === false,
+        raw: opts.raw ?? false,
+      });
     });
 
   withUpdateFlags(

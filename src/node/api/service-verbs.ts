@@ -98,16 +98,20 @@ export async function taskLs(ctx: DaemonContext, req: DaemonRequest<"task.ls">):
 }
 
 /** Read from the agent's task files, which outlive the task's program (and an agent restart). */
-export async function taskLogs(
-  ctx: DaemonContext,
-  req: DaemonRequest<"task.logs">,
-): Promise<DaemonResults["task.logs"]> {
+export async function taskLogs(ctx: DaemonContext, req: DaemonRequest<"task.logs">): Promise<DaemonResults["task.logs"]> {
   const dir = tasksDirOf(ctx.rt.state.swarmDir);
   const logs = await Promise.all(
-    req.taskIds.map(async (taskId) => ({
-      taskId,
-      lines: await readTaskLogs(taskDirOf(dir, taskId), req.tail !== undefined ? { tail: req.tail } : {}),
-    })),
+    req.taskIds.map(async (taskId) => {
+      const all = await readTaskLogs(taskDirOf(dir, taskId));
+      const from = req.from?.[taskId] ?? { stdout: 0, stderr: 0 };
+      const total = { stdout: 0, stderr: 0 };
+      const streams = { stdout: [] as typeof all, stderr: [] as typeof all };
+      for (const l of all) {
+        if (total[l.stream]++ >= from[l.stream]) streams[l.stream].push(l);
+      }
+      const tail = (ls: typeof all) => (req.tail === undefined ? ls : req.tail === 0 ? [] : ls.slice(-req.tail));
+      return { taskId, lines: [...tail(streams.stdout), ...tail(streams.stderr)], total };
+    }),
   );
   return { logs };
 }
