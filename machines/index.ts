@@ -1,5 +1,6 @@
 import type { AnyStateMachine } from "xstate";
 import { clusterStateMachine, clusterStateRemoteEvents } from "./cluster-state.machine.ts";
+import { controlLoopMachine, controlLoopRemoteEvents } from "./control-loop.machine.ts";
 import { nodeMachine, nodeRemoteEvents } from "./node.machine.ts";
 import { nodeLivenessMachine, nodeLivenessRemoteEvents } from "./node-liveness.machine.ts";
 import { raftMachine, raftRemoteEvents } from "./raft.machine.ts";
@@ -13,6 +14,7 @@ export const machines = {
   session: sessionMachine,
   nodeLiveness: nodeLivenessMachine,
   raft: raftMachine,
+  controlLoop: controlLoopMachine,
 } as const satisfies Record<string, AnyStateMachine>;
 
 export type MachineName = keyof typeof machines;
@@ -24,8 +26,9 @@ export const remoteEvents: Readonly<Record<MachineName, RemoteEvents>> = {
   session: sessionRemoteEvents,
   nodeLiveness: nodeLivenessRemoteEvents,
   raft: raftRemoteEvents,
+  controlLoop: controlLoopRemoteEvents,
 };
 
 export type { RemoteEvents } from "./remote-events.ts";
 export { NO_REMOTE_EVENTS } from "./remote-events.ts";
-export { clusterStateMachine, nodeLivenessMachine, nodeMachine, raftMachine, sessionMachine };
+export { clusterStateMachine, controlLoopMachine, nodeLivenessMachine, nodeMachine, raftMachine, sessionMachine };

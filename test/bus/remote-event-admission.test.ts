@@ -38,6 +38,7 @@ const lifecycle: Record<MachineName, readonly object[]> = {
     { type: "LEADERSHIP_CHANGED", graceMs: 1, wasDown: true },
   ],
   raft: [{ type: "CORE_STATE", role: "leader", term: 9, lead: "1" }, { type: "REMOVED" }],
+  controlLoop: [{ type: "CHANGED" }, { type: "PASS_DONE", changes: 1 }, { type: "PASS_FAILED", error: "x" }],
 };
 
 for (const name of Object.keys(machines) as MachineName[]) {

@@ -1,8 +1,18 @@
 import type { MachineName } from "../../../machines/index.ts";
 
+/** The leader-only control loops (src/manager/orchestrator, src/manager/scheduler), all of one machine. */
+const CONTROL_LOOPS: ReadonlySet<string> = new Set([
+  "orchestrator-replicated",
+  "orchestrator-global",
+  "allocator",
+  "scheduler",
+  "task-reaper",
+]);
+
 /** The machine an actor runs, from its name on the events stream; null for an actor of no known machine. */
 export function machineOfActor(actor: string): MachineName | null {
   if (actor.startsWith("liveness-")) return "nodeLiveness";
+  if (CONTROL_LOOPS.has(actor)) return "controlLoop";
   switch (actor) {
     case "node":
     case "clusterState":
