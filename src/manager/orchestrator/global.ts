@@ -35,7 +35,10 @@ export function reconcileGlobal(tx: ReadTx, service: Service__Output, plan: Task
       restartTask(plan, t, service, byNode.get(t.node_id) ?? [], env.newId(), env.nowMs);
     }
   }
-  const current = [...tasks.flatMap((t) => plan.current(t) ?? []), ...plan.created().filter((t) => t.service_id === service.id)];
+  const current = [
+    ...tasks.flatMap((t) => plan.current(t) ?? []),
+    ...plan.created().filter((t) => t.service_id === service.id),
+  ];
   const holders = new Map([...groupBy(current, (t) => t.node_id)].map(([n, list]) => [n, slotHolders(list)]));
   const eligible = new Set<string>();
   for (const node of tx.nodes()) {

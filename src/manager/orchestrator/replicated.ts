@@ -27,7 +27,10 @@ export function reconcileReplicated(tx: ReadTx, service: Service__Output, plan: 
       restartTask(plan, t, service, bySlot.get(t.slot) ?? [], env.newId(), env.nowMs);
     }
   }
-  const current = [...tasks.flatMap((t) => plan.current(t) ?? []), ...plan.created().filter((t) => t.service_id === service.id)];
+  const current = [
+    ...tasks.flatMap((t) => plan.current(t) ?? []),
+    ...plan.created().filter((t) => t.service_id === service.id),
+  ];
   const held = new Map<number, Task__Output[]>();
   for (const [slot, list] of groupBy(current, (t) => t.slot)) {
     const holders = slotHolders(list);
@@ -39,7 +42,13 @@ export function reconcileReplicated(tx: ReadTx, service: Service__Output, plan: 
 }
 
 /** New tasks in the lowest free slots, from 1. */
-function scaleUp(service: Service__Output, held: ReadonlyMap<number, unknown>, count: number, plan: TaskPlan, env: PassEnv): void {
+function scaleUp(
+  service: Service__Output,
+  held: ReadonlyMap<number, unknown>,
+  count: number,
+  plan: TaskPlan,
+  env: PassEnv,
+): void {
   let slot = 0;
   for (let i = 0; i < count; i++) {
     do slot++;

@@ -71,7 +71,8 @@ export function invalidNode(n: Node__Output | undefined): boolean {
 }
 
 /** When the task last changed, as SK's TasksByTimestamp sees it: applied_at, else the status timestamp. */
-export const taskTimestampMs = (t: Task__Output): number => msOf(t.status?.applied_at) ?? msOf(t.status?.timestamp) ?? 0;
+export const taskTimestampMs = (t: Task__Output): number =>
+  msOf(t.status?.applied_at) ?? msOf(t.status?.timestamp) ?? 0;
 
 export const createdMs = (t: Task__Output): number => msOf(t.meta?.created_at) ?? msOf(t.status?.timestamp) ?? 0;
 

@@ -55,7 +55,7 @@ function matches(c: Constraint, what: string): boolean {
 }
 
 /** The node's value for a constraint key; undefined for a key no node has. */
-function valueOf(key: string, n: Node__Output): string | undefined {
+function nodeValue(key: string, n: Node__Output): string | undefined {
   const k = key.toLowerCase();
   const d = n.description;
   switch (k) {
@@ -81,7 +81,7 @@ function valueOf(key: string, n: Node__Output): string | undefined {
 
 export function nodeMatches(constraints: readonly Constraint[], n: Node__Output): boolean {
   for (const c of constraints) {
-    const v = valueOf(c.key, n);
+    const v = nodeValue(c.key, n);
     if (v === undefined || !matches(c, v)) return false;
   }
   return true;

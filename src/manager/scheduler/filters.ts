@@ -35,7 +35,11 @@ export const constraintFilter: Filter = {
     return (n) => nodeMatches(constraints, n.node);
   },
   explain: (k) =>
-    plural(k, "scheduling constraints not satisfied on 1 node", (k) => `scheduling constraints not satisfied on ${k} nodes`),
+    plural(
+      k,
+      "scheduling constraints not satisfied on 1 node",
+      (k) => `scheduling constraints not satisfied on ${k} nodes`,
+    ),
 };
 
 /** SK platformEqual: x86_64 is amd64, aarch64 is arm64; an empty field matches any. */
@@ -68,4 +72,10 @@ export const maxReplicasFilter: Filter = {
 };
 
 /** SK's order, without the filters of what swarmbus has not (plugins, host ports, volumes). */
-export const FILTERS: readonly Filter[] = [readyFilter, resourceFilter, constraintFilter, platformFilter, maxReplicasFilter];
+export const FILTERS: readonly Filter[] = [
+  readyFilter,
+  resourceFilter,
+  constraintFilter,
+  platformFilter,
+  maxReplicasFilter,
+];

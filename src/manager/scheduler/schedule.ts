@@ -55,14 +55,25 @@ export function schedule(input: ScheduleInput, plan: TaskPlan): ScheduleResult {
   return { nodeVersions };
 }
 
-function setStatus(plan: TaskPlan, t: Task__Output, nowMs: number, patch: Partial<NonNullable<Task__Output["status"]>>): void {
+function setStatus(
+  plan: TaskPlan,
+  t: Task__Output,
+  nowMs: number,
+  patch: Partial<NonNullable<Task__Output["status"]>>,
+): void {
   const status = t.status;
   const next = { ...status, ...patch } as NonNullable<Task__Output["status"]>;
   if (status && next.state === status.state && next.message === status.message && next.err === status.err) return;
   plan.update(t, (cur) => ({ ...cur, status: { ...next, timestamp: timestampOf(nowMs) } }));
 }
 
-function fitPreassigned(t: Task__Output, info: NodeInfo | undefined, pipeline: Pipeline, plan: TaskPlan, nowMs: number): void {
+function fitPreassigned(
+  t: Task__Output,
+  info: NodeInfo | undefined,
+  pipeline: Pipeline,
+  plan: TaskPlan,
+  nowMs: number,
+): void {
   if (!info) return;
   pipeline.setTask(t);
   if (!pipeline.process(info)) {

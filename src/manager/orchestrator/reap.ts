@@ -1,0 +1,48 @@
+import type { Service__Output } from "../../gen/docker/swarmkit/v1/Service.ts";
+import type { Task__Output } from "../../gen/docker/swarmkit/v1/Task.ts";
+import type { TaskPlan } from "../control-loop/task-changes.ts";
+import { isGlobal, observed, stateAbove, stateAtMost, taskTimestampMs } from "./task.ts";
+
+/** SK defaultTaskHistoryRetentionLimit: tasks kept per slot, the live one included. */
+export const DEFAULT_TASK_HISTORY = 5;
+
+/** A task that ended, or that will never run (not yet assigned and no longer wanted). */
+const finished = (t: Task__Output): boolean =>
+  stateAbove(observed(t), "RUNNING") || (stateAtMost(observed(t), "PENDING") && stateAbove(t.desired_state, "RUNNING"));
+
+/**
+ * A task to delete now, whatever its slot's history (SK taskreaper): it is to
+ * be removed (desired REMOVE, or its service is gone) and it either never
+ * reached a node (< ASSIGNED) or stopped (≥ COMPLETE).
+ */
+export function removable(t: Task__Output, service: Service__Output | undefined): boolean {
+  if (t.desired_state !== "REMOVE" && service) return false;
+  const s = observed(t);
+  return stateAtMost(s, "PENDING") || !stateAtMost(s, "RUNNING");
+}
+
+/** The history a slot keeps: the cluster's limit, or MaxAttempts + 1 when the service sets MaxAttempts (the restart supervisor counts on it). */
+export function historyLimit(service: Service__Output, clusterLimit: number): number {
+  const maxAttempts = Number(service.spec?.task?.restart?.max_attempts ?? "0");
+  return maxAttempts > 0 ? maxAttempts + 1 : clusterLimit;
+}
+
+/** The key of a task's history: its slot, or its node for a global service. */
+export const historyKey = (service: Service__Output | undefined, t: Task__Output): string =>
+  `${t.service_id}/${isGlobal(service) ? `n:${t.node_id}` : `s:${t.slot}`}`;
+
+/**
+ * Trims one slot's history to `limit` tasks (SK TaskReaper.tick): the oldest
+ * finished tasks go first; live ones are never deleted. A negative limit keeps everything.
+ */
+export function trimHistory(slot: readonly Task__Output[], limit: number, plan: TaskPlan): void {
+  if (limit < 0 || slot.length <= limit) return;
+  let keep = slot.length;
+  for (const t of [...slot].sort((a, b) => taskTimestampMs(a) - taskTimestampMs(b))) {
+    if (keep <= limit) return;
+    if (finished(t)) {
+      plan.delete(t);
+      keep--;
+    }
+  }
+}
