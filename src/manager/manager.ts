@@ -16,6 +16,7 @@ import { serveManagerGrpc } from "./manager-grpc.ts";
 import { ManagerListWatch } from "./manager-list.ts";
 import { type Running, stopRunning } from "./manager-stop.ts";
 import { NodeView } from "./node-view.ts";
+import { taskLoops } from "./orchestrator/index.ts";
 import { lateRaftLeaderInfo } from "./proxy/index.ts";
 import { RaftRemoval } from "./raft-removal.ts";
 import { raftStartMode, startManagerRaft } from "./raft-start.ts";
@@ -65,7 +66,12 @@ export async function startManagerInternals(opts: ManagerOptions): Promise<Manag
   });
   let formerManagersLeft = opts.forceNewCluster === true;
   const leadership = new Leadership({
-    components: [dispatcher, ca, roleManager],
+    components: [
+      dispatcher,
+      ...taskLoops({ store, profile, ...(opts.onActor ? { onActor: opts.onActor } : {}), log }),
+      ca,
+      roleManager,
+    ],
     beforeStart: async () => {
       if (opts.bootstrap) {
         await bootstrapStore(
