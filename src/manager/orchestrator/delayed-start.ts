@@ -3,7 +3,8 @@ import type { Task__Output } from "../../gen/docker/swarmkit/v1/Task.ts";
 import type { TaskPlan } from "../control-loop/task-changes.ts";
 import type { ReadTx } from "../store.ts";
 import { taskStateOrder } from "../task-state.ts";
-import { type RestartTiming, sameSlot, startDue } from "./restart.ts";
+import { type RestartTiming, slotKey, startDue } from "./restart.ts";
+import { groupBy } from "./slots.ts";
 import { observed, stateAtMost } from "./task.ts";
 
 /**
@@ -23,11 +24,12 @@ export function startDelayed(
     ...stored.flatMap((t) => plan.current(t) ?? []),
     ...plan.created().filter((t) => t.service_id === service.id),
   ];
+  const waiting = tasks.filter((t) => t.desired_state === "READY" && stateAtMost(observed(t), "COMPLETE"));
+  if (waiting.length === 0) return undefined;
+  const bySlot = groupBy(tasks, (t) => slotKey(service, t));
   let wakeAtMs: number | undefined;
-  for (const t of tasks) {
-    if (t.desired_state !== "READY" || !stateAtMost(observed(t), "COMPLETE")) continue;
-    const slot = tasks.filter((o) => sameSlot(service, o, t));
-    const d = startDue(t, slot, (id) => tx.node(id), nowMs, timing);
+  for (const t of waiting) {
+    const d = startDue(t, bySlot.get(slotKey(service, t)) ?? [], (id) => tx.node(id), nowMs, timing);
     if (d.start) plan.desire(t, "RUNNING", taskStateOrder);
     else wakeAtMs = Math.min(wakeAtMs ?? d.wakeAtMs, d.wakeAtMs);
   }

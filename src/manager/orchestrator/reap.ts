@@ -1,7 +1,8 @@
 import type { Service__Output } from "../../gen/docker/swarmkit/v1/Service.ts";
 import type { Task__Output } from "../../gen/docker/swarmkit/v1/Task.ts";
 import type { TaskPlan } from "../control-loop/task-changes.ts";
-import { isGlobal, observed, stateAbove, stateAtMost, taskTimestampMs } from "./task.ts";
+import { slotKey } from "./restart.ts";
+import { observed, stateAbove, stateAtMost, taskTimestampMs } from "./task.ts";
 
 /** SK defaultTaskHistoryRetentionLimit: tasks kept per slot, the live one included. */
 export const DEFAULT_TASK_HISTORY = 5;
@@ -29,7 +30,7 @@ export function historyLimit(service: Service__Output, clusterLimit: number): nu
 
 /** The key of a task's history: its slot, or its node for a global service. */
 export const historyKey = (service: Service__Output | undefined, t: Task__Output): string =>
-  `${t.service_id}/${isGlobal(service) ? `n:${t.node_id}` : `s:${t.slot}`}`;
+  `${t.service_id}/${slotKey(service, t)}`;
 
 /**
  * Trims one slot's history to `limit` tasks (SK TaskReaper.tick): the oldest

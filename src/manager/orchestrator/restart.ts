@@ -24,9 +24,8 @@ const durationMs = (d: { seconds: string; nanos: number } | null | undefined): n
   d ? Number(d.seconds) * 1000 + Math.floor(d.nanos / 1_000_000) : undefined;
 
 /** The slot of a task as the restart supervisor counts it: the service's slot, or its node for a global service. */
-export function sameSlot(service: Service__Output | undefined, a: Task__Output, b: Task__Output): boolean {
-  return a.service_id === b.service_id && (isGlobal(service) ? a.node_id === b.node_id : a.slot === b.slot);
-}
+export const slotKey = (service: Service__Output | undefined, t: Task__Output): string =>
+  isGlobal(service) ? `n:${t.node_id}` : `s:${t.slot}`;
 
 /**
  * Whether an ended task gets a replacement: never for NONE, not for a

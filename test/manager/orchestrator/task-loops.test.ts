@@ -165,4 +165,22 @@ test("each loop is a controlLoop actor whose context shows its passes", async ()
   }
 });
 
+test("stopped (leadership lost), the loops write nothing; started again (a new leader), they pick everything up", async () => {
+  const c = await cluster({ n1: {} });
+  try {
+    c.stop();
+    assert.is(c.actors.get("scheduler")?.getSnapshot().status, "stopped");
+    await putService(c.store, "web", { replicas: 2 });
+    assert.is(tasksOf(c.store, "web").length, 0);
+    // A new leader starts with a store it did not see change.
+    for (const l of c.loops) l.start();
+    await waitFor(() => tasksOf(c.store, "web").filter((t) => t.status?.state === "ASSIGNED").length === 2, {
+      ...bound,
+      what: "the new leader's loops to create and place both tasks",
+    });
+  } finally {
+    c.stop();
+  }
+});
+
 test.run();
