@@ -75,8 +75,16 @@ export class ControlLoop implements LeaderOnly {
     this.opts.component.reset();
     actor.start();
     this.opts.onActor?.(this.opts.name, actor);
+    // One CHANGED per applied entry (its events arrive in one synchronous run), not one per change:
+    // a tick of the store, as SwarmKit's EventCommit, and no transition to publish per task.
+    let told = false;
     this.unwatch = this.opts.store.watch((e) => {
-      if (this.opts.component.observe(e)) actor.send({ type: "CHANGED" });
+      if (!this.opts.component.observe(e) || told) return;
+      told = true;
+      queueMicrotask(() => {
+        told = false;
+        if (run === this.run) actor.send({ type: "CHANGED" });
+      });
     });
     actor.send({ type: "CHANGED" });
   }
