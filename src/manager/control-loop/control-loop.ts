@@ -39,7 +39,8 @@ export interface ControlLoopOptions {
 /**
  * The shell of a controlLoop actor: runs while this manager leads (a
  * LeaderOnly), feeds it the store's changes and performs its passes. A pass
- * that asks to be woken at a later time (a restart delay) gets a timer.
+ * that asks to be woken at a later time (a restart delay) gets a timer; a pass
+ * that fails is followed, after maxLatency, by one that looks at everything.
  */
 export class ControlLoop implements LeaderOnly {
   private actor: ControlLoopActor | undefined;
@@ -113,6 +114,9 @@ export class ControlLoop implements LeaderOnly {
           if (run !== this.run) return;
           const error = toRpcError(e).message;
           this.log.warn({ loop: this.opts.name, err: error }, "manager: control loop pass failed");
+          // What the pass had collected is gone with it: look at everything again, after a pause.
+          this.opts.component.reset();
+          this.armWake(this.now() + this.opts.profile.controlLoopMaxLatencyMs);
           this.actor?.send({ type: "PASS_FAILED", error });
         },
       );
