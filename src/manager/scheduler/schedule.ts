@@ -5,6 +5,7 @@ import type { ReadTx } from "../store.ts";
 import { taskStateOrder } from "../task-state.ts";
 import { addTask, type NodeInfo, nodeInfos } from "./node-info.ts";
 import { Pipeline } from "./pipeline.ts";
+import { buildTree, placeOnTree } from "./spread.ts";
 
 export const ASSIGNED_MESSAGE = "scheduler assigned task to node";
 export const CONFIRMED_MESSAGE = "scheduler confirmed task can run on preassigned node";
@@ -106,26 +107,28 @@ function scheduleGroup(
 ): void {
   const first = group[0];
   if (!first) return;
-  group.sort((a, b) => Number(a.slot) - Number(b.slot) || (a.id < b.id ? -1 : 1));
+  const queue = [...group].sort((a, b) => Number(a.slot) - Number(b.slot) || (a.id < b.id ? -1 : 1));
   pipeline.setTask(first);
   const less = nodeLess(input, first);
-  const nodes = infos.filter((n) => pipeline.process(n)).sort(less);
-  let placed = 0;
-  if (nodes.length > 0) placed = placeOnNodes(group, nodes, pipeline, less, plan, input.nowMs);
-  const rest = group.slice(placed);
-  if (rest.length === 0) return;
+  const descriptors = (first.spec?.placement?.preferences ?? []).flatMap((p) =>
+    p.spread ? [p.spread.spread_descriptor] : [],
+  );
+  const tree = buildTree(infos, first.service_id, descriptors, (n) => pipeline.process(n), less);
+  placeOnTree(queue.length, tree, (n, nodes) => placeOnNodes(n, queue, nodes, pipeline, less, plan, input.nowMs));
+  if (queue.length === 0) return;
   const explain = pipeline.explain();
-  for (const t of rest) noSuitableNode(input, t, explain, plan);
+  for (const t of queue) noSuitableNode(input, t, explain, plan);
 }
 
 /**
- * SK scheduleNTasksOnNodes: tasks go to the best node; after each, the next
- * node takes over when it is now better than the one just used; nodes that
- * stop passing the filters (full, at max replicas) are skipped. Returns how
- * many of the group (in order) were placed.
+ * SK scheduleNTasksOnNodes: up to n tasks of the queue go to the best node;
+ * after each, the next node takes over when it is now better than the one
+ * just used; nodes that stop passing the filters (full, at max replicas) are
+ * skipped. Placed tasks leave the queue; returns how many.
  */
 function placeOnNodes(
-  group: readonly Task__Output[],
+  n: number,
+  queue: Task__Output[],
   nodes: NodeInfo[],
   pipeline: Pipeline,
   less: (a: NodeInfo, b: NodeInfo) => number,
@@ -135,7 +138,7 @@ function placeOnNodes(
   const failed = new Set<number>();
   let iter = 0;
   let placed = 0;
-  for (const t of group) {
+  for (let t = queue[0]; t && placed < n; t = queue[0]) {
     const node = nodes[iter % nodes.length] as NodeInfo;
     const assigned: Task__Output = {
       ...t,
@@ -150,8 +153,9 @@ function placeOnNodes(
     };
     plan.update(t, () => assigned);
     addTask(node, assigned);
+    queue.shift();
     placed++;
-    if (placed === group.length) return placed;
+    if (placed === n) return placed;
     const next = nodes[(iter + 1) % nodes.length] as NodeInfo;
     if (iter + 1 >= nodes.length || less(next, node) < 0) iter++;
     const start = iter;

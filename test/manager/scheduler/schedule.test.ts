@@ -163,4 +163,57 @@ test("a node with 5 recent failures of the service is used last", () => {
   assert.equal(summary(plan), ["update t1 state=ASSIGNED node=good"]);
 });
 
+const zoned = (prefs: string[]) => {
+  const web = service("web", { replicas: 4 });
+  const placement = web.spec?.task?.placement;
+  if (placement) placement.preferences = prefs.map((d) => ({ spread: { spread_descriptor: d } }));
+  return web;
+};
+
+const perZone = (plan: TaskPlan, zoneOf: Record<string, string>) => {
+  const out: Record<string, number> = {};
+  for (const c of plan.changes()) {
+    if (c.op !== "update" || c.task.status?.state !== "ASSIGNED") continue;
+    const z = zoneOf[c.task.node_id] ?? "?";
+    out[z] = (out[z] ?? 0) + 1;
+  }
+  return out;
+};
+
+test("spread over node.labels.zone: each zone gets its share, whatever its number of nodes", () => {
+  const nodes = [
+    node("a1", { labels: { zone: "a" } }),
+    node("a2", { labels: { zone: "a" } }),
+    node("b1", { labels: { zone: "b" } }),
+  ];
+  const zones = { a1: "a", a2: "a", b1: "b" };
+  const spread = zoned(["node.labels.zone"]);
+  assert.equal(perZone(run({ nodes, services: [spread], tasks: pendingTasks(spread, 4) }), zones), { a: 2, b: 2 });
+  const plain = service("web", { replicas: 4 });
+  assert.equal(perZone(run({ nodes, services: [plain], tasks: pendingTasks(plain, 4) }), zones), { a: 3, b: 1 });
+});
+
+test("spread counts the tasks already in each zone; nodes without the label form their own branch", () => {
+  const spread = zoned(["node.labels.zone"]);
+  const nodes = [node("a1", { labels: { zone: "a" } }), node("b1", { labels: { zone: "b" } }), node("x1")];
+  const plan = run({
+    nodes,
+    services: [spread],
+    tasks: [
+      task("r1", spread, { slot: 1, nodeId: "a1", state: "RUNNING" }),
+      task("r2", spread, { slot: 2, nodeId: "a1", state: "RUNNING" }),
+      ...pendingTasks(spread, 4, 3),
+    ],
+  });
+  // 6 tasks over 3 branches: 2 each; zone a has its 2 already.
+  assert.equal(perZone(plan, { a1: "a", b1: "b", x1: "" }), { "": 2, b: 2 });
+});
+
+test("a zone without room leaves its share to the others", () => {
+  const spread = zoned(["node.labels.zone"]);
+  const nodes = [node("a1", { labels: { zone: "a" }, state: "DOWN" }), node("b1", { labels: { zone: "b" } })];
+  const plan = run({ nodes, services: [spread], tasks: pendingTasks(spread, 2) });
+  assert.equal(perZone(plan, { a1: "a", b1: "b" }), { b: 2 });
+});
+
 test.run();
