@@ -7,6 +7,7 @@ const CONTROL_LOOPS: ReadonlySet<string> = new Set([
   "allocator",
   "scheduler",
   "task-reaper",
+  "constraint-enforcer",
 ]);
 
 /** The machine an actor runs, from its name on the events stream; null for an actor of no known machine. */

@@ -5,6 +5,7 @@ import { ControlLoop } from "../control-loop/control-loop.ts";
 import { Scheduler } from "../scheduler/scheduler.ts";
 import type { Store } from "../store.ts";
 import { Allocator } from "./allocator.ts";
+import { ConstraintEnforcer } from "./constraint-enforcer.ts";
 import { globalOrchestrator, replicatedOrchestrator } from "./orchestrators.ts";
 import { TaskReaper } from "./task-reaper.ts";
 
@@ -27,12 +28,13 @@ export const TASK_LOOP_NAMES = [
   "allocator",
   "scheduler",
   "task-reaper",
+  "constraint-enforcer",
 ] as const;
 
 /**
  * The leader-only loops that turn services into placed tasks (SK manager.go
  * becomeLeader: replicated and global orchestrators, allocator, scheduler,
- * task reaper), each a controlLoop actor. Each is a LeaderOnly for Leadership's components.
+ * task reaper, constraint enforcer), each a controlLoop actor. Each is a LeaderOnly for Leadership's components.
  */
 export function taskLoops(opts: TaskLoopsOptions): ControlLoop[] {
   const { store, profile } = opts;
@@ -47,6 +49,7 @@ export function taskLoops(opts: TaskLoopsOptions): ControlLoop[] {
     allocator: new Allocator({ store, ...(opts.now ? { now: opts.now } : {}) }),
     scheduler: new Scheduler({ store, ...(opts.now ? { now: opts.now } : {}) }),
     "task-reaper": new TaskReaper({ store }),
+    "constraint-enforcer": new ConstraintEnforcer({ store, ...(opts.now ? { now: opts.now } : {}) }),
   };
   return TASK_LOOP_NAMES.map(
     (name) =>

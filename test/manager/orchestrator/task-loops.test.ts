@@ -142,6 +142,41 @@ test("no room: PENDING with SwarmKit's explanation, then ASSIGNED as soon as cap
   }
 });
 
+test("a node that stops meeting a service's constraints: its task is rejected and replaced on a node that does", async () => {
+  const c = await cluster({ n1: { labels: { disk: "ssd" } }, n2: { labels: { disk: "hdd" } } });
+  try {
+    await putService(c.store, "db", { replicas: 1, constraints: ["node.labels.disk==ssd"], restart: { delayMs: 0 } });
+    const first = await waitFor(() => tasksOf(c.store, "db").find((t) => t.status?.state === "ASSIGNED"), {
+      ...bound,
+      what: "db's task assigned",
+    });
+    assert.is(first.node_id, "n1");
+    // The disks are swapped.
+    await c.store.update((tx) => {
+      for (const [id, disk] of [
+        ["n1", "hdd"],
+        ["n2", "ssd"],
+      ] as const) {
+        const n = tx.node(id);
+        if (n?.spec) tx.putNode({ ...n, spec: { ...n.spec, annotations: { name: "", labels: { disk } } } });
+      }
+    });
+    const rejected = await waitFor(
+      () => c.store.view((tx) => tx.task(first.id)?.status?.state === "REJECTED" && tx.task(first.id)),
+      { ...bound, what: "the task rejected by the constraint enforcer" },
+    );
+    assert.is(rejected.status?.err, "assigned node no longer meets constraints");
+    const moved = await waitFor(
+      () => tasksOf(c.store, "db").find((t) => t.id !== first.id && t.status?.state === "ASSIGNED"),
+      { ...bound, what: "its replacement assigned" },
+    );
+    assert.is(moved.node_id, "n2");
+    assert.is(moved.slot, first.slot);
+  } finally {
+    c.stop();
+  }
+});
+
 test("each loop is a controlLoop actor whose context shows its passes", async () => {
   const c = await cluster({ n1: {} });
   try {
