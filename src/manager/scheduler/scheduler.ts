@@ -14,7 +14,7 @@ export const awaitsScheduling = (t: Task__Output): boolean =>
 /**
  * The scheduler's shell (SK manager/scheduler): keeps the PENDING tasks and
  * runs a pass when one arrives and, while any waits, on every change that may
- * free or add capacity: a task that ends or is deleted, a node that changes
+ * free or add capacity: a task that ends, is deleted or is no longer to run, a node that changes
  * (moby/moby#32999: SwarmKit only looked again on some of those events).
  * Assignments are written only to a node still at the version they were
  * decided on.
@@ -47,8 +47,12 @@ export class Scheduler implements LoopComponent {
     if (e.action === "update" && (t.status?.state === "FAILED" || t.status?.state === "REJECTED") && t.node_id !== "") {
       this.failures.record(t, this.now());
     }
-    // A task that left a node (ended, or deleted) frees what it held there.
-    return this.pending.size > 0;
+    // A task that ended, is deleted or is no longer to run frees what it held on its node.
+    const frees =
+      e.action === "delete" ||
+      taskStateOrder(t.status?.state ?? "NEW") > taskStateOrder("RUNNING") ||
+      taskStateOrder(t.desired_state) > taskStateOrder("COMPLETE");
+    return frees && this.pending.size > 0;
   }
 
   async pass(): Promise<PassResult> {
