@@ -13,11 +13,14 @@ const finished = (t: Task__Output): boolean =>
 
 /**
  * A task to delete now, whatever its slot's history (SK taskreaper): it is to
- * be removed (desired REMOVE, or its service is gone) and it either never
- * reached a node (< ASSIGNED) or stopped (≥ COMPLETE).
+ * be removed (desired REMOVE: scaled away, or its service deleted, which the
+ * orchestrators mark) and it either never reached a node (< ASSIGNED) or
+ * stopped (≥ COMPLETE). A task whose service is merely unknown is left alone:
+ * it is not this loop's to judge (SK deletes those when an orchestrator starts;
+ * here the orchestrator marks them REMOVE then).
  */
-export function removable(t: Task__Output, service: Service__Output | undefined): boolean {
-  if (t.desired_state !== "REMOVE" && service) return false;
+export function removable(t: Task__Output): boolean {
+  if (t.desired_state !== "REMOVE") return false;
   const s = observed(t);
   return stateAtMost(s, "PENDING") || !stateAtMost(s, "RUNNING");
 }

@@ -6,10 +6,10 @@ import { DEFAULT_TASK_HISTORY, historyKey, historyLimit, removable, trimHistory 
 import { observed, stateAbove } from "./task.ts";
 
 /**
- * The task reaper's shell (SK orchestrator/taskreaper): a new task marks its
- * slot's history for trimming; a task to be removed (desired REMOVE, or of a
- * deleted service) is checked for deletion on each change. The first pass
- * after becoming leader looks at every task.
+ * The task reaper's shell (SK orchestrator/taskreaper): a new or ended task
+ * marks its slot's history for trimming; a task to be removed (desired REMOVE)
+ * is checked for deletion on each change. The first pass after becoming
+ * leader looks at every task.
  */
 export class TaskReaper implements LoopComponent {
   private all = true;
@@ -25,17 +25,12 @@ export class TaskReaper implements LoopComponent {
   }
 
   observe(e: StoreEvent): boolean {
-    if (e.kind === "service" && e.action === "delete") {
-      for (const t of this.opts.store.view((tx) => tx.tasksOfService(e.service.id))) this.candidates.add(t.id);
-      return true;
-    }
     if (e.kind !== "task" || e.action === "delete") return false;
     const t = e.task;
     // A new task grows its slot's history; one that ended may let an older one go.
     const grows = e.action === "create" || stateAbove(observed(t), "RUNNING");
     if (grows) this.slots.add(`${t.service_id}\u0000${t.id}`);
-    const service = this.opts.store.view((tx) => tx.service(t.service_id));
-    if (!removable(t, service)) return grows;
+    if (!removable(t)) return grows;
     this.candidates.add(t.id);
     return true;
   }
@@ -49,7 +44,7 @@ export class TaskReaper implements LoopComponent {
   private decide(tx: ReadTx, plan: TaskPlan): void {
     const clusterLimit = tx.cluster()?.spec.orchestration.taskHistoryRetentionLimit ?? DEFAULT_TASK_HISTORY;
     const candidates = this.all ? tx.tasks() : [...this.candidates].flatMap((id) => tx.task(id) ?? []);
-    for (const t of candidates) if (removable(t, tx.service(t.service_id))) plan.delete(t);
+    for (const t of candidates) if (removable(t)) plan.delete(t);
     // The slots to trim: those of the new tasks, or every slot of every service.
     const services = new Map<string, Set<string> | "all">();
     if (this.all) for (const s of tx.services()) services.set(s.id, "all");

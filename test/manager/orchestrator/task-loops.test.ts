@@ -177,6 +177,30 @@ test("a node that stops meeting a service's constraints: its task is rejected an
   }
 });
 
+test("service rm: its tasks are to be removed, and deleted once they stopped or never ran", async () => {
+  const c = await cluster({ n1: { cpus: 1 } });
+  try {
+    await putService(c.store, "web", { replicas: 2, cpus: 1 });
+    const [placed, waiting] = await waitFor(
+      () => {
+        const ts = tasksOf(c.store, "web");
+        const a = ts.find((t) => t.status?.state === "ASSIGNED");
+        const p = ts.find((t) => t.status?.err !== "");
+        return a && p && ([a, p] as const);
+      },
+      { ...bound, what: "one task placed, one waiting for room" },
+    );
+    await c.store.update((tx) => tx.deleteService("web"));
+    await waitFor(() => !c.store.view((tx) => tx.task(waiting.id)), { ...bound, what: "the pending task deleted" });
+    const removing = c.store.view((tx) => tx.task(placed.id));
+    assert.is(removing?.desired_state, "REMOVE", "the placed one waits for its agent");
+    await setTask(c.store, placed.id, agentReports("SHUTDOWN"));
+    await waitFor(() => tasksOf(c.store, "web").length === 0, { ...bound, what: "the stopped task deleted" });
+  } finally {
+    c.stop();
+  }
+});
+
 test("each loop is a controlLoop actor whose context shows its passes", async () => {
   const c = await cluster({ n1: {} });
   try {
