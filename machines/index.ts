@@ -1,5 +1,6 @@
 import type { AnyStateMachine } from "xstate";
 import { clusterStateMachine, clusterStateRemoteEvents } from "./cluster-state.machine.ts";
+import { controlLoopMachine, controlLoopRemoteEvents } from "./control-loop.machine.ts";
 import { nodeMachine, nodeRemoteEvents } from "./node.machine.ts";
 import { nodeLivenessMachine, nodeLivenessRemoteEvents } from "./node-liveness.machine.ts";
 import { raftMachine, raftRemoteEvents } from "./raft.machine.ts";
@@ -15,6 +16,7 @@ export const machines = {
   nodeLiveness: nodeLivenessMachine,
   raft: raftMachine,
   task: taskMachine,
+  controlLoop: controlLoopMachine,
 } as const satisfies Record<string, AnyStateMachine>;
 
 export type MachineName = keyof typeof machines;
@@ -27,8 +29,17 @@ export const remoteEvents: Readonly<Record<MachineName, RemoteEvents>> = {
   nodeLiveness: nodeLivenessRemoteEvents,
   raft: raftRemoteEvents,
   task: taskRemoteEvents,
+  controlLoop: controlLoopRemoteEvents,
 };
 
 export type { RemoteEvents } from "./remote-events.ts";
 export { NO_REMOTE_EVENTS } from "./remote-events.ts";
-export { clusterStateMachine, nodeLivenessMachine, nodeMachine, raftMachine, sessionMachine, taskMachine };
+export {
+  clusterStateMachine,
+  controlLoopMachine,
+  nodeLivenessMachine,
+  nodeMachine,
+  raftMachine,
+  sessionMachine,
+  taskMachine,
+};

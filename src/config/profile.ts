@@ -67,6 +67,20 @@ export interface TimingProfile {
   /** Role manager (SK: manager/role_manager.go): roleReconcileInterval and removalTimeout. */
   readonly roleReconcileIntervalMs: number;
   readonly roleRemovalTimeoutMs: number;
+  /**
+   * SK scheduler: commitDebounceGap (50 ms) and maxLatency (1 s): a pass runs after a quiet gap in
+   * the store's commits, at the latest this long after the first. The orchestrators, the allocator
+   * and the task reaper use the same pair (SwarmKit's act on each commit; one gap batches a burst).
+   */
+  readonly controlLoopDebounceMs: number;
+  readonly controlLoopMaxLatencyMs: number;
+  /**
+   * SK api/defaults: a task's restart delay when its RestartPolicy has none (5 s); a delay in the
+   * spec is used as given, in either profile.
+   */
+  readonly restartDelayDefaultMs: number;
+  /** SK restart supervisor defaultOldTaskTimeout: a replacement waits this long at most for the old task to stop. */
+  readonly restartOldTaskTimeoutMs: number;
 }
 
 export type ProfileName = "swarm" | "fast";
@@ -100,6 +114,10 @@ const swarm: TimingProfile = {
   raftHeartbeatTicks: 1,
   roleReconcileIntervalMs: 5000,
   roleRemovalTimeoutMs: 5000,
+  controlLoopDebounceMs: 50,
+  controlLoopMaxLatencyMs: 1000,
+  restartDelayDefaultMs: 5000,
+  restartOldTaskTimeoutMs: 60_000,
 };
 
 /** Every duration of `swarm` divided by this in `fast`. */

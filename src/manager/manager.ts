@@ -17,11 +17,13 @@ import { serveManagerGrpc } from "./manager-grpc.ts";
 import { ManagerListWatch } from "./manager-list.ts";
 import { type Running, stopRunning } from "./manager-stop.ts";
 import { NodeView } from "./node-view.ts";
+import { taskLoops } from "./orchestrator/index.ts";
 import { lateRaftLeaderInfo } from "./proxy/index.ts";
 import { RaftRemoval } from "./raft-removal.ts";
 import { raftStartMode, startManagerRaft } from "./raft-start.ts";
 import { leaderSettled, logReplayed, storeHoldsCluster } from "./readiness.ts";
 import { RoleManager } from "./role-manager.ts";
+import { parseConstraints } from "./scheduler/index.ts";
 import { ReplicatedStore } from "./store.ts";
 
 /**
@@ -66,7 +68,12 @@ export async function startManagerInternals(opts: ManagerOptions): Promise<Manag
   });
   let formerManagersLeft = opts.forceNewCluster === true;
   const leadership = new Leadership({
-    components: [dispatcher, ca, roleManager],
+    components: [
+      dispatcher,
+      ...taskLoops({ store, profile, ...(opts.onActor ? { onActor: opts.onActor } : {}), log }),
+      ca,
+      roleManager,
+    ],
     beforeStart: async () => {
       if (opts.bootstrap) {
         await bootstrapStore(
@@ -115,7 +122,7 @@ export async function startManagerInternals(opts: ManagerOptions): Promise<Manag
     clusterInfo: () => cluster.info(),
     updateCluster: (req: UpdateClusterRequest) => updateCluster(store, req),
     getUnlockKey: () => cluster.unlockKey(),
-    services: serviceControl(store, () => {}),
+    services: serviceControl(store, parseConstraints),
   };
 
   // --- the Raft member: bootstrap, restart or join ------------------------------------------

@@ -39,6 +39,7 @@ const lifecycle: Record<MachineName, readonly object[]> = {
   ],
   raft: [{ type: "CORE_STATE", role: "leader", term: 9, lead: "1" }, { type: "REMOVED" }],
   task: [{ type: "DESIRED_STATE_CHANGED", desired: "SHUTDOWN" }],
+  controlLoop: [{ type: "CHANGED" }, { type: "PASS_DONE", changes: 1 }, { type: "PASS_FAILED", error: "x" }],
 };
 
 for (const name of Object.keys(machines) as MachineName[]) {

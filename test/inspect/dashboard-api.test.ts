@@ -106,7 +106,15 @@ test("an unknown path is 404, any method but GET is 405", async () => {
 
 test("/api/machines has every machine with its laid-out states and edges", async () => {
   const { machines } = (await (await get("/api/machines")).json()) as { machines: MachineLayout[] };
-  assert.equal(machines.map((m) => m.name).sort(), ["clusterState", "node", "nodeLiveness", "raft", "session", "task"]);
+  assert.equal(machines.map((m) => m.name).sort(), [
+    "clusterState",
+    "controlLoop",
+    "node",
+    "nodeLiveness",
+    "raft",
+    "session",
+    "task",
+  ]);
   for (const m of machines) assert.ok(m.states.length > 0 && m.edges.length > 0 && m.width > 0 && m.height > 0);
 });
 

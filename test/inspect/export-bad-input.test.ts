@@ -20,7 +20,7 @@ test("an unknown machine is InvalidArgument naming the machines", () => {
   assert.ok(isRpcError(e, "InvalidArgument"));
   assert.is(
     e.message,
-    'unknown machine "dispatcher": use one of node, clusterState, session, nodeLiveness, raft, task',
+    'unknown machine "dispatcher": use one of node, clusterState, session, nodeLiveness, raft, task, controlLoop',
   );
 });
 

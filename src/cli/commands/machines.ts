@@ -9,7 +9,10 @@ export function machinesCommand() {
     .command("export")
     .description("Write every machine's definition (json: XState's toJSON; dot: Graphviz; mermaid: stateDiagram-v2)")
     .option("--format <format>", `one of ${exportFormats.join(", ")}`, "json")
-    .option("--machine <name>", "only this machine (node, clusterState, session, nodeLiveness, raft)")
+    .option(
+      "--machine <name>",
+      "only this machine (node, clusterState, session, nodeLiveness, raft, task, controlLoop)",
+    )
     .option("--out <dir>", "one file per machine in DIR (<name>.json|dot|mmd) instead of stdout")
     .action(async (opts) => {
       // Loaded here, not at the top: the machines (and xstate) only for this command.

@@ -1,8 +1,20 @@
 import type { MachineName } from "../../../machines/index.ts";
 
+/** The leader-only control loops (src/manager/orchestrator, src/manager/scheduler), all of one machine. */
+const CONTROL_LOOPS: ReadonlySet<string> = new Set([
+  "orchestrator-replicated",
+  "orchestrator-global",
+  "allocator",
+  "scheduler",
+  "task-reaper",
+  "constraint-enforcer",
+]);
+
 /** The machine an actor runs, from its name on the events stream; null for an actor of no known machine. */
 export function machineOfActor(actor: string): MachineName | null {
   if (actor.startsWith("liveness-")) return "nodeLiveness";
+  // Before the task prefix: "task-reaper" is a control loop, not a task.
+  if (CONTROL_LOOPS.has(actor)) return "controlLoop";
   if (actor.startsWith("task-")) return "task";
   switch (actor) {
     case "node":

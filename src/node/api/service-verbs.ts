@@ -98,7 +98,10 @@ export async function taskLs(ctx: DaemonContext, req: DaemonRequest<"task.ls">):
 }
 
 /** Read from the agent's task files, which outlive the task's program (and an agent restart). */
-export async function taskLogs(ctx: DaemonContext, req: DaemonRequest<"task.logs">): Promise<DaemonResults["task.logs"]> {
+export async function taskLogs(
+  ctx: DaemonContext,
+  req: DaemonRequest<"task.logs">,
+): Promise<DaemonResults["task.logs"]> {
   const dir = tasksDirOf(ctx.rt.state.swarmDir);
   const logs = await Promise.all(
     req.taskIds.map(async (taskId) => {

@@ -2,6 +2,7 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import type { ServiceSpec__Output } from "../../../src/gen/docker/swarmkit/v1/ServiceSpec.ts";
 import { serviceControl } from "../../../src/manager/controlapi/services.ts";
+import { parseConstraints } from "../../../src/manager/scheduler/index.ts";
 import { createMemoryStore } from "../../../src/manager/store.ts";
 import { serviceSpecToGrpc } from "../../../src/node/service-convert.ts";
 import { codeName } from "../../../src/rpc/status.ts";
@@ -18,7 +19,7 @@ const spec = (over: Partial<Api> = {}, container: Partial<Api["TaskTemplate"]["C
 
 function setup() {
   const store = createMemoryStore();
-  return { store, control: serviceControl(store, () => {}) };
+  return { store, control: serviceControl(store, parseConstraints) };
 }
 
 test("a created service is in the store with its spec, and found by ID, name and ID prefix", async () => {
@@ -50,6 +51,11 @@ const invalid: [string, ServiceSpec__Output, string][] = [
     "a memory limit under 4 MiB",
     spec({ TaskTemplate: { ContainerSpec: { Image: "sleep" }, Resources: { Limits: { MemoryBytes: 1024 } } } }),
     "invalid memory value 1024: Must be at least 4MiB",
+  ],
+  [
+    "a constraint without an operator",
+    spec({ TaskTemplate: { ContainerSpec: { Image: "sleep" }, Placement: { Constraints: ["node.role=manager"] } } }),
+    "constraint expected one operator from ==, !=",
   ],
 ];
 

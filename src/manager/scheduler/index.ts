@@ -1,0 +1,1 @@
+export { type Constraint, nodeMatches, parseConstraints } from "./constraints.ts";
