@@ -59,8 +59,9 @@ export class RaftStorage {
 
   /**
    * Opens (creating the directories if needed) and reads back everything saved:
-   * a torn WAL tail is truncated with a warning; corruption elsewhere throws a
-   * RaftStorageError naming the file and offset. `state.metadata` is null when
+   * a torn WAL tail (record.ts ScanStop: only the last write can be one) is truncated
+   * with a warning; corruption elsewhere throws a RaftStorageError naming the file
+   * and offset, and leaves the file as it is. `state.metadata` is null when
    * there is no WAL yet: call `create`.
    */
   static async open(
