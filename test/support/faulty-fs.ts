@@ -1,3 +1,4 @@
+import { dirname } from "node:path";
 import { nodeStorageFs, type StorageFile, type StorageFs } from "../../src/raft/storage/index.ts";
 
 /** The file operations a fault can be injected into. */
@@ -26,6 +27,23 @@ export class FaultyFs implements StorageFs {
   readonly dirSyncs: string[] = [];
   /** Faults that fired, in order. */
   readonly fired: string[] = [];
+  /** Changes to directory entries (mkdir, rename, unlink, rmTree) and directory fsyncs, in order. */
+  readonly ops: { op: "mkdir" | "rename" | "unlink" | "rmTree" | "fsyncDir"; path: string }[] = [];
+
+  /**
+   * The entry changes no later fsync of their directory made durable: what a
+   * crash could take back. A rename counts for its target's directory.
+   */
+  notSyncedInParent(): string[] {
+    const out: string[] = [];
+    this.ops.forEach((o, i) => {
+      if (o.op === "fsyncDir") return;
+      const parent = dirname(o.path);
+      const synced = this.ops.slice(i + 1).some((later) => later.op === "fsyncDir" && later.path === parent);
+      if (!synced) out.push(`${o.op} ${o.path}`);
+    });
+    return out;
+  }
 
   constructor(private readonly real: StorageFs = nodeStorageFs) {}
 
@@ -61,7 +79,10 @@ export class FaultyFs implements StorageFs {
       sync: async () => {
         this.check("sync", path);
         await fh.sync();
-        if (isDir) this.dirSyncs.push(path);
+        if (isDir) {
+          this.dirSyncs.push(path);
+          this.ops.push({ op: "fsyncDir", path });
+        }
       },
       truncate: (n) => fh.truncate(n),
       stat: () => fh.stat(),
@@ -77,17 +98,22 @@ export class FaultyFs implements StorageFs {
   }
   async mkdir(path: string, mode: number): Promise<boolean> {
     this.check("mkdir", path);
-    return this.real.mkdir(path, mode);
+    const made = await this.real.mkdir(path, mode);
+    if (made) this.ops.push({ op: "mkdir", path });
+    return made;
   }
   async rename(from: string, to: string): Promise<void> {
     this.check("rename", to);
     await this.real.rename(from, to);
+    this.ops.push({ op: "rename", path: to });
   }
   async unlink(path: string): Promise<void> {
     this.check("unlink", path);
     await this.real.unlink(path);
+    this.ops.push({ op: "unlink", path });
   }
-  rmTree(path: string): Promise<void> {
-    return this.real.rmTree(path);
+  async rmTree(path: string): Promise<void> {
+    await this.real.rmTree(path);
+    this.ops.push({ op: "rmTree", path });
   }
 }
