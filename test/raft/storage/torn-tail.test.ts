@@ -1,8 +1,10 @@
+import { randomBytes } from "node:crypto";
 import { mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { RaftStorage } from "../../../src/raft/storage/index.ts";
+import { encodeRecord, SEALED_BATCH, scanRecords } from "../../../src/raft/storage/record.ts";
 import type { Entry } from "../../../src/raft/types.ts";
 import { memoryLog } from "../../support/memory-log.ts";
 import { entries, META, plain, tempRaftDir } from "./support/raft-data.ts";
@@ -152,6 +154,14 @@ test("a sector of the last write lost while later records of that write made it:
   } finally {
     cleanup();
   }
+});
+
+test("a large sealed write cut short (8 MiB of ciphertext) is still told for a torn tail: noise in it does not pass for a record", () => {
+  const first = encodeRecord({ type: SEALED_BATCH, payload: randomBytes(200) });
+  const big = encodeRecord({ type: SEALED_BATCH, payload: randomBytes(8 * 1024 * 1024) });
+  const { records, stop } = scanRecords(Buffer.concat([first, big.subarray(0, big.length - 4096)]));
+  assert.is(records.length, 1);
+  assert.equal(stop && { offset: stop.offset, tail: stop.tail }, { offset: first.length, tail: true });
 });
 
 test.run();

@@ -43,6 +43,8 @@ interface Acked {
 
 export async function crashRun(seed: number, rounds: number): Promise<CrashRunResult> {
   const rng = new Rng(seed);
+  // Odd seeds seal the WAL with a DEK (a manager's always is: one sealed frame per write), even ones keep it in clear.
+  const dek = seed % 2 === 1 ? new Uint8Array(32).fill(seed & 0xff) : undefined;
   const disk = new CrashDisk(MOUNT, () => rng.next());
   const fail = (round: number, why: string) => new Error(`crash run seed ${seed}, round ${round}: ${why}`);
   const acked = new Map<number, Acked>();
@@ -59,7 +61,12 @@ export async function crashRun(seed: number, rounds: number): Promise<CrashRunRe
     const warnings: string[] = [];
     const log = { warn: (_o: object, msg: string) => warnings.push(msg) };
     try {
-      const opened = await RaftStorage.open(DIR, { fs: disk.view(crashAt), segmentBytes: SEGMENT_BYTES, log });
+      const opened = await RaftStorage.open(DIR, {
+        fs: disk.view(crashAt),
+        segmentBytes: SEGMENT_BYTES,
+        log,
+        ...(dek ? { dek } : {}),
+      });
       result.tornTails += warnings.filter((w) => w === "raft WAL: torn tail truncated").length;
       check(opened.state, round);
       return opened;
