@@ -193,6 +193,10 @@ export class Wal {
           this.stats.syncs++;
         } catch (e) {
           this.fail(e, batch, at);
+          // Best effort: what this write left (in the page cache, maybe not on disk — after a failed
+          // fdatasync Linux may drop the dirty pages' error and keep them readable) is cut off, so a
+          // restart does not read back as written what was never acknowledged.
+          await this.fh.truncate(at).catch(() => {});
           return;
         }
         for (const p of batch) {
