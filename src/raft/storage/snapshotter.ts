@@ -34,11 +34,14 @@ export class Snapshotter {
   /** Creates the directory and removes files a crash left half written. */
   async init(): Promise<void> {
     await mkdirDurable(this.dir, 0o700, this.fs);
+    let removed = false;
     for (const name of await this.fs.readdir(this.dir)) {
       if (!name.endsWith(TMP_SUFFIX)) continue;
       this.log.warn({ file: `${this.dir}/${name}` }, "raft snapshot: removing an unfinished snapshot file");
       await this.fs.unlink(`${this.dir}/${name}`);
+      removed = true;
     }
+    if (removed) await fsyncDir(this.dir, this.fs);
   }
 
   async save(s: Snapshot): Promise<string> {

@@ -302,15 +302,18 @@ async function writeSegment(
 
 async function listSegments(fs: StorageFs, dir: string, log: WarnLog): Promise<Segment[]> {
   const segments: Segment[] = [];
+  let removed = false;
   for (const name of await fs.readdir(dir)) {
     if (name.endsWith(TMP_SUFFIX)) {
       log.warn({ file: `${dir}/${name}` }, "raft WAL: removing an unfinished segment");
       await fs.unlink(`${dir}/${name}`);
+      removed = true;
       continue;
     }
     const p = parseWalSegmentName(name);
     if (p) segments.push({ ...p, path: `${dir}/${name}` });
   }
+  if (removed) await fsyncDir(dir, fs);
   segments.sort((a, b) => a.seq - b.seq);
   for (let i = 1; i < segments.length; i++) {
     if (segments[i]!.seq !== segments[i - 1]!.seq + 1)
