@@ -7,6 +7,7 @@ import type { SigningRootCA } from "../ca/pki/signing-root-ca.ts";
 import type { TimingProfile } from "../config/profile.ts";
 import type { Node__Output } from "../gen/docker/swarmkit/v1/Node.ts";
 import type { NodeSpec__Output } from "../gen/docker/swarmkit/v1/NodeSpec.ts";
+import type { StorageFs } from "../raft/storage/index.ts";
 
 /** Join tokens of the cluster, SWMTKN-1-<50 base 36>-<25 base 36>. */
 export interface JoinTokens {
@@ -105,6 +106,15 @@ export interface ManagerOptions {
   readonly forceNewCluster?: boolean;
   /** This manager learned it was removed from the Raft group (demoted): the node stops it with clearData. */
   readonly onRemovedFromRaft?: () => void;
+  /**
+   * The Raft member stopped on a fatal error (its WAL could not be written or
+   * synced, an entry could not be applied): the manager acknowledges nothing
+   * more, and its owner stops it — SwarmKit's manager.Run returns the error and
+   * the node exits with "manager stopped: …", which `info` shows.
+   */
+  readonly onFatal?: (e: Error) => void;
+  /** The file operations of the Raft storage (a faulty disk in tests); node:fs by default. */
+  readonly raftFs?: StorageFs;
 }
 
 /** A running manager: dispatcher + NodeCA on gRPC, node store, liveness actors. */

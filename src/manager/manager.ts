@@ -144,7 +144,10 @@ export async function startManagerInternals(opts: ManagerOptions): Promise<Manag
         },
         onFatal: (e) => {
           log.error({ err: e.message }, "manager: raft stopped on a fatal error");
+          // Not ready any more: "Raft" stops serving, the leader-only components stop, the owner stops the rest.
+          health.setServingStatus("Raft", "NOT_SERVING");
           leadership.memberGone();
+          opts.onFatal?.(e);
         },
         ...(opts.onActor ? { onActor: opts.onActor } : {}),
       },

@@ -4,7 +4,7 @@ import type { AnyActorRef } from "xstate";
 import type { TimingProfile } from "../config/profile.ts";
 import type { Log } from "../log.ts";
 import { RaftNode } from "../raft/node/index.ts";
-import { RaftStorage } from "../raft/storage/index.ts";
+import { RaftStorage, type StorageFs } from "../raft/storage/index.ts";
 import { MemoryNetwork, natsTransport, type RaftTransport } from "../raft/transport/index.ts";
 import type { RaftMember } from "../raft/types.ts";
 import { rpcError } from "../rpc/status.ts";
@@ -55,6 +55,8 @@ export interface RaftBackendOptions {
   readonly onLeadership: (leader: boolean) => void;
   readonly onRemoved: () => void;
   readonly onFatal: (e: Error) => void;
+  /** The file operations of the Raft storage (a faulty disk in tests); node:fs by default. */
+  readonly storageFs?: StorageFs;
   readonly onActor?: (name: string, actor: AnyActorRef) => void;
   readonly log: Log;
   readonly snapshotInterval?: number;
@@ -85,6 +87,7 @@ export async function startRaftMember(o: RaftBackendOptions): Promise<RaftNode> 
     self: o.self,
     stateDir: stateDirOf(o.swarmDir),
     dek,
+    ...(o.storageFs ? { storageFs: o.storageFs } : {}),
     transport,
     ...(o.joinMembers ? { joinMembers: o.joinMembers } : {}),
     profile: o.profile,

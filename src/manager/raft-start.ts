@@ -55,6 +55,7 @@ export async function startManagerRaft(
     store: deps.store,
     nc: opts.nc,
     mode: start.mode,
+    ...(opts.raftFs ? { storageFs: opts.raftFs } : {}),
     ...(joinMembers ? { joinMembers } : {}),
     ...(opts.forceNewCluster ? { forceNewCluster: true } : {}),
     onLeadership: deps.events.onLeadership,

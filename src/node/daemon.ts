@@ -7,6 +7,7 @@ import { busCaOf, connectBus } from "../bus/connection.ts";
 import { serveDaemonApi } from "../bus/daemon-server.ts";
 import type { TimingProfile } from "../config/profile.ts";
 import { daemonLogger } from "../log.ts";
+import type { StorageFs } from "../raft/storage/index.ts";
 import { rpcError } from "../rpc/status.ts";
 import { ControlAccess } from "./api/control-access.ts";
 import { daemonHandlers } from "./api/handlers.ts";
@@ -38,6 +39,8 @@ export interface DaemonOptions {
   profile: TimingProfile;
   /** A Stately inspector relay (ws://…): every actor's inspection events go there. */
   inspect?: string;
+  /** The file operations of the manager's Raft storage (a faulty disk in tests); node:fs by default. */
+  raftFs?: StorageFs;
 }
 
 export interface DaemonHandle {
@@ -100,6 +103,7 @@ export async function runDaemon(opts: DaemonOptions): Promise<DaemonHandle> {
     natsUrl: opts.natsUrl,
     natsCa: bus.ca,
     ...signer,
+    ...(opts.raftFs ? { raftFs: opts.raftFs } : {}),
   });
   rt.start();
 

@@ -1,9 +1,10 @@
-import { mkdir, readdir, readFile, rm } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { NodeIdentity } from "../ca/credentials.ts";
 import { InvalidKekError } from "../manager/deks/key-encryption.ts";
 import { kekOf, setKek } from "../manager/deks/node-kek.ts";
 import { readNodeKeyFile, rotateNodeKek, unlockNodeKey, writeNodeKeyFile } from "../manager/deks/node-key-file.ts";
+import { fsyncDir, mkdirDurable, nodeStorageFs, type StorageFs } from "../raft/storage/index.ts";
 import { writeFileAtomic } from "./atomic-write.ts";
 import { errInvalidStateFile, errLoadingTLSCertificate, errSwarmLocked } from "./errors.ts";
 
@@ -37,15 +38,29 @@ export function nodeCertPath(swarmDir: string): string {
   return join(swarmDir, CERT_DIRECTORY, NODE_CERT_FILE);
 }
 
-/** SwarmKit's node.New: MkdirAll(StateDir, 0700); certificates/ as SaveRootCA and the KeyReadWriter make it (0755). */
-export async function ensureSwarmDir(swarmDir: string): Promise<void> {
-  await mkdir(swarmDir, { recursive: true, mode: 0o700 });
-  await mkdir(join(swarmDir, CERT_DIRECTORY), { recursive: true, mode: 0o755 });
+/**
+ * SwarmKit's node.New: MkdirAll(StateDir, 0700); certificates/ as SaveRootCA and the KeyReadWriter make it (0755).
+ * Every directory made here, and every removal below, is fsync'd in its parent: a crash does not take it back.
+ */
+export async function ensureSwarmDir(swarmDir: string, fs: StorageFs = nodeStorageFs): Promise<void> {
+  await mkdirDurable(swarmDir, 0o700, fs);
+  await mkdirDurable(join(swarmDir, CERT_DIRECTORY), 0o755, fs);
 }
 
 /** SK node.run: worker/, the agent's task database's directory, made for every role (MkdirAll 0777, umask'd). */
-export async function ensureWorkerDir(swarmDir: string): Promise<void> {
-  await mkdir(join(swarmDir, WORKER_DIRECTORY), { recursive: true, mode: 0o777 });
+export async function ensureWorkerDir(swarmDir: string, fs: StorageFs = nodeStorageFs): Promise<void> {
+  await mkdirDurable(join(swarmDir, WORKER_DIRECTORY), 0o777, fs);
+}
+
+/** Removes a file (absent is fine) and fsyncs its directory. */
+async function removeFileDurable(dir: string, name: string, fs: StorageFs): Promise<void> {
+  try {
+    await fs.unlink(join(dir, name));
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === "ENOENT") return;
+    throw e;
+  }
+  await fsyncDir(dir, fs);
 }
 
 /** Where the agent keeps each task's process record and logs (swarmbus's stand-in for worker/tasks.db). */
@@ -101,8 +116,8 @@ export async function readNodeCreds(swarmDir: string): Promise<string | null> {
 }
 
 /** A worker holds no manager credentials. */
-export async function removeNodeCreds(swarmDir: string): Promise<void> {
-  await rm(nodeCredsPath(swarmDir), { force: true });
+export async function removeNodeCreds(swarmDir: string, fs: StorageFs = nodeStorageFs): Promise<void> {
+  await removeFileDurable(join(swarmDir, CERT_DIRECTORY), NODE_CREDS_FILE, fs);
 }
 
 /** The root CA certificate this node trusts, or null when none is kept. */
@@ -156,8 +171,8 @@ async function lockedOnInvalidKek<T>(p: Promise<T>): Promise<T> {
  * `node-role`, the role file of earlier builds (kept a role across restarts
  * before certificates followed role changes): the certificate says the role now.
  */
-export async function removeLegacyRoleFile(swarmDir: string): Promise<void> {
-  await rm(join(swarmDir, "node-role"), { force: true });
+export async function removeLegacyRoleFile(swarmDir: string, fs: StorageFs = nodeStorageFs): Promise<void> {
+  await removeFileDurable(swarmDir, "node-role", fs);
 }
 
 /** The certificate bytes, or null when this state dir holds no swarm. */
@@ -200,15 +215,19 @@ export async function readNodeIdentity(
   return { identity, certificate };
 }
 
-/** moby clearPersistentState: remove everything inside <state-dir>/swarm, keep the dir; the KEK goes with it. */
-export async function clearSwarmDir(swarmDir: string): Promise<void> {
+/**
+ * moby clearPersistentState: remove everything inside <state-dir>/swarm, keep the dir; the KEK goes with it.
+ * The removals are fsync'd in swarm/: after a crash the node does not come back from the state it left.
+ */
+export async function clearSwarmDir(swarmDir: string, fs: StorageFs = nodeStorageFs): Promise<void> {
   setKek(swarmDir, null);
   let entries: string[];
   try {
-    entries = await readdir(swarmDir);
+    entries = await fs.readdir(swarmDir);
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === "ENOENT") return;
     throw e;
   }
-  await Promise.all(entries.map((name) => rm(join(swarmDir, name), { recursive: true, force: true })));
+  await Promise.all(entries.map((name) => fs.rmTree(join(swarmDir, name))));
+  if (entries.length > 0) await fsyncDir(swarmDir, fs);
 }

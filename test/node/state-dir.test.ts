@@ -17,6 +17,7 @@ import {
   nodeCertPath,
   readNodeIdentity,
   readRootCACertificate,
+  removeNodeCreds,
   swarmDirOf,
   writeNodeCertificate,
   writeNodeKeyPair,
@@ -25,6 +26,7 @@ import {
 import { isRpcError } from "../../src/rpc/status.ts";
 import { rejection } from "../support/caught.ts";
 import { listing } from "../support/dir-listing.ts";
+import { FaultyFs } from "../support/faulty-fs.ts";
 
 const dirs: string[] = [];
 async function freshSwarmDir(): Promise<string> {
@@ -197,6 +199,28 @@ test("clearing the swarm dir removes its contents and keeps the dir", async () =
   assert.equal(await readdir(s), []);
   assert.is(await readNodeIdentity(s, decodeJson), null);
   await clearSwarmDir(join(s, "missing"));
+});
+
+test("swarm/, certificates/ and worker/ are fsync'd in their parent when made; clearing swarm/ and removing a file are fsync'd too", async () => {
+  const root = await mkdtemp(join(tmpdir(), "swarmbus-dirsync-"));
+  dirs.push(root);
+  const s = swarmDirOf(root);
+  const fs = new FaultyFs();
+  await ensureSwarmDir(s, fs);
+  await ensureWorkerDir(s, fs);
+  assert.equal(
+    fs.ops.filter((o) => o.op === "mkdir").map((o) => o.path),
+    [s, join(s, "certificates"), join(s, "worker")],
+  );
+  assert.equal(fs.dirSyncs, [root, s, s]);
+  await writeFile(join(s, "certificates", "swarm-node.creds"), "x");
+  await removeNodeCreds(s, fs);
+  assert.equal(fs.ops.at(-1), { op: "fsyncDir", path: join(s, "certificates") });
+  await writeFile(join(s, "state.json"), "[]");
+  await clearSwarmDir(s, fs);
+  assert.equal(await readdir(s), []);
+  assert.equal(fs.ops.at(-1), { op: "fsyncDir", path: s }, "swarm/ fsync'd after its entries are removed");
+  assert.equal(fs.notSyncedInParent(), []);
 });
 
 test.run();

@@ -6,6 +6,7 @@ import type { AnyActorRef } from "xstate";
 import { profiles, type TimingProfile } from "../../src/config/profile.ts";
 import { type Log, silentLog } from "../../src/log.ts";
 import { RaftNode } from "../../src/raft/node/index.ts";
+import type { StorageFs } from "../../src/raft/storage/index.ts";
 import { natsTransport } from "../../src/raft/transport/index.ts";
 import type { RaftMember } from "../../src/raft/types.ts";
 import { onTeardown, type Suite } from "./fixture.ts";
@@ -46,6 +47,10 @@ export interface MemberOptions {
   joinMembers?: readonly RaftMember[];
   /** Where the member (its node and transport) logs; silent by default. */
   log?: Log;
+  /** The file operations of its storage (a faulty disk); node:fs by default. */
+  storageFs?: StorageFs;
+  /** Its node stopped on a fatal error. */
+  onFatal?: (e: Error) => void;
 }
 
 /**
@@ -115,6 +120,8 @@ export class RaftCluster {
       profile: testProfile,
       bootstrap: opts.bootstrap ?? false,
       ...(opts.joinMembers ? { joinMembers: opts.joinMembers } : {}),
+      ...(opts.storageFs ? { storageFs: opts.storageFs } : {}),
+      ...(opts.onFatal ? { onFatal: opts.onFatal } : {}),
       log: opts.log ?? silentLog,
       apply: (data) => {
         m.values.push(new TextDecoder().decode(data));
@@ -163,14 +170,18 @@ export class RaftCluster {
     );
   }
 
-  /** A three-member cluster: 1 bootstraps, 2 and 3 join and are added by the leader. */
-  async three(opts: MemberOptions = {}): Promise<Member> {
-    const m1 = await this.start("1", { ...opts, bootstrap: true });
+  /** A three-member cluster: 1 bootstraps, 2 and 3 join and are added by the leader; `only(id)`: one member's own options. */
+  async three(opts: MemberOptions = {}, only: (id: string) => MemberOptions = () => ({})): Promise<Member> {
+    const m1 = await this.start("1", { ...opts, ...only("1"), bootstrap: true });
     await this.leader();
     // A joiner listens before the leader adds it (a two-member cluster whose new member is not up
     // yet could lose its check-quorum), with the member list its join would be answered with.
     for (const id of ["2", "3"]) {
-      await this.start(id, { ...opts, joinMembers: [...m1.node.members().map((s) => s.member), memberOf(id)] });
+      await this.start(id, {
+        ...opts,
+        ...only(id),
+        joinMembers: [...m1.node.members().map((s) => s.member), memberOf(id)],
+      });
       await m1.node.addMember(memberOf(id));
     }
     // A member hears the leader before it applies the change that adds it: wait until each knows all three.

@@ -10,7 +10,7 @@ import { tlsServerCredentials } from "../../ca/tls/server-credentials.ts";
 import type { TimingProfile } from "../../config/profile.ts";
 import type { BootstrapCA, ManagerHandle } from "../../manager/api.ts";
 import { startManager } from "../../manager/manager.ts";
-import { RaftStorage } from "../../raft/storage/index.ts";
+import { RaftStorage, type StorageFs } from "../../raft/storage/index.ts";
 import { DEFAULT_LISTEN_ADDR, defaultAdvertiseAddr, withPortOf } from "../addresses.ts";
 import { errManagerStopped, errManagerStoppedWhileStarting, errNoNodeIdentity } from "../errors.ts";
 import type { NodeState } from "./node-state.ts";
@@ -31,6 +31,8 @@ export interface ManagerSupervisorOptions {
   readonly nc?: NatsConnection;
   readonly natsUrl?: string;
   readonly natsCa?: string | undefined;
+  /** The file operations of the manager's Raft storage (a faulty disk in tests); node:fs by default. */
+  readonly raftFs?: StorageFs;
 }
 
 /**
@@ -80,8 +82,11 @@ export class ManagerSupervisor {
     return this.ready.promise.catch(() => null);
   }
 
-  /** Starts the manager; resolves once its control API serves. */
-  async start(onRemovedFromRaft: () => void): Promise<void> {
+  /**
+   * Starts the manager; resolves once its control API serves. `onFatal`: its
+   * Raft member stopped on a fatal error (the node exits, "manager stopped: …").
+   */
+  async start(onRemovedFromRaft: () => void, onFatal: (e: Error) => void): Promise<void> {
     const identity = this.state.identity;
     if (!identity) throw errNoNodeIdentity();
     const listen = this.state.startConfig.ListenAddr || this.opts.listenAddr || DEFAULT_LISTEN_ADDR;
@@ -110,6 +115,8 @@ export class ManagerSupervisor {
         log: this.opts.log,
         ...(nc ? { nc } : {}),
         onRemovedFromRaft,
+        onFatal,
+        ...(this.opts.raftFs ? { raftFs: this.opts.raftFs } : {}),
       });
       if (generation !== this.generation) {
         // Stopped (demoted, left, shut down) while it was starting: it must not keep its listener.

@@ -58,9 +58,12 @@ export function nodeWithEffects(u: NodeUnits) {
       }),
       startManager: fromPromise<void, void>(async () => {
         // SK runManager: RemovedFromRaft stops the manager with clearData; the role follows as worker.
-        const removedFromRaft = u.epoch.mark().only(() => u.roles.removedFromRaft());
+        const run = u.epoch.mark();
+        const removedFromRaft = run.only(() => u.roles.removedFromRaft());
+        // SK superviseManager: a manager that stops on an error ends the node's run, "manager stopped: <err>".
+        const fatal = run.only((e: Error) => u.send({ type: "NODE_EXITED", error: errManagerStopped(e).message }));
         try {
-          await u.manager.start(removedFromRaft);
+          await u.manager.start(removedFromRaft, fatal);
         } catch (e) {
           u.outcome.failedWith(errManagerStopped(e));
           throw e;

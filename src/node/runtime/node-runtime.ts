@@ -8,6 +8,7 @@ import type { StoredAccountSigner } from "../../bus/auth/manager-credentials.ts"
 import type { PeerInfo } from "../../bus/daemon-contract.ts";
 import type { TimingProfile } from "../../config/profile.ts";
 import type { ManagerHandle } from "../../manager/api.ts";
+import type { StorageFs } from "../../raft/storage/index.ts";
 import { errInvalidUnlockKey, errUnlockStartFailed } from "../errors.ts";
 import type { StartConfig } from "../start-config-file.ts";
 import { tasksDirOf } from "../state-dir.ts";
@@ -51,6 +52,8 @@ export interface NodeRuntimeOptions {
   readonly natsCa?: string | undefined;
   /** The swarm NATS account's signer, which `swarm init` puts in the new cluster object. */
   readonly natsSigner?: StoredAccountSigner;
+  /** The file operations of the manager's Raft storage (a faulty disk in tests); node:fs by default. */
+  readonly raftFs?: StorageFs;
 }
 
 /**

@@ -20,7 +20,10 @@ export interface OpenedMember {
  */
 export async function openMember(opts: RaftNodeStartOptions): Promise<OpenedMember> {
   const dir = `${opts.stateDir}/swarm/raft`;
-  const { storage, state } = await RaftStorage.open(dir, opts.dek ? { dek: opts.dek } : {});
+  const { storage, state } = await RaftStorage.open(dir, {
+    ...(opts.dek ? { dek: opts.dek } : {}),
+    ...(opts.storageFs ? { fs: opts.storageFs } : {}),
+  });
   try {
     const mem = new MemoryStorage();
     if (state.snapshot && !isEmptySnapshot(state.snapshot)) mem.applySnapshot(state.snapshot);

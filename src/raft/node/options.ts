@@ -1,6 +1,7 @@
 import type { AnyActorRef } from "xstate";
 import type { TimingProfile } from "../../config/profile.ts";
 import type { Log } from "../../log.ts";
+import type { StorageFs } from "../storage/index.ts";
 import type { RaftTransport } from "../transport/index.ts";
 import type { RaftMember } from "../types.ts";
 
@@ -29,6 +30,8 @@ export interface RaftNodeOptions {
   readonly stateDir: string;
   /** The data encryption key the WAL and snapshots are sealed with; in clear without (unit tests). */
   readonly dek?: Uint8Array;
+  /** The file operations of its storage (a faulty or crashable disk in tests); node:fs by default. */
+  readonly storageFs?: StorageFs;
   readonly transport: RaftTransport;
   /**
    * A joiner's member list from the leader's join answer: whom it takes

@@ -1,13 +1,14 @@
 import { existsSync, readdirSync } from "node:fs";
-import { mkdir, rm } from "node:fs/promises";
 import { encodeEntry, encodeHardState, encodeWalMetadata, encodeWalSnapshot, type WalMetadata } from "../codec.ts";
 import { type Entry, type HardState, isEmptySnapshot, type Snapshot } from "../types.ts";
 import { RaftStorageError, stderrWarnLog, type WarnLog } from "./errors.ts";
+import { mkdirDurable, removeDurable } from "./fs-durable.ts";
 import { parseWalSegmentName, SNAP_DIR, WAL_DIR } from "./names.ts";
 import { type RecordOut, RecordType } from "./record.ts";
 import { RecordCipher } from "./record-cipher.ts";
 import { lastIndexOf, replayWal, type WalReplay } from "./replay.ts";
 import { Snapshotter } from "./snapshotter.ts";
+import { nodeStorageFs, type StorageFs } from "./storage-fs.ts";
 import { DEFAULT_SEGMENT_BYTES, Wal, type WalStats } from "./wal.ts";
 
 /**
@@ -32,6 +33,8 @@ export interface RaftStorageOptions {
   keepOldSnapshots?: number;
   /** The data encryption key (32 bytes): WAL records and snapshots are sealed with it. In clear without. */
   dek?: Uint8Array;
+  /** The file operations (a faulty or crashable disk in tests); node:fs by default. */
+  fs?: StorageFs;
 }
 
 const raftIdPattern = /^[1-9][0-9]*$/;
@@ -49,6 +52,7 @@ export class RaftStorage {
     /** The log's last index as saved so far (entries or snapshot). */
     private lastIndex: number,
     private readonly cipher: RecordCipher | undefined,
+    private readonly fs: StorageFs,
   ) {}
 
   /** A manager restarting (true) vs a new one: is there a WAL under `dir`? */
@@ -59,8 +63,9 @@ export class RaftStorage {
 
   /**
    * Opens (creating the directories if needed) and reads back everything saved:
-   * a torn WAL tail is truncated with a warning; corruption elsewhere throws a
-   * RaftStorageError naming the file and offset. `state.metadata` is null when
+   * a torn WAL tail (record.ts ScanStop: only the last write can be one) is truncated
+   * with a warning; corruption elsewhere throws a RaftStorageError naming the file
+   * and offset, and leaves the file as it is. `state.metadata` is null when
    * there is no WAL yet: call `create`.
    */
   static async open(
@@ -70,11 +75,17 @@ export class RaftStorage {
     const log = opts.log ?? stderrWarnLog;
     const segmentBytes = opts.segmentBytes ?? DEFAULT_SEGMENT_BYTES;
     // SK manager.go MkdirAll(raft, 0700): the Raft data is the manager's alone.
-    await mkdir(dir, { recursive: true, mode: 0o700 });
+    const fs = opts.fs ?? nodeStorageFs;
+    await mkdirDurable(dir, 0o700, fs);
     const cipher = opts.dek ? new RecordCipher(opts.dek) : undefined;
-    const snapshotter = new Snapshotter(`${dir}/${SNAP_DIR}`, log, cipher);
+    const snapshotter = new Snapshotter(`${dir}/${SNAP_DIR}`, log, cipher, fs);
     await snapshotter.init();
-    const { wal, records } = await Wal.open(`${dir}/${WAL_DIR}`, { segmentBytes, log, ...(cipher ? { cipher } : {}) });
+    const { wal, records } = await Wal.open(`${dir}/${WAL_DIR}`, {
+      segmentBytes,
+      log,
+      fs,
+      ...(cipher ? { cipher } : {}),
+    });
     try {
       const replay = replayWal(records);
       const snapshot = wal ? await pickSnapshot(dir, snapshotter, replay, log) : null;
@@ -89,7 +100,7 @@ export class RaftStorage {
         );
       wal?.noteLastIndex(lastIndexOf(replay));
       const keep = opts.keepOldSnapshots ?? 0;
-      const storage = new RaftStorage(dir, log, segmentBytes, keep, snapshotter, wal, lastIndex, cipher);
+      const storage = new RaftStorage(dir, log, segmentBytes, keep, snapshotter, wal, lastIndex, cipher, fs);
       return { storage, state: { metadata: replay.metadata, hardState: replay.hardState, snapshot, entries } };
     } catch (e) {
       await wal?.close();
@@ -105,6 +116,7 @@ export class RaftStorage {
     this.wal = await Wal.create(`${this.dir}/${WAL_DIR}`, encodeWalMetadata(meta), {
       segmentBytes: this.segmentBytes,
       log: this.log,
+      fs: this.fs,
       ...(this.cipher ? { cipher: this.cipher } : {}),
     });
   }
@@ -191,8 +203,8 @@ export class RaftStorage {
   }
 
   /** A demoted or removed manager drops its Raft data (SwarmKit's clearData). Close first. */
-  static async wipe(dir: string): Promise<void> {
-    await rm(dir, { recursive: true, force: true });
+  static async wipe(dir: string, fs: StorageFs = nodeStorageFs): Promise<void> {
+    await removeDurable(dir, fs);
   }
 }
 

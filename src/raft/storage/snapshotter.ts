@@ -1,11 +1,11 @@
-import { mkdir, readdir, readFile, unlink } from "node:fs/promises";
 import { crc32 } from "node:zlib";
 import { CodecError, decodeSnapshot, encodeSnapshot } from "../codec.ts";
 import type { Snapshot } from "../types.ts";
 import { RaftStorageError, type WarnLog } from "./errors.ts";
-import { fsyncDir, writeFileAtomic } from "./fs-durable.ts";
+import { fsyncDir, mkdirDurable, writeFileAtomic } from "./fs-durable.ts";
 import { parseSnapshotName, snapshotName, TMP_SUFFIX } from "./names.ts";
 import type { RecordCipher } from "./record-cipher.ts";
+import { nodeStorageFs, type StorageFs } from "./storage-fs.ts";
 
 /**
  * Snapshot files `<term:016x>-<index:016x>.snap`:
@@ -28,16 +28,20 @@ export class Snapshotter {
     readonly dir: string,
     private readonly log: WarnLog,
     private readonly cipher?: RecordCipher,
+    private readonly fs: StorageFs = nodeStorageFs,
   ) {}
 
   /** Creates the directory and removes files a crash left half written. */
   async init(): Promise<void> {
-    await mkdir(this.dir, { recursive: true, mode: 0o700 });
-    for (const name of await readdir(this.dir)) {
+    await mkdirDurable(this.dir, 0o700, this.fs);
+    let removed = false;
+    for (const name of await this.fs.readdir(this.dir)) {
       if (!name.endsWith(TMP_SUFFIX)) continue;
       this.log.warn({ file: `${this.dir}/${name}` }, "raft snapshot: removing an unfinished snapshot file");
-      await unlink(`${this.dir}/${name}`);
+      await this.fs.unlink(`${this.dir}/${name}`);
+      removed = true;
     }
+    if (removed) await fsyncDir(this.dir, this.fs);
   }
 
   async save(s: Snapshot): Promise<string> {
@@ -48,14 +52,14 @@ export class Snapshotter {
     buf.writeUInt32LE(crc32(payload), 4);
     buf.set(payload, HEADER_BYTES);
     const name = snapshotName(s.metadata.term, s.metadata.index);
-    await writeFileAtomic(this.dir, name, `${name}${TMP_SUFFIX}`, buf);
+    await writeFileAtomic(this.dir, name, `${name}${TMP_SUFFIX}`, buf, 0o600, this.fs);
     return `${this.dir}/${name}`;
   }
 
   /** Snapshot files, newest (highest index) first. */
   async list(): Promise<SnapshotFile[]> {
     const files: SnapshotFile[] = [];
-    for (const name of await readdir(this.dir)) {
+    for (const name of await this.fs.readdir(this.dir)) {
       const p = parseSnapshotName(name);
       if (p) files.push({ ...p, path: `${this.dir}/${name}` });
     }
@@ -65,7 +69,7 @@ export class Snapshotter {
   /** Reads and checks one snapshot file; a damaged file throws a RaftStorageError saying why. */
   async read(f: SnapshotFile): Promise<Snapshot> {
     const bad = (why: string) => new RaftStorageError(`raft snapshot ${f.path}: ${why}`);
-    const buf = await readFile(f.path);
+    const buf = await this.fs.readFile(f.path);
     if (buf.length < HEADER_BYTES) throw bad(`short header (${buf.length} of ${HEADER_BYTES} bytes)`);
     const length = buf.readUInt32LE(0);
     if (buf.length !== HEADER_BYTES + length)
@@ -88,8 +92,8 @@ export class Snapshotter {
   /** Keeps the newest `keep` snapshot files (at least one) and removes the rest. */
   async purge(keep: number): Promise<string[]> {
     const old = (await this.list()).slice(Math.max(1, keep));
-    for (const f of old) await unlink(f.path);
-    if (old.length > 0) await fsyncDir(this.dir);
+    for (const f of old) await this.fs.unlink(f.path);
+    if (old.length > 0) await fsyncDir(this.dir, this.fs);
     return old.map((f) => f.path);
   }
 }

@@ -1,11 +1,10 @@
-import type { FileHandle } from "node:fs/promises";
-import { mkdir, open, readdir, readFile, rename, unlink } from "node:fs/promises";
 import { corruptRecord, RaftStorageError, type WarnLog } from "./errors.ts";
-import { fsyncDir, writeFully } from "./fs-durable.ts";
+import { fsyncDir, mkdirDurable, writeFully } from "./fs-durable.ts";
 import { parseWalSegmentName, TMP_SUFFIX, walSegmentName } from "./names.ts";
 import { encodeRecords, type RecordOut, RecordType, type ScannedRecord, scanRecords } from "./record.ts";
 import type { RecordCipher } from "./record-cipher.ts";
 import { frameWrite, recordsIn } from "./sealed-batch.ts";
+import { nodeStorageFs, type StorageFile, type StorageFs } from "./storage-fs.ts";
 
 /**
  * The segmented write-ahead log: record framing, fdatasync'd group commit,
@@ -22,6 +21,8 @@ export interface WalOptions {
   log: WarnLog;
   /** Seals every write with the DEK (sealed-batch.ts); records are in clear without it. */
   cipher?: RecordCipher;
+  /** The file operations (a faulty or crashable one in tests); node:fs by default. */
+  fs?: StorageFs;
 }
 
 export const DEFAULT_SEGMENT_BYTES = 64 * 1024 * 1024;
@@ -68,12 +69,16 @@ export class Wal {
     private readonly dir: string,
     private readonly opts: WalOptions,
     private readonly segments: Segment[],
-    private fh: FileHandle,
+    private fh: StorageFile,
     private position: number,
     private readonly metadata: Uint8Array,
     private lastState: Uint8Array | null,
     private lastSnapshot: Uint8Array | null,
-  ) {}
+  ) {
+    this.fs = opts.fs ?? nodeStorageFs;
+  }
+
+  private readonly fs: StorageFs;
 
   /** Segment files present, oldest first. */
   get files(): string[] {
@@ -82,8 +87,9 @@ export class Wal {
 
   /** Reads every segment (repairing a torn tail); `wal` is null when there is no WAL yet. */
   static async open(dir: string, opts: WalOptions): Promise<{ wal: Wal | null; records: WalRecord[] }> {
-    await mkdir(dir, { recursive: true, mode: 0o700 });
-    const segments = await listSegments(dir, opts.log);
+    const fs = opts.fs ?? nodeStorageFs;
+    await mkdirDurable(dir, 0o700, fs);
+    const segments = await listSegments(fs, dir, opts.log);
     if (segments.length === 0) return { wal: null, records: [] };
 
     const records: WalRecord[] = [];
@@ -91,7 +97,7 @@ export class Wal {
     for (let i = 0; i < segments.length; i++) {
       const seg = segments[i]!;
       const isLast = i === segments.length - 1;
-      const buf = await readFile(seg.path);
+      const buf = await fs.readFile(seg.path);
       const { records: frames, stop } = scanRecords(buf);
       let size = buf.length;
       if (stop) {
@@ -106,8 +112,8 @@ export class Wal {
       if (recs.length === 0 || recs[0]!.type !== RecordType.metadata) {
         if (isLast && recs.length === 0 && i > 0) {
           opts.log.warn({ file: seg.path }, "raft WAL: removing a last segment without a complete metadata record");
-          await unlink(seg.path);
-          await fsyncDir(dir);
+          await fs.unlink(seg.path);
+          await fsyncDir(dir, fs);
           segments.pop();
           tailSize = -1;
           break;
@@ -118,7 +124,7 @@ export class Wal {
       if (isLast) tailSize = size;
     }
     const last = segments[segments.length - 1]!;
-    const fh = await open(last.path, "r+");
+    const fh = await fs.open(last.path, "r+");
     if (tailSize === -1) tailSize = (await fh.stat()).size;
     if ((await fh.stat()).size !== tailSize) {
       await fh.truncate(tailSize);
@@ -135,10 +141,14 @@ export class Wal {
 
   /** Starts a new WAL: the first segment is written whole (metadata, fsync) before it appears under its name. */
   static async create(dir: string, metadata: Uint8Array, opts: WalOptions): Promise<Wal> {
-    await mkdir(dir, { recursive: true, mode: 0o700 });
-    if ((await listSegments(dir, opts.log)).length > 0) throw new RaftStorageError(`raft WAL ${dir}: already exists`);
+    const fs = opts.fs ?? nodeStorageFs;
+    await mkdirDurable(dir, 0o700, fs);
+    if ((await listSegments(fs, dir, opts.log)).length > 0)
+      throw new RaftStorageError(`raft WAL ${dir}: already exists`);
     const seg = { seq: 0, firstIndex: 0, path: `${dir}/${walSegmentName(0, 0)}` };
-    const { fh, size } = await writeSegment(dir, seg, opts.cipher, [{ type: RecordType.metadata, payload: metadata }]);
+    const { fh, size } = await writeSegment(fs, dir, seg, opts.cipher, [
+      { type: RecordType.metadata, payload: metadata },
+    ]);
     return new Wal(dir, opts, [seg], fh, size, metadata, null, null);
   }
 
@@ -170,17 +180,23 @@ export class Wal {
     try {
       while (this.queue.length > 0) {
         const batch = this.queue.splice(0);
+        let at = this.position;
         try {
           const plain = batch.length === 1 ? batch[0]!.buf : Buffer.concat(batch.map((p) => p.buf));
           const seq = this.segments[this.segments.length - 1]!.seq;
-          const buf = frameWrite(this.opts.cipher, plain, { seq, offset: this.position });
-          await writeFully(this.fh, buf, this.position);
+          at = this.position;
+          const buf = frameWrite(this.opts.cipher, plain, { seq, offset: at });
+          await writeFully(this.fh, buf, at);
           this.position += buf.length;
           this.stats.writes++;
           await this.fh.datasync();
           this.stats.syncs++;
         } catch (e) {
-          this.fail(e, batch);
+          this.fail(e, batch, at);
+          // Best effort: what this write left (in the page cache, maybe not on disk — after a failed
+          // fdatasync Linux may drop the dirty pages' error and keep them readable) is cut off, so a
+          // restart does not read back as written what was never acknowledged.
+          await this.fh.truncate(at).catch(() => {});
           return;
         }
         for (const p of batch) {
@@ -196,7 +212,7 @@ export class Wal {
           try {
             await this.cut();
           } catch (e) {
-            this.fail(e, []);
+            this.fail(e, [], this.position);
             return;
           }
         }
@@ -206,9 +222,12 @@ export class Wal {
     }
   }
 
-  private fail(e: unknown, batch: Pending[]): void {
+  private fail(e: unknown, batch: Pending[], at: number): void {
     const err = e instanceof Error ? e : new Error(String(e));
-    this.failed = new RaftStorageError(`raft WAL ${this.dir}: write failed, the WAL is unusable: ${err.message}`);
+    const file = this.segments[this.segments.length - 1]!.path;
+    this.failed = new RaftStorageError(
+      `raft WAL ${file}: write at offset ${at} failed, the WAL is unusable: ${err.message}`,
+    );
     for (const p of [...batch, ...this.queue.splice(0)]) p.reject(this.failed);
   }
 
@@ -222,7 +241,7 @@ export class Wal {
     // The newest snapshot's marker travels too: the append that wrote it may be what filled the old
     // segment, and releasing up to that snapshot removes the old segment (a SIGKILL test caught it).
     if (this.lastSnapshot) preamble.push({ type: RecordType.snapshot, payload: this.lastSnapshot });
-    const { fh, size } = await writeSegment(this.dir, seg, this.opts.cipher, preamble);
+    const { fh, size } = await writeSegment(this.fs, this.dir, seg, this.opts.cipher, preamble);
     const old = this.fh;
     this.fh = fh;
     this.position = size;
@@ -238,8 +257,8 @@ export class Wal {
   async releaseTo(index: number): Promise<string[]> {
     const removed: Segment[] = [];
     while (this.segments.length >= 2 && this.segments[1]!.firstIndex <= index + 1) removed.push(this.segments.shift()!);
-    for (const s of removed) await unlink(s.path);
-    if (removed.length > 0) await fsyncDir(this.dir);
+    for (const s of removed) await this.fs.unlink(s.path);
+    if (removed.length > 0) await fsyncDir(this.dir, this.fs);
     return removed.map((s) => s.path);
   }
 
@@ -258,21 +277,22 @@ export class Wal {
  * stays open for appends.
  */
 async function writeSegment(
+  fs: StorageFs,
   dir: string,
   seg: Segment,
   cipher: RecordCipher | undefined,
   records: readonly RecordOut[],
-): Promise<{ fh: FileHandle; size: number }> {
+): Promise<{ fh: StorageFile; size: number }> {
   const buf = frameWrite(cipher, encodeRecords(records), { seq: seg.seq, offset: 0 });
   const { path } = seg;
   const tmp = `${path}${TMP_SUFFIX}`;
   // etcd's wal: segments are PrivateFileMode (0600) in a PrivateDirMode (0700) directory.
-  const fh = await open(tmp, "w", 0o600);
+  const fh = await fs.open(tmp, "w", 0o600);
   try {
     await writeFully(fh, buf, 0);
     await fh.sync();
-    await rename(tmp, path);
-    await fsyncDir(dir);
+    await fs.rename(tmp, path);
+    await fsyncDir(dir, fs);
   } catch (e) {
     await fh.close();
     throw e;
@@ -280,17 +300,20 @@ async function writeSegment(
   return { fh, size: buf.length };
 }
 
-async function listSegments(dir: string, log: WarnLog): Promise<Segment[]> {
+async function listSegments(fs: StorageFs, dir: string, log: WarnLog): Promise<Segment[]> {
   const segments: Segment[] = [];
-  for (const name of await readdir(dir)) {
+  let removed = false;
+  for (const name of await fs.readdir(dir)) {
     if (name.endsWith(TMP_SUFFIX)) {
       log.warn({ file: `${dir}/${name}` }, "raft WAL: removing an unfinished segment");
-      await unlink(`${dir}/${name}`);
+      await fs.unlink(`${dir}/${name}`);
+      removed = true;
       continue;
     }
     const p = parseWalSegmentName(name);
     if (p) segments.push({ ...p, path: `${dir}/${name}` });
   }
+  if (removed) await fsyncDir(dir, fs);
   segments.sort((a, b) => a.seq - b.seq);
   for (let i = 1; i < segments.length; i++) {
     if (segments[i]!.seq !== segments[i - 1]!.seq + 1)

@@ -8,7 +8,7 @@ import { callDaemon } from "../../../src/bus/daemon-client.ts";
 import type { DaemonRequest, DaemonResults, DaemonVerb } from "../../../src/bus/daemon-contract.ts";
 import { type NatsServerHandle, startNatsServer } from "../../../src/bus/nats-server.ts";
 import { profiles, type TimingProfile } from "../../../src/config/profile.ts";
-import { type DaemonHandle, runDaemon } from "../../../src/node/daemon.ts";
+import { type DaemonHandle, type DaemonOptions, runDaemon } from "../../../src/node/daemon.ts";
 import { RpcError } from "../../../src/rpc/status.ts";
 import { rejection } from "../../support/caught.ts";
 
@@ -39,6 +39,8 @@ export class DaemonCluster {
     profile: TimingProfile = profiles.fast,
     /** Other credentials than the harness's for `name` (e.g. a copy away from the bus signer). */
     natsCreds?: string,
+    /** More daemon options (a faulty disk under the Raft storage). */
+    more: Pick<DaemonOptions, "raftFs"> = {},
   ): Promise<string> {
     const dir = stateDir ?? (await this.stateDir());
     this.daemons.set(
@@ -50,6 +52,7 @@ export class DaemonCluster {
         natsCreds: natsCreds ?? (await this.nats.credsForNode(name)),
         natsCa: this.nats.ca,
         profile,
+        ...more,
       }),
     );
     return dir;

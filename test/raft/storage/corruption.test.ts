@@ -25,14 +25,68 @@ test("a damaged record in the middle of the WAL stops the open, naming the file 
     await storage.save(undefined, entries(1, 1));
     const offset = readFileSync(file).length;
     await storage.save(undefined, entries(2, 2));
+    const next = readFileSync(file).length;
     await storage.save({ term: 1, vote: "0", commit: 3 }, entries(3, 5));
     await storage.close();
     const bytes = readFileSync(file);
     bytes[offset + 12]! ^= 0x01; // a payload byte of entry 2
     writeFileSync(file, bytes);
     const err = await openError(dir);
-    assert.is(err.message, `raft WAL ${file}: corrupt record at offset ${offset}: checksum mismatch`);
+    assert.is(
+      err.message,
+      `raft WAL ${file}: corrupt record at offset ${offset}: checksum mismatch; a valid record follows at offset ${next}: not a torn write`,
+    );
     assert.equal(readFileSync(file), bytes, "the file is left as it was, for inspection");
+  } finally {
+    cleanup();
+  }
+});
+
+/** Entries 1..5 saved one by one in the last (only) segment; returns the file and where entry 2's record starts. */
+async function fiveEntries(dir: string, opts: { dek?: Uint8Array } = {}): Promise<{ file: string; offset: number }> {
+  const { storage } = await RaftStorage.open(dir, opts);
+  await storage.create(META);
+  const file = storage.walFiles()[0]!;
+  await storage.save(undefined, entries(1, 1));
+  const offset = readFileSync(file).length;
+  for (let i = 2; i <= 5; i++) await storage.save({ term: 1, vote: "0", commit: i }, entries(i, i));
+  await storage.close();
+  return { file, offset };
+}
+
+test("a length field flipped to point past the end of the last segment is corruption, not a torn tail: the open fails and the file is kept", async () => {
+  for (const dek of [undefined, new Uint8Array(32).fill(7)]) {
+    const { dir, cleanup } = tempRaftDir();
+    try {
+      const { file, offset } = await fiveEntries(dir, dek ? { dek } : {});
+      const bytes = readFileSync(file);
+      bytes[offset + 3]! ^= 0x40; // entry 2's length field: now ~1 GiB, past the end of the file
+      writeFileSync(file, bytes);
+      const err = await rejection(async () => {
+        const { storage } = await RaftStorage.open(dir, dek ? { dek } : {});
+        await storage.close();
+      }, "open succeeded on a corrupt WAL");
+      assert.instance(err, RaftStorageError);
+      const msg = (err as Error).message;
+      assert.match(msg, `raft WAL ${file}: corrupt record at offset ${offset}: short record`);
+      assert.match(msg, /a valid record follows at offset \d+: not a torn write/);
+      assert.equal(readFileSync(file), bytes, "the file is left as it was, for inspection");
+    } finally {
+      cleanup();
+    }
+  }
+});
+
+test("a length field shrunk inside the last segment is corruption: the open fails and the file is kept", async () => {
+  const { dir, cleanup } = tempRaftDir();
+  try {
+    const { file, offset } = await fiveEntries(dir);
+    const bytes = readFileSync(file);
+    bytes[offset]! ^= 0x04;
+    writeFileSync(file, bytes);
+    const err = await openError(dir);
+    assert.match(err.message, `raft WAL ${file}: corrupt record at offset ${offset}: checksum mismatch`);
+    assert.equal(readFileSync(file), bytes);
   } finally {
     cleanup();
   }
