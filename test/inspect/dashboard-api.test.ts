@@ -1,5 +1,6 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
+import { machines as allMachines } from "../../machines/index.ts";
 import type { ActorTransition } from "../../src/bus/events.ts";
 import { machineLayouts } from "../../src/inspect/dashboard/index.ts";
 import type { MachineLayout } from "../../src/inspect/dashboard/layout.ts";
@@ -39,17 +40,18 @@ async function errorOf(path: string, init?: RequestInit): Promise<{ status: numb
   return { status: res.status, ...body.error };
 }
 
-test("the snapshot holds daemons, nodes, every actor's latest transition with its machine, the timeline and Raft", async () => {
+test("the snapshot holds daemons, nodes, services and tasks, every actor's latest transition with its machine, the timeline and Raft", async () => {
   const res = await get("/api/snapshot");
   assert.is(res.status, 200);
   assert.match(res.headers.get("content-type") ?? "", /^application\/json/);
   const s = (await res.json()) as DashboardSnapshot;
-  assert.equal(Object.keys(s).sort(), ["actors", "daemons", "nodes", "raft", "timeline"]);
+  assert.equal(Object.keys(s).sort(), ["actors", "daemons", "nodes", "raft", "services", "timeline"]);
   assert.equal(s.daemons, [
     { name: "m1", reachable: true },
     { name: "w1", reachable: true },
   ]);
   assert.equal(s.nodes, { source: null, error: null, time: null, nodes: [] });
+  assert.equal(s.services, { source: null, error: null, time: null, services: [], tasks: [] });
   assert.equal(s.actors.map((a) => `${a.node}/${a.actor}:${a.machine}`).sort(), [
     "m1/clusterState:clusterState",
     "m1/raft:raft",
@@ -106,7 +108,12 @@ test("an unknown path is 404, any method but GET is 405", async () => {
 
 test("/api/machines has every machine with its laid-out states and edges", async () => {
   const { machines } = (await (await get("/api/machines")).json()) as { machines: MachineLayout[] };
-  assert.equal(machines.map((m) => m.name).sort(), ["clusterState", "node", "nodeLiveness", "raft", "session"]);
+  assert.equal(machines.map((m) => m.name).sort(), Object.keys(allMachines).sort());
+  for (const name of ["clusterState", "node", "nodeLiveness", "raft", "session"])
+    assert.ok(
+      machines.some((m) => m.name === name),
+      name,
+    );
   for (const m of machines) assert.ok(m.states.length > 0 && m.edges.length > 0 && m.width > 0 && m.height > 0);
 });
 
@@ -123,7 +130,7 @@ test("the page and everything it loads come from this server (it works offline)"
     await res.body?.cancel();
   }
   // The modules import one another by relative path, never from a CDN.
-  for (const name of ["app.js", "chart.js", "states.js", "view.js"]) {
+  for (const name of ["app.js", "chart.js", "dom.js", "map.js", "services.js", "states.js", "view.js"]) {
     const res = await get(`/assets/${name}`);
     assert.match(res.headers.get("content-type") ?? "", /^text\/javascript/);
     const js = await res.text();
