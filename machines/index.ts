@@ -5,6 +5,7 @@ import { nodeLivenessMachine, nodeLivenessRemoteEvents } from "./node-liveness.m
 import { raftMachine, raftRemoteEvents } from "./raft.machine.ts";
 import type { RemoteEvents } from "./remote-events.ts";
 import { sessionMachine, sessionRemoteEvents } from "./session.machine.ts";
+import { taskMachine, taskRemoteEvents } from "./task.machine.ts";
 
 /** Every machine of swarmbus, by the actor name it runs under (for export and inspection tools). */
 export const machines = {
@@ -13,6 +14,7 @@ export const machines = {
   session: sessionMachine,
   nodeLiveness: nodeLivenessMachine,
   raft: raftMachine,
+  task: taskMachine,
 } as const satisfies Record<string, AnyStateMachine>;
 
 export type MachineName = keyof typeof machines;
@@ -24,8 +26,9 @@ export const remoteEvents: Readonly<Record<MachineName, RemoteEvents>> = {
   session: sessionRemoteEvents,
   nodeLiveness: nodeLivenessRemoteEvents,
   raft: raftRemoteEvents,
+  task: taskRemoteEvents,
 };
 
 export type { RemoteEvents } from "./remote-events.ts";
 export { NO_REMOTE_EVENTS } from "./remote-events.ts";
-export { clusterStateMachine, nodeLivenessMachine, nodeMachine, raftMachine, sessionMachine };
+export { clusterStateMachine, nodeLivenessMachine, nodeMachine, raftMachine, sessionMachine, taskMachine };

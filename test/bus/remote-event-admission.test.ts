@@ -38,6 +38,7 @@ const lifecycle: Record<MachineName, readonly object[]> = {
     { type: "LEADERSHIP_CHANGED", graceMs: 1, wasDown: true },
   ],
   raft: [{ type: "CORE_STATE", role: "leader", term: 9, lead: "1" }, { type: "REMOVED" }],
+  task: [{ type: "DESIRED_STATE_CHANGED", desired: "SHUTDOWN" }],
 };
 
 for (const name of Object.keys(machines) as MachineName[]) {

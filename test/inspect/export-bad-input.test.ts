@@ -18,7 +18,10 @@ test("an unknown format is InvalidArgument naming the formats", () => {
 test("an unknown machine is InvalidArgument naming the machines", () => {
   const e = rejects({ format: "dot", machine: "dispatcher" });
   assert.ok(isRpcError(e, "InvalidArgument"));
-  assert.is(e.message, 'unknown machine "dispatcher": use one of node, clusterState, session, nodeLiveness, raft');
+  assert.is(
+    e.message,
+    'unknown machine "dispatcher": use one of node, clusterState, session, nodeLiveness, raft, task',
+  );
 });
 
 test("the CLI prints the error and exits 1, writing nothing to stdout", () => {
