@@ -116,6 +116,7 @@ export async function startWatcher(nc: NatsConnection, model: DashboardModel, op
       model.discovered(names);
       for (const n of names) if (!seeded.has(n) || !before.has(n)) void seed(n);
       nodesPause.wake();
+      if (model.snapshot({ timeline: 0 }).services.source === null) servicesPause.wake();
       await discoverPause.for(opts.pollMs);
     }
   };
