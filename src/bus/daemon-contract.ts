@@ -79,6 +79,21 @@ export const daemonRequests = {
     serviceIds: z.array(z.string().min(1)).max(1000).optional(),
     nodeIds: z.array(z.string().min(1)).max(1000).optional(),
   }),
+  /** The output of tasks this daemon's agent runs (what `service logs` gathers from each node). */
+  "task.logs": z.strictObject({
+    taskIds: z
+      .array(z.string().regex(/^[0-9a-z]{1,64}$/, "expected a task ID"))
+      .min(1)
+      .max(1000),
+    tail: z.number().int().nonnegative().optional(),
+    /** Per task, the lines of each stream already read (`service logs -f` asks again from there). */
+    from: z
+      .record(
+        z.string(),
+        z.strictObject({ stdout: z.number().int().nonnegative(), stderr: z.number().int().nonnegative() }),
+      )
+      .optional(),
+  }),
 } as const;
 
 export type DaemonVerb = keyof typeof daemonRequests;
@@ -171,6 +186,15 @@ export interface DaemonResults {
   "service.rm": { id: string };
   /** The tasks, and the names `service ps` / `node ps` print for their nodes and services. */
   "task.ls": { tasks: ApiTask[]; nodeNames: Record<string, string>; serviceNames: Record<string, string> };
+  /** Per task asked for, its lines (stdout's, then stderr's); a task this node never ran has none. */
+  "task.logs": {
+    logs: {
+      taskId: string;
+      lines: { stream: "stdout" | "stderr"; line: string }[];
+      /** How many lines each stream holds now: the next call's `from`. */
+      total: { stdout: number; stderr: number };
+    }[];
+  };
 }
 
 /** moby swarm.Service and swarm.Task as src/node/service-convert.ts writes them (the CLI reads only what it prints). */

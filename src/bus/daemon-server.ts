@@ -21,9 +21,10 @@ export interface DaemonApiServer {
 
 /**
  * Bounds on a daemon API request, checked before it is parsed: the largest the CLI sends
- * is a node update with its labels or a promote of many nodes (a few KiB), two levels deep.
+ * is a service spec (a few KiB), the deepest too: request → spec → TaskTemplate → Placement →
+ * Preferences → [ ] → { Spread } is 7 levels, so 8 as the control API allows.
  */
-export const DAEMON_REQUEST_LIMITS: PayloadLimits = { maxBytes: 64 * 1024, maxDepth: 4 };
+export const DAEMON_REQUEST_LIMITS: PayloadLimits = { maxBytes: 64 * 1024, maxDepth: 8 };
 
 export const isDaemonVerb = (verb: string): verb is DaemonVerb => Object.hasOwn(daemonRequests, verb);
 

@@ -19,20 +19,33 @@ export interface GlobalOptions {
   natsCa?: string;
 }
 
+export type DaemonCall = <V extends DaemonVerb>(verb: V, req: DaemonRequest<V>) => Promise<DaemonResults[V]>;
+export type AnyDaemonCall = <V extends DaemonVerb>(
+  node: string,
+  verb: V,
+  req: DaemonRequest<V>,
+) => Promise<DaemonResults[V]>;
+
 /** Talks to one daemon over the bus for the length of one command. */
-export async function withDaemon<T>(
-  g: GlobalOptions,
-  fn: (call: <V extends DaemonVerb>(verb: V, req: DaemonRequest<V>) => Promise<DaemonResults[V]>) => Promise<T>,
-): Promise<T> {
+export async function withDaemon<T>(g: GlobalOptions, fn: (call: DaemonCall) => Promise<T>): Promise<T> {
   if (!g.node) {
     throw rpcError("InvalidArgument", "no daemon named: pass --node NAME or set SWARMBUS_NODE", { plain: true });
   }
+  const nodeName = g.node;
+  checkNodeName(nodeName);
+  return withDaemons(g, (callOn) => fn((verb, req) => callOn(nodeName, verb, req)));
+}
+
+function checkNodeName(name: string): void {
   try {
-    assertToken(g.node, "node name");
+    assertToken(name, "node name");
   } catch (e) {
     throw rpcError("InvalidArgument", (e as Error).message, { plain: true });
   }
-  const nodeName = g.node;
+}
+
+/** Talks to any daemon over the bus for the length of one command (`service logs` asks each node's). */
+export async function withDaemons<T>(g: GlobalOptions, fn: (callOn: AnyDaemonCall) => Promise<T>): Promise<T> {
   // Loaded here, not at the top: a command that talks to no daemon (--version, help) starts without the NATS client.
   const [{ connectBus }, { callDaemon }] = await Promise.all([
     import("../bus/connection.ts"),
@@ -45,7 +58,10 @@ export async function withDaemon<T>(
     throw rpcError("Unavailable", (e as Error).message, { plain: true });
   }
   try {
-    return await fn((verb, req) => callDaemon(nc, nodeName, verb, req, { timeoutMs: CLI_TIMEOUT_MS }));
+    return await fn((node, verb, req) => {
+      checkNodeName(node);
+      return callDaemon(nc, node, verb, req, { timeoutMs: CLI_TIMEOUT_MS });
+    });
   } finally {
     await nc.close();
   }

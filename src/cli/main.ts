@@ -10,6 +10,7 @@ import { infoCommand } from "./commands/info.ts";
 import { machinesCommand } from "./commands/machines.ts";
 import { nodeCommand } from "./commands/node.ts";
 import { scenarioCommand } from "./commands/scenario.ts";
+import { serviceCommand } from "./commands/service.ts";
 import { swarmCommand } from "./commands/swarm.ts";
 import { upCommand } from "./commands/up.ts";
 import { StatusError } from "./errors/status-error.ts";
@@ -42,6 +43,7 @@ const program = new Command("swarmbus")
 program.addCommand(daemonCommand());
 program.addCommand(swarmCommand());
 program.addCommand(nodeCommand());
+program.addCommand(serviceCommand());
 program.addCommand(infoCommand());
 program.addCommand(upCommand());
 program.addCommand(busCommand());

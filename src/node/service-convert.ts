@@ -58,7 +58,8 @@ export function serviceSpecToGrpc(s: ApiServiceSpec): ServiceSpec__Output {
   const r = t.RestartPolicy;
   const p = t.Placement;
   const mode = s.Mode && "Global" in s.Mode ? ("global" as const) : ("replicated" as const);
-  const replicas = s.Mode && "Replicated" in s.Mode ? s.Mode.Replicated.Replicas : 1;
+  // moby: a replicated service without a count has 1 replica.
+  const replicas = s.Mode && "Replicated" in s.Mode ? (s.Mode.Replicated.Replicas ?? 1) : 1;
   return {
     annotations: { name: s.Name ?? "", labels: { ...(s.Labels ?? {}) } },
     task: {

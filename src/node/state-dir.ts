@@ -48,6 +48,11 @@ export async function ensureWorkerDir(swarmDir: string): Promise<void> {
   await mkdir(join(swarmDir, WORKER_DIRECTORY), { recursive: true, mode: 0o777 });
 }
 
+/** Where the agent keeps each task's process record and logs (swarmbus's stand-in for worker/tasks.db). */
+export function tasksDirOf(swarmDir: string): string {
+  return join(swarmDir, WORKER_DIRECTORY, "tasks");
+}
+
 export async function writeNodeCertificate(swarmDir: string, certificate: Buffer): Promise<void> {
   await ensureSwarmDir(swarmDir);
   await writeFileAtomic(nodeCertPath(swarmDir), certificate, CERT_MODE);

@@ -47,7 +47,7 @@ async function stillServes(): Promise<void> {
 
 /** Where each kind of request goes, and the depth its bound allows. */
 const targets = () => [
-  { subject: subjects().daemon("m1", "join-token"), name: "join-token", depth: 4 },
+  { subject: subjects().daemon("m1", "join-token"), name: "join-token", depth: 8 },
   { subject: controlMethod("joinTokens"), name: "joinTokens", depth: 8 },
 ];
 

@@ -2,9 +2,11 @@ import { Command, Option } from "@commander-js/extra-typings";
 import { missingLabelMessage } from "../../manager/controlapi/node-labels.ts";
 import { globals, withDaemon } from "../context.ts";
 import { aboutNode, nodeErrorText } from "../errors/node-errors.ts";
+import { flagValues } from "../flag-values.ts";
 import { runNodeInspect } from "./node-inspect.ts";
 import { runNodeLs } from "./node-ls.ts";
 import { setRole } from "./node-role.ts";
+import { parseFilter, runNodePs } from "./service-list.ts";
 
 /** A repeatable option's values, in the order given. */
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
@@ -30,6 +32,28 @@ export function nodeCommand() {
     .option("--pretty", "print the information in a human friendly format")
     .action(async (refs, opts, cmd) => {
       await runNodeInspect(globals(cmd), refs, opts);
+    });
+
+  node
+    .command("ps")
+    .description("List tasks running on one or more nodes, defaults to current node")
+    .argument("[node...]", "self (the default), a node ID (or unique prefix) or a hostname")
+    .option("-q, --quiet", "only display task IDs")
+    .option("--no-trunc", "do not truncate output")
+    .option("--no-resolve", "do not map IDs to names")
+    .option(
+      "-f, --filter <filter>",
+      "filter output based on conditions provided",
+      flagValues("-f, --filter", "swarmbus node ps", parseFilter),
+      [] as string[],
+    )
+    .action(async (refs, opts, cmd) => {
+      await runNodePs(globals(cmd), refs, {
+        quiet: opts.quiet,
+        noTrunc: opts.trunc === false,
+        noResolve: opts.resolve === false,
+        filter: opts.filter,
+      });
     });
 
   node

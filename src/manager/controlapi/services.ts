@@ -34,7 +34,8 @@ export interface TaskFilter {
 const nameOf = (s: Service__Output) => s.spec?.annotations?.name ?? "";
 
 /**
- * moby's getService (daemon/cluster/helpers.go): the full ID, then the name,
+ * moby's getService (daemon/cluster/helpers.go), answered here rather than by
+ * the daemon so one call finds it: the full ID, then the name,
  * then an ID prefix; several matches → InvalidArgument "service %s is ambiguous
  * (%d matches found)", none → NotFound "service %s not found".
  */
@@ -44,9 +45,12 @@ export function findService(tx: ReadTx, ref: string): Service__Output {
   const services = tx.services();
   let matches = services.filter((s) => nameOf(s) === ref);
   if (matches.length === 0) matches = ref === "" ? [] : services.filter((s) => s.id.startsWith(ref));
-  if (matches.length === 0) throw errServiceNotFound(ref);
+  // moby's own errors (errdefs), not SwarmKit's gRPC status: printed without the rpc error wrapper.
+  if (matches.length === 0) throw rpcError("NotFound", `service ${ref} not found`, { plain: true });
   if (matches.length > 1) {
-    throw rpcError("InvalidArgument", `service ${ref} is ambiguous (${matches.length} matches found)`);
+    throw rpcError("InvalidArgument", `service ${ref} is ambiguous (${matches.length} matches found)`, {
+      plain: true,
+    });
   }
   return matches[0]!;
 }

@@ -3,7 +3,15 @@ import { swarmInspect, swarmUnlock, swarmUnlockKey, swarmUpdate } from "./cluste
 import type { DaemonContext } from "./context.ts";
 import { actors, info } from "./info-verbs.ts";
 import { nodeInspect, nodeLs, nodeRm, nodeSetRole, nodeUpdate } from "./node-verbs.ts";
-import { serviceCreate, serviceInspect, serviceLs, serviceRm, serviceUpdate, taskLs } from "./service-verbs.ts";
+import {
+  serviceCreate,
+  serviceInspect,
+  serviceLs,
+  serviceRm,
+  serviceUpdate,
+  taskLogs,
+  taskLs,
+} from "./service-verbs.ts";
 import { init, join, joinToken, leave } from "./swarm-verbs.ts";
 
 const promote = nodeSetRole("manager");
@@ -34,5 +42,6 @@ export function daemonHandlers(ctx: DaemonContext): DaemonHandlers {
     "service.update": (req) => serviceUpdate(ctx, req),
     "service.rm": (req) => serviceRm(ctx, req),
     "task.ls": (req) => taskLs(ctx, req),
+    "task.logs": (req) => taskLogs(ctx, req),
   };
 }

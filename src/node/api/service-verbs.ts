@@ -1,6 +1,9 @@
+import { readTaskLogs } from "../../agent/exec/task-logs.ts";
+import { taskDirOf } from "../../agent/exec/task-record.ts";
 import type { DaemonRequest, DaemonResults } from "../../bus/daemon-contract.ts";
 import type { Task__Output } from "../../gen/docker/swarmkit/v1/Task.ts";
 import { serviceFromGrpc, serviceSpecToGrpc, taskFromGrpc } from "../service-convert.ts";
+import { tasksDirOf } from "../state-dir.ts";
 import type { DaemonContext } from "./context.ts";
 
 /*
@@ -92,4 +95,23 @@ export async function taskLs(ctx: DaemonContext, req: DaemonRequest<"task.ls">):
   const serviceNames: Record<string, string> = {};
   for (const s of services) serviceNames[s.id] = s.spec?.annotations?.name ?? "";
   return { tasks: tasks.map(taskFromGrpc), nodeNames, serviceNames };
+}
+
+/** Read from the agent's task files, which outlive the task's program (and an agent restart). */
+export async function taskLogs(ctx: DaemonContext, req: DaemonRequest<"task.logs">): Promise<DaemonResults["task.logs"]> {
+  const dir = tasksDirOf(ctx.rt.state.swarmDir);
+  const logs = await Promise.all(
+    req.taskIds.map(async (taskId) => {
+      const all = await readTaskLogs(taskDirOf(dir, taskId));
+      const from = req.from?.[taskId] ?? { stdout: 0, stderr: 0 };
+      const total = { stdout: 0, stderr: 0 };
+      const streams = { stdout: [] as typeof all, stderr: [] as typeof all };
+      for (const l of all) {
+        if (total[l.stream]++ >= from[l.stream]) streams[l.stream].push(l);
+      }
+      const tail = (ls: typeof all) => (req.tail === undefined ? ls : req.tail === 0 ? [] : ls.slice(-req.tail));
+      return { taskId, lines: [...tail(streams.stdout), ...tail(streams.stderr)], total };
+    }),
+  );
+  return { logs };
 }

@@ -2,13 +2,16 @@ import type { AnyActorRef } from "xstate";
 import type { NodeEvent } from "../../../machines/node.machine.ts";
 import { startAgent } from "../../agent/agent.ts";
 import type { AgentHandle, Peer } from "../../agent/api.ts";
+import { TaskWork } from "../../agent/task-work.ts";
 import { tlsInfoOf } from "../../ca/pki/tls-info.ts";
 import { tlsClientCredentials } from "../../ca/tls/client-credentials.ts";
 import type { TimingProfile } from "../../config/profile.ts";
+import type { AssignmentsMessage__Output } from "../../gen/docker/swarmkit/v1/AssignmentsMessage.ts";
 import type { SessionMessage__Output } from "../../gen/docker/swarmkit/v1/SessionMessage.ts";
+import type { Log } from "../../log.ts";
 import { toRpcError } from "../../rpc/status.ts";
 import { nodeDescription } from "../description.ts";
-import { readRootCACertificate } from "../state-dir.ts";
+import { readRootCACertificate, tasksDirOf } from "../state-dir.ts";
 import type { ManagerSupervisor } from "./manager-supervisor.ts";
 import type { NodeState } from "./node-state.ts";
 import type { RunEpoch } from "./run-epoch.ts";
@@ -23,6 +26,7 @@ export interface AgentRunnerOptions {
   /** To the node machine: AGENT_READY, NODE_EXITED. */
   readonly send: (e: NodeEvent) => void;
   readonly onSessionMessage: (msg: SessionMessage__Output) => void;
+  readonly log: Log;
 }
 
 /**
@@ -33,6 +37,7 @@ export interface AgentRunnerOptions {
  */
 export class AgentRunner {
   private handle: AgentHandle | null = null;
+  private work: TaskWork | null = null;
   /** The managers this run's agent starts with (state.json), shown until it runs (SK Remotes()). */
   private known: Peer[] = [];
 
@@ -70,12 +75,26 @@ export class AgentRunner {
       if (!run.current()) return;
       // A manager trusts the cluster's root CA and keeps the file of it current (SK SaveRootCA).
       if (startedAsManager && trustRoot) state.saveRootCA(trustRoot);
+      const work = new TaskWork({
+        tasksDir: tasksDirOf(state.swarmDir),
+        send: (updates) => {
+          const h = this.handle;
+          return h ? h.updateTaskStatus(updates) : Promise.reject(new Error("agent: stopped"));
+        },
+        onActor: this.opts.onActor,
+        log: this.opts.log,
+      });
+      this.work = work;
       this.handle = startAgent({
         credentials: tlsClientCredentials(identity, tls),
         description: nodeDescription(this.opts.name, trustRoot ? tlsInfoOf(trustRoot) : null),
         managers,
         profile: this.opts.profile,
-        onRegistered: run.only(() => send({ type: "AGENT_READY" })),
+        onRegistered: run.only(() => {
+          work.sessionRegistered();
+          send({ type: "AGENT_READY" });
+        }),
+        onAssignments: run.only((msg: AssignmentsMessage__Output) => work.worker.apply(msg)),
         onSessionMessage: run.only(this.opts.onSessionMessage),
         onManagersChanged: run.only((peers: Peer[]) => state.saveManagers(peers)),
         onActor: this.opts.onActor,
@@ -88,8 +107,11 @@ export class AgentRunner {
 
   async stop(): Promise<void> {
     const a = this.handle;
+    const w = this.work;
     this.handle = null;
+    this.work = null;
     this.known = [];
     await a?.stop();
+    await w?.close();
   }
 }

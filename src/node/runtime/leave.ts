@@ -1,6 +1,8 @@
 import type { NodeEvent } from "../../../machines/node.machine.ts";
+import { reapTasks } from "../../agent/exec/reap-tasks.ts";
 import { rpcError } from "../../rpc/status.ts";
 import { errLeaveFailed } from "../errors.ts";
+import { tasksDirOf } from "../state-dir.ts";
 import type { NodeState } from "./node-state.ts";
 import { Waiter } from "./waiter.ts";
 
@@ -27,6 +29,8 @@ export class Leave {
   /** The node machine's leaveSwarm. */
   async leaveSwarm(): Promise<void> {
     await this.stopRun();
+    // No program of the swarm outlives the node's membership.
+    await reapTasks(tasksDirOf(this.state.swarmDir));
     await this.state.clear();
   }
 

@@ -3,12 +3,14 @@ import type { Logger } from "pino";
 import { type Actor, type AnyActorRef, createActor } from "xstate";
 import { clusterStateMachine } from "../../../machines/cluster-state.machine.ts";
 import type { NodeEvent, nodeMachine, StartMode } from "../../../machines/node.machine.ts";
+import { reapTasks } from "../../agent/exec/reap-tasks.ts";
 import type { StoredAccountSigner } from "../../bus/auth/manager-credentials.ts";
 import type { PeerInfo } from "../../bus/daemon-contract.ts";
 import type { TimingProfile } from "../../config/profile.ts";
 import type { ManagerHandle } from "../../manager/api.ts";
 import { errInvalidUnlockKey, errUnlockStartFailed } from "../errors.ts";
 import type { StartConfig } from "../start-config-file.ts";
+import { tasksDirOf } from "../state-dir.ts";
 import { AgentRunner } from "./agent-runner.ts";
 import { clusterStateMirror } from "./cluster-state-mirror.ts";
 import { type InitParams, initStartConfig } from "./init.ts";
@@ -224,6 +226,9 @@ export class NodeRuntime {
     await this.stopNodeKeepingState(timeoutMs);
     // A leave or start in flight is stopped with the actor; make sure nothing is left running.
     await this.stopRun();
+    // As dockerd stops its containers: a stopped daemon leaves no task program behind (a crashed one does,
+    // and its next start takes them back).
+    await reapTasks(tasksDirOf(this.state.swarmDir));
     this.outcome.abandon();
     this.leaving.abandon();
     this.node.stop();

@@ -1,0 +1,80 @@
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import { formatRows, parseRowFormat } from "../../src/cli/format/row-format.ts";
+import { formatServicePretty, goDurationString } from "../../src/cli/format/service-inspect-pretty.ts";
+import { SERVICE_LS_COLUMNS, serviceLsContext } from "../../src/cli/format/service-ls.ts";
+import { serviceSpecFromFlags } from "../../src/cli/service-spec.ts";
+import { NOW, service } from "./service-fixtures.ts";
+
+test("service inspect --pretty: docker's template for a process service, tabs as docker writes them", () => {
+  const s = service({ name: "web" });
+  s.Spec = serviceSpecFromFlags({
+    image: "sleep",
+    args: ["60"],
+    name: "web",
+    replicas: 2,
+    env: ["A=1"],
+    constraint: ["node.role==worker"],
+    placementPref: [],
+    label: ["tier=front"],
+    containerLabel: [],
+    limitCpu: 500_000_000,
+    reserveMemory: 64 * 1024 ** 2,
+    updateMonitor: 500_000_000,
+  });
+  assert.is(
+    formatServicePretty(s, NOW),
+    [
+      "",
+      `ID:\t\t${s.ID}`,
+      "Name:\t\tweb",
+      "Labels:",
+      " tier=front",
+      "Service Mode:\tReplicated",
+      " Replicas:\t2",
+      "Placement:",
+      " Constraints:\t[node.role==worker]",
+      "UpdateConfig:",
+      " Parallelism:\t1",
+      " On failure:\tpause",
+      " Monitoring Period: 500ms",
+      " Max failure ratio: 0",
+      " Update order:      stop-first",
+      "ContainerSpec:",
+      " Image:\t\tsleep",
+      " Args:\t\t60 ",
+      " Env:\t\tA=1 ",
+      "Resources:",
+      " Reservations:",
+      "  Memory:\t64MiB",
+      " Limits:",
+      "  CPU:\t\t0.5",
+      "Endpoint Mode:\t",
+      "",
+    ].join("\n"),
+  );
+});
+
+test("Go's Duration.String for the durations docker prints", () => {
+  assert.is(goDurationString(5e9), "5s");
+  assert.is(goDurationString(90e9), "1m30s");
+  assert.is(goDurationString(3600e9), "1h0m0s");
+  assert.is(goDurationString(1.5e9), "1.5s");
+  assert.is(goDurationString(0), "0s");
+});
+
+test("service ls --format: docker's fields, `table` adds the header row", () => {
+  const s = service({
+    name: "web",
+    replicas: 2,
+    ServiceStatus: { RunningTasks: 1, DesiredTasks: 2, CompletedTasks: 0 },
+  });
+  const rows = [serviceLsContext(s)];
+  assert.is(formatRows(parseRowFormat("{{.Name}}: {{.Replicas}}"), rows, SERVICE_LS_COLUMNS), "web: 1/2\n");
+  assert.is(
+    formatRows(parseRowFormat("table {{.Name}}\t{{.Mode}}"), rows, SERVICE_LS_COLUMNS),
+    "NAME      MODE\nweb       replicated\n",
+  );
+});
+
+test.run();
