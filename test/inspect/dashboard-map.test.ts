@@ -158,7 +158,7 @@ test("clicking a task's chip opens its node's charts, the task's machine in its 
   assert.equal(pageErrors, []);
 });
 
-test("a task's move reaches the page live: its chip and its row change state", async () => {
+test("a task's move reaches the page live: its chip and its row change state; a removed task's chart goes", async () => {
   const next = services();
   next.tasks = next.tasks.map((t) =>
     t.id === "t-web2"
@@ -172,6 +172,14 @@ test("a task's move reaches the page live: its chip and its row change state", a
     await page.locator('[data-task-row="t-web2"] [data-field="error"]').textContent(),
     "task: non-zero exit (2)",
   );
+  // w1's charts are open (the chip above): its task's machine leaves once the task is removed.
+  assert.match(
+    (await page.locator('[data-chart="w1/task-t-web1-new"] figcaption').textContent()) ?? "",
+    /desired running/,
+  );
+  model.setServices({ ...next, tasks: next.tasks.filter((t) => t.id !== "t-web1-new") });
+  await page.waitForSelector('[data-chart="w1/task-t-web1-new"]', { state: "hidden", timeout: 5_000 });
+  assert.is(await page.locator('[data-chart="w1/clusterState"]').isVisible(), true);
   assert.equal(pageErrors, []);
 });
 

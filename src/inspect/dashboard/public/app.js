@@ -144,7 +144,15 @@ function renderSections() {
     s.heading.replaceChildren(...nodeHeading(node, row, reachable.get(node)));
     s.article.dataset.reachable = String(reachable.get(node) !== false);
   }
-  for (const c of charts.values()) c.name.textContent = actorLabel(c.actor);
+  const tasks = new Map(state.services.tasks.map((t) => [t.id, t]));
+  for (const c of charts.values()) {
+    c.name.textContent = actorLabel(c.actor);
+    if (!c.actor.startsWith("task-")) continue;
+    // A removed task's machine leaves with it (the reaper keeps a few per slot), or the node's charts only grow.
+    const task = tasks.get(c.actor.slice("task-".length));
+    c.figure.hidden = state.services.source !== null && !task;
+    c.facts.textContent = task ? `desired ${task.desiredState}${task.error ? ` · ${task.error}` : ""}` : "";
+  }
 }
 
 let timer = null;
