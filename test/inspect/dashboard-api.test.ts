@@ -39,17 +39,18 @@ async function errorOf(path: string, init?: RequestInit): Promise<{ status: numb
   return { status: res.status, ...body.error };
 }
 
-test("the snapshot holds daemons, nodes, every actor's latest transition with its machine, the timeline and Raft", async () => {
+test("the snapshot holds daemons, nodes, services and tasks, every actor's latest transition with its machine, the timeline and Raft", async () => {
   const res = await get("/api/snapshot");
   assert.is(res.status, 200);
   assert.match(res.headers.get("content-type") ?? "", /^application\/json/);
   const s = (await res.json()) as DashboardSnapshot;
-  assert.equal(Object.keys(s).sort(), ["actors", "daemons", "nodes", "raft", "timeline"]);
+  assert.equal(Object.keys(s).sort(), ["actors", "daemons", "nodes", "raft", "services", "timeline"]);
   assert.equal(s.daemons, [
     { name: "m1", reachable: true },
     { name: "w1", reachable: true },
   ]);
   assert.equal(s.nodes, { source: null, error: null, time: null, nodes: [] });
+  assert.equal(s.services, { source: null, error: null, time: null, services: [], tasks: [] });
   assert.equal(s.actors.map((a) => `${a.node}/${a.actor}:${a.machine}`).sort(), [
     "m1/clusterState:clusterState",
     "m1/raft:raft",
@@ -131,7 +132,7 @@ test("the page and everything it loads come from this server (it works offline)"
     await res.body?.cancel();
   }
   // The modules import one another by relative path, never from a CDN.
-  for (const name of ["app.js", "chart.js", "states.js", "view.js"]) {
+  for (const name of ["app.js", "chart.js", "dom.js", "map.js", "services.js", "states.js", "view.js"]) {
     const res = await get(`/assets/${name}`);
     assert.match(res.headers.get("content-type") ?? "", /^text\/javascript/);
     const js = await res.text();

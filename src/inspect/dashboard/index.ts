@@ -48,6 +48,7 @@ export async function startDashboard(opts: DashboardOptions): Promise<Dashboard>
   try {
     watcher = await startWatcher(opts.nc, model, {
       pollMs,
+      taskDebounceMs: Math.min(100, pollMs),
       discoverWindowMs: Math.min(300, pollMs),
       callTimeoutMs: 5000,
       warn: opts.warn ?? ((msg) => process.stderr.write(`swarmbus dashboard: ${msg}\n`)),

@@ -1,12 +1,14 @@
 import type { ActorTransition } from "../../bus/events.ts";
 import { machineOfActor } from "./actor-machines.ts";
 import { emptyNodes, type NodesView } from "./nodes-view.ts";
+import { emptyServices, type ServicesView } from "./services-view.ts";
 import { Timeline, type TimelineEntry } from "./timeline.ts";
 
 /**
  * What the dashboard knows, in one place, with no I/O: the latest transition
- * of every actor, a timeline of transitions, the daemons, the nodes table and
- * the Raft term and leader derived from the raft actors. Every change is
+ * of every actor, a timeline of transitions, the daemons, the nodes table, the
+ * services and their tasks, and the Raft term and leader derived from the raft
+ * actors. Every change is
  * handed to the listeners as an update the page applies as it is.
  */
 export interface ActorView {
@@ -33,6 +35,7 @@ export interface RaftView {
 export interface DashboardSnapshot {
   daemons: DaemonView[];
   nodes: NodesView;
+  services: ServicesView;
   actors: ActorView[];
   /** Oldest first. */
   timeline: TimelineEntry[];
@@ -43,6 +46,7 @@ export type DashboardUpdate =
   /** `actor` is the actor's latest state; `entry` the transition as the timeline took it (null if already there). */
   | { type: "transition"; actor: ActorView; raft: RaftView; entry: TimelineEntry | null }
   | { type: "nodes"; nodes: NodesView }
+  | { type: "services"; services: ServicesView }
   | { type: "daemons"; daemons: DaemonView[] };
 
 /** The most `?timeline=N` asks for. */
@@ -57,6 +61,7 @@ export class DashboardModel {
   private readonly timeline = new Timeline();
   private readonly daemons = new Map<string, { misses: number }>();
   private nodes: NodesView = emptyNodes();
+  private services: ServicesView = emptyServices();
   private readonly listeners = new Set<(u: DashboardUpdate) => void>();
 
   onUpdate(listener: (u: DashboardUpdate) => void): () => void {
@@ -91,6 +96,12 @@ export class DashboardModel {
     if (JSON.stringify(nodes) === JSON.stringify(this.nodes)) return;
     this.nodes = nodes;
     this.emit({ type: "nodes", nodes });
+  }
+
+  setServices(services: ServicesView): void {
+    if (JSON.stringify(services) === JSON.stringify(this.services)) return;
+    this.services = services;
+    this.emit({ type: "services", services });
   }
 
   /** The names that answered one discovery round. */
@@ -144,6 +155,7 @@ export class DashboardModel {
     return {
       daemons: this.daemonViews().filter((d) => filter.node === undefined || d.name === filter.node),
       nodes: this.nodes,
+      services: this.services,
       actors: [...this.actors.values()].filter((a) => filter.node === undefined || a.node === filter.node),
       timeline: this.timeline.entries({
         ...(filter.node !== undefined ? { node: filter.node } : {}),

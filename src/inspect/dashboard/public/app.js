@@ -1,5 +1,8 @@
 // The dashboard page: machine layouts from /api/machines, then a snapshot and live updates from /api/events.
+// The map and the services are always shown; one node's charts at a time, the one picked on the map.
 import { createChart } from "./chart.js";
+import { renderMap } from "./map.js";
+import { renderServices } from "./services.js";
 import { activePaths, stringPaths } from "./states.js";
 import { nodeHeading, renderNodes, renderRaft, renderTimeline } from "./view.js";
 
@@ -13,8 +16,11 @@ const state = {
   notable: [],
   routine: [],
   nodes: { source: null, error: null, time: null, nodes: [] },
+  services: { source: null, error: null, time: null, services: [], tasks: [] },
   daemons: [],
   raft: { term: null, leader: null },
+  /** The node whose charts are open (kept in the address as `#node=NAME`), or null. */
+  selected: selectedInAddress(),
 };
 const sections = new Map();
 const charts = new Map();
@@ -22,17 +28,29 @@ const charts = new Map();
 const actorKey = (node, actor) => `${node}/${actor}`;
 const natural = (a, b) => a.localeCompare(b, "en", { numeric: true });
 
-/** `liveness-<nodeId>` as `liveness <hostname>` once the nodes table names the node. */
+function selectedInAddress() {
+  const m = /^#node=(.+)$/.exec(location.hash);
+  return m ? decodeURIComponent(m[1]) : null;
+}
+
+/** `liveness-<nodeId>` as `liveness <hostname>` once the nodes table names the node; `task-<id>` as `task web.2`. */
 function actorLabel(actor) {
+  if (actor.startsWith("task-")) {
+    const id = actor.slice("task-".length);
+    const task = state.services.tasks.find((t) => t.id === id);
+    return `task ${task ? task.name : id.slice(0, 12)}`;
+  }
   if (!actor.startsWith("liveness-")) return actor;
   const id = actor.slice("liveness-".length);
   const row = state.nodes.nodes.find((n) => n.id === id);
   return `liveness ${row ? row.hostname : id.slice(0, 12)}`;
 }
 
+/** The node's own machines first, then the liveness of each node (on a manager), then its tasks. */
 function actorRank(actor) {
   const i = ACTOR_ORDER.indexOf(actor);
-  return i === -1 ? ACTOR_ORDER.length : i;
+  if (i !== -1) return i;
+  return actor.startsWith("task-") ? ACTOR_ORDER.length + 1 : ACTOR_ORDER.length;
 }
 
 function section(node) {
@@ -44,6 +62,7 @@ function section(node) {
   const article = document.createElement("article");
   article.className = "node";
   article.dataset.node = node;
+  article.hidden = node !== state.selected;
   article.append(heading, box);
   s = { article, heading, box };
   sections.set(node, s);
@@ -92,6 +111,32 @@ function showActor(view, previous) {
   c.show(activePaths(t), before);
 }
 
+/** Opens `node`'s charts (closes them when already open); from a task, scrolls to its actor's chart. */
+function select(node, task = null) {
+  state.selected = node === state.selected && task === null ? null : node;
+  history.replaceState(null, "", state.selected === null ? location.pathname : `#node=${encodeURIComponent(node)}`);
+  for (const [name, s] of sections) s.article.hidden = name !== state.selected;
+  schedule();
+  const c = task ? charts.get(actorKey(node, `task-${task.id}`)) : undefined;
+  if (c) {
+    c.figure.scrollIntoView({ block: "nearest" });
+    c.figure.dataset.flash = "true";
+    setTimeout(() => delete c.figure.dataset.flash, 1500);
+  } else if (state.selected !== null) {
+    document.getElementById("actors-section").scrollIntoView({ block: "nearest" });
+  }
+}
+
+const onMap = { node: (name) => select(name), task: (t) => (t.node ? select(t.node, t) : undefined) };
+
+function renderHint() {
+  const hint = document.getElementById("actors-hint");
+  const s = state.selected;
+  if (s === null) hint.textContent = "click a node or a task above to open its state machines";
+  else if (!sections.has(s)) hint.textContent = `of ${s}: none seen from its daemon`;
+  else hint.textContent = `of ${s} (click it again to close)`;
+}
+
 function renderSections() {
   const reachable = new Map(state.daemons.map((d) => [d.name, d.reachable]));
   for (const [node, s] of sections) {
@@ -99,7 +144,15 @@ function renderSections() {
     s.heading.replaceChildren(...nodeHeading(node, row, reachable.get(node)));
     s.article.dataset.reachable = String(reachable.get(node) !== false);
   }
-  for (const c of charts.values()) c.name.textContent = actorLabel(c.actor);
+  const tasks = new Map(state.services.tasks.map((t) => [t.id, t]));
+  for (const c of charts.values()) {
+    c.name.textContent = actorLabel(c.actor);
+    if (!c.actor.startsWith("task-")) continue;
+    // A removed task's machine leaves with it (the reaper keeps a few per slot), or the node's charts only grow.
+    const task = tasks.get(c.actor.slice("task-".length));
+    c.figure.hidden = state.services.source !== null && !task;
+    c.facts.textContent = task ? `desired ${task.desiredState}${task.error ? ` · ${task.error}` : ""}` : "";
+  }
 }
 
 let timer = null;
@@ -108,8 +161,11 @@ function schedule() {
   if (timer !== null) return;
   timer = setTimeout(() => {
     timer = null;
+    renderMap(state, state.selected, onMap);
+    renderServices(state.services, onMap);
     renderNodes(state.nodes, state.daemons);
     renderSections();
+    renderHint();
     const showRoutine = document.getElementById("show-routine").checked;
     const rows = showRoutine ? merge(state.notable, state.routine) : state.notable;
     renderTimeline(rows, TIMELINE_ROWS, actorLabel);
@@ -146,6 +202,7 @@ function onSnapshot(s) {
   state.notable = s.timeline.filter((e) => !e.routine);
   state.routine = s.timeline.filter((e) => e.routine);
   state.nodes = s.nodes;
+  state.services = s.services;
   state.daemons = s.daemons;
   state.raft = s.raft;
   for (const a of state.actors.values()) showActor(a, null);
@@ -173,6 +230,10 @@ function connect() {
     state.nodes = u.nodes;
     schedule();
   });
+  on("services", (u) => {
+    state.services = u.services;
+    schedule();
+  });
   on("daemons", (u) => {
     state.daemons = u.daemons;
     schedule();
@@ -194,6 +255,10 @@ async function main() {
   const { machines } = await res.json();
   for (const m of machines) state.layouts.set(m.name, m);
   document.getElementById("show-routine").addEventListener("change", schedule);
+  window.addEventListener("hashchange", () => {
+    const node = selectedInAddress();
+    if (node !== state.selected) select(node ?? state.selected);
+  });
   connect();
 }
 

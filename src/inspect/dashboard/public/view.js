@@ -1,20 +1,7 @@
 // The page's tables and headings, rebuilt from the state app.js holds. Text goes in with textContent only.
-
-function h(tag, attrs = {}, ...children) {
-  const node = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, String(v));
-  for (const c of children) node.append(c);
-  return node;
-}
+import { clock, h } from "./dom.js";
 
 const cell = (field, text) => h("td", { "data-field": field }, text);
-
-/** `12:03:04.567` in local time. */
-export function clock(iso) {
-  const d = new Date(iso);
-  const pad = (n, w = 2) => String(n).padStart(w, "0");
-  return `${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}.${pad(d.getMilliseconds(), 3)}`;
-}
 
 export function renderRaft(raft) {
   const box = document.getElementById("raft");
