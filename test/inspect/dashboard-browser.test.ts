@@ -129,12 +129,10 @@ test("a service created on the manager gets its table: name, mode, replicas, ima
 });
 
 /*
- * PENDING until the orchestrator and scheduler (h-sched) are on main: until then a service gets no
- * task. To enable, turn `test.skip` into `test` (it needs the service of the test above). Checked on a
- * merge of h-dash, main (be7b1f9) and h-sched: it passes, with DASHBOARD_SCREENSHOT the picture of
- * docs/dashboard-map.png from a real swarm.
+ * Needs the service of the test above. With DASHBOARD_SCREENSHOT=docs/dashboard-map.png it retakes the
+ * README's picture of the map from this real swarm.
  */
-test.skip("a task of the service reaches RUNNING: a chip on its node, its row, and its task machine's chart", async () => {
+test("a task of the service reaches RUNNING: a chip on its node, its row, and its task machine's chart", async () => {
   const chip = page.locator('[data-map-node] [data-task-chip][data-state="running"]').first();
   await chip.waitFor({ timeout: 30_000 });
   const taskId = await chip.getAttribute("data-task-chip");

@@ -52,7 +52,8 @@ export async function runServiceLogs(g: GlobalOptions, ref: string, opts: Servic
         const prefix = opts.raw
           ? ""
           : logPrefix(task, names.services[task.ServiceID] ?? task.ServiceID, nodeName(task, names), padding, opts);
-        for (const l of log.lines) (l.stream === "stdout" ? process.stdout : process.stderr).write(`${prefix}${l.line}\n`);
+        for (const l of log.lines)
+          (l.stream === "stdout" ? process.stdout : process.stderr).write(`${prefix}${l.line}\n`);
       }
     };
     const byNode = new Map<string, string[]>();
@@ -111,7 +112,8 @@ async function findTasks(
   try {
     const { service } = await callOn(self, "service.inspect", { ref });
     const r = await callOn(self, "task.ls", { serviceIds: [service.ID] });
-    const replicas = service.Spec.Mode && "Replicated" in service.Spec.Mode ? service.Spec.Mode.Replicated.Replicas : undefined;
+    const replicas =
+      service.Spec.Mode && "Replicated" in service.Spec.Mode ? service.Spec.Mode.Replicated.Replicas : undefined;
     return {
       tasks: r.tasks,
       names: { nodes: r.nodeNames, services: r.serviceNames },
