@@ -7,9 +7,9 @@ import { useSwarm } from "../support/swarm.ts";
 import { waitFor } from "../support/wait-for.ts";
 
 /**
- * The service commands against a real one-manager swarm. Until the
- * orchestrator lands no task is made, so this checks what exists: the
- * service itself, its listing, its inspection, scaling it and removing it.
+ * The service commands against a real one-manager swarm: what each prints
+ * and exits with, as docker's. The tasks' own story (placement, restarts,
+ * nodes lost) is in services.test.ts and services-failover.test.ts.
  */
 const swarm = useSwarm(test);
 test.before(async () => {
@@ -40,11 +40,17 @@ test("service create -d prints the ID; ls, inspect and ps show the service; rm e
   const id = c.stdout.trim();
   assert.match(id, /^[a-z0-9]{25}$/);
 
-  const ls = await swarm.cli("m1", "service", "ls");
-  assert.is(ls.code, 0, ls.stderr);
+  // -d returns at once: the tasks start meanwhile, and `service ls` counts them up to 3/3.
+  const ls = await waitFor(
+    async () => {
+      const r = await swarm.cli("m1", "service", "ls");
+      return r.stdout.includes(" 3/3 ") && r;
+    },
+    { timeoutMs: 30_000, what: "service ls to show 3/3" },
+  );
   const [header, row] = ls.stdout.trimEnd().split("\n");
   assert.match(header ?? "", /^ID\s+NAME\s+MODE\s+REPLICAS\s+IMAGE\s+PORTS$/);
-  assert.match(row ?? "", new RegExp(`^${id.slice(0, 12)}\\s+web\\s+replicated\\s+0/3\\s+sleep$`));
+  assert.match(row ?? "", new RegExp(`^${id.slice(0, 12)}\\s+web\\s+replicated\\s+3/3\\s+sleep$`));
   assert.is((await swarm.cli("m1", "service", "ls", "-q")).stdout, `${id.slice(0, 12)}\n`);
 
   const [svc] = await swarm.json<{ ID: string; Spec: { TaskTemplate: { ContainerSpec: unknown } } }[]>(
@@ -70,7 +76,7 @@ test("service create -d prints the ID; ls, inspect and ps show the service; rm e
   const scaled = await swarm.cli("m1", "service", "scale", "-d", "web=5");
   assert.is(scaled.code, 0, scaled.stderr);
   assert.is(scaled.stdout, "web scaled to 5\n");
-  assert.match((await swarm.cli("m1", "service", "ls")).stdout, /web\s+replicated\s+0\/5/);
+  assert.match((await swarm.cli("m1", "service", "ls")).stdout, /web\s+replicated\s+\d\/5/);
 
   const up = await swarm.cli(
     "m1",
@@ -160,6 +166,47 @@ test("service create without -d: the converge display on a pipe; Ctrl-C leaves i
     "a pipe gets each line once, not every 200 ms",
   );
   assert.is((await swarm.cli("m1", "service", "rm", "bg")).code, 0);
+});
+
+test("service create without -d waits for the tasks to run and prints docker's converge display", async () => {
+  const r = await swarm.cli(
+    "m1",
+    "service",
+    "create",
+    "--name",
+    "conv",
+    "--replicas",
+    "2",
+    "--update-monitor",
+    "300ms",
+    "sleep",
+    "60",
+  );
+  assert.is(r.code, 0, r.stderr);
+  const lines = r.stdout.trimEnd().split("\n");
+  assert.match(lines[0] ?? "", /^[a-z0-9]{25}$/);
+  assert.ok(lines.includes("overall progress: 2 out of 2 tasks"), r.stdout);
+  assert.ok(lines.includes("1/2: running"), r.stdout);
+  assert.is(lines.at(-1), "verify: Service converged");
+  assert.is((await swarm.cli("m1", "service", "rm", "conv")).code, 0);
+});
+
+test("a service no node can take: create stops waiting with the scheduler's whole reason, and the service stays", async () => {
+  const r = await swarm.cli(
+    "m1",
+    "service",
+    "create",
+    "--name",
+    "nowhere",
+    "--constraint",
+    "node.labels.gpu==yes",
+    "sleep",
+    "60",
+  );
+  assert.is(r.code, 1, r.stdout);
+  assert.match(r.stderr, /no suitable node \(scheduling constraints not satisfied on 1 node\)/);
+  assert.match((await swarm.cli("m1", "service", "ls")).stdout, /nowhere\s+replicated\s+0\/1/);
+  assert.is((await swarm.cli("m1", "service", "rm", "nowhere")).code, 0);
 });
 
 test("node ps: the task table for this node", async () => {

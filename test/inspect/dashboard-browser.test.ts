@@ -89,7 +89,8 @@ test("the map shows each node by role with the leader marked; clicking a node op
 
   // m1's raft statechart, with its active state highlighted: leader; the header names it.
   await m1Box.click();
-  assert.is(await m1Box.getAttribute("data-selected"), "true");
+  // The map is drawn again within 50 ms of a click (the page batches its redraws).
+  await page.waitForSelector('[data-map-node="m1"][data-selected="true"]', { timeout: 5_000 });
   await page.waitForSelector('[data-chart="m1/raft"] [data-state="leader"][data-active="true"]', { timeout: 10_000 });
   assert.is(await page.locator('[data-chart="w1/node"]').isVisible(), false, "w1's charts stay closed");
   assert.is(await page.locator('[data-chart="m1/raft"] [data-state="follower"]').getAttribute("data-active"), "false");

@@ -6,14 +6,14 @@ const CONTROL_LOOPS: ReadonlySet<string> = new Set([
   "orchestrator-global",
   "allocator",
   "scheduler",
-  "task-reaper",
+  "taskreaper",
   "constraint-enforcer",
 ]);
 
 /** The machine an actor runs, from its name on the events stream; null for an actor of no known machine. */
 export function machineOfActor(actor: string): MachineName | null {
   if (actor.startsWith("liveness-")) return "nodeLiveness";
-  // Before the task prefix: "task-reaper" is a control loop, not a task.
+  // Before the task prefix: "taskreaper" is a control loop, not a task.
   if (CONTROL_LOOPS.has(actor)) return "controlLoop";
   if (actor.startsWith("task-")) return "task";
   switch (actor) {

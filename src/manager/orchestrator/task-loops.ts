@@ -21,13 +21,13 @@ export interface TaskLoopsOptions {
   readonly now?: () => number;
 }
 
-/** The actor names of the loops, in the order they start. */
+/** The actor names of the loops, in the order they start (`taskreaper` as SwarmKit names it: `task-` begins only task actors). */
 export const TASK_LOOP_NAMES = [
   "orchestrator-replicated",
   "orchestrator-global",
   "allocator",
   "scheduler",
-  "task-reaper",
+  "taskreaper",
   "constraint-enforcer",
 ] as const;
 
@@ -48,7 +48,7 @@ export function taskLoops(opts: TaskLoopsOptions): ControlLoop[] {
     "orchestrator-global": globalOrchestrator({ store, timing, ...extra }),
     allocator: new Allocator({ store, ...(opts.now ? { now: opts.now } : {}) }),
     scheduler: new Scheduler({ store, ...(opts.now ? { now: opts.now } : {}) }),
-    "task-reaper": new TaskReaper({ store }),
+    "taskreaper": new TaskReaper({ store }),
     "constraint-enforcer": new ConstraintEnforcer({ store, ...(opts.now ? { now: opts.now } : {}) }),
   };
   return TASK_LOOP_NAMES.map(

@@ -99,7 +99,7 @@ test("stopped, the loop neither passes nor reports", async () => {
   const store = createMemoryStore();
   let release: (r: PassResult) => void = () => {};
   const f = fake([() => new Promise<PassResult>((r) => (release = r))]);
-  const loop = new ControlLoop({ name: "task-reaper", store, component: f.component, profile, log: silentLog });
+  const loop = new ControlLoop({ name: "taskreaper", store, component: f.component, profile, log: silentLog });
   loop.start();
   await waitFor(() => f.passes() === 1, { timeoutMs: 2000, what: "the first pass under way" });
   const actor = loop.current;
