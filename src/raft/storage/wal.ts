@@ -192,11 +192,12 @@ export class Wal {
           await this.fh.datasync();
           this.stats.syncs++;
         } catch (e) {
-          this.fail(e, batch, at);
           // Best effort: what this write left (in the page cache, maybe not on disk — after a failed
           // fdatasync Linux may drop the dirty pages' error and keep them readable) is cut off, so a
-          // restart does not read back as written what was never acknowledged.
+          // restart does not read back as written what was never acknowledged. Before the callers
+          // hear of the failure: one that then stops and reopens the log finds it cut.
           await this.fh.truncate(at).catch(() => {});
+          this.fail(e, batch, at);
           return;
         }
         for (const p of batch) {
