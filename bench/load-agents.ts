@@ -30,6 +30,7 @@ import {
 } from "./load-protocol.ts";
 import { percentile, summarize } from "./percentile.ts";
 import { type AgentObserver, errorKey, SimAgent } from "./sim-agent.ts";
+import { SimTasks, type TaskObserver } from "./sim-tasks.ts";
 import {
   type AgentChannel,
   agentCredentials,
@@ -189,18 +190,52 @@ async function join(cfg: LoadConfig, index: number, joinMs: number[]) {
   }
 }
 
+/** Task counts for the scheduling benchmark, sent to the parent at most every 100 ms while they change. */
+class TaskCounter implements TaskObserver {
+  private readonly assignedIds = new Set<string>();
+  private readonly runningIds = new Set<string>();
+  private errors = 0;
+  private timer: NodeJS.Timeout | undefined;
+  assigned(taskId: string): void {
+    this.assignedIds.add(taskId);
+    this.schedule();
+  }
+  running(taskId: string): void {
+    this.runningIds.add(taskId);
+    this.schedule();
+  }
+  reportFailed(): void {
+    this.errors++;
+    this.schedule();
+  }
+  private schedule(): void {
+    this.timer ??= setTimeout(() => {
+      this.timer = undefined;
+      send({
+        type: "tasks",
+        assigned: this.assignedIds.size,
+        running: this.runningIds.size,
+        reportErrors: this.errors,
+      });
+    }, 100);
+  }
+}
+
 async function main(): Promise<void> {
   const cfg = LoadConfig.parse(JSON.parse(process.argv[2] ?? "null"));
   const tp = profile(cfg.profile);
   const channels = channelsFor(cfg);
   const recorder = new WindowRecorder();
   const agents: SimAgent[] = [];
+  const executors: SimTasks[] = [];
+  const taskCounter = new TaskCounter();
   let stopping = false;
 
   const shutdown = (code: number) => {
     if (stopping) return;
     stopping = true;
     for (const a of agents) a.stop();
+    for (const t of executors) t.stop();
     channels.close();
     send({ type: "stopped" });
     // Let the IPC message flush, then leave even if a handle lingers.
@@ -238,6 +273,10 @@ async function main(): Promise<void> {
         const j0 = performance.now();
         const joined = await join(cfg, i, joinMs);
         const channel = channels.open(i, joined);
+        const executor = cfg.tasks
+          ? new SimTasks(channel.client, channel.credentials, taskCounter, tp.dispatcherRpcTimeoutMs)
+          : undefined;
+        if (executor) executors.push(executor);
         const agent = new SimAgent(
           channel.client,
           channel.credentials,
@@ -245,6 +284,7 @@ async function main(): Promise<void> {
           tp,
           recorder,
           cfg.assignments,
+          executor ? (sessionId, msg) => executor.onAssignments(sessionId, msg) : undefined,
         );
         agents.push(agent);
         const r0 = performance.now();

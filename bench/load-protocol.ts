@@ -22,6 +22,8 @@ export const LoadConfig = z.strictObject({
   hostnamePrefix: z.string().min(1),
   /** Open Dispatcher.Assignments after registration, as the real agent's watch does. */
   assignments: z.boolean(),
+  /** Run assigned tasks: report ACCEPTED … RUNNING through UpdateTaskStatus, and report task counts. */
+  tasks: z.boolean().optional(),
 });
 export type LoadConfig = z.infer<typeof LoadConfig>;
 
@@ -83,6 +85,8 @@ export const FromLoad = z.discriminatedUnion("type", [
     rampErrors: z.record(z.string(), z.number()),
   }),
   z.strictObject({ type: z.literal("window-stats"), stats: WindowStats }),
+  /** Distinct tasks seen on Assignments streams / whose RUNNING status the manager took; failed report calls. */
+  z.strictObject({ type: z.literal("tasks"), assigned: z.number(), running: z.number(), reportErrors: z.number() }),
   z.strictObject({ type: z.literal("failed"), message: z.string() }),
   z.strictObject({ type: z.literal("stopped") }),
 ]);

@@ -2,6 +2,7 @@ import type { ClientReadableStream, StatusObject } from "@grpc/grpc-js";
 import { durationMs } from "../src/agent/session-message.ts";
 import type { ClientSideCredentials } from "../src/ca/credentials.ts";
 import type { TimingProfile } from "../src/config/profile.ts";
+import type { AssignmentsMessage__Output } from "../src/gen/docker/swarmkit/v1/AssignmentsMessage.ts";
 import type { DispatcherClient } from "../src/gen/docker/swarmkit/v1/Dispatcher.ts";
 import type { NodeDescription } from "../src/gen/docker/swarmkit/v1/NodeDescription.ts";
 import type { SessionMessage__Output } from "../src/gen/docker/swarmkit/v1/SessionMessage.ts";
@@ -51,6 +52,8 @@ export class SimAgent {
     private readonly profile: TimingProfile,
     private readonly observer: AgentObserver,
     private readonly watchAssignments: boolean,
+    /** Each Assignments message with the session it came on (the scheduling benchmark's executor). */
+    private readonly onAssignments?: (sessionId: string, msg: AssignmentsMessage__Output) => void,
   ) {
     this.firstRegistration = new Promise((resolve) => {
       this.resolveFirst = resolve;
@@ -141,7 +144,12 @@ export class SimAgent {
       this.resolveFirst();
       this.heartbeat(gen);
       if (this.watchAssignments) {
-        this.track(gen, this.client.Assignments({ session_id: this.sessionId }, this.creds.callMetadata()), () => {});
+        const sessionId = this.sessionId;
+        this.track(
+          gen,
+          this.client.Assignments({ session_id: sessionId }, this.creds.callMetadata()),
+          (m: AssignmentsMessage__Output) => this.onAssignments?.(sessionId, m),
+        );
       }
     });
   }

@@ -23,6 +23,7 @@ import { choosePeriodMs, toDuration } from "./period.ts";
 import { decoded, type MalformedRequest } from "./safe-service.ts";
 import type { Store, StoreEvent } from "./store.ts";
 import { TaskStatusBatch } from "./task-status-batch.ts";
+import { TaskWatchByNode } from "./task-watch-by-node.ts";
 
 /**
  * SwarmKit's Dispatcher (SK: manager/dispatcher/dispatcher.go), served by the
@@ -69,9 +70,11 @@ export class Dispatcher {
   private taskStatusBatch: TaskStatusBatch;
   /** Re-sends the SessionMessage of each open session (a cluster or membership change). */
   private readonly sessionSenders = new Set<() => void>();
+  private readonly tasksByNode: TaskWatchByNode;
 
   constructor(private readonly opts: DispatcherOptions) {
     this.random = opts.random ?? Math.random;
+    this.tasksByNode = new TaskWatchByNode(opts.store);
     this.registry = new NodeRegistry(opts.profile);
     this.streams = new OpenStreams(this.registry);
     this.statusBatch = new NodeStatusBatch(opts.store, opts.profile.batchIntervalMs);
@@ -331,8 +334,7 @@ export class Dispatcher {
       unwatch();
       set.stop();
     });
-    const unwatch = this.opts.store.watch((e) => {
-      if (e.kind !== "task" || e.task.node_id !== nodeId) return;
+    const unwatch = this.tasksByNode.watch(nodeId, (e) => {
       if (e.action === "delete") set.remove(e.task.id);
       else set.update(e.task);
     });

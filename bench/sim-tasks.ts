@@ -1,0 +1,84 @@
+import { StatusReporter } from "../src/agent/status-reporter.ts";
+import type { ClientSideCredentials } from "../src/ca/credentials.ts";
+import type { AssignmentsMessage__Output } from "../src/gen/docker/swarmkit/v1/AssignmentsMessage.ts";
+import type { DispatcherClient } from "../src/gen/docker/swarmkit/v1/Dispatcher.ts";
+import type { TaskState } from "../src/gen/docker/swarmkit/v1/TaskState.ts";
+import { toRpcError } from "../src/rpc/status.ts";
+
+/** What the scheduling benchmark counts: tasks seen on an Assignments stream, RUNNING reports the manager took. */
+export interface TaskObserver {
+  assigned(taskId: string): void;
+  running(taskId: string): void;
+  reportFailed(): void;
+}
+
+/** The states a real agent's task walks through from its assignment to a started container. */
+const STARTUP = ["ACCEPTED", "PREPARING", "READY", "STARTING", "RUNNING"] as const satisfies readonly TaskState[];
+
+/**
+ * A simulated agent's executor: every task assigned to run walks ACCEPTED …
+ * RUNNING at once, and the statuses go out through the real agent's
+ * StatusReporter (SK agent/reporter.go): one UpdateTaskStatus call at a time
+ * carrying the latest status of every waiting task, so statuses reported
+ * while a call is in flight coalesce into the next one, as they do for a
+ * real agent whose containers start faster than the manager answers.
+ */
+export class SimTasks {
+  private readonly seen = new Set<string>();
+  private sessionId = "";
+  private readonly reporter: StatusReporter;
+
+  constructor(
+    client: DispatcherClient,
+    creds: ClientSideCredentials,
+    private readonly observer: TaskObserver,
+    timeoutMs: number,
+  ) {
+    this.reporter = new StatusReporter(
+      (updates) =>
+        new Promise<void>((resolve, reject) => {
+          client.UpdateTaskStatus(
+            {
+              session_id: this.sessionId,
+              updates: updates.map((u) => ({ task_id: u.taskId, status: u.status })),
+            },
+            creds.callMetadata(),
+            { deadline: Date.now() + timeoutMs },
+            (err) => {
+              if (err) {
+                this.observer.reportFailed();
+                reject(toRpcError(err));
+                return;
+              }
+              for (const u of updates) if (u.status.state === "RUNNING") this.observer.running(u.taskId);
+              resolve();
+            },
+          );
+        }),
+    );
+  }
+
+  onAssignments(sessionId: string, msg: AssignmentsMessage__Output): void {
+    this.sessionId = sessionId;
+    for (const change of msg.changes) {
+      const task = change.assignment?.task;
+      if (change.action !== "UPDATE" || !task || this.seen.has(task.id)) continue;
+      if (task.desired_state !== "RUNNING") continue;
+      this.seen.add(task.id);
+      this.observer.assigned(task.id);
+      for (const state of STARTUP) {
+        const now = Date.now();
+        this.reporter.report(task.id, {
+          timestamp: { seconds: String(Math.floor(now / 1000)), nanos: (now % 1000) * 1_000_000 },
+          state,
+          message: state.toLowerCase(),
+        });
+      }
+    }
+    this.reporter.resume();
+  }
+
+  stop(): void {
+    this.reporter.stop();
+  }
+}
