@@ -12,6 +12,8 @@ import { showValue } from "./model.ts";
  */
 
 const WIDTH = 60;
+/** Ops of the prefix shown before the failure. */
+const CONTEXT_OPS = 6;
 
 export function describeOp(op: Op): string {
   switch (op.kind) {
@@ -28,7 +30,8 @@ function fmt(t: number): string {
   return t.toFixed(3).padStart(11);
 }
 
-function keySection(ops: Op[], v: KeyViolation): string[] {
+function keySection(all: Op[], v: KeyViolation): string[] {
+  let ops = all;
   const lines: string[] = [];
   const position = new Map(v.prefix.map((op, i) => [op.id, i + 1]));
   const candidates = new Set(v.candidates.map((op) => op.id));
@@ -39,8 +42,20 @@ function keySection(ops: Op[], v: KeyViolation): string[] {
     `  cannot be placed: #${v.unplaced.id} ${v.unplaced.client} ${describeOp(v.unplaced)} ` +
       `[${v.unplaced.call.toFixed(3)}, ${(v.unplaced.ret as number).toFixed(3)}]`,
   );
+  // A long history would shrink every bar to a dot: show the stretch around the failure (the
+  // last steps of the prefix, the op that cannot be placed and its rivals), all ops that overlap it.
+  const focus = [...v.prefix.slice(-CONTEXT_OPS), v.unplaced, ...v.candidates];
+  const from = Math.min(...focus.map((o) => o.call));
+  const to = Math.max(...focus.map((o) => o.ret ?? o.call));
+  const shown = ops.filter((o) => o.call <= to && (o.ret ?? Number.POSITIVE_INFINITY) >= from);
+  if (shown.length < ops.length) {
+    lines.push(
+      `  showing the ${shown.length} of ${ops.length} ops on this key that overlap the failure (all in the history file)`,
+    );
+  }
+  ops = shown;
   const start = Math.min(...ops.map((o) => o.call));
-  const end = Math.max(...ops.map((o) => o.ret ?? o.call));
+  const end = Math.max(...ops.map((o) => o.ret ?? to));
   const span = Math.max(end - start, 1e-9);
   const col = (t: number): number => Math.min(WIDTH - 1, Math.floor(((t - start) / span) * (WIDTH - 1)));
   lines.push(`  time ${start.toFixed(3)} … ${end.toFixed(3)} ms, one column ≈ ${(span / WIDTH).toFixed(3)} ms`);
