@@ -100,7 +100,10 @@ export function checkHistory<S>(history: History, model: Model<S>, opts: CheckOp
   return { result, keys, steps };
 }
 
-function checkKey<S>(key: string, ops: Op[], model: Model<S>, budget: number): KeyVerdict {
+function checkKey<S>(key: string, given: Op[], model: Model<S>, budget: number): KeyVerdict {
+  // In call order, the ops linearized so far are nearly a prefix: the memo stores them as
+  // "all below `low`" plus the few bits above it, not a bitset as long as the history.
+  const ops = (model.prune ? model.prune(given) : given).slice().sort((a, b) => a.call - b.call || a.id - b.id);
   const n = ops.length;
   // Entries 0..n-1 are calls (entry i is op i's call), n..2n-1 returns (n+i is op i's return).
   // Ties put calls before returns: ops that touch at one instant count as concurrent,
@@ -148,10 +151,21 @@ function checkKey<S>(key: string, ops: Op[], model: Model<S>, budget: number): K
     relink(i);
   };
 
-  const bits = new Uint32Array(Math.ceil(n / 32));
+  const bits = new Uint32Array(Math.ceil(n / 32) + 1);
+  const isSet = (i: number): boolean => ((bits[i >>> 5] as number) & (1 << (i & 31))) !== 0;
+  let low = 0;
   const flip = (i: number): void => {
     bits[i >>> 5] = (bits[i >>> 5] as number) ^ (1 << (i & 31));
+    if (isSet(i)) {
+      while (low < n && isSet(low)) low++;
+    } else if (i < low) {
+      low = i;
+    }
   };
+  /** The highest op index linearized, per stack depth: where the memo key's bits end. */
+  const highs: number[] = [];
+  const memoKey = (high: number, stateHash: string): string =>
+    `${low}:${bits.subarray(low >>> 5, (Math.max(high, low) >>> 5) + 1).join(",")}|${stateHash}`;
   const memo = new Set<string>();
   const stack: { op: number; before: S }[] = [];
   let state = model.init(key);
@@ -166,14 +180,15 @@ function checkKey<S>(key: string, ops: Op[], model: Model<S>, budget: number): K
       const after = model.step(state, ops[entry] as Op);
       if (after !== undefined) {
         flip(entry);
-        const seen = `${bits.join(",")}|${model.hash(after)}`;
+        const high = Math.max(entry, highs.at(-1) ?? -1);
+        const seen = memoKey(high, model.hash(after));
         if (!memo.has(seen)) {
           memo.add(seen);
           stack.push({ op: entry, before: state });
+          highs.push(high);
           state = after;
           lift(entry);
           if (hasReturn(entry)) returnsLeft--;
-          if (stack.length > best.prefix.length) best = { prefix: stack.map((s) => s.op), state };
           entry = next[HEAD] as number;
           continue;
         }
@@ -182,8 +197,12 @@ function checkKey<S>(key: string, ops: Op[], model: Model<S>, budget: number): K
       entry = next[entry] as number;
     } else {
       // A return reached: its op had to be placed by now and was not. Undo the last choice.
+      // The deepest prefix is always reached just before a backtrack: copy it here, not at
+      // every push, or a long history that passes would pay a copy per op.
+      if (stack.length > best.prefix.length) best = { prefix: stack.map((s) => s.op), state };
       const top = stack.pop();
       if (top === undefined) return violation(key, ops, best, model, steps);
+      highs.pop();
       state = top.before;
       flip(top.op);
       unlift(top.op);

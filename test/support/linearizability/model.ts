@@ -11,6 +11,12 @@ export interface Model<S> {
   step(state: S, op: Op): S | undefined;
   hash(state: S): string;
   show(state: S): string;
+  /**
+   * Optional: drop ops of one key that cannot change the verdict. Worth having for
+   * unknown ops: each stays pending to the end and doubles the ways to order what
+   * follows, which is what turns a violation late in a long history into "unknown".
+   */
+  prune?(ops: Op[]): Op[];
 }
 
 export function showValue(v: Value): string {
@@ -39,5 +45,17 @@ export function registerModel(initial: Value | ((key: string) => Value) = null):
     // A prefix keeps null apart from the string "null".
     hash: (state) => (state === null ? "n" : `s${state}`),
     show: showValue,
+    // An unknown write whose value no read saw and no cas expected changes nothing anyone
+    // observed: take it out of any linearization that has it and the rest still holds (between
+    // it and the next write, nothing read its value). So dropping it is exact, not a guess.
+    prune: (ops) => {
+      const observed = new Set<Value>();
+      for (const op of ops) {
+        if (op.outcome !== "ok") continue;
+        if (op.kind === "read") observed.add(op.value);
+        if (op.kind === "cas") observed.add(op.expect ?? null);
+      }
+      return ops.filter((op) => op.outcome !== "unknown" || op.kind === "read" || observed.has(op.value));
+    },
   };
 }
