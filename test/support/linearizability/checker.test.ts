@@ -141,6 +141,34 @@ test("keys are checked apart: a violation names its key, other keys stay ok", ()
   assert.is(check(history(["c1", "w", "1", 0, 1, "a"], ["c2", "r", null, 2, 3, "b"])).result, "ok");
 });
 
+test("a cas applies only from the value it expected", () => {
+  const cas = (id: number, expect: Value, value: Value, call: number, ret: number): Op => ({
+    id,
+    client: `c${id}`,
+    kind: "cas",
+    key: "k",
+    expect,
+    value,
+    call,
+    ret,
+    outcome: "ok",
+  });
+  const read = (id: number, value: Value, call: number, ret: number): Op => ({
+    id,
+    client: "r",
+    kind: "read",
+    key: "k",
+    value,
+    call,
+    ret,
+    outcome: "ok",
+  });
+  // two overlapping cas from the same value cannot both succeed
+  assert.is(check({ ops: [cas(1, null, "a", 0, 5), cas(2, null, "b", 1, 6)] }).result, "violation");
+  // chained, they can, in the one order that works
+  assert.is(check({ ops: [cas(1, "a", "b", 0, 5), cas(2, null, "a", 1, 6), read(3, "b", 7, 8)] }).result, "ok");
+});
+
 test("a search past its step budget says unknown instead of running on", () => {
   // Many concurrent writes of distinct values and a read of none of them: every order fails.
   const rows: Row[] = [];
