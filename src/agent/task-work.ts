@@ -94,6 +94,7 @@ export class TaskWork {
       return {
         update: (t) => this.runner.setDesired(t.id, t.desired_state as TaskStateName),
         remove: () => this.runner.remove(task.id),
+        // Nothing per task: close() stops every actor at once, and the node reaps the programs.
         stop: async () => {},
       };
     }, opts.log);

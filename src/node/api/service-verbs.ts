@@ -37,7 +37,11 @@ export async function serviceLs(ctx: DaemonContext): Promise<DaemonResults["serv
   const c = ctx.access.control();
   const [services, tasks] = await Promise.all([c.listServices(), c.listTasks({})]);
   const byService = new Map<string, Task__Output[]>();
-  for (const t of tasks) byService.set(t.service_id, [...(byService.get(t.service_id) ?? []), t]);
+  for (const t of tasks) {
+    const own = byService.get(t.service_id);
+    if (own) own.push(t);
+    else byService.set(t.service_id, [t]);
+  }
   return {
     services: services.map((s) => {
       const own = byService.get(s.id) ?? [];
