@@ -82,7 +82,7 @@ export class TaskWork {
   private readonly runner: TaskRunner;
   private readonly reporter: StatusReporter;
 
-  constructor(private readonly opts: TaskWorkOptions) {
+  constructor(opts: TaskWorkOptions) {
     this.reporter = new StatusReporter(opts.send);
     this.runner = new TaskRunner({
       tasksDir: opts.tasksDir,

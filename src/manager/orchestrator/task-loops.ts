@@ -48,7 +48,7 @@ export function taskLoops(opts: TaskLoopsOptions): ControlLoop[] {
     "orchestrator-global": globalOrchestrator({ store, timing, ...extra }),
     allocator: new Allocator({ store, ...(opts.now ? { now: opts.now } : {}) }),
     scheduler: new Scheduler({ store, ...(opts.now ? { now: opts.now } : {}) }),
-    "taskreaper": new TaskReaper({ store }),
+    taskreaper: new TaskReaper({ store }),
     "constraint-enforcer": new ConstraintEnforcer({ store, ...(opts.now ? { now: opts.now } : {}) }),
   };
   return TASK_LOOP_NAMES.map(
