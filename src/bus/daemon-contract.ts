@@ -207,6 +207,11 @@ export interface ApiService {
   PreviousSpec?: ApiServiceSpec;
   UpdateStatus?: { State: string; StartedAt?: string; CompletedAt?: string; Message: string };
   ServiceStatus?: { RunningTasks: number; DesiredTasks: number; CompletedTasks: number };
+  /**
+   * Not moby's: the tasks meant to run that wait unplaced, each with the
+   * scheduler's whole explanation (`service inspect` only; docker shows none).
+   */
+  PendingTasks?: { ID: string; Slot?: number; NodeID?: string; Err: string }[];
 }
 
 export interface ApiTask {

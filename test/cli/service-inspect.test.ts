@@ -55,6 +55,26 @@ test("service inspect --pretty: docker's template for a process service, tabs as
   );
 });
 
+test("service inspect --pretty names each pending task with the scheduler's whole explanation, under the mode", () => {
+  const why = "no suitable node (scheduling constraints not satisfied on 3 nodes)";
+  const s = service({
+    name: "picky",
+    replicas: 12,
+    PendingTasks: Array.from({ length: 12 }, (_, i) => ({ ID: `t${i}`, Slot: i + 1, Err: why })),
+  });
+  const lines = formatServicePretty(s, NOW).split("\n");
+  const at = lines.indexOf(" Replicas:\t12");
+  assert.equal(lines.slice(at + 1, at + 4), ["Pending Tasks:\t12", ` picky.1:\t${why}`, ` picky.2:\t${why}`]);
+  assert.is(lines[at + 11], ` picky.10:\t${why}`);
+  assert.is(lines[at + 12], " …and 2 more");
+  assert.is(lines[at + 13], "Placement:");
+  const global = service({ name: "agent", global: true, PendingTasks: [{ ID: "t1", NodeID: "node1", Err: why }] });
+  assert.ok(
+    formatServicePretty(global, NOW).includes(`Service Mode:\tGlobal\nPending Tasks:\t1\n agent.node1:\t${why}\n`),
+  );
+  assert.not.ok(formatServicePretty(service({ name: "fine" }), NOW).includes("Pending"));
+});
+
 test("Go's Duration.String for the durations docker prints", () => {
   assert.is(goDurationString(5e9), "5s");
   assert.is(goDurationString(90e9), "1m30s");

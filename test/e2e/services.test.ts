@@ -1,6 +1,7 @@
 import type { NatsConnection } from "@nats-io/transport-node";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
+import type { ApiService } from "../../src/bus/daemon-contract.ts";
 import { freePort } from "../../src/net/free-port.ts";
 import { processesWith } from "../support/processes.ts";
 import { createService, perNode, runningOf, serviceTasks, untilTasks } from "../support/service-helpers.ts";
@@ -125,6 +126,17 @@ test("an unschedulable task waits PENDING with the whole explanation, and runs a
   assert.is(pending[0]?.Status.Err, "no suitable node (scheduling constraints not satisfied on 3 nodes)");
   const inspect = await swarm.cli("m1", "service", "ps", "--no-trunc", "picky");
   assert.match(inspect.stdout, /"no suitable node \(scheduling constraints not satisfied on 3 nodes\)"/);
+  const pretty = await swarm.cli("m1", "service", "inspect", "--pretty", "picky");
+  assert.match(
+    pretty.stdout,
+    /\nPending Tasks:\t1\n picky\.1:\tno suitable node \(scheduling constraints not satisfied on 3 nodes\)\n/,
+  );
+  const [json] = JSON.parse((await swarm.cli("m1", "service", "inspect", "picky")).stdout) as ApiService[];
+  assert.equal(
+    json?.PendingTasks?.map((p) => [p.Slot, p.Err]),
+    [[1, pending[0]?.Status.Err]],
+  );
+  assert.equal(json?.ServiceStatus, { RunningTasks: 0, DesiredTasks: 1, CompletedTasks: 0 });
   assert.is((await swarm.write("m1", "node", "update", "--label-add", "disk=ssd", "w2")).code, 0);
   const running = await untilTasks(nc, "m1", id, (ts) => runningOf(ts).length === 1, "the task running on w2");
   assert.is(runningOf(running)[0]?.node, "w2");

@@ -32,6 +32,25 @@ const goList = (xs: readonly string[]) => `[${xs.join(" ")}]`;
 /** Go's %v of a float64 for the usual CPU counts. */
 const goFloat = (x: number) => String(x);
 
+/** Shown at most; the rest is counted. */
+const PENDING_SHOWN = 10;
+
+/**
+ * Not docker's: why tasks meant to run are not placed (moby#32999, docker/cli#663),
+ * under the mode, named as `service ps` names them.
+ */
+function pendingTasks(s: ApiService): string {
+  const pending = s.PendingTasks ?? [];
+  if (pending.length === 0) return "";
+  const name = s.Spec.Name ?? "";
+  let o = `\nPending Tasks:\t${pending.length}`;
+  for (const p of pending.slice(0, PENDING_SHOWN)) {
+    o += `\n ${name}.${p.Slot ?? p.NodeID ?? p.ID}:\t${p.Err}`;
+  }
+  if (pending.length > PENDING_SHOWN) o += `\n …and ${pending.length - PENDING_SHOWN} more`;
+  return o;
+}
+
 /**
  * `service inspect --pretty`: docker/cli's serviceInspectPrettyTemplate as it
  * renders for the fields a process-run service has (no networks, mounts,
@@ -54,6 +73,7 @@ export function formatServicePretty(s: ApiService, now: number): string {
     const r = spec.Mode && "Replicated" in spec.Mode ? spec.Mode.Replicated.Replicas : undefined;
     if (r !== undefined) o += `\n Replicas:\t${r}`;
   }
+  o += pendingTasks(s);
   const us = s.UpdateStatus;
   if (us && us.State !== "") {
     o += `\nUpdateStatus:\n State:\t\t${us.State}`;

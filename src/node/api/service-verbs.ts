@@ -1,6 +1,7 @@
 import { readTaskLogs } from "../../agent/exec/task-logs.ts";
 import { taskDirOf } from "../../agent/exec/task-record.ts";
-import type { DaemonRequest, DaemonResults } from "../../bus/daemon-contract.ts";
+import type { ApiService, DaemonRequest, DaemonResults } from "../../bus/daemon-contract.ts";
+import type { Service__Output } from "../../gen/docker/swarmkit/v1/Service.ts";
 import type { Task__Output } from "../../gen/docker/swarmkit/v1/Task.ts";
 import { serviceFromGrpc, serviceSpecToGrpc, taskFromGrpc } from "../service-convert.ts";
 import { tasksDirOf } from "../state-dir.ts";
@@ -23,7 +24,26 @@ export async function serviceInspect(
   ctx: DaemonContext,
   req: DaemonRequest<"service.inspect">,
 ): Promise<DaemonResults["service.inspect"]> {
-  return { service: serviceFromGrpc(await ctx.access.control().getService(req.ref)) };
+  const c = ctx.access.control();
+  const service = await c.getService(req.ref);
+  const tasks = await c.listTasks({ serviceIds: [service.id] });
+  const pending = tasks
+    .filter((t) => t.desired_state === "RUNNING" && t.status?.state === "PENDING" && (t.status.err ?? "") !== "")
+    .map((t) => ({ t, slot: Number(t.slot) }))
+    .sort((a, b) => a.slot - b.slot)
+    .map(({ t, slot }) => ({
+      ID: t.id,
+      ...(slot > 0 ? { Slot: slot } : {}),
+      ...(t.node_id ? { NodeID: t.node_id } : {}),
+      Err: t.status?.err ?? "",
+    }));
+  return {
+    service: {
+      ...serviceFromGrpc(service),
+      ServiceStatus: serviceStatus(service, tasks),
+      ...(pending.length > 0 ? { PendingTasks: pending } : {}),
+    },
+  };
 }
 
 const isRunning = (t: Task__Output) => t.status?.state === "RUNNING" && t.desired_state === "RUNNING";
@@ -33,6 +53,16 @@ const isRunning = (t: Task__Output) => t.status?.state === "RUNNING" && t.desire
  * meant to run; desired = the replicas, or for a global service the tasks
  * meant to run (one per eligible node).
  */
+function serviceStatus(s: Service__Output, own: readonly Task__Output[]): NonNullable<ApiService["ServiceStatus"]> {
+  return {
+    RunningTasks: own.filter(isRunning).length,
+    DesiredTasks: s.spec?.global
+      ? own.filter((t) => t.desired_state === "RUNNING").length
+      : Number(s.spec?.replicated?.replicas ?? 0),
+    CompletedTasks: own.filter((t) => t.status?.state === "COMPLETE").length,
+  };
+}
+
 export async function serviceLs(ctx: DaemonContext): Promise<DaemonResults["service.ls"]> {
   const c = ctx.access.control();
   const [services, tasks] = await Promise.all([c.listServices(), c.listTasks({})]);
@@ -43,20 +73,10 @@ export async function serviceLs(ctx: DaemonContext): Promise<DaemonResults["serv
     else byService.set(t.service_id, [t]);
   }
   return {
-    services: services.map((s) => {
-      const own = byService.get(s.id) ?? [];
-      const desired = s.spec?.global
-        ? own.filter((t) => t.desired_state === "RUNNING").length
-        : Number(s.spec?.replicated?.replicas ?? 0);
-      return {
-        ...serviceFromGrpc(s),
-        ServiceStatus: {
-          RunningTasks: own.filter(isRunning).length,
-          DesiredTasks: desired,
-          CompletedTasks: own.filter((t) => t.status?.state === "COMPLETE").length,
-        },
-      };
-    }),
+    services: services.map((s) => ({
+      ...serviceFromGrpc(s),
+      ServiceStatus: serviceStatus(s, byService.get(s.id) ?? []),
+    })),
   };
 }
 
