@@ -1,7 +1,7 @@
 import { join } from "node:path";
 import { z } from "zod";
 import type { PeerInfo } from "../bus/daemon-contract.ts";
-import { writeFileAtomic } from "./atomic-write.ts";
+import { writeFileAtomic } from "../fs/atomic-write.ts";
 import { errInvalidStateFile } from "./errors.ts";
 import { ensureSwarmDir } from "./state-dir.ts";
 import { parseJsonFile, readTextOrNull } from "./state-file.ts";

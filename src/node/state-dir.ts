@@ -1,11 +1,11 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { NodeIdentity } from "../ca/credentials.ts";
+import { writeFileAtomic } from "../fs/atomic-write.ts";
 import { InvalidKekError } from "../manager/deks/key-encryption.ts";
 import { kekOf, setKek } from "../manager/deks/node-kek.ts";
 import { readNodeKeyFile, rotateNodeKek, unlockNodeKey, writeNodeKeyFile } from "../manager/deks/node-key-file.ts";
 import { fsyncDir, mkdirDurable, nodeStorageFs, type StorageFs } from "../raft/storage/index.ts";
-import { writeFileAtomic } from "./atomic-write.ts";
 import { errInvalidStateFile, errLoadingTLSCertificate, errSwarmLocked } from "./errors.ts";
 
 /**

@@ -1,7 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { z } from "zod";
-import { writeJsonAtomic } from "./atomic-json.ts";
+import { writeFileAtomic } from "../../fs/atomic-write.ts";
 
 /**
  * A task's files, under the directory the agent keeps its tasks in
@@ -37,7 +37,7 @@ const recordSchema = z
 export type ProcessRecord = z.infer<typeof recordSchema>;
 
 export function writeRecord(taskDir: string, record: ProcessRecord): Promise<void> {
-  return writeJsonAtomic(join(taskDir, RECORD_FILE), record);
+  return writeFileAtomic(join(taskDir, RECORD_FILE), `${JSON.stringify(record)}\n`);
 }
 
 /** The task's record; null when there is none or it does not parse (a record never written whole is no record). */
