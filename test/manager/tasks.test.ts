@@ -34,7 +34,9 @@ function task(id: string, nodeId: string, state: TaskState__Output): Task__Outpu
     id,
     meta: null,
     spec: null,
-    service_id: "svc",
+    // No service: a leader's first orchestrator pass removes tasks whose service does not exist,
+    // and that pass may come after these tasks are written.
+    service_id: "",
     slot: "1",
     node_id: nodeId,
     annotations: null,
