@@ -1,7 +1,7 @@
 import { existsSync } from "node:fs";
 import type { NatsConnection } from "@nats-io/transport-node";
 import { defaultBusDir } from "../bus/auth/default-dir.ts";
-import { busTrust } from "../bus/auth/trust-root.ts";
+import { trustFile } from "../bus/auth/trust-files.ts";
 import type { BusEndpoint } from "../bus/connection.ts";
 import type { DaemonRequest, DaemonResults, DaemonVerb } from "../bus/daemon-contract.ts";
 import { assertToken } from "../bus/subjects.ts";
@@ -86,6 +86,6 @@ export function busOf(g: GlobalOptions): BusEndpoint {
 }
 
 function defaultCreds(): string | undefined {
-  const path = busTrust(defaultBusDir()).adminCreds;
+  const path = trustFile(defaultBusDir(), "adminCreds");
   return existsSync(path) ? path : undefined;
 }
