@@ -50,7 +50,7 @@ test("changes close together within the quiet period go out in one message", asy
   });
   set.stop();
   assert.equal(
-    sent[1]?.changes.map((c) => c.assignment?.task?.id),
+    (sent[1]?.changes ?? []).map((c) => c.assignment?.task?.id),
     ["a", "b"],
   );
 });
