@@ -414,14 +414,22 @@ export class ReplicatedStore implements Store {
       }
       bytes = encodeStoreEntry({ version: version(), base, ops: staged.ops });
     } catch (e) {
-      reject(e);
+      // The refusal may rest on what the in-flight transactions wrote: given once they settled.
+      if (top) top.followers.push(() => reject(e));
+      else reject(e);
       return;
     }
     const rec: InFlight = { bytes, base, version: version(), ops: staged.ops, followers: [] };
     this.stamp = rec.version;
     this.inFlight.push(rec);
     this.overlay.add(rec);
-    this.log.propose(bytes).then(
+    let proposed: Promise<unknown>;
+    try {
+      proposed = this.log.propose(bytes);
+    } catch (e) {
+      proposed = Promise.reject(e);
+    }
+    proposed.then(
       () => this.settle(rec, rec.applied === true ? undefined : abortedError(), () => resolve(result), reject),
       (e: unknown) => this.settle(rec, e, () => resolve(result), reject),
     );

@@ -217,4 +217,24 @@ test("a read-only transaction on an in-flight one is answered once that commits,
   assert.equal(await sawB, { ok: false, err: ABORTED_MESSAGE });
 });
 
+test("a transaction that refuses on what an in-flight one wrote is answered once that one settled", async () => {
+  const r = raftLike();
+  const a = r.leader.update((tx) => tx.putNode(worker("a")));
+  let refused: string | undefined;
+  const dup = settle(
+    r.leader.update((tx) => {
+      if (tx.node("a")) throw new Error("node a exists");
+      tx.putNode(worker("a"));
+    }),
+  ).then((v) => {
+    if (!v.ok) refused = v.err;
+    return v;
+  });
+  await flush();
+  assert.is(refused, undefined, "not answered before a committed");
+  r.commit();
+  await a;
+  assert.equal(await dup, { ok: false, err: "node a exists" });
+});
+
 test.run();
