@@ -168,6 +168,13 @@ async function main(): Promise<void> {
     );
     if (j.role !== "manager") throw new Error(`${name} joined as ${j.role}, not as a manager`);
   }
+  // The managers are nodes with a real agent and process executor: `busybox` is no program here, so the
+  // tasks placed on them were REJECTED and replaced after the 5 s restart delay (the 2–3 % late tail of
+  // earlier runs). Drained, as managers under a big workload usually are, the tasks go to the agents only.
+  for (const name of MANAGERS) {
+    const { NodeID } = await callDaemon(nc, name, "info", {}, { timeoutMs: 20_000 });
+    await callDaemon(nc, LEADER, "node.update", { ref: NodeID, availability: "drain" }, { timeoutMs: 20_000 });
+  }
   const { token } = await callDaemon(nc, LEADER, "join-token", { role: "worker" }, { timeoutMs: 20_000 });
   const leaderPid = (daemons.get(LEADER) as DaemonProcess).pid;
   ensureOpenFiles(leaderPid, nodes + 1024, "the leader");

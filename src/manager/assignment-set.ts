@@ -5,6 +5,8 @@ import { taskStateOrder } from "./task-state.ts";
 
 /** SK dispatcher: modificationBatchLimit and batchingWaitTime's role. */
 export const MODIFICATION_BATCH_LIMIT = 100;
+/** A batch goes out at most this many quiet periods after its first change, however busy the node. */
+export const MAX_LATENCY_QUIETS = 3;
 
 const ASSIGNED = taskStateOrder("ASSIGNED");
 const stateOf = (t: Task__Output) => taskStateOrder(t.status?.state ?? "NEW");
@@ -19,7 +21,11 @@ function equalStable(a: Task__Output, b: Task__Output): boolean {
  * One node's Assignments stream (SK: manager/dispatcher/assignments.go and
  * Dispatcher.Assignments): the tasks the node holds (ASSIGNED or later), a
  * COMPLETE message first, then INCREMENTAL ones, each sent after
- * `quietMs` without a change or at MODIFICATION_BATCH_LIMIT changes;
+ * `quietMs` without a change or at MODIFICATION_BATCH_LIMIT changes, and
+ * never later than MAX_LATENCY_QUIETS × `quietMs` after its first change
+ * (SwarmKit restarts its timer at every change: while a scheduler writes
+ * thousands of tasks, every node's commits come closer together than
+ * `quietMs` and nothing went out until the whole placement was done);
  * `results_in` counts "1", "2", … and each `applies_to` is the previous one.
  * A status change the agent itself reported is not sent back to it.
  */
@@ -28,6 +34,8 @@ export class AssignmentSet {
   private readonly changes = new Map<string, AssignmentChange>();
   private sequence = 0;
   private timer: NodeJS.Timeout | undefined;
+  /** When the batch being collected must go out (ms, performance.now()). */
+  private dueAt = 0;
 
   constructor(
     private readonly send: (msg: AssignmentsMessage) => void,
@@ -80,8 +88,10 @@ export class AssignmentSet {
       this.flush();
       return;
     }
+    const now = performance.now();
+    if (this.timer === undefined) this.dueAt = now + MAX_LATENCY_QUIETS * this.quietMs;
     clearTimeout(this.timer);
-    this.timer = setTimeout(() => this.flush(), this.quietMs);
+    this.timer = setTimeout(() => this.flush(), Math.max(0, Math.min(this.quietMs, this.dueAt - now)));
   }
 
   private flush(): void {

@@ -26,6 +26,12 @@ export type StoreOp =
 /** One log entry: a committed transaction's changes, in order, and the version index it ends at. */
 export interface StoreEntry {
   readonly version: number;
+  /**
+   * The version the transaction was staged on (the store's after the entry before it): applied only
+   * where the store is at exactly this version, skipped elsewhere (see ReplicatedStore.update).
+   * Absent in entries written before proposals were pipelined: applied as they come.
+   */
+  readonly base?: number;
   readonly ops: readonly StoreOp[];
 }
 
@@ -66,6 +72,7 @@ const opSchema = z.discriminatedUnion("op", [
 const entrySchema = z.object({
   format: z.literal("swarmbus-store-entry/v1"),
   version: z.number().int(),
+  base: z.number().int().optional(),
   ops: z.array(opSchema),
 });
 const snapshotSchema = z.object({
@@ -101,14 +108,17 @@ function parse(bytes: Uint8Array, what: string): unknown {
 }
 
 export function encodeStoreEntry(e: StoreEntry): Uint8Array {
-  const entry = { format: "swarmbus-store-entry/v1", version: e.version, ops: e.ops };
+  const entry = { format: "swarmbus-store-entry/v1", version: e.version, base: e.base, ops: e.ops };
   return enc.encode(e.ops.every(bytesFree) ? JSON.stringify(entry) : JSON.stringify(entry, replacer));
 }
 
 export function decodeStoreEntry(bytes: Uint8Array): StoreEntry {
   const r = entrySchema.safeParse(parse(bytes, "store entry"));
   if (!r.success) throw rpcError("Unknown", `not a store entry: ${r.error.message}`);
-  return { version: r.data.version, ops: r.data.ops as unknown as StoreOp[] };
+  const ops = r.data.ops as unknown as StoreOp[];
+  return r.data.base === undefined
+    ? { version: r.data.version, ops }
+    : { version: r.data.version, base: r.data.base, ops };
 }
 
 export function encodeStoreSnapshot(s: StoreSnapshot): Uint8Array {

@@ -2,6 +2,7 @@ import type { Node__Output } from "../gen/docker/swarmkit/v1/Node.ts";
 import type { Service__Output } from "../gen/docker/swarmkit/v1/Service.ts";
 import type { Task__Output } from "../gen/docker/swarmkit/v1/Task.ts";
 import { ErrLostLeadership, raftError } from "../raft/node/errors.ts";
+import { rpcError } from "../rpc/status.ts";
 import type { ClusterObject } from "./cluster-object.ts";
 import {
   decodeStoreEntry,
@@ -11,6 +12,7 @@ import {
   type StoreOp,
   type StoreSnapshot,
 } from "./store-codec.ts";
+import { Index, type InFlight, InFlightOverlay } from "./store-in-flight.ts";
 
 export type { StoreSnapshot } from "./store-codec.ts";
 
@@ -21,9 +23,15 @@ export type { StoreSnapshot } from "./store-codec.ts";
  * - `update(fn)` runs on the leader: `fn` sees a staged view, its changes become
  *   one entry (an ordered list of put/delete operations), the entry is proposed
  *   to the log and the promise resolves once the entry is applied here. Writes
- *   are serialized (SwarmKit holds its update lock across the proposal), so the
- *   version checks made inside `fn` hold. A non-leader rejects with
- *   ErrLostLeadership's text.
+ *   are pipelined: `fn` runs on the applied state plus every transaction this
+ *   leader proposed and that is not applied yet, so several entries share one
+ *   WAL write and fsync round (SwarmKit holds its update lock across the
+ *   proposal: one entry per round trip). Each entry names the version it was
+ *   staged on and is applied only where the store is at exactly that version:
+ *   if one is lost or refused, those staged on it are skipped on every member
+ *   alike and their callers get Aborted, so nothing is ever applied on top of
+ *   a change that never committed. A non-leader rejects with ErrLostLeadership's
+ *   text.
  * - `apply(entry)` runs on every manager, in log order; watchers fire there, so
  *   every manager sees changes in commit order.
  * - `view(fn)` reads the live state directly: O(1), no copy.
@@ -83,32 +91,6 @@ export interface StoreLog {
 function timestamp(now: Date) {
   const ms = now.getTime();
   return { seconds: String(Math.floor(ms / 1000)), nanos: (ms % 1000) * 1_000_000 };
-}
-
-/** Ids grouped by a key, for the task indexes. */
-class Index {
-  private readonly byKey = new Map<string, Set<string>>();
-  add(key: string, id: string): void {
-    if (key === "") return;
-    let ids = this.byKey.get(key);
-    if (!ids) {
-      ids = new Set();
-      this.byKey.set(key, ids);
-    }
-    ids.add(id);
-  }
-  remove(key: string, id: string): void {
-    const ids = this.byKey.get(key);
-    if (!ids) return;
-    ids.delete(id);
-    if (ids.size === 0) this.byKey.delete(key);
-  }
-  ids(key: string): ReadonlySet<string> {
-    return this.byKey.get(key) ?? new Set();
-  }
-  clear(): void {
-    this.byKey.clear();
-  }
 }
 
 interface State {
@@ -173,6 +155,29 @@ class LiveView implements ReadTx {
 }
 
 /** A transaction's changes over the live state (copy on write: only what it touches). */
+/** Reads one object through the in-flight overlay onto the applied state. */
+function under<T>(inFlight: Map<string, { value: T | null }>, applied: Map<string, T>, id: string): T | undefined {
+  const slot = inFlight.get(id);
+  return slot ? (slot.value ?? undefined) : applied.get(id);
+}
+
+/** Every object: the transaction's own, then the in-flight ones, then the applied ones, each id once. */
+function allOf<T>(
+  own: Map<string, T | null>,
+  inFlight: Map<string, { value: T | null }>,
+  applied: Map<string, T>,
+): T[] {
+  const out: T[] = [];
+  for (const [id, v] of applied) if (!own.has(id) && !inFlight.has(id)) out.push(v);
+  for (const [id, slot] of inFlight) if (slot.value && !own.has(id)) out.push(slot.value);
+  for (const v of own.values()) if (v) out.push(v);
+  return out;
+}
+
+/**
+ * A transaction's changes (copy on write: only what it touches) over the
+ * transactions proposed before it and not applied yet, over the applied state.
+ */
 class Staged implements WriteTx {
   private readonly nodeOverlay = new Map<string, Node__Output | null>();
   private readonly taskOverlay = new Map<string, Task__Output | null>();
@@ -183,58 +188,56 @@ class Staged implements WriteTx {
 
   constructor(
     private readonly base: State,
+    private readonly inFlight: InFlightOverlay,
+    startVersion: number,
     private readonly now: () => Date,
   ) {
-    this.version = base.version;
+    this.version = startVersion;
   }
   node(id: string) {
     if (this.nodeOverlay.has(id)) return this.nodeOverlay.get(id) ?? undefined;
-    return this.base.nodes.get(id);
+    return under(this.inFlight.nodes, this.base.nodes, id);
   }
   nodes() {
-    const out: Node__Output[] = [];
-    for (const [id, n] of this.base.nodes) if (!this.nodeOverlay.has(id)) out.push(n);
-    for (const n of this.nodeOverlay.values()) if (n) out.push(n);
-    return out;
+    return allOf(this.nodeOverlay, this.inFlight.nodes, this.base.nodes);
   }
   task(id: string) {
     if (this.taskOverlay.has(id)) return this.taskOverlay.get(id) ?? undefined;
-    return this.base.tasks.get(id);
+    return under(this.inFlight.tasks, this.base.tasks, id);
   }
   tasks() {
-    const out: Task__Output[] = [];
-    for (const [id, t] of this.base.tasks) if (!this.taskOverlay.has(id)) out.push(t);
-    for (const t of this.taskOverlay.values()) if (t) out.push(t);
-    return out;
+    return allOf(this.taskOverlay, this.inFlight.tasks, this.base.tasks);
   }
-  private tasksWhere(index: Index, key: string, field: (t: Task__Output) => string): Task__Output[] {
+  private tasksWhere(applied: Index, inFlight: Index, key: string, field: (t: Task__Output) => string): Task__Output[] {
     const out: Task__Output[] = [];
-    for (const id of index.ids(key)) {
-      if (this.taskOverlay.has(id)) continue;
+    for (const id of applied.ids(key)) {
+      if (this.taskOverlay.has(id) || this.inFlight.tasks.has(id)) continue;
       const t = this.base.tasks.get(id);
+      if (t) out.push(t);
+    }
+    for (const id of inFlight.ids(key)) {
+      if (this.taskOverlay.has(id)) continue;
+      const t = this.inFlight.tasks.get(id)?.value;
       if (t) out.push(t);
     }
     for (const t of this.taskOverlay.values()) if (t && field(t) === key) out.push(t);
     return out;
   }
   tasksOfService(serviceId: string) {
-    return this.tasksWhere(this.base.tasksByService, serviceId, (t) => t.service_id);
+    return this.tasksWhere(this.base.tasksByService, this.inFlight.tasksByService, serviceId, (t) => t.service_id);
   }
   tasksOfNode(nodeId: string) {
-    return this.tasksWhere(this.base.tasksByNode, nodeId, (t) => t.node_id);
+    return this.tasksWhere(this.base.tasksByNode, this.inFlight.tasksByNode, nodeId, (t) => t.node_id);
   }
   service(id: string) {
     if (this.serviceOverlay.has(id)) return this.serviceOverlay.get(id) ?? undefined;
-    return this.base.services.get(id);
+    return under(this.inFlight.services, this.base.services, id);
   }
   services() {
-    const out: Service__Output[] = [];
-    for (const [id, v] of this.base.services) if (!this.serviceOverlay.has(id)) out.push(v);
-    for (const v of this.serviceOverlay.values()) if (v) out.push(v);
-    return out;
+    return allOf(this.serviceOverlay, this.inFlight.services, this.base.services);
   }
   cluster() {
-    return this.clusterOverlay ?? this.base.cluster ?? undefined;
+    return this.clusterOverlay ?? this.inFlight.cluster?.value ?? this.base.cluster ?? undefined;
   }
   private meta(existing: { meta: Node__Output["meta"] } | undefined) {
     const ts = timestamp(this.now());
@@ -306,6 +309,21 @@ const notAttached: StoreLog = {
   isLeader: () => false,
 };
 
+/**
+ * Transactions proposed and not applied at most (then `update` waits): bounds
+ * what a lost leadership throws away, and what each staging reads through.
+ */
+export const MAX_IN_FLIGHT = 64;
+
+/** The answer to a transaction staged on one that did not commit (its entry was skipped). */
+export const ABORTED_MESSAGE = "store: transaction aborted: it was staged on a change that did not commit";
+const abortedError = () => rpcError("Aborted", ABORTED_MESSAGE);
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a === b) return true;
+  return a.length === b.length && Buffer.from(a.buffer, a.byteOffset, a.length).equals(b);
+}
+
 export class ReplicatedStore implements Store {
   private readonly state: State = {
     nodes: new Map(),
@@ -321,7 +339,14 @@ export class ReplicatedStore implements Store {
   private readonly restoreWatchers = new Set<() => void>();
   private readonly pending: StoreEvent[] = [];
   private delivering = false;
-  private queue: Promise<unknown> = Promise.resolve();
+  /** Transactions waiting to be staged (at most MAX_IN_FLIGHT are proposed and not applied). */
+  private readonly queued: (() => void)[] = [];
+  private pumpQueued = false;
+  /** This leader's proposed transactions not applied yet, oldest first: each staged on the one before. */
+  private readonly inFlight: InFlight[] = [];
+  private readonly overlay = new InFlightOverlay();
+  /** The highest version handed out here: never again, even when what carried it was lost. */
+  private stamp = 0;
   private log: StoreLog;
   private readonly now: () => Date;
 
@@ -340,18 +365,96 @@ export class ReplicatedStore implements Store {
   }
 
   update<T>(fn: (tx: WriteTx) => T): Promise<T> {
-    const run = async (): Promise<T> => {
-      if (!this.log.isLeader()) throw raftError(ErrLostLeadership);
-      const staged = new Staged(this.state, this.now);
-      const result = fn(staged);
-      if (staged.ops.length > 0) {
-        await this.log.propose(encodeStoreEntry({ version: staged.version, ops: staged.ops }));
+    return new Promise<T>((resolve, reject) => {
+      this.queued.push(() => this.stage(fn, resolve, reject));
+      // Staged after the caller's turn, as when each update waited on the one before.
+      if (this.pumpQueued) return;
+      this.pumpQueued = true;
+      queueMicrotask(() => {
+        this.pumpQueued = false;
+        this.pump();
+      });
+    });
+  }
+
+  /** How many of this leader's transactions are proposed and not applied here (tests, metrics). */
+  get inFlightCount(): number {
+    return this.inFlight.length;
+  }
+
+  private pump(): void {
+    while (this.inFlight.length < MAX_IN_FLIGHT) {
+      const next = this.queued.shift();
+      if (!next) return;
+      next();
+    }
+  }
+
+  /** Runs `fn` on top of the in-flight transactions and proposes its entry at once (log order = staging order). */
+  private stage<T>(fn: (tx: WriteTx) => T, resolve: (v: T) => void, reject: (e: unknown) => void): void {
+    if (!this.log.isLeader()) {
+      reject(raftError(ErrLostLeadership));
+      return;
+    }
+    const top = this.inFlight.at(-1);
+    const base = top ? top.version : this.state.version;
+    const start = Math.max(this.stamp, base);
+    const staged = new Staged(this.state, this.overlay, start, this.now);
+    let result: T;
+    let bytes: Uint8Array;
+    // Every entry ends past its base, so that the version names the state after it alone.
+    const version = () => (staged.version > start ? staged.version : start + 1);
+    try {
+      result = fn(staged);
+      if (staged.ops.length === 0) {
+        // It read what the in-flight transactions wrote: answered once they committed.
+        if (top) top.followers.push((ok) => (ok ? resolve(result) : reject(abortedError())));
+        else resolve(result);
+        return;
       }
-      return result;
-    };
-    const p = this.queue.then(run, run);
-    this.queue = p.catch(() => {});
-    return p;
+      bytes = encodeStoreEntry({ version: version(), base, ops: staged.ops });
+    } catch (e) {
+      // The refusal may rest on what the in-flight transactions wrote: given once they settled.
+      if (top) top.followers.push(() => reject(e));
+      else reject(e);
+      return;
+    }
+    const rec: InFlight = { bytes, base, version: version(), ops: staged.ops, followers: [] };
+    this.stamp = rec.version;
+    this.inFlight.push(rec);
+    this.overlay.add(rec);
+    let proposed: Promise<unknown>;
+    try {
+      proposed = this.log.propose(bytes);
+    } catch (e) {
+      proposed = Promise.reject(e);
+    }
+    proposed.then(
+      () => this.settle(rec, rec.applied === true ? undefined : abortedError(), () => resolve(result), reject),
+      (e: unknown) => this.settle(rec, e, () => resolve(result), reject),
+    );
+  }
+
+  /** A proposal settled: its caller and followers are answered; one that did not commit takes down those staged on it. */
+  private settle(rec: InFlight, err: unknown, resolve: () => void, reject: (e: unknown) => void): void {
+    const i = this.inFlight.indexOf(rec);
+    if (i >= 0) this.abandon(i);
+    for (const f of rec.followers) f(err === undefined);
+    if (err === undefined) resolve();
+    else reject(err);
+    this.pump();
+  }
+
+  /**
+   * The in-flight transactions from `i` on will not be applied as staged (one was lost or refused, or
+   * the log holds something else before them): the next transaction is staged on those before `i`.
+   * Their entries, if in the log, are skipped (their bases are never reached); their callers hear so
+   * when their proposals settle.
+   */
+  private abandon(i: number): void {
+    this.inFlight.splice(i);
+    this.overlay.clear();
+    for (const r of this.inFlight) this.overlay.add(r);
   }
 
   watch(fn: (e: StoreEvent) => void): () => void {
@@ -372,8 +475,19 @@ export class ReplicatedStore implements Store {
 
   /** Applies one committed entry (every manager, in log order); watchers see its changes. Throws on bad bytes. */
   apply(data: Uint8Array): void {
+    const head = this.inFlight[0];
+    const mine = head !== undefined && sameBytes(head.bytes, data);
     const entry = decodeStoreEntry(data);
     const s = this.state;
+    if (entry.base !== undefined && entry.base !== s.version) {
+      // Staged on a transaction that never committed: skipped here as on every member. Nothing
+      // changed, so what is in flight still stands, unless this was the oldest of it (then all of it goes).
+      if (mine) {
+        head.applied = false;
+        this.abandon(0);
+      }
+      return;
+    }
     for (const op of entry.ops) {
       switch (op.op) {
         case "putNode": {
@@ -427,6 +541,15 @@ export class ReplicatedStore implements Store {
       }
     }
     s.version = Math.max(s.version, entry.version);
+    this.stamp = Math.max(this.stamp, s.version);
+    if (mine) {
+      this.inFlight.shift();
+      head.applied = true;
+      this.overlay.release(head);
+    } else if (this.inFlight.length > 0) {
+      // Another entry came first: the in-flight ones were staged on a state this store will not be in.
+      this.abandon(0);
+    }
     this.deliver();
   }
 
@@ -438,6 +561,7 @@ export class ReplicatedStore implements Store {
   /** Replaces the whole state with a snapshot's (restart, or MsgSnap from the leader); no store events. */
   restore(data: Uint8Array): void {
     this.load(decodeStoreSnapshot(data));
+    if (this.inFlight.length > 0) this.abandon(0);
     for (const fn of [...this.restoreWatchers]) fn();
   }
 
@@ -462,6 +586,7 @@ export class ReplicatedStore implements Store {
     for (const v of snap.services) s.services.set(v.id, v);
     s.cluster = snap.cluster;
     s.version = snap.version;
+    this.stamp = Math.max(this.stamp, snap.version);
   }
 
   private deliver(): void {

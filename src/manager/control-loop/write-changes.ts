@@ -30,23 +30,31 @@ export function applyChange(tx: WriteTx, c: TaskChange): boolean {
 
 /**
  * Writes a pass's changes in transactions of at most MAX_CHANGES_PER_TRANSACTION
- * (one Raft entry each, in order); resolves with how many were written.
- * `extraCheck` can refuse a change inside the transaction (the scheduler's
- * node-version check).
+ * (one Raft entry each, in order, all proposed at once: the store pipelines
+ * them); resolves with how many were written once all are settled, or rejects
+ * with the first failure. `extraCheck` can refuse a change inside the
+ * transaction (the scheduler's node-version check).
  */
 export async function writeChanges(
   store: Store,
   changes: readonly TaskChange[],
   extraCheck?: (tx: WriteTx, c: TaskChange) => boolean,
 ): Promise<number> {
-  let written = 0;
+  const writes: Promise<number>[] = [];
   for (let i = 0; i < changes.length; i += MAX_CHANGES_PER_TRANSACTION) {
     const chunk = changes.slice(i, i + MAX_CHANGES_PER_TRANSACTION);
-    written += await store.update((tx) => {
-      let n = 0;
-      for (const c of chunk) if ((extraCheck?.(tx, c) ?? true) && applyChange(tx, c)) n++;
-      return n;
-    });
+    writes.push(
+      store.update((tx) => {
+        let n = 0;
+        for (const c of chunk) if ((extraCheck?.(tx, c) ?? true) && applyChange(tx, c)) n++;
+        return n;
+      }),
+    );
+  }
+  let written = 0;
+  for (const r of await Promise.allSettled(writes)) {
+    if (r.status === "rejected") throw r.reason;
+    written += r.value;
   }
   return written;
 }

@@ -14,7 +14,7 @@ export const shortGraceProfile: TimingProfile = { ...profiles.fast, heartbeatPer
 /** A store (counting the writes submitted to it) whose log the test can hold: a held proposal waits for release. */
 export class HeldLogStore extends ReplicatedStore {
   submitted = 0;
-  /** Proposals waiting for release (0 or 1: the store proposes one entry at a time). */
+  /** Proposals waiting for release (the store pipelines: several may wait at once). */
   waiting = 0;
   private held = false;
   private releases: (() => void)[] = [];
