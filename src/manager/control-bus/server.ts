@@ -134,6 +134,7 @@ function timeoutOf(msg: Msg, requestTimeoutMs: number): number {
 }
 
 const STALE_READS = failpointOn("stale-follower-reads");
+
 /** One manager's control bus: its two subscriptions, the calls it answers, and those still in flight. */
 class ControlBus implements ControlBusServer {
   private readonly log: Log;
