@@ -32,15 +32,39 @@ export class LinCluster {
   readonly ms: ManagerSwarm;
   private nc: NatsConnection | undefined;
   registers: LinRegister[] = [];
+  private failpoints: ((name: string) => string | undefined) | undefined;
 
   constructor(readonly o: LinClusterOptions) {
+    this.failpoints = o.failpoints;
     this.ms = new ManagerSwarm(
       new TestSwarm({
         env: (name) => {
-          const fp = o.failpoints?.(name);
+          const fp = this.failpoints?.(name);
           return fp ? { SWARMBUS_FAILPOINT: fp } : undefined;
         },
       }),
+    );
+  }
+
+  /**
+   * Every manager stopped and started again on its state dir with these failpoints (another
+   * build, without forming a swarm again). The last manager starts last, once the others have a
+   * leader: it comes back a follower, as after the form, where it is the one that joined last.
+   */
+  async restartWith(failpoints: (name: string) => string | undefined): Promise<void> {
+    this.failpoints = failpoints;
+    const names = this.o.managers;
+    const last = names[names.length - 1] as string;
+    const first = names.filter((n) => n !== last);
+    await Promise.all(names.map((n) => this.ms.stop(n)));
+    await Promise.all(first.map((n) => this.ms.start(n)));
+    await this.ms.lsUntil(first[0] as string, (r) => r.some((row) => row.manager === "Leader"), "a leader", 30_000);
+    await this.ms.start(last);
+    await this.ms.lsUntil(
+      names[0],
+      (r) => oneLeaderAnd(r, names.length - 1),
+      "one Leader, the others Reachable",
+      30_000,
     );
   }
 
@@ -78,7 +102,9 @@ export class LinCluster {
   async run(o: RunOptions): Promise<RunReport> {
     const workload = new Workload({
       endpoints: this.endpoints(),
-      registers: this.registers,
+      // Keys of their own per run: a register starts empty (the model's initial value), whatever
+      // an earlier run on this swarm left in its labels.
+      registers: this.registers.map((r) => ({ ...r, key: `${o.name}.${r.key}` })),
       clients: o.clients ?? 6,
       seed: o.seed ?? 1,
       callTimeoutMs: 3_000,
