@@ -30,6 +30,8 @@ export function useSwarm(suite: Suite, opts: SwarmOptions = {}): TestSwarm {
 export interface SwarmOptions {
   /** The daemons' timing profile: `fast` unless a story needs Swarm's own clock. */
   readonly profile?: "fast" | "swarm";
+  /** Extra environment of each daemon, asked at every (re)start: test-only failpoints (`SWARMBUS_FAILPOINT`). */
+  readonly env?: (name: string) => Record<string, string> | undefined;
 }
 
 /**
@@ -71,6 +73,7 @@ export class TestSwarm {
       ...(opts.listenPort !== undefined ? { listenAddr: `127.0.0.1:${opts.listenPort}` } : {}),
       profile: this.opts.profile ?? "fast",
       logFile: join(this.dir, `${name}.log`),
+      ...(this.opts.env?.(name) ? { env: this.opts.env(name) } : {}),
     });
     this.daemons.set(name, d);
     this.running.add(name);

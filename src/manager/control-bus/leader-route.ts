@@ -1,4 +1,5 @@
 import type { NatsConnection } from "@nats-io/transport-node";
+import { ErrLostLeadership, raftError } from "../../raft/node/errors.ts";
 import { Code, RpcError, rpcError } from "../../rpc/status.ts";
 import {
   deadlineExceeded,
@@ -8,7 +9,7 @@ import {
   moreThanOneRedirect,
 } from "../proxy/leader-conn.ts";
 import { envelopeRequest, NoResponders } from "./bus-request.ts";
-import type { ControlMethod } from "./methods.ts";
+import { type ControlMethod, READ_ONLY_METHODS } from "./methods.ts";
 import { CALLER_HEADER, leaderSubject, REDIRECT_HEADER, TIMEOUT_HEADER, UNVERIFIED_HEADER } from "./subjects.ts";
 
 /**
@@ -39,7 +40,8 @@ export interface LeaderRouteOptions {
  * Where a control call is served (SwarmKit's raft proxy for api.Control):
  * here when this manager leads, else forwarded once to the leader's own
  * subject. If that leader goes away while the call waits, the new one is
- * polled for and the call retried there once. The forward names this manager
+ * polled for and the call retried there once: a read always, a write only
+ * when it reached no one. The forward names this manager
  * as its caller and the original caller in CALLER_HEADER (SwarmKit's
  * WithMetadataForwardTLSInfo).
  */
@@ -69,6 +71,11 @@ export class LeaderRoute {
       return await this.forward(choice.leader, call, deadline);
     } catch (e) {
       if (!(e instanceof LeaderGone)) throw e;
+      // The gone leader may have taken a write, proposed it, and the entry may commit under the next
+      // leader. Sent again, the write would meet its own effect (`update out of sequence`) and tell the
+      // caller it was not applied when it was. So a write is retried only when it reached nobody (no
+      // responder); else its outcome is unknown, as the leader's own lost leadership says.
+      if (!e.noResponder && !READ_ONLY_METHODS.has(call.method)) throw raftError(ErrLostLeadership);
       const next = await this.pollNewLeader(e, choice.leader, deadline);
       if (next.local) return local();
       try {

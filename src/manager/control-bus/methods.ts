@@ -73,6 +73,18 @@ export type ControlRequest<M extends ControlMethod> = z.infer<(typeof controlReq
 export const CONTROL_METHODS = Object.keys(controlRequests) as ControlMethod[];
 export const isControlMethod = (m: string): m is ControlMethod => Object.hasOwn(controlRequests, m);
 
+/** The methods that change nothing: sent twice, they do no harm (a write sent twice may meet its own effect). */
+export const READ_ONLY_METHODS: ReadonlySet<ControlMethod> = new Set<ControlMethod>([
+  "listNodes",
+  "getNode",
+  "joinTokens",
+  "clusterInfo",
+  "getUnlockKey",
+  "getService",
+  "listServices",
+  "listTasks",
+]);
+
 /** A raft member as SK's api.RaftMember: Raft ID (decimal uint64), node ID, address. */
 export interface RaftMemberInfo {
   readonly raftId: string;

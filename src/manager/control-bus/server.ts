@@ -1,6 +1,7 @@
 import type { Msg, NatsConnection, Subscription } from "@nats-io/transport-node";
 import { describeIssues, errorReply, okReply, type Reply, sendReply } from "../../bus/envelope.ts";
 import { type PayloadLimits, parseBoundedJson } from "../../bus/payload-guard.ts";
+import { failpointOn } from "../../config/failpoints.ts";
 import type { TimingProfile } from "../../config/profile.ts";
 import { defaultLog, type Log } from "../../log.ts";
 import { Code, rpcError } from "../../rpc/status.ts";
@@ -20,6 +21,7 @@ import {
   type ControlRequest,
   controlRequests,
   isControlMethod,
+  READ_ONLY_METHODS,
 } from "./methods.ts";
 import {
   addressedToSubject,
@@ -131,6 +133,8 @@ function timeoutOf(msg: Msg, requestTimeoutMs: number): number {
   return n > 0 ? Math.min(n, MAX_TIMEOUT_MS) : requestTimeoutMs;
 }
 
+const STALE_READS = failpointOn("stale-follower-reads");
+
 /** One manager's control bus: its two subscriptions, the calls it answers, and those still in flight. */
 class ControlBus implements ControlBusServer {
   private readonly log: Log;
@@ -189,7 +193,9 @@ class ControlBus implements ControlBusServer {
         if (p.unverified) authorizeCaller(this.o.callers, p.caller, undefined);
         return serveLocally(handlers, p.method, req);
       };
-      reply = okReply(await this.route.route(call, deadline, redirects, local));
+      // Test-only (config/failpoints.ts): the bug the linearizability test must catch.
+      const stale = STALE_READS && READ_ONLY_METHODS.has(p.method);
+      reply = okReply(stale ? await local() : await this.route.route(call, deadline, redirects, local));
     } catch (e) {
       reply = errorReply(e);
       if (!reply.ok && reply.error.code === Code.Internal) {

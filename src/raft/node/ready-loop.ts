@@ -1,3 +1,4 @@
+import { failpointNumber } from "../../config/failpoints.ts";
 import type { MemoryStorage, RaftCore } from "../core/index.ts";
 import type { RaftStorage } from "../storage/index.ts";
 import type { RaftTransport } from "../transport/index.ts";
@@ -24,6 +25,8 @@ export interface ReadyLoopDeps {
   readonly coreSync: CoreSync;
   readonly slow: SlowWarningContext;
 }
+
+const SLOW_DISK_MS = failpointNumber("slow-disk-ms");
 
 /**
  * Drains the core's Ready, one at a time: persist hard state, entries and
@@ -83,7 +86,11 @@ export class ReadyLoop {
     const outgoing = rd.messages.filter((m) => !membership.isRemoved(m.to));
     if (leaderSendsFirst) transport.send(outgoing);
     if (snap) await storage.saveSnapshot(snap);
-    if (rd.hardState || rd.entries.length > 0) await storage.save(rd.hardState, rd.entries);
+    if (rd.hardState || rd.entries.length > 0) {
+      // Test-only (config/failpoints.ts): a slow disk, to make this member lag the others.
+      if (SLOW_DISK_MS > 0) await new Promise((r) => setTimeout(r, SLOW_DISK_MS));
+      await storage.save(rd.hardState, rd.entries);
+    }
     if (this.d.isStopped()) return;
     if (snap) mem.applySnapshot(snap);
     if (rd.hardState) mem.setHardState(rd.hardState);

@@ -1,0 +1,58 @@
+// The long linearizability run on real daemons (test/support/linearizability/lin-cluster.ts):
+// three managers on this host, clients on every manager writing and reading node labels, the
+// leader SIGKILLed and restarted and managers SIGSTOPped in turn, then the checker. Prints one
+// table row (operations, faults injected, violations, acknowledged writes lost, availability);
+// a failed check keeps its history and timeline under test-results/linearizability/.
+//   npm run build && node --import tsx scripts/lin-soak.ts --seconds 600
+// With --broken it runs the build whose followers answer reads from their own store (violations expected).
+import { parseArgs } from "node:util";
+import { LinCluster, REPORT_HEADER, reportRow } from "../test/support/linearizability/lin-cluster.ts";
+
+const { values } = parseArgs({
+  options: {
+    seconds: { type: "string", default: "600" },
+    clients: { type: "string", default: "6" },
+    seed: { type: "string", default: "1" },
+    "slow-disk-ms": { type: "string", default: "200" },
+    broken: { type: "boolean", default: false },
+  },
+});
+const seconds = Number(values.seconds);
+const clients = Number(values.clients);
+const seed = Number(values.seed);
+const slowDisk = Number(values["slow-disk-ms"]);
+if (![seconds, clients, seed, slowDisk].every((n) => Number.isFinite(n) && n >= 0) || seconds === 0) {
+  console.error("usage: lin-soak.ts [--seconds N] [--clients N] [--seed N] [--slow-disk-ms N] [--broken]");
+  process.exit(2);
+}
+
+const c = new LinCluster({
+  managers: ["m1", "m2", "m3"],
+  failpoints: (name) =>
+    [values.broken ? "stale-follower-reads" : "", name === "m3" && slowDisk > 0 ? `slow-disk-ms=${slowDisk}` : ""]
+      .filter(Boolean)
+      .join(","),
+});
+let code = 1;
+try {
+  await c.form();
+  const r = await c.run({
+    name: values.broken ? "soak-stale-follower-reads" : "soak",
+    durationMs: seconds * 1000,
+    clients,
+    seed,
+    firstFaultAfterMs: 2_000,
+  });
+  console.log(REPORT_HEADER);
+  console.log(reportRow(r));
+  const byKind = new Map<string, number>();
+  for (const f of r.faults) byKind.set(f.kind, (byKind.get(f.kind) ?? 0) + 1);
+  console.log(
+    `faults: ${[...byKind].map(([k, n]) => `${n} ${k}`).join(", ")}; check ${r.check.result} in ${r.check.steps} steps`,
+  );
+  if (r.files) console.log(`history kept: ${r.files.timeline}\n              ${r.files.history}`);
+  code = r.check.result === "ok" && r.figures.lostWrites === 0 ? 0 : 1;
+} finally {
+  await c.stop();
+}
+process.exit(code);

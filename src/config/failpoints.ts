@@ -1,0 +1,45 @@
+/**
+ * Test-only failpoints (etcd's gofail, in one variable): `SWARMBUS_FAILPOINT` is a comma list of
+ * `name` or `name=value`, read once at start. Unset, nothing here changes any behaviour. They exist
+ * so an end-to-end test can show its checker catches a broken build, or put a process in a
+ * condition a real one meets (a slow disk) on one loopback host. Never set them in production.
+ *
+ * - `stale-follower-reads`: a follower answers the control API's reads (getNode, listNodes, …)
+ *   from its own store instead of the leader's: the bug the linearizability test must catch.
+ * - `slow-disk-ms=N`: every Raft persist (entries, hard state) waits N ms first, as on a slow disk.
+ *   Not a bug: Raft stays correct with a slow member; it makes that member lag the others.
+ */
+export type FailpointName = "stale-follower-reads" | "slow-disk-ms";
+
+const NAMES: readonly FailpointName[] = ["stale-follower-reads", "slow-disk-ms"];
+
+export function parseFailpoints(raw: string | undefined): ReadonlyMap<FailpointName, string> {
+  const out = new Map<FailpointName, string>();
+  for (const part of (raw ?? "").split(",")) {
+    const item = part.trim();
+    if (item === "") continue;
+    const at = item.indexOf("=");
+    const name = at < 0 ? item : item.slice(0, at);
+    // A misspelt failpoint would silently test nothing.
+    if (!(NAMES as readonly string[]).includes(name)) throw new Error(`SWARMBUS_FAILPOINT: unknown failpoint ${name}`);
+    out.set(name as FailpointName, at < 0 ? "" : item.slice(at + 1));
+  }
+  return out;
+}
+
+let active: ReadonlyMap<FailpointName, string> | undefined;
+
+function failpoints(): ReadonlyMap<FailpointName, string> {
+  active ??= parseFailpoints(process.env.SWARMBUS_FAILPOINT);
+  return active;
+}
+
+export function failpointOn(name: FailpointName): boolean {
+  return failpoints().has(name);
+}
+
+/** The failpoint's value as a non-negative number, or 0 when it is off or not a number. */
+export function failpointNumber(name: FailpointName): number {
+  const n = Number(failpoints().get(name) ?? "0");
+  return Number.isFinite(n) && n > 0 ? n : 0;
+}

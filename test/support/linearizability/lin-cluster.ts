@@ -1,0 +1,204 @@
+import { join } from "node:path";
+import type { NatsConnection } from "@nats-io/transport-node";
+import { callDaemon } from "../../../src/bus/daemon-client.ts";
+import { ManagerSwarm } from "../manager-swarm.ts";
+import { oneLeaderAnd } from "../node-ls.ts";
+import { TestSwarm } from "../swarm.ts";
+import { type CheckResult, checkHistory } from "./checker.ts";
+import { FaultInjector, type FaultKind, type FaultRecord } from "./faults.ts";
+import { type RunFigures, runFigures } from "./figures.ts";
+import type { History, Op } from "./history.ts";
+import { registerModel } from "./model.ts";
+import { writeFailure } from "./timeline.ts";
+import { type LinEndpoint, type LinRegister, Workload } from "./workload.ts";
+
+/**
+ * A linearizability run on real daemons on this host: a nats-server, one manager daemon per name
+ * (real processes, real Raft with fsync), the workload's clients spread over every manager, the
+ * faults of `faults.ts`, then the checker. The workload and the faults take endpoints and a
+ * process control, not this class: the same run can be pointed at daemons on other hosts.
+ */
+
+/** Where failed checks keep their history (gitignored). */
+export const RESULTS_DIR = join(import.meta.dirname, "..", "..", "..", "test-results", "linearizability");
+
+export interface LinClusterOptions {
+  readonly managers: readonly [string, ...string[]];
+  /** `SWARMBUS_FAILPOINT` of each daemon (test-only failpoints, src/config/failpoints.ts). */
+  readonly failpoints?: (name: string) => string | undefined;
+}
+
+export class LinCluster {
+  readonly ms: ManagerSwarm;
+  private nc: NatsConnection | undefined;
+  registers: LinRegister[] = [];
+  private failpoints: ((name: string) => string | undefined) | undefined;
+
+  constructor(readonly o: LinClusterOptions) {
+    this.failpoints = o.failpoints;
+    this.ms = new ManagerSwarm(
+      new TestSwarm({
+        env: (name) => {
+          const fp = this.failpoints?.(name);
+          return fp ? { SWARMBUS_FAILPOINT: fp } : undefined;
+        },
+      }),
+    );
+  }
+
+  /**
+   * Every manager stopped and started again on its state dir with these failpoints (another
+   * build, without forming a swarm again). The last manager starts last, once the others have a
+   * leader: it comes back a follower, as after the form, where it is the one that joined last.
+   */
+  async restartWith(failpoints: (name: string) => string | undefined): Promise<void> {
+    this.failpoints = failpoints;
+    const names = this.o.managers;
+    const last = names[names.length - 1] as string;
+    const first = names.filter((n) => n !== last);
+    await Promise.all(names.map((n) => this.ms.stop(n)));
+    await Promise.all(first.map((n) => this.ms.start(n)));
+    await this.ms.lsUntil(first[0] as string, (r) => r.some((row) => row.manager === "Leader"), "a leader", 30_000);
+    await this.ms.start(last);
+    await this.ms.lsUntil(
+      names[0],
+      (r) => oneLeaderAnd(r, names.length - 1),
+      "one Leader, the others Reachable",
+      30_000,
+    );
+  }
+
+  get bus(): NatsConnection {
+    if (!this.nc) throw new Error("the cluster is not formed");
+    return this.nc;
+  }
+
+  /** The first manager inits, the others join; one register per manager's node. */
+  async form(): Promise<void> {
+    await this.ms.swarm.start();
+    const [first, ...others] = this.o.managers;
+    await this.ms.form(first, others);
+    await this.ms.lsUntil(first, (r) => oneLeaderAnd(r, others.length), "one Leader, the others Reachable", 30_000);
+    this.nc = await this.ms.swarm.nats.connect("lin-client");
+    const ls = await callDaemon(this.bus, first, "node.ls", {});
+    const nodes = ls.nodes as { ID: string; Description?: { Hostname?: string } }[];
+    this.registers = this.o.managers.map((m, i) => {
+      const node = nodes.find((n) => n.Description?.Hostname === m);
+      if (!node) throw new Error(`node ls shows no node ${m}`);
+      return { key: `k${i}`, nodeId: node.ID };
+    });
+  }
+
+  endpoints(): LinEndpoint[] {
+    return this.o.managers.map((daemon) => ({ daemon, nc: this.bus }));
+  }
+
+  async stop(): Promise<void> {
+    // A manager left stopped would ignore the SIGTERM of the teardown until its SIGKILL.
+    for (const d of this.ms.swarm.daemons.values()) d.kill("SIGCONT");
+    await this.ms.swarm.stop();
+  }
+
+  async run(o: RunOptions): Promise<RunReport> {
+    const workload = new Workload({
+      endpoints: this.endpoints(),
+      // Keys of their own per run: a register starts empty (the model's initial value), whatever
+      // an earlier run on this swarm left in its labels.
+      registers: this.registers.map((r) => ({ ...r, key: `${o.name}.${r.key}` })),
+      clients: o.clients ?? 6,
+      seed: o.seed ?? 1,
+      callTimeoutMs: 3_000,
+    });
+    const managers = {
+      names: this.o.managers,
+      kill: (n: string) => this.ms.kill(n),
+      start: (n: string) => this.ms.start(n),
+      signal: (n: string, sig: "SIGSTOP" | "SIGCONT") => this.ms.swarm.daemons.get(n)?.kill(sig),
+    };
+    const faults = new FaultInjector({
+      managers,
+      nc: this.bus,
+      ...(o.faults ? { kinds: o.faults } : {}),
+      ...(o.firstFaultAfterMs !== undefined ? { firstGapMs: o.firstFaultAfterMs } : {}),
+      seed: o.seed ?? 1,
+    });
+    const started = performance.now();
+    workload.start();
+    if (o.faults === undefined || o.faults.length > 0) faults.start();
+    await new Promise((r) => setTimeout(r, o.durationMs));
+    await faults.stop();
+    await workload.stop();
+    // After the faults are healed: every register read once more, at the leader's daemon.
+    await this.ms.lsUntil(this.o.managers[0], (r) => oneLeaderAnd(r, this.o.managers.length - 1), "healed", 30_000);
+    await workload.finalReads(this.endpoints()[0] as LinEndpoint);
+    const history = workload.recorder.history();
+    const check = checkHistory(history, registerModel(null));
+    const figures = runFigures(history, countsForAvailability(faults.faults, faults));
+    const report: RunReport = {
+      name: o.name,
+      seconds: (performance.now() - started) / 1000,
+      history,
+      check,
+      figures,
+      faults: faults.faults,
+    };
+    if (check.result !== "ok") {
+      report.files = writeFailure(
+        RESULTS_DIR,
+        `${o.name}-${new Date().toISOString().replace(/[:.]/g, "-")}`,
+        history,
+        check,
+      );
+    }
+    return report;
+  }
+}
+
+/** A call counts when a majority was up throughout its first second and its own manager was not faulted then. */
+function countsForAvailability(
+  faults: readonly FaultRecord[],
+  injector: { majorityUpDuring(from: number, to: number): boolean },
+): (op: Op) => boolean {
+  return (op) => {
+    const daemon = op.client.slice(op.client.indexOf("@") + 1);
+    const own = faults.some((f) => f.target === daemon && f.from < op.call + 1_000 && f.to > op.call);
+    return !own && injector.majorityUpDuring(op.call, op.call + 1_000);
+  };
+}
+
+export interface RunOptions {
+  readonly name: string;
+  readonly durationMs: number;
+  readonly clients?: number;
+  readonly seed?: number;
+  /** The faults, in turn; [] for none; default all kinds. */
+  readonly faults?: readonly FaultKind[];
+  /** A quiet start before the first fault. */
+  readonly firstFaultAfterMs?: number;
+}
+
+export interface RunReport {
+  name: string;
+  seconds: number;
+  history: History;
+  check: CheckResult;
+  figures: RunFigures;
+  faults: FaultRecord[];
+  /** Where the history and timeline of a failed check were written. */
+  files?: { timeline: string; history: string };
+}
+
+/** One table row: what the soak script prints and the README keeps. */
+export function reportRow(r: RunReport): string {
+  const f = r.figures;
+  const violations = r.check.keys.filter((k) => k.result === "violation").length;
+  return (
+    `| ${r.name} | ${r.seconds.toFixed(0)} s | ${f.operations} (${f.ok} ok, ${f.failed} failed, ${f.unknown} unknown) | ` +
+    `${r.faults.length} | ${r.check.result === "unknown" ? "check unknown" : violations} | ${f.lostWrites} | ` +
+    `${(f.availability * 100).toFixed(1)} % |`
+  );
+}
+
+export const REPORT_HEADER =
+  "| run | duration | operations | faults injected | keys with a violation | acknowledged writes lost | availability (≤ 1 s, majority up) |\n" +
+  "|---|---|---|---|---|---|---|";
