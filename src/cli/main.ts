@@ -20,7 +20,12 @@ const program = new Command("swarmbus")
   .version(VERSION)
   .addOption(new Option("--node <name>", "the daemon a command talks to (like DOCKER_HOST)").env("SWARMBUS_NODE"))
   .addOption(
-    new Option("--nats <url>", "the NATS server of the swarm").env("SWARMBUS_NATS").default("nats://127.0.0.1:4222"),
+    new Option(
+      "--nats <url[,url…]>",
+      "the NATS server of the swarm, or several servers of one NATS cluster (tried in this order, reconnecting across them)",
+    )
+      .env("SWARMBUS_NATS")
+      .default("nats://127.0.0.1:4222"),
   )
   .addOption(
     new Option(
