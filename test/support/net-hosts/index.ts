@@ -83,7 +83,7 @@ export class NetHosts {
     installExitHandlers();
     try {
       makeBridge(net);
-      names.forEach((h, i) => makeHost(net, h, addresses[i] ?? ""));
+      for (const [i, h] of names.entries()) makeHost(net, h, addresses[i] ?? "");
       const [first, ...others] = addresses;
       const trust = await initBusTrust(join(dir, "bus"), { listen: `${first}:4222`, serverHosts: others });
       const cluster = new NatsCluster(
