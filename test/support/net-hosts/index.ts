@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { issueDaemonCreds } from "../../../src/bus/auth/node-credentials.ts";
@@ -146,17 +146,19 @@ export class NetHosts {
       launcher: this.launcher(host),
     });
     this.daemons.set(host, d);
-    let exited = false;
-    void d.exited.then(() => {
-      exited = true;
+    const log = join(this.dir, `${host}.log`);
+    // A daemon that exits fails the start at once, with the end of its log (the run's dir goes with stop()).
+    const died = d.exited.then((code) => {
+      const tail = existsSync(log) ? readFileSync(log, "utf8").split("\n").slice(-15).join("\n") : "";
+      throw new Error(`daemon ${host} exited (${code}) during start-up; the end of its log:\n${tail}`);
     });
-    await waitFor(
-      async () => {
-        if (exited) throw new Error(`daemon ${host} exited; see ${join(this.dir, `${host}.log`)}`);
-        return (await this.cli(host, "info", "--format", "json")).code === 0;
-      },
-      { timeoutMs: 30_000, what: `daemon ${host} to answer info`, intervalMs: 200 },
-    );
+    const answering = waitFor(async () => (await this.cli(host, "info", "--format", "json")).code === 0, {
+      timeoutMs: 30_000,
+      what: `daemon ${host} to answer info`,
+      intervalMs: 200,
+    });
+    died.catch(() => {});
+    await Promise.race([answering, died]);
     return d;
   }
 
