@@ -37,9 +37,12 @@ export function loss(n: Netns, host: string, percent: number): void {
   if (!Number.isInteger(percent) || percent < 0 || percent > 100) {
     throw new RangeError(`loss must be a whole percent from 0 to 100, got ${percent}`);
   }
+  if (percent === 0) return;
   ensureTable(n, host);
-  nft(n, host, `add rule inet ${TABLE} input iifname "eth0" numgen random mod 100 < ${percent} drop`);
-  nft(n, host, `add rule inet ${TABLE} output oifname "eth0" numgen random mod 100 < ${percent} drop`);
+  // numgen's values are 0–99: "< 100" is out of its range, so 100 % is a plain drop.
+  const draw = percent === 100 ? "" : ` numgen random mod 100 < ${percent}`;
+  nft(n, host, `add rule inet ${TABLE} input iifname "eth0"${draw} drop`);
+  nft(n, host, `add rule inet ${TABLE} output oifname "eth0"${draw} drop`);
 }
 
 /** Removes every nft fault of `host` (a cut link stays cut: healLink). */

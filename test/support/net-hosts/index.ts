@@ -8,7 +8,7 @@ import { busArgs, cliCommand } from "../../../src/process/cli-command.ts";
 import { type DaemonProcess, spawnDaemon } from "../../../src/process/daemon-process.ts";
 import { waitFor } from "../wait-for.ts";
 import { clearRules, cutLink, type Direction, delayUnavailable, dropOneWay, healLink, loss } from "./faults.ts";
-import { NatsCluster } from "./nats-cluster.ts";
+import { CLIENT_PORT, NatsCluster } from "./nats-cluster.ts";
 import {
   hostAddress,
   makeBridge,
@@ -209,6 +209,20 @@ export class NetHosts {
         if (child.pid !== undefined) this.cliPids.delete(child.pid);
         resolve({ code: code ?? -1, stdout, stderr });
       });
+    });
+  }
+
+  /**
+   * Whether a process on `from` gets an answer from `to`'s nats-server within `timeoutMs`: it
+   * sends INFO on connect, so an answer proves packets pass both ways.
+   */
+  reaches(from: string, to: string, timeoutMs = 1500): Promise<boolean> {
+    const probe = `const s=require("net").connect(${CLIENT_PORT},${JSON.stringify(this.address(to))});s.on("data",()=>process.exit(0));s.on("error",()=>process.exit(1));setTimeout(()=>process.exit(2),${timeoutMs});`;
+    const [command, ...pre] = [...this.launcher(from), process.execPath];
+    return new Promise((resolve) => {
+      const child = spawn(command ?? "", [...pre, "-e", probe], { stdio: "ignore" });
+      child.once("error", () => resolve(false));
+      child.once("exit", (code) => resolve(code === 0));
     });
   }
 
