@@ -1,8 +1,8 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { NetHosts, netHostsUnavailable } from "../support/net-hosts/index.ts";
-import { type LsRow, lsLeaders, lsRow, oneLeaderAnd, parseNodeLs } from "../support/node-ls.ts";
-import { waitFor } from "../support/wait-for.ts";
+import { formManagers, lsOn, lsUntil as lsUntilOn } from "../support/net-hosts/swarm.ts";
+import { type LsRow, lsLeaders, lsRow, oneLeaderAnd } from "../support/node-ls.ts";
 
 /**
  * Three managers on three hosts (network namespaces, each its own address, its own
@@ -13,34 +13,14 @@ import { waitFor } from "../support/wait-for.ts";
 const unavailable = netHostsUnavailable();
 let hosts: NetHosts;
 
-async function ls(host: string): Promise<LsRow[] | undefined> {
-  const r = await hosts.cli(host, "node", "ls");
-  return r.code === 0 ? parseNodeLs(r.stdout) : undefined;
-}
-
-function lsUntil(host: string, pred: (rows: LsRow[]) => boolean, what: string, timeoutMs = 20_000) {
-  return waitFor(
-    async () => {
-      const rows = await ls(host);
-      return rows && pred(rows) ? rows : undefined;
-    },
-    { timeoutMs, what: `${what} (node ls on ${host})`, intervalMs: 200 },
-  );
-}
+const ls = (host: string) => lsOn(hosts, host);
+const lsUntil = (host: string, pred: (rows: LsRow[]) => boolean, what: string, timeoutMs?: number) =>
+  lsUntilOn(hosts, host, pred, what, timeoutMs);
 
 test.before(async () => {
   if (unavailable) return;
   hosts = await NetHosts.start({ count: 3 });
-  await Promise.all(hosts.names.map((h) => hosts.daemon(h)));
-  const init = await hosts.cli("h1", "swarm", "init", "--listen-addr", hosts.grpcAddr("h1"));
-  assert.is(init.code, 0, init.stderr);
-  const token = (await hosts.cli("h1", "swarm", "join-token", "-q", "manager")).stdout.trim();
-  for (const h of ["h2", "h3"]) {
-    const args = ["swarm", "join", "--token", token, hosts.grpcAddr("h1"), "--listen-addr", hosts.grpcAddr(h)];
-    const j = await hosts.cli(h, ...args);
-    assert.is(j.stdout, "This node joined a swarm as a manager.\n", j.stderr);
-  }
-  await lsUntil("h1", (r) => oneLeaderAnd(r, 2), "one Leader, two Reachable");
+  await formManagers(hosts);
 });
 
 test.after(async () => {
@@ -113,6 +93,30 @@ hostsTest(
     await lsUntil(other, (r) => oneLeaderAnd(r, 2), "one Leader, two Reachable again", 30_000);
   },
 );
+
+hostsTest("the leader's daemon frozen (SIGSTOP): another leader; thawed (SIGCONT): a follower again", async () => {
+  const rows = await lsUntil("h3", (r) => oneLeaderAnd(r, 2), "one Leader, two Reachable");
+  const frozen = lsLeaders(rows)[0] ?? "";
+  const witness = hosts.names.find((h) => h !== frozen) ?? "";
+  await hosts.signal(frozen, "SIGSTOP");
+  try {
+    await lsUntil(
+      witness,
+      (r) => lsLeaders(r).length === 1 && lsLeaders(r)[0] !== frozen && lsRow(r, frozen)?.manager === "Unreachable",
+      `a leader other than ${frozen}, ${frozen} Unreachable`,
+      30_000,
+    );
+  } finally {
+    await hosts.signal(frozen, "SIGCONT");
+  }
+  const after = await lsUntil(
+    frozen,
+    (r) => oneLeaderAnd(r, 2) && lsRow(r, frozen)?.manager === "Reachable",
+    `${frozen} Reachable under another leader`,
+    30_000,
+  );
+  assert.ok(lsLeaders(after)[0] !== frozen);
+});
 
 // Last: a daemon whose server dies reconnects to another host's server and stays there, so after
 // this its bus depends on that host's network too.
