@@ -37,7 +37,7 @@ for (const sig of ["SIGTERM", "SIGINT"] as const) {
   });
 }
 
-hostsTest("SIGKILL leaves them; the next run sweeps them", async () => {
+hostsTest("SIGKILL leaves them; the next run sweeps them, dir included", async () => {
   const c = await childWithHosts();
   process.kill(c.pid, "SIGKILL");
   await c.exited;
@@ -45,6 +45,7 @@ hostsTest("SIGKILL leaves them; the next run sweeps them", async () => {
   const hosts = await NetHosts.start({ count: 1 });
   try {
     assert.equal(namespacesOf(c.prefix), []);
+    assert.not.ok(existsSync(c.dir), c.dir);
   } finally {
     await hosts.stop();
   }

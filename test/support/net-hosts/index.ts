@@ -73,7 +73,7 @@ export class NetHosts {
     if (!Number.isInteger(opts.count) || opts.count < 1 || opts.count > 9) {
       throw new RangeError(`count must be 1 to 9 hosts, got ${opts.count}`);
     }
-    sweepDeadRuns();
+    sweepDeadRuns(tmpdir());
     const net = netnsNames(`sbh${process.pid}x${++runs}`);
     const dir = mkdtempSync(join(opts.dir ?? tmpdir(), `swarmbus-${net.prefix}-`));
     const names = Array.from({ length: opts.count }, (_, i) => `h${i + 1}`);
@@ -315,7 +315,10 @@ let runs = 0;
 const live = new Set<Run>();
 let handlersInstalled = false;
 
-/** Synchronous: it runs in the exit handler, where nothing asynchronous completes. */
+/**
+ * Synchronous: it runs in the exit handler, where nothing asynchronous completes. Each step
+ * goes on when one before it fails: what can be removed is.
+ */
 function cleanupSync(run: Run): void {
   for (const pid of run.hosts?.pids() ?? []) {
     try {
@@ -324,8 +327,19 @@ function cleanupSync(run: Run): void {
       // gone
     }
   }
-  for (const ns of namespacesOf(run.net.prefix)) removeNamespace(ns);
-  if (!process.env.SWARMBUS_KEEP_TEST_DIRS) rmSync(run.dir, { recursive: true, force: true });
+  const names = [run.net.bridgeNs, ...(run.hosts?.names ?? []).map((h) => run.net.ns(h))];
+  let listed: string[] = [];
+  try {
+    listed = namespacesOf(run.net.prefix);
+  } catch {
+    // `ip netns list` failed: remove the ones this run named
+  }
+  for (const ns of new Set([...names, ...listed])) removeNamespace(ns);
+  try {
+    if (!process.env.SWARMBUS_KEEP_TEST_DIRS) rmSync(run.dir, { recursive: true, force: true });
+  } catch (e) {
+    process.stderr.write(`net-hosts: cannot remove ${run.dir}: ${e}\n`);
+  }
 }
 
 function installExitHandlers(): void {

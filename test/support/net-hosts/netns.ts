@@ -1,5 +1,6 @@
 import { execFileSync } from "node:child_process";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { join } from "node:path";
 
 /**
  * Hosts as Linux network namespaces: each host `<prefix>-hN` has one veth `eth0`
@@ -105,13 +106,20 @@ export function removeNamespace(ns: string): void {
  */
 export const PREFIX_RE = /^sbh(\d+)x(\d+)-/;
 
-export function sweepDeadRuns(): string[] {
+/** Removes the namespaces, and the dirs in `tmp` (`swarmbus-<prefix>-…`), of runs whose process is dead. */
+export function sweepDeadRuns(tmp: string): string[] {
   const swept: string[] = [];
   for (const ns of listNamespaces()) {
     const m = PREFIX_RE.exec(ns);
     if (!m || isAlive(Number(m[1]))) continue;
     removeNamespace(ns);
     swept.push(ns);
+  }
+  for (const name of readdirSync(tmp)) {
+    const m = PREFIX_RE.exec(name.replace(/^swarmbus-/, ""));
+    if (!name.startsWith("swarmbus-") || !m || isAlive(Number(m[1]))) continue;
+    rmSync(join(tmp, name), { recursive: true, force: true });
+    swept.push(join(tmp, name));
   }
   return swept;
 }
