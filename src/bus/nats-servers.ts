@@ -8,42 +8,42 @@ import { rpcError } from "../rpc/status.ts";
  * 4222); anything else is refused here, at the edge, naming the bad item, rather
  * than by the NATS client later with a less clear message.
  */
-export function parseNatsServers(text: string, what = "--nats"): string[] {
+export function parseNatsServers(text: string): string[] {
   const items = text.split(",").map((s) => s.trim());
   if (items.length === 0 || items.some((s) => s === "")) {
-    throw invalid(what, text, "expected URL[,URL…] with no empty item");
+    throw invalid(text, "expected URL[,URL…] with no empty item");
   }
-  for (const item of items) checkServer(item, what);
+  for (const item of items) checkServer(item);
   return items;
 }
 
-function checkServer(item: string, what: string): void {
+function checkServer(item: string): void {
   const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(item) ? item : `nats://${item}`;
   let u: URL;
   try {
     u = new URL(withScheme);
   } catch {
-    throw invalid(what, item, "not a URL (nats://host:port, a port of 1 to 65535)");
+    throw invalid(item, "not a URL (nats://host:port, a port of 1 to 65535)");
   }
   if (u.protocol !== "nats:" && u.protocol !== "tls:") {
-    throw invalid(what, item, `scheme ${u.protocol.replace(/:$/, "")}:// is not nats:// or tls://`);
+    throw invalid(item, `scheme ${u.protocol.replace(/:$/, "")}:// is not nats:// or tls://`);
   }
-  if (u.username || u.password) throw invalid(what, item, "credentials go in --nats-creds, not in the URL");
+  if (u.username || u.password) throw invalid(item, "credentials go in --nats-creds, not in the URL");
   if ((u.pathname !== "" && u.pathname !== "/") || u.search || u.hash) {
-    throw invalid(what, item, "a server URL has no path, query or fragment");
+    throw invalid(item, "a server URL has no path, query or fragment");
   }
   const host = u.hostname.replace(/^\[|\]$/g, "");
   if (
     host === "" ||
     (!isIP(host) && !/^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/i.test(host))
   ) {
-    throw invalid(what, item, "no valid host");
+    throw invalid(item, "no valid host");
   }
-  if (u.port === "0") throw invalid(what, item, "port 0 is no server's port");
+  if (u.port === "0") throw invalid(item, "port 0 is no server's port");
 }
 
-function invalid(what: string, item: string, why: string) {
-  return rpcError("InvalidArgument", `invalid NATS server ${JSON.stringify(item)} in ${what}: ${why}`, {
+function invalid(item: string, why: string) {
+  return rpcError("InvalidArgument", `invalid NATS server ${JSON.stringify(item)}: ${why}`, {
     plain: true,
   });
 }

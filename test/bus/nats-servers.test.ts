@@ -21,8 +21,8 @@ test("--nats takes one URL or a comma-separated list, in order", () => {
 test("a bad item of the list is refused naming it and why", () => {
   const cases: [string, RegExp][] = [
     ["nats://a:4222,,nats://b:4222", /no empty item/],
-    ["http://a:4222", /"http:\/\/a:4222" in --nats: scheme http:\/\/ is not nats:\/\/ or tls:\/\//],
-    ["nats://a:4222,nats://b:99999", /"nats:\/\/b:99999" in --nats: not a URL/],
+    ["http://a:4222", /"http:\/\/a:4222": scheme http:\/\/ is not nats:\/\/ or tls:\/\//],
+    ["nats://a:4222,nats://b:99999", /"nats:\/\/b:99999": not a URL/],
     ["nats://u:p@a:4222", /credentials go in --nats-creds/],
     ["nats://a:4222/x", /no path/],
     ["nats://a_b:4222", /no valid host/],
