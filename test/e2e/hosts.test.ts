@@ -79,7 +79,8 @@ hostsTest(
     const leader = lsLeaders(rows)[0] ?? "";
     const follower = hosts.names.find((h) => h !== leader) ?? "";
     const other = hosts.names.find((h) => h !== leader && h !== follower) ?? "";
-    // The follower still sends (its pre-votes reach the others) but hears nothing.
+    // The follower hears nothing. What it sends gets through only until TCP's window is full of
+    // data whose ACKs never arrive: the routes stall, and the others soon hear nothing from it either.
     hosts.dropOneWay(follower, "in");
     const after = await lsUntil(
       other,
