@@ -4,7 +4,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+# node_modules as a link is another checkout's (a git worktree sharing it): npm ci here would empty
+# that checkout's through the link, so it is never reinstalled from here.
+if [ -L node_modules ]; then
+  :
+elif [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   echo "swarmbus: installing npm dependencies (npm ci)…" >&2
   npm ci --no-audit --no-fund --loglevel=error >&2
 fi
@@ -25,16 +29,23 @@ MSG
 fi
 
 # Tools only `npm test` needs (it passes --browser): installed from Debian when this script can.
-test_tool() { # command, why
+test_tool() { # command, why, [Debian package, default: the command's name]
+  local pkg="${3:-$1}"
   command -v "$1" >/dev/null 2>&1 && return 0
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-    echo "swarmbus: installing $1 for $2 (apt-get install -y $1)…" >&2
+    echo "swarmbus: installing $1 for $2 (apt-get install -y $pkg)…" >&2
     apt-get update -qq >&2
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$1" >&2
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$pkg" >&2
   else
-    echo "swarmbus: $1 is not installed; $2 will fail (apt-get install -y $1)" >&2
+    echo "swarmbus: $1 is not installed; $2 will fail (apt-get install -y $pkg)" >&2
   fi
 }
+
+# The many-hosts test (test/e2e/hosts.test.ts) injects faults with nft in network namespaces.
+# It skips, saying why, without root; as root, nft is installed here when missing.
+if [ "$(id -u)" = 0 ] && ! command -v nft >/dev/null 2>&1 && [ ! -x /usr/sbin/nft ]; then
+  test_tool nft "the many-hosts test's faults" nftables
+fi
 
 if [ "${1:-}" = "--browser" ]; then
   # The certificate tests read the swarm's files with openssl, as a user checks them. The dashboard's

@@ -3,6 +3,7 @@ import { dirname, join, resolve } from "node:path";
 import { connect, createInbox, credsAuthenticator, errors, type NatsConnection } from "@nats-io/transport-node";
 import { rpcError } from "../rpc/status.ts";
 import { TRUST_FILES } from "./auth/trust-files.ts";
+import { parseNatsServers } from "./nats-servers.ts";
 
 /** Between two reconnect attempts (plus up to RECONNECT_JITTER_MS): quick enough for a restarted local server. */
 export const RECONNECT_WAIT_MS = 500;
@@ -12,6 +13,7 @@ export const CONNECT_TIMEOUT_MS = 5_000;
 
 /** Where the bus is and who connects: a NATS URL and a `.creds` file (user JWT + nkey seed). */
 export interface BusEndpoint {
+  /** One NATS URL, or the servers of one NATS cluster as `URL,URL,…` (see nats-servers.ts). */
   url: string;
   /** Without it the client is anonymous, which an authenticated server refuses. */
   creds?: string | undefined;
@@ -35,8 +37,9 @@ export function busCaOf(bus: BusEndpoint): string | undefined {
 
 /**
  * One connection per daemon (or CLI call). It reconnects forever, so a daemon
- * survives a nats-server restart; only the first connect can fail, with
- * Unavailable `cannot reach the NATS server at <url>: <why>`, or Unauthenticated
+ * survives a nats-server restart, and with a list of a cluster's servers the loss
+ * of any of them; only the first connect can fail, with Unavailable `cannot reach
+ * the NATS server at <url>: <why>` (`any NATS server of <list>`), or Unauthenticated
  * when the server refuses the client's credentials (or its lack of them).
  */
 export async function connectBus(
@@ -53,9 +56,12 @@ export async function connectBus(
 ): Promise<NatsConnection> {
   const authenticator = bus.creds ? followingCreds(bus.creds) : undefined;
   const ca = busCaOf(bus);
+  const servers = parseNatsServers(bus.url);
+  const where = servers.length === 1 ? `the NATS server at ${bus.url}` : `any NATS server of ${servers.join(", ")}`;
   try {
     const nc = await connect({
-      servers: bus.url,
+      // One URL is passed as it was given; a list is tried in its order (the first is the nearest, e.g. the host's own).
+      ...(servers.length === 1 ? { servers: bus.url } : { servers, noRandomize: true }),
       name: clientName,
       maxReconnectAttempts: -1,
       reconnectTimeWait: RECONNECT_WAIT_MS,
@@ -72,12 +78,12 @@ export async function connectBus(
     if (/certificate|self.signed|tls/i.test(reason(e))) {
       throw rpcError(
         "Unavailable",
-        `cannot reach the NATS server at ${bus.url} over TLS: ${reason(e)}; ` +
+        `cannot reach ${where} over TLS: ${reason(e)}; ` +
           `${ca ? `is ${ca} the CA of its trust root?` : "pass --nats-ca FILE (bus-ca.crt of swarmbus bus init) or set SWARMBUS_NATS_CA"}`,
         { plain: true },
       );
     }
-    throw rpcError("Unavailable", `cannot reach the NATS server at ${bus.url}: ${reason(e)}`, { plain: true });
+    throw rpcError("Unavailable", `cannot reach ${where}: ${reason(e)}`, { plain: true });
   }
 }
 

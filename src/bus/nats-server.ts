@@ -36,6 +36,11 @@ export interface NatsServerOptions {
   port?: number;
   /** How long to wait for "Server is ready". */
   startTimeoutMs?: number;
+  /**
+   * A command the server is started through, e.g. `["ip", "netns", "exec", "ns1"]` to run it in a
+   * network namespace (it must exec the server, so the handle's pid and signals are the server's).
+   */
+  launcher?: readonly string[];
   /** The server's max_payload in bytes (default 1 MB), e.g. small to exercise chunked replies; not with `config`. */
   maxPayload?: number;
 }
@@ -86,7 +91,8 @@ export async function startNatsServer(opts: NatsServerOptions = {}): Promise<Nat
     writeFileSync(join(tempDir, "nats.conf"), `${lines.join("\n")}\n`);
     args.push("-c", join(tempDir, "nats.conf"));
   }
-  const child = spawn(natsServerBinary(), args, { stdio: ["ignore", "pipe", "pipe"] });
+  const [command, ...pre] = [...(opts.launcher ?? []), natsServerBinary()];
+  const child = spawn(command ?? "", [...pre, ...args], { stdio: ["ignore", "pipe", "pipe"] });
   // Kept while the server runs (a config reload reads it again).
   child.once("exit", removeTemp);
   child.once("error", removeTemp);

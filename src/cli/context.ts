@@ -4,6 +4,7 @@ import { defaultBusDir } from "../bus/auth/default-dir.ts";
 import { trustFile } from "../bus/auth/trust-files.ts";
 import type { BusEndpoint } from "../bus/connection.ts";
 import type { DaemonRequest, DaemonResults, DaemonVerb } from "../bus/daemon-contract.ts";
+import { parseNatsServers } from "../bus/nats-servers.ts";
 import { assertToken } from "../bus/subjects.ts";
 import { rpcError } from "../rpc/status.ts";
 
@@ -71,6 +72,8 @@ export async function withDaemons<T>(g: GlobalOptions, fn: (callOn: AnyDaemonCal
 export function globals(cmd: { optsWithGlobals(): object }): GlobalOptions {
   const o = cmd.optsWithGlobals() as Record<string, unknown>;
   const nats = typeof o.nats === "string" ? o.nats : "nats://127.0.0.1:4222";
+  // Checked here, before anything connects: a bad item of the list is named as such.
+  parseNatsServers(nats);
   const natsCreds = typeof o.natsCreds === "string" ? o.natsCreds : defaultCreds();
   return {
     ...(typeof o.node === "string" ? { node: o.node } : {}),

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { Command, Option } from "@commander-js/extra-typings";
+import { parseNatsServers } from "../bus/nats-servers.ts";
 import { isRpcError, RpcError, toRpcError } from "../rpc/status.ts";
 import { VERSION } from "../version.ts";
 import { busCommand } from "./commands/bus.ts";
@@ -14,13 +15,25 @@ import { serviceCommand } from "./commands/service.ts";
 import { swarmCommand } from "./commands/swarm.ts";
 import { upCommand } from "./commands/up.ts";
 import { StatusError } from "./errors/status-error.ts";
+import { flagValue } from "./flag-values.ts";
 
 const program = new Command("swarmbus")
   .description("Docker Swarm's control plane as XState machines on a NATS bus")
   .version(VERSION)
   .addOption(new Option("--node <name>", "the daemon a command talks to (like DOCKER_HOST)").env("SWARMBUS_NODE"))
   .addOption(
-    new Option("--nats <url>", "the NATS server of the swarm").env("SWARMBUS_NATS").default("nats://127.0.0.1:4222"),
+    new Option(
+      "--nats <url[,url…]>",
+      "the NATS server of the swarm, or several servers of one NATS cluster (tried in this order, reconnecting across them)",
+    )
+      .argParser(
+        flagValue("--nats", "swarmbus", (v) => {
+          parseNatsServers(v);
+          return v;
+        }),
+      )
+      .env("SWARMBUS_NATS")
+      .default("nats://127.0.0.1:4222"),
   )
   .addOption(
     new Option(

@@ -14,6 +14,11 @@ export interface DaemonProcessOptions {
   profile?: "fast" | "swarm";
   /** A Stately inspector relay's ws:// URL (passed as --inspect): the daemon streams its actors there. */
   inspect?: string;
+  /**
+   * A command the daemon is started through, e.g. `["ip", "netns", "exec", "ns1"]` for a host in a
+   * network namespace (it must exec the daemon, so pid and signals are the daemon's).
+   */
+  launcher?: readonly string[];
   /** Where the daemon's stdout/stderr go; default: inherited from this process. */
   logFile?: string;
   env?: Record<string, string>;
@@ -49,14 +54,16 @@ export function spawnDaemon(opts: DaemonProcessOptions): DaemonProcess {
   if (opts.inspect) args.push("--inspect", opts.inspect);
   let child: ChildProcess;
   const env = { ...process.env, ...opts.env };
+  const [command, ...pre] = [...(opts.launcher ?? []), cli.command];
+  args.unshift(...pre);
   if (opts.logFile) {
     mkdirSync(dirname(opts.logFile), { recursive: true });
     const log = createWriteStream(opts.logFile, { flags: "a" });
-    child = spawn(cli.command, args, { cwd: repoRoot, env, stdio: ["ignore", "pipe", "pipe"] });
+    child = spawn(command ?? "", args, { cwd: repoRoot, env, stdio: ["ignore", "pipe", "pipe"] });
     child.stdout?.pipe(log);
     child.stderr?.pipe(log);
   } else {
-    child = spawn(cli.command, args, { cwd: repoRoot, env, stdio: ["ignore", "inherit", "inherit"] });
+    child = spawn(command ?? "", args, { cwd: repoRoot, env, stdio: ["ignore", "inherit", "inherit"] });
   }
   const exited = new Promise<number | string>((resolve) => {
     child.once("exit", (code, signal) => resolve(code ?? signal ?? -1));

@@ -26,7 +26,11 @@ export interface BusTlsFiles {
  * it) and a server certificate for loopback and the `listen` host, so
  * credentials and messages never cross the network in clear.
  */
-export async function createBusTls(listenHost: string, now = new Date()): Promise<BusTlsFiles> {
+export async function createBusTls(
+  listenHost: string,
+  now = new Date(),
+  otherHosts: readonly string[] = [],
+): Promise<BusTlsFiles> {
   const caKeys = (await webcrypto.subtle.generateKey(EC_KEY, true, ["sign", "verify"])) as webcrypto.CryptoKeyPair;
   const notBefore = new Date(now.getTime() - 3_600_000);
   const ca = await x509.X509CertificateGenerator.createSelfSigned({
@@ -55,7 +59,7 @@ export async function createBusTls(listenHost: string, now = new Date()): Promis
     extensions: [
       new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature, true),
       new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.serverAuth]),
-      new x509.SubjectAlternativeNameExtension(serverNames(listenHost)),
+      new x509.SubjectAlternativeNameExtension(serverNames([listenHost, ...otherHosts])),
     ],
   });
   const key = Buffer.from(await webcrypto.subtle.exportKey("pkcs8", keys.privateKey)).toString("base64");
@@ -66,15 +70,18 @@ export async function createBusTls(listenHost: string, now = new Date()): Promis
   };
 }
 
-function serverNames(listenHost: string): { type: "dns" | "ip"; value: string }[] {
+/** Loopback and each host the servers are reached at (every server of a NATS cluster shares the certificate). */
+function serverNames(hosts: readonly string[]): { type: "dns" | "ip"; value: string }[] {
   const names: { type: "dns" | "ip"; value: string }[] = [
     { type: "dns", value: "localhost" },
     { type: "ip", value: "127.0.0.1" },
     { type: "ip", value: "::1" },
   ];
-  const host = listenHost.replace(/^\[|\]$/g, "");
-  const wildcard = host === "" || host === "0.0.0.0" || host === "::";
-  if (!wildcard && !names.some((n) => n.value === host)) names.push({ type: isIP(host) ? "ip" : "dns", value: host });
+  for (const h of hosts) {
+    const host = h.replace(/^\[|\]$/g, "");
+    const wildcard = host === "" || host === "0.0.0.0" || host === "::";
+    if (!wildcard && !names.some((n) => n.value === host)) names.push({ type: isIP(host) ? "ip" : "dns", value: host });
+  }
   return names;
 }
 

@@ -40,3 +40,36 @@ export function serverConfig(listen: string, authFile: string): string {
     "",
   ].join("\n");
 }
+
+/** One server of a NATS cluster: its name, client address and route address (host:port each). */
+export interface ClusterServer {
+  name: string;
+  listen: string;
+  routeListen: string;
+}
+
+/**
+ * The config of server `self` of a NATS cluster of `servers` (self among them): routes to
+ * every other server, and the bus's auth part, shared by all (one operator, one account set
+ * preloaded in each). A client of any server reaches the daemons of every other.
+ * The route port takes no credentials: it must be reachable only by the cluster's servers.
+ */
+export function clusterServerConfig(self: ClusterServer, servers: readonly ClusterServer[], authFile: string): string {
+  const routes = servers
+    .filter((s) => s.name !== self.name)
+    .map((s) => `    ${JSON.stringify(`nats://${s.routeListen}`)}`);
+  return [
+    `# Server ${self.name} of a swarmbus NATS cluster of ${servers.length} (nats-server -c this-file).`,
+    `server_name: ${JSON.stringify(self.name)}`,
+    `listen: ${JSON.stringify(self.listen)}`,
+    "max_payload: 4MB",
+    'write_deadline: "10s"',
+    "cluster {",
+    "  name: swarmbus",
+    `  listen: ${JSON.stringify(self.routeListen)}`,
+    `  routes: [\n${routes.join("\n")}\n  ]`,
+    "}",
+    `include ${JSON.stringify(authFile)}`,
+    "",
+  ].join("\n");
+}

@@ -15,6 +15,11 @@ import { type AccountSigner, accountSigner, issueUserCreds } from "./user.ts";
 export interface BusInitOptions {
   /** Where the written nats-server.conf listens (host:port). */
   listen?: string;
+  /**
+   * More hosts clients reach a server of the bus at (the other servers of a NATS cluster):
+   * the server certificate names them beside loopback and the `listen` host.
+   */
+  serverHosts?: readonly string[];
   /** Replace a trust root already in the directory (every credential issued from it stops working). */
   force?: boolean;
   /**
@@ -65,7 +70,10 @@ export async function initBusTrust(dir: string, opts: BusInitOptions = {}): Prom
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   chmodSync(dir, 0o700);
   const listen = opts.listen ?? "127.0.0.1:4222";
-  const tls = opts.tls === false ? undefined : await createBusTls(listen.replace(/:\d+$/, ""));
+  const tls =
+    opts.tls === false
+      ? undefined
+      : await createBusTls(listen.replace(/:\d+$/, ""), new Date(), opts.serverHosts ?? []);
   const operator = createOperator();
   const system = createAccount();
   const swarm = createAccount();

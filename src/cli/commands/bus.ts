@@ -9,6 +9,12 @@ export function busCommand() {
     )
     .option("--dir <dir>", "where to write them (default: .state/bus in the checkout)")
     .option("--listen <host:port>", "the client address in the written nats-server.conf", "127.0.0.1:4222")
+    .option(
+      "--server-host <host>",
+      "another host a server of the bus is reached at (a NATS cluster's other servers): named in its TLS certificate; repeatable",
+      (v: string, acc: string[]) => [...acc, v],
+      [] as string[],
+    )
     .option("--force", "replace a trust root already there (every credential issued from it stops working)")
     .action(async (opts) => {
       // Loaded here, not at the top: other commands start without the JWT library.
@@ -19,6 +25,7 @@ export function busCommand() {
       ]);
       const trust = await initBusTrust(opts.dir ?? defaultBusDir(), {
         listen: opts.listen,
+        serverHosts: opts.serverHost,
         force: opts.force ?? false,
       });
       const files = Object.values(TRUST_FILES).join(", ");

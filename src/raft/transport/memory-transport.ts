@@ -170,7 +170,7 @@ class MemoryRaftTransport implements RaftTransport {
     if (this.closed) return;
     const m = acceptInbound(payload, { clusterId: this.clusterId, raftId: this.raftId }, warnEach(this.log));
     if (!m) return;
-    this.activity.heard(m.from);
+    this.activity.heard(m.from, m.type);
     deliver(this.handlers, m, this.log);
   }
 }

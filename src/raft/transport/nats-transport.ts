@@ -229,7 +229,7 @@ class NatsRaftTransport implements RaftTransport {
       this.drops.drop(line, { ...fields, sender }),
     );
     if (!m || !this.fromMember(sender, m)) return;
-    this.activity.heard(m.from);
+    this.activity.heard(m.from, m.type);
     deliver(this.handlers, m, this.log);
   }
 

@@ -1,4 +1,7 @@
-import type { RaftId } from "../types.ts";
+import type { MessageType, RaftId } from "../types.ts";
+
+/** What a node sends when it hears no leader: proof that it runs and reaches us, not that it hears us. */
+const CAMPAIGN: ReadonlySet<MessageType> = new Set(["MsgPreVote", "MsgVote"]);
 
 interface PeerState {
   /** When the peer was added or last heard from. */
@@ -15,8 +18,10 @@ interface PeerState {
  * message nobody was listening for), or when something was sent to it and
  * nothing came back for `inactiveAfterMs` (an election timeout: a peer that
  * listens but is cut off). Hearing from it makes
- * it active again. Peers we never send to (follower ↔ follower) stay active,
- * as they do in SwarmKit.
+ * it active again, unless what we hear is a campaign (pre-vote, vote): a peer
+ * that cannot hear us campaigns forever, and its campaign says it reaches us,
+ * not that it hears us — SwarmKit, whose sends to it fail, shows it unreachable.
+ * Peers we never send to (follower ↔ follower) stay active, as they do in SwarmKit.
  */
 export class PeerActivity {
   private readonly peers = new Map<RaftId, PeerState>();
@@ -52,9 +57,9 @@ export class PeerActivity {
     if (p) p.failed = true;
   }
 
-  heard(id: RaftId): void {
+  heard(id: RaftId, type?: MessageType): void {
     const p = this.peers.get(id);
-    if (!p) return;
+    if (!p || (type !== undefined && CAMPAIGN.has(type))) return;
     p.lastHeardAt = this.now();
     p.unansweredSince = undefined;
     p.failed = false;

@@ -55,6 +55,26 @@ test("hearing from a silent peer makes it active again", async () => {
   await waitFor(() => a.active("2"), { timeoutMs: 5000, what: "peer 2 active again after it answered" });
 });
 
+test("a peer that only campaigns (it hears nobody: one direction cut) stays inactive", async () => {
+  const a = await natsTransport({ nc, clusterId: "c4", ...asMember("1"), inactiveAfterMs: 1000, now: clock });
+  open.push(a);
+  const b = await natsTransport({ nc, clusterId: "c4", ...asMember("2"), inactiveAfterMs: 1000, now: clock });
+  open.push(b);
+  a.addPeer("2");
+  a.send([msg("MsgHeartbeat", "1", "2")]);
+  now += 2_000;
+  assert.not.ok(a.active("2"));
+  let heard = 0;
+  a.onMessage(() => {
+    heard++;
+  });
+  b.send([msg("MsgPreVote", "2", "1"), msg("MsgVote", "2", "1")]);
+  await waitFor(() => heard === 2, { timeoutMs: 5000, what: "peer 2's campaign delivered to 1" });
+  assert.not.ok(a.active("2"), "a campaign is no answer");
+  b.send([msg("MsgHeartbeatResp", "2", "1")]);
+  await waitFor(() => a.active("2"), { timeoutMs: 5000, what: "peer 2 active after an answer" });
+});
+
 test("a failed send makes the peer inactive and is reported as unreachable", async () => {
   const nc2 = await nats.connect("raft-active-test-2", "unrestricted");
   const a = await natsTransport({ nc: nc2, clusterId: "c3", ...asMember("1"), inactiveAfterMs: 1000, now: clock });
