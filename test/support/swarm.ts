@@ -87,7 +87,9 @@ export class TestSwarm {
         if (exited) throw new Error(`daemon ${name} exited; see ${join(this.dir, `${name}.log`)}`);
         return (await this.cli(name, "info", "--format", "json")).code === 0;
       },
-      { timeoutMs: 20_000, what: `daemon ${name} to answer info`, intervalMs: 100 },
+      // A bound, not an expectation: at load 15+ on 2 cores a restarting manager (its WAL read back,
+      // its peers starting beside it) and each `info` process (2–8 s) were seen to need over 20 s.
+      { timeoutMs: 60_000, what: `daemon ${name} to answer info`, intervalMs: 100 },
     );
     return d;
   }
