@@ -13,15 +13,24 @@ export interface CliOutcome {
  * killed when `signal` aborts (a step's timeout). `input`, when given, is its
  * stdin (`swarm unlock` reads the key there); else stdin is closed.
  */
+export interface RunCliOptions {
+  /** A command the CLI runs under, as `ip netns exec NS` (a test's host in a network namespace). */
+  launcher?: readonly string[];
+  /** Told the process's pid while it runs (removed when it ends): for a harness's cleanup. */
+  running?: Set<number>;
+}
+
 export function runCli(
   bus: CliBus,
   node: string | undefined,
-  args: string[],
+  args: readonly string[],
   signal: AbortSignal = new AbortController().signal,
   input?: string,
+  opts: RunCliOptions = {},
 ): Promise<CliOutcome> {
   const cli = cliCommand();
-  const argv = [...cli.args, ...busArgs(bus), ...(node ? ["--node", node] : []), ...args];
+  const [command, ...pre] = [...(opts.launcher ?? []), cli.command];
+  const argv = [...pre, ...cli.args, ...busArgs(bus), ...(node ? ["--node", node] : []), ...args];
   const env = { ...process.env };
   // The caller names the node and server itself; a developer's shell settings must not leak in.
   delete env.SWARMBUS_NODE;
@@ -29,7 +38,9 @@ export function runCli(
   delete env.SWARMBUS_NATS_CREDS;
   return new Promise((resolve, reject) => {
     if (signal.aborted) return reject(signal.reason);
-    const child = spawn(cli.command, argv, { stdio: ["pipe", "pipe", "pipe"], env });
+    const child = spawn(command ?? cli.command, argv, { stdio: ["pipe", "pipe", "pipe"], env });
+    const pid = child.pid;
+    if (pid !== undefined) opts.running?.add(pid);
     child.stdin.end(input ?? "");
     let stdout = "";
     let stderr = "";
@@ -41,12 +52,16 @@ export function runCli(
     });
     const onAbort = () => child.kill("SIGKILL");
     signal.addEventListener("abort", onAbort, { once: true });
-    child.once("error", (e) => {
+    const ended = () => {
       signal.removeEventListener("abort", onAbort);
+      if (pid !== undefined) opts.running?.delete(pid);
+    };
+    child.once("error", (e) => {
+      ended();
       reject(e);
     });
     child.once("close", (code, sig) => {
-      signal.removeEventListener("abort", onAbort);
+      ended();
       if (signal.aborted) return reject(signal.reason);
       resolve({ code: code ?? sig ?? -1, stdout, stderr });
     });

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { issueDaemonCreds } from "../../../src/bus/auth/node-credentials.ts";
 import { busTrust, initBusTrust } from "../../../src/bus/auth/trust-root.ts";
-import { busArgs, cliCommand } from "../../../src/process/cli-command.ts";
+import { runCli } from "../../../src/process/cli-process.ts";
 import { type DaemonProcess, spawnDaemon } from "../../../src/process/daemon-process.ts";
 import { waitFor } from "../wait-for.ts";
 import { clearRules, cutLink, type Direction, delayUnavailable, dropOneWay, healLink, loss } from "./faults.ts";
@@ -170,46 +170,18 @@ export class NetHosts {
     return this.cliTo(host, host, args);
   }
 
-  cliTo(host: string, node: string, args: readonly string[], timeoutMs = 20_000): Promise<CliResult> {
-    const cli = cliCommand();
-    const [command, ...pre] = [...this.launcher(host), cli.command];
-    const argv = [
-      ...pre,
-      ...cli.args,
-      ...busArgs({ url: this.natsUrls(host), creds: this.adminCreds }),
-      "--node",
-      node,
-      ...args,
-    ];
-    const env = { ...process.env };
-    delete env.SWARMBUS_NODE;
-    delete env.SWARMBUS_NATS;
-    delete env.SWARMBUS_NATS_CREDS;
-    return new Promise((resolve, reject) => {
-      const child = spawn(command ?? "", argv, { stdio: ["ignore", "pipe", "pipe"], env });
-      if (child.pid !== undefined) this.cliPids.add(child.pid);
-      let stdout = "";
-      let stderr = "";
-      child.stdout.on("data", (d) => {
-        stdout += d;
+  async cliTo(host: string, node: string, args: readonly string[], timeoutMs = 20_000): Promise<CliResult> {
+    const signal = AbortSignal.timeout(timeoutMs);
+    try {
+      const r = await runCli({ url: this.natsUrls(host), creds: this.adminCreds }, node, args, signal, undefined, {
+        launcher: this.launcher(host),
+        running: this.cliPids,
       });
-      child.stderr.on("data", (d) => {
-        stderr += d;
-      });
-      const timer = setTimeout(() => {
-        stderr += `\n(killed after ${timeoutMs} ms)`;
-        child.kill("SIGKILL");
-      }, timeoutMs);
-      child.once("error", (e) => {
-        clearTimeout(timer);
-        reject(e);
-      });
-      child.once("close", (code) => {
-        clearTimeout(timer);
-        if (child.pid !== undefined) this.cliPids.delete(child.pid);
-        resolve({ code: code ?? -1, stdout, stderr });
-      });
-    });
+      return { ...r, code: typeof r.code === "number" ? r.code : -1 };
+    } catch (e) {
+      if (!signal.aborted) throw e;
+      return { code: -1, stdout: "", stderr: `(killed after ${timeoutMs} ms)` };
+    }
   }
 
   /**
