@@ -13,6 +13,19 @@ import { NO_REMOTE_EVENTS, type RemoteEvents } from "./remote-events.ts";
  *
  * Pure: the pass, the delays and the clock are the shell's.
  */
+/**
+ * The actors that run this machine: the leader's loops that turn services into placed tasks, in the
+ * order they start (`taskreaper` as SwarmKit names it: `task-` begins only task actors).
+ */
+export const CONTROL_LOOP_ACTORS = [
+  "orchestrator-replicated",
+  "orchestrator-global",
+  "allocator",
+  "scheduler",
+  "taskreaper",
+  "constraint-enforcer",
+] as const;
+
 export interface ControlLoopContext {
   /** Passes run so far. */
   runs: number;

@@ -1,14 +1,8 @@
+import { CONTROL_LOOP_ACTORS } from "../../../machines/control-loop.machine.ts";
 import type { MachineName } from "../../../machines/index.ts";
 
 /** The leader-only control loops (src/manager/orchestrator, src/manager/scheduler), all of one machine. */
-const CONTROL_LOOPS: ReadonlySet<string> = new Set([
-  "orchestrator-replicated",
-  "orchestrator-global",
-  "allocator",
-  "scheduler",
-  "taskreaper",
-  "constraint-enforcer",
-]);
+const CONTROL_LOOPS: ReadonlySet<string> = new Set(CONTROL_LOOP_ACTORS);
 
 /** The machine an actor runs, from its name on the events stream; null for an actor of no known machine. */
 export function machineOfActor(actor: string): MachineName | null {

@@ -1,4 +1,5 @@
 import type { AnyActorRef } from "xstate";
+import { CONTROL_LOOP_ACTORS } from "../../../machines/control-loop.machine.ts";
 import type { TimingProfile } from "../../config/profile.ts";
 import type { Log } from "../../log.ts";
 import { ControlLoop } from "../control-loop/control-loop.ts";
@@ -21,15 +22,8 @@ export interface TaskLoopsOptions {
   readonly now?: () => number;
 }
 
-/** The actor names of the loops, in the order they start (`taskreaper` as SwarmKit names it: `task-` begins only task actors). */
-export const TASK_LOOP_NAMES = [
-  "orchestrator-replicated",
-  "orchestrator-global",
-  "allocator",
-  "scheduler",
-  "taskreaper",
-  "constraint-enforcer",
-] as const;
+/** The actor names of the loops, in the order they start. */
+export const TASK_LOOP_NAMES = CONTROL_LOOP_ACTORS;
 
 /**
  * The leader-only loops that turn services into placed tasks (SK manager.go
