@@ -128,13 +128,25 @@ export class ManagerSwarm {
   }
 
   /** Waits until `node ls` on `node` satisfies `pred`; returns the rows. */
-  lsUntil(node: string, pred: (rows: LsRow[]) => boolean, what: string, timeoutMs = 20_000): Promise<LsRow[]> {
-    return waitFor(
-      async () => {
-        const rows = await this.ls(node);
-        return rows && pred(rows) ? rows : undefined;
-      },
-      { timeoutMs, what: `${what} (node ls on ${node})`, intervalMs: 150 },
-    );
+  async lsUntil(node: string, pred: (rows: LsRow[]) => boolean, what: string, timeoutMs = 20_000): Promise<LsRow[]> {
+    // What was last seen goes into the failure: "timed out" alone says nothing of why.
+    let last = "no answer yet";
+    try {
+      return await waitFor(
+        async () => {
+          const r = await this.swarm.cli(node, "node", "ls");
+          if (r.code !== 0) {
+            last = `exit ${r.code}: ${r.stderr.trim()}`;
+            return undefined;
+          }
+          const rows = parseNodeLs(r.stdout);
+          last = rows.map((row) => `${row.hostname} ${row.status} ${row.manager || "-"}`).join("; ");
+          return pred(rows) ? rows : undefined;
+        },
+        { timeoutMs, what: `${what} (node ls on ${node})`, intervalMs: 150 },
+      );
+    } catch (e) {
+      throw new Error(`${e instanceof Error ? e.message : String(e)}; last seen: ${last}\n${this.swarm.logTails()}`);
+    }
   }
 }

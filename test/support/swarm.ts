@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type ActorTransition, type EventsSubscription, subscribeEvents } from "../../src/bus/events.ts";
@@ -150,6 +150,17 @@ export class TestSwarm {
     const events = collector<ActorTransition>();
     this.subscriptions.push(await subscribeEvents(await this.nats.connect(name), {}, events.push));
     return events;
+  }
+
+  /** The last lines of each daemon's log, for a failure message: the temp dir is gone after the test. */
+  logTails(lines = 12): string {
+    return [...this.daemons.keys()]
+      .map((name) => {
+        const file = join(this.dir, `${name}.log`);
+        const tail = existsSync(file) ? readFileSync(file, "utf8").trimEnd().split("\n").slice(-lines) : [];
+        return `--- ${name}.log (last ${tail.length} lines)\n${tail.map((l) => l.slice(0, 400)).join("\n")}`;
+      })
+      .join("\n");
   }
 
   async stop(): Promise<void> {
