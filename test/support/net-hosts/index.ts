@@ -7,6 +7,7 @@ import { busTrust, initBusTrust } from "../../../src/bus/auth/trust-root.ts";
 import { busArgs, cliCommand } from "../../../src/process/cli-command.ts";
 import { type DaemonProcess, spawnDaemon } from "../../../src/process/daemon-process.ts";
 import { waitFor } from "../wait-for.ts";
+import { type HostClient, hostClient } from "./client-bridge.ts";
 import { clearRules, cutLink, type Direction, delayUnavailable, dropOneWay, healLink, loss } from "./faults.ts";
 import { CLIENT_PORT, NatsCluster } from "./nats-cluster.ts";
 import {
@@ -32,6 +33,8 @@ export interface NetHostsOptions {
   profile?: "fast" | "swarm";
   /** A parent dir for the run's state dirs, configs and logs (default: the OS temp dir). */
   dir?: string;
+  /** Extra environment of `host`'s daemon (e.g. SWARMBUS_FAILPOINT), read at each (re)start. */
+  daemonEnv?: (host: string) => Record<string, string> | undefined;
 }
 
 export interface CliResult {
@@ -57,6 +60,7 @@ export class NetHosts {
   readonly names: readonly string[];
   readonly daemons = new Map<string, DaemonProcess>();
   private readonly cliPids = new Set<number>();
+  private readonly clients = new Set<HostClient>();
   private stopped = false;
 
   private constructor(
@@ -64,7 +68,7 @@ export class NetHosts {
     readonly dir: string,
     readonly nats: NatsCluster,
     private readonly trustDir: string,
-    private readonly opts: NetHostsOptions,
+    readonly opts: NetHostsOptions,
   ) {
     this.names = Array.from({ length: opts.count }, (_, i) => `h${i + 1}`);
   }
@@ -144,6 +148,7 @@ export class NetHosts {
       profile: this.opts.profile ?? "fast",
       logFile: join(this.dir, `${host}.log`),
       launcher: this.launcher(host),
+      ...(this.opts.daemonEnv?.(host) ? { env: this.opts.daemonEnv(host) } : {}),
     });
     this.daemons.set(host, d);
     const log = join(this.dir, `${host}.log`);
@@ -213,6 +218,23 @@ export class NetHosts {
   }
 
   /**
+   * A NATS connection of this process that is on `host` (client-bridge.ts): to `host`'s own
+   * nats-server only, from inside its namespace, as the admin. A cut host keeps it; closed by stop().
+   */
+  async connect(host: string, name = `client@${host}`): Promise<HostClient["nc"]> {
+    const c = await hostClient({
+      launcher: this.launcher(host),
+      address: this.address(host),
+      socketPath: join(this.dir, `${name.replace(/[^\w.@-]/g, "_")}.${this.clients.size}.sock`),
+      creds: this.adminCreds,
+      ca: busTrust(this.trustDir).busCa,
+      name,
+    });
+    this.clients.add(c);
+    return c.nc;
+  }
+
+  /**
    * Whether a process on `from` gets an answer from `to`'s nats-server within `timeoutMs`: it
    * sends INFO on connect, so an answer proves packets pass both ways.
    */
@@ -278,6 +300,7 @@ export class NetHosts {
   async stop(): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
+    await Promise.allSettled([...this.clients].map((c) => c.close()));
     for (const d of this.daemons.values()) d.kill("SIGCONT");
     await Promise.allSettled([...this.daemons.values()].map((d) => d.stop(3000)));
     await this.nats.stop();
@@ -290,7 +313,12 @@ export class NetHosts {
 
   /** Pids this run started and that may still run (for the exit handler). */
   pids(): number[] {
-    return [...[...this.daemons.values()].map((d) => d.pid), ...this.nats.pids(), ...this.cliPids];
+    return [
+      ...[...this.daemons.values()].map((d) => d.pid),
+      ...this.nats.pids(),
+      ...this.cliPids,
+      ...[...this.clients].map((c) => c.pid),
+    ];
   }
 }
 
