@@ -158,7 +158,8 @@ export class NetHosts {
       throw new Error(`daemon ${host} exited (${code}) during start-up; the end of its log:\n${tail}`);
     });
     const answering = waitFor(async () => (await this.cli(host, "info", "--format", "json")).code === 0, {
-      timeoutMs: 30_000,
+      // A bound, not a wait: under two concurrent suites on 2 cores (load ~20) a start took past 30 s.
+      timeoutMs: 60_000,
       what: `daemon ${host} to answer info`,
       intervalMs: 200,
     });
