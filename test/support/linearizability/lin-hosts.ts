@@ -68,14 +68,15 @@ export class LinHosts {
     await this.healed();
   }
 
-  private healed(): Promise<unknown> {
+  private healed(timeoutMs = 60_000): Promise<unknown> {
     const hosts = this.net;
     return lsUntil(
       hosts,
       hosts.names[0] as string,
       (r) => oneLeaderAnd(r, hosts.names.length - 1),
       "one Leader, the others Reachable",
-      30_000,
+      // A bound: under load ~20 on 2 cores the restarted managers took past 30 s.
+      timeoutMs,
     );
   }
 
