@@ -5,8 +5,13 @@
 // a failed check keeps its history and timeline under test-results/linearizability/.
 //   npm run build && node --import tsx scripts/lin-soak.ts --seconds 600
 // With --broken it runs the build whose followers answer reads from their own store (violations expected).
+// With --hosts (root) the managers are on three hosts in network namespaces (test/support/net-hosts/),
+// clients on every host, and the faults add the leader's host cut off, a follower's host hearing
+// nothing and the leader's host's nats-server killed.
 import { parseArgs } from "node:util";
 import { LinCluster, REPORT_HEADER, reportRow } from "../test/support/linearizability/lin-cluster.ts";
+import { LinHosts } from "../test/support/linearizability/lin-hosts.ts";
+import { netHostsUnavailable } from "../test/support/net-hosts/index.ts";
 
 const { values } = parseArgs({
   options: {
@@ -15,6 +20,7 @@ const { values } = parseArgs({
     seed: { type: "string", default: "1" },
     "slow-disk-ms": { type: "string", default: "200" },
     broken: { type: "boolean", default: false },
+    hosts: { type: "boolean", default: false },
   },
 });
 const seconds = Number(values.seconds);
@@ -22,26 +28,36 @@ const clients = Number(values.clients);
 const seed = Number(values.seed);
 const slowDisk = Number(values["slow-disk-ms"]);
 if (![seconds, clients, seed, slowDisk].every((n) => Number.isFinite(n) && n >= 0) || seconds === 0) {
-  console.error("usage: lin-soak.ts [--seconds N] [--clients N] [--seed N] [--slow-disk-ms N] [--broken]");
+  console.error("usage: lin-soak.ts [--seconds N] [--clients N] [--seed N] [--slow-disk-ms N] [--broken] [--hosts]");
   process.exit(2);
 }
 
-const c = new LinCluster({
-  managers: ["m1", "m2", "m3"],
-  failpoints: (name) =>
-    [values.broken ? "stale-follower-reads" : "", name === "m3" && slowDisk > 0 ? `slow-disk-ms=${slowDisk}` : ""]
-      .filter(Boolean)
-      .join(","),
-});
+const unavailable = values.hosts ? netHostsUnavailable() : undefined;
+if (unavailable) {
+  console.error(`--hosts: ${unavailable}`);
+  process.exit(2);
+}
+const lagging = values.hosts ? "h3" : "m3";
+const failpoints = (name: string) =>
+  [values.broken ? "stale-follower-reads" : "", name === lagging && slowDisk > 0 ? `slow-disk-ms=${slowDisk}` : ""]
+    .filter(Boolean)
+    .join(",");
+const c = values.hosts ? new LinHosts(failpoints) : new LinCluster({ managers: ["m1", "m2", "m3"], failpoints });
 let code = 1;
 try {
   await c.form();
   const r = await c.run({
-    name: values.broken ? "soak-stale-follower-reads" : "soak",
+    name: `${values.hosts ? "hosts-" : ""}soak${values.broken ? "-stale-follower-reads" : ""}`,
     durationMs: seconds * 1000,
     clients,
     seed,
     firstFaultAfterMs: 2_000,
+    ...(values.hosts
+      ? {
+          faults: ["partition-leader", "drop-in-follower", "kill-leader", "kill-nats-leader", "stop-follower"],
+          downMs: 2_500,
+        }
+      : {}),
   });
   console.log(REPORT_HEADER);
   console.log(reportRow(r));

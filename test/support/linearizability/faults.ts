@@ -16,9 +16,32 @@ export interface ManagerControl {
   kill(name: string): Promise<void>;
   start(name: string): Promise<void>;
   signal(name: string, sig: "SIGSTOP" | "SIGCONT"): void;
+  /** Managers on hosts of their own (net-hosts/): their host's network, for the network fault kinds. */
+  readonly network?: HostNetworkControl;
 }
 
-export type FaultKind = "kill-leader" | "stop-leader" | "stop-follower";
+/** A manager's host: its cable and its nats-server (NetHosts). */
+export interface HostNetworkControl {
+  /** No packet in or out of the host (its own clients stay with it); heal() undoes every network fault. */
+  cut(name: string): void;
+  /** The host receives nothing; what it sends still leaves. */
+  dropIn(name: string): void;
+  heal(name: string): void;
+  killNats(name: string): Promise<void>;
+  startNats(name: string): Promise<void>;
+}
+
+export type FaultKind =
+  | "kill-leader"
+  | "stop-leader"
+  | "stop-follower"
+  /** The leader's host cut off, its clients with it: it may serve them until check-quorum deposes it. */
+  | "partition-leader"
+  | "drop-in-follower"
+  /** The nats-server of the leader's host SIGKILLed: its daemon moves to another; its host's clients wait. */
+  | "kill-nats-leader";
+
+const NETWORK_KINDS: ReadonlySet<FaultKind> = new Set(["partition-leader", "drop-in-follower", "kill-nats-leader"]);
 
 export interface FaultRecord {
   kind: FaultKind;
@@ -114,10 +137,25 @@ export class FaultInjector {
       const leader = await this.findLeader();
       if (leader === undefined) continue;
       const followers = names.filter((n) => n !== leader);
-      const target =
-        kind === "stop-follower" ? (followers[Math.floor(this.rand() * followers.length)] as string) : leader;
+      const target = kind.endsWith("-follower")
+        ? (followers[Math.floor(this.rand() * followers.length)] as string)
+        : leader;
+      const net = this.o.managers.network;
+      if (NETWORK_KINDS.has(kind) && !net) throw new Error(`fault ${kind} needs managers on hosts (network control)`);
       const from = performance.now();
-      if (kind === "kill-leader") {
+      if (net && kind === "partition-leader") {
+        net.cut(target);
+        await this.pause(this.o.downMs ?? 1_500);
+        net.heal(target);
+      } else if (net && kind === "drop-in-follower") {
+        net.dropIn(target);
+        await this.pause(this.o.downMs ?? 1_500);
+        net.heal(target);
+      } else if (net && kind === "kill-nats-leader") {
+        await net.killNats(target);
+        await this.pause(this.o.downMs ?? 1_500);
+        await net.startNats(target);
+      } else if (kind === "kill-leader") {
         await this.o.managers.kill(target);
         await this.pause(this.o.downMs ?? 1_500);
         await this.o.managers.start(target);

@@ -4,8 +4,9 @@ import { callDaemon } from "../../../src/bus/daemon-client.ts";
 import { ManagerSwarm } from "../manager-swarm.ts";
 import { oneLeaderAnd } from "../node-ls.ts";
 import { TestSwarm } from "../swarm.ts";
+import { waitFor } from "../wait-for.ts";
 import { type CheckResult, checkHistory } from "./checker.ts";
-import { FaultInjector, type FaultKind, type FaultRecord } from "./faults.ts";
+import { FaultInjector, type FaultKind, type FaultRecord, type ManagerControl } from "./faults.ts";
 import { type RunFigures, runFigures } from "./figures.ts";
 import type { History, Op } from "./history.ts";
 import { registerModel } from "./model.ts";
@@ -100,58 +101,94 @@ export class LinCluster {
   }
 
   async run(o: RunOptions): Promise<RunReport> {
-    const workload = new Workload({
-      endpoints: this.endpoints(),
-      // Keys of their own per run: a register starts empty (the model's initial value), whatever
-      // an earlier run on this swarm left in its labels.
-      registers: this.registers.map((r) => ({ ...r, key: `${o.name}.${r.key}` })),
-      clients: o.clients ?? 6,
-      seed: o.seed ?? 1,
-      callTimeoutMs: 3_000,
+    return runLin(
+      {
+        endpoints: this.endpoints(),
+        registers: this.registers,
+        managers: {
+          names: this.o.managers,
+          kill: (n: string) => this.ms.kill(n),
+          start: (n: string) => this.ms.start(n),
+          signal: (n: string, sig: "SIGSTOP" | "SIGCONT") => this.ms.swarm.daemons.get(n)?.kill(sig),
+        },
+        nc: this.bus,
+        healed: () =>
+          this.ms.lsUntil(this.o.managers[0], (r) => oneLeaderAnd(r, this.o.managers.length - 1), "healed", 30_000),
+      },
+      o,
+    );
+  }
+}
+
+/** What a run needs of a cluster, wherever its managers run (this host: LinCluster; hosts: lin-hosts.ts). */
+export interface LinTarget {
+  /** Where clients connect (client i to endpoint i mod n); the final reads go through the first. */
+  readonly endpoints: readonly LinEndpoint[];
+  readonly registers: readonly LinRegister[];
+  readonly managers: ManagerControl;
+  /** A connection the fault schedule asks `node.ls` through. */
+  readonly nc: NatsConnection;
+  /** Resolves once, after the faults, one leader and every manager reachable again. */
+  healed(): Promise<unknown>;
+}
+
+/** The workload with the faults for `durationMs`, then the final reads and the check. */
+export async function runLin(t: LinTarget, o: RunOptions): Promise<RunReport> {
+  const workload = new Workload({
+    endpoints: t.endpoints,
+    // Keys of their own per run: a register starts empty (the model's initial value), whatever
+    // an earlier run on this swarm left in its labels.
+    registers: t.registers.map((r) => ({ ...r, key: `${o.name}.${r.key}` })),
+    clients: o.clients ?? 6,
+    seed: o.seed ?? 1,
+    callTimeoutMs: 3_000,
+  });
+  const faults = new FaultInjector({
+    managers: t.managers,
+    nc: t.nc,
+    ...(o.faults ? { kinds: o.faults } : {}),
+    ...(o.firstFaultAfterMs !== undefined ? { firstGapMs: o.firstFaultAfterMs } : {}),
+    ...(o.downMs !== undefined ? { downMs: o.downMs } : {}),
+    ...(o.gapMs !== undefined ? { gapMs: o.gapMs } : {}),
+    seed: o.seed ?? 1,
+  });
+  const started = performance.now();
+  workload.start();
+  if (o.faults === undefined || o.faults.length > 0) faults.start();
+  await new Promise((r) => setTimeout(r, o.durationMs));
+  // On a loaded machine a fault (a daemon's restart) takes longer: the run goes on until the schedule is through.
+  if (o.faultsAtLeast !== undefined) {
+    await waitFor(() => faults.faults.length >= (o.faultsAtLeast as number), {
+      timeoutMs: 60_000,
+      what: `${o.faultsAtLeast} faults injected and healed`,
+      intervalMs: 100,
     });
-    const managers = {
-      names: this.o.managers,
-      kill: (n: string) => this.ms.kill(n),
-      start: (n: string) => this.ms.start(n),
-      signal: (n: string, sig: "SIGSTOP" | "SIGCONT") => this.ms.swarm.daemons.get(n)?.kill(sig),
-    };
-    const faults = new FaultInjector({
-      managers,
-      nc: this.bus,
-      ...(o.faults ? { kinds: o.faults } : {}),
-      ...(o.firstFaultAfterMs !== undefined ? { firstGapMs: o.firstFaultAfterMs } : {}),
-      seed: o.seed ?? 1,
-    });
-    const started = performance.now();
-    workload.start();
-    if (o.faults === undefined || o.faults.length > 0) faults.start();
-    await new Promise((r) => setTimeout(r, o.durationMs));
-    await faults.stop();
-    await workload.stop();
-    // After the faults are healed: every register read once more, at the leader's daemon.
-    await this.ms.lsUntil(this.o.managers[0], (r) => oneLeaderAnd(r, this.o.managers.length - 1), "healed", 30_000);
-    await workload.finalReads(this.endpoints()[0] as LinEndpoint);
-    const history = workload.recorder.history();
-    const check = checkHistory(history, registerModel(null));
-    const figures = runFigures(history, countsForAvailability(faults.faults, faults));
-    const report: RunReport = {
-      name: o.name,
-      seconds: (performance.now() - started) / 1000,
+  }
+  await faults.stop();
+  await workload.stop();
+  // After the faults are healed: every register read once more, at the first endpoint's daemon.
+  await t.healed();
+  await workload.finalReads(t.endpoints[0] as LinEndpoint);
+  const history = workload.recorder.history();
+  const check = checkHistory(history, registerModel(null));
+  const figures = runFigures(history, countsForAvailability(faults.faults, faults));
+  const report: RunReport = {
+    name: o.name,
+    seconds: (performance.now() - started) / 1000,
+    history,
+    check,
+    figures,
+    faults: faults.faults,
+  };
+  if (check.result !== "ok") {
+    report.files = writeFailure(
+      RESULTS_DIR,
+      `${o.name}-${new Date().toISOString().replace(/[:.]/g, "-")}`,
       history,
       check,
-      figures,
-      faults: faults.faults,
-    };
-    if (check.result !== "ok") {
-      report.files = writeFailure(
-        RESULTS_DIR,
-        `${o.name}-${new Date().toISOString().replace(/[:.]/g, "-")}`,
-        history,
-        check,
-      );
-    }
-    return report;
+    );
   }
+  return report;
 }
 
 /** A call counts when a majority was up throughout its first second and its own manager was not faulted then. */
@@ -175,6 +212,11 @@ export interface RunOptions {
   readonly faults?: readonly FaultKind[];
   /** A quiet start before the first fault. */
   readonly firstFaultAfterMs?: number;
+  /** How long each fault lasts, and the quiet between two (FaultInjector's defaults otherwise). */
+  readonly downMs?: number;
+  readonly gapMs?: number;
+  /** Past durationMs, the run goes on until this many faults were injected and healed. */
+  readonly faultsAtLeast?: number;
 }
 
 export interface RunReport {

@@ -7,6 +7,7 @@ import { busTrust, initBusTrust } from "../../../src/bus/auth/trust-root.ts";
 import { runCli } from "../../../src/process/cli-process.ts";
 import { type DaemonProcess, spawnDaemon } from "../../../src/process/daemon-process.ts";
 import { waitFor } from "../wait-for.ts";
+import { type HostClient, hostClient } from "./client-bridge.ts";
 import { clearRules, cutLink, type Direction, delayUnavailable, dropOneWay, healLink, loss } from "./faults.ts";
 import { CLIENT_PORT, NatsCluster } from "./nats-cluster.ts";
 import {
@@ -32,6 +33,8 @@ export interface NetHostsOptions {
   profile?: "fast" | "swarm";
   /** A parent dir for the run's state dirs, configs and logs (default: the OS temp dir). */
   dir?: string;
+  /** Extra environment of `host`'s daemon (e.g. SWARMBUS_FAILPOINT), read at each (re)start. */
+  daemonEnv?: (host: string) => Record<string, string> | undefined;
 }
 
 export interface CliResult {
@@ -57,6 +60,7 @@ export class NetHosts {
   readonly names: readonly string[];
   readonly daemons = new Map<string, DaemonProcess>();
   private readonly cliPids = new Set<number>();
+  private readonly clients = new Set<HostClient>();
   private stopped = false;
 
   private constructor(
@@ -64,7 +68,7 @@ export class NetHosts {
     readonly dir: string,
     readonly nats: NatsCluster,
     private readonly trustDir: string,
-    private readonly opts: NetHostsOptions,
+    readonly opts: NetHostsOptions,
   ) {
     this.names = Array.from({ length: opts.count }, (_, i) => `h${i + 1}`);
   }
@@ -144,6 +148,7 @@ export class NetHosts {
       profile: this.opts.profile ?? "fast",
       logFile: join(this.dir, `${host}.log`),
       launcher: this.launcher(host),
+      ...(this.opts.daemonEnv?.(host) ? { env: this.opts.daemonEnv(host) } : {}),
     });
     this.daemons.set(host, d);
     const log = join(this.dir, `${host}.log`);
@@ -153,7 +158,8 @@ export class NetHosts {
       throw new Error(`daemon ${host} exited (${code}) during start-up; the end of its log:\n${tail}`);
     });
     const answering = waitFor(async () => (await this.cli(host, "info", "--format", "json")).code === 0, {
-      timeoutMs: 30_000,
+      // A bound, not a wait: under two concurrent suites on 2 cores (load ~20) a start took past 30 s.
+      timeoutMs: 60_000,
       what: `daemon ${host} to answer info`,
       intervalMs: 200,
     });
@@ -182,6 +188,23 @@ export class NetHosts {
       if (!signal.aborted) throw e;
       return { code: -1, stdout: "", stderr: `(killed after ${timeoutMs} ms)` };
     }
+  }
+
+  /**
+   * A NATS connection of this process that is on `host` (client-bridge.ts): to `host`'s own
+   * nats-server only, from inside its namespace, as the admin. A cut host keeps it; closed by stop().
+   */
+  async connect(host: string, name = `client@${host}`): Promise<HostClient["nc"]> {
+    const c = await hostClient({
+      launcher: this.launcher(host),
+      address: this.address(host),
+      socketPath: join(this.dir, `${name.replace(/[^\w.@-]/g, "_")}.${this.clients.size}.sock`),
+      creds: this.adminCreds,
+      ca: busTrust(this.trustDir).busCa,
+      name,
+    });
+    this.clients.add(c);
+    return c.nc;
   }
 
   /**
@@ -250,6 +273,7 @@ export class NetHosts {
   async stop(): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
+    await Promise.allSettled([...this.clients].map((c) => c.close()));
     for (const d of this.daemons.values()) d.kill("SIGCONT");
     await Promise.allSettled([...this.daemons.values()].map((d) => d.stop(3000)));
     await this.nats.stop();
@@ -262,7 +286,12 @@ export class NetHosts {
 
   /** Pids this run started and that may still run (for the exit handler). */
   pids(): number[] {
-    return [...[...this.daemons.values()].map((d) => d.pid), ...this.nats.pids(), ...this.cliPids];
+    return [
+      ...[...this.daemons.values()].map((d) => d.pid),
+      ...this.nats.pids(),
+      ...this.cliPids,
+      ...[...this.clients].map((c) => c.pid),
+    ];
   }
 }
 
