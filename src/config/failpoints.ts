@@ -1,8 +1,14 @@
+import { readFileSync } from "node:fs";
+
 /**
  * Test-only failpoints (etcd's gofail, in one variable): `SWARMBUS_FAILPOINT` is a comma list of
- * `name` or `name=value`, read once at start. Unset, nothing here changes any behaviour. They exist
- * so an end-to-end test can show its checker catches a broken build, or put a process in a
- * condition a real one meets (a slow disk) on one loopback host. Never set them in production.
+ * `name` or `name=value`, read once at start. `SWARMBUS_FAILPOINT_FILE` names a file in the same
+ * syntax, read again when it changes (at most every 50 ms), whose failpoints are added: a test
+ * turns a running swarm into the broken build and back without restarting it (a restart of every
+ * manager is slow and is not what such a test is about). Unset, nothing here changes any
+ * behaviour. They exist so an end-to-end test can show its checker catches a broken build, or put
+ * a process in a condition a real one meets (a slow disk) on one loopback host. Never set them in
+ * production.
  *
  * - `stale-follower-reads`: a follower answers the control API's reads (getNode, listNodes, …)
  *   from its own store instead of the leader's: the bug the linearizability test must catch.
@@ -27,11 +33,44 @@ export function parseFailpoints(raw: string | undefined): ReadonlyMap<FailpointN
   return out;
 }
 
-let active: ReadonlyMap<FailpointName, string> | undefined;
+let fromEnv: ReadonlyMap<FailpointName, string> | undefined;
+/** The file's last content read, when, and what it gave (a bad edit keeps the last good one). */
+const file = { content: undefined as string | undefined, readAt: -Infinity, set: new Map<FailpointName, string>() };
+const FILE_RECHECK_MS = 50;
 
 function failpoints(): ReadonlyMap<FailpointName, string> {
-  active ??= parseFailpoints(process.env.SWARMBUS_FAILPOINT);
-  return active;
+  fromEnv ??= parseFailpoints(process.env.SWARMBUS_FAILPOINT);
+  const path = process.env.SWARMBUS_FAILPOINT_FILE;
+  if (!path) return fromEnv;
+  const now = Date.now();
+  if (now - file.readAt >= FILE_RECHECK_MS) {
+    file.readAt = now;
+    const content = readOrEmpty(path);
+    if (content !== file.content) {
+      file.content = content;
+      try {
+        file.set = new Map([...fromEnv, ...parseFailpoints(content)]);
+      } catch (e) {
+        process.stderr.write(`${path}: ${e instanceof Error ? e.message : String(e)}; keeping the failpoints before\n`);
+      }
+    }
+  }
+  return file.set;
+}
+
+function readOrEmpty(path: string): string {
+  try {
+    return readFileSync(path, "utf8").replace(/\s+/g, ",");
+  } catch {
+    return "";
+  }
+}
+
+/** Throws on a misspelt failpoint: a daemon checks at start, so a typo stops it instead of testing nothing. */
+export function checkFailpoints(): void {
+  failpoints();
+  const path = process.env.SWARMBUS_FAILPOINT_FILE;
+  if (path) parseFailpoints(readOrEmpty(path));
 }
 
 export function failpointOn(name: FailpointName): boolean {

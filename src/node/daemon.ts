@@ -5,6 +5,7 @@ import { inboxPrefixOf } from "../bus/auth/permissions.ts";
 import { hasAccountSigner, readAccountSigner } from "../bus/auth/trust-root.ts";
 import { busCaOf, connectBus } from "../bus/connection.ts";
 import { serveDaemonApi } from "../bus/daemon-server.ts";
+import { checkFailpoints } from "../config/failpoints.ts";
 import type { TimingProfile } from "../config/profile.ts";
 import { daemonLogger } from "../log.ts";
 import type { StorageFs } from "../raft/storage/index.ts";
@@ -75,6 +76,7 @@ const STOP_TIMEOUT_MS = 15_000;
  */
 export async function runDaemon(opts: DaemonOptions): Promise<DaemonHandle> {
   const log = daemonLogger(opts.name);
+  checkFailpoints();
   const swarmDir = swarmDirOf(opts.stateDir);
   // A corrupt docker-state.json stops the daemon here with an error naming the file.
   const startConfig = await readStartConfig(swarmDir);

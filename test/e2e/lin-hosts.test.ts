@@ -69,7 +69,7 @@ hostsTest("the real build is linearizable while the leader's host is cut off and
 });
 
 hostsTest("the same run catches a build whose followers answer reads from their own store", async () => {
-  await c.restartWith(build(true));
+  c.switchTo(build(true));
   const r = await run("hosts-stale-follower-reads", 5_000, 0);
   assert.is(r.check.result, "violation");
   const unplaced = r.check.keys.flatMap((k) => (k.result === "violation" ? [k.unplaced] : []));

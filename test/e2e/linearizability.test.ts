@@ -52,7 +52,7 @@ test("the real build is linearizable while the leader is killed and managers are
 });
 
 test("the same run catches a build whose followers answer reads from their own store", async () => {
-  await c.restartWith(build(true));
+  c.switchTo(build(true));
   const r = await run("e2e-stale-follower-reads", 5_000);
   assert.is(r.check.result, "violation");
   // What cannot be placed is a read: one that missed a write acknowledged before it was called.

@@ -133,8 +133,6 @@ function timeoutOf(msg: Msg, requestTimeoutMs: number): number {
   return n > 0 ? Math.min(n, MAX_TIMEOUT_MS) : requestTimeoutMs;
 }
 
-const STALE_READS = failpointOn("stale-follower-reads");
-
 /** One manager's control bus: its two subscriptions, the calls it answers, and those still in flight. */
 class ControlBus implements ControlBusServer {
   private readonly log: Log;
@@ -194,7 +192,7 @@ class ControlBus implements ControlBusServer {
         return serveLocally(handlers, p.method, req);
       };
       // Test-only (config/failpoints.ts): the bug the linearizability test must catch.
-      const stale = STALE_READS && READ_ONLY_METHODS.has(p.method);
+      const stale = failpointOn("stale-follower-reads") && READ_ONLY_METHODS.has(p.method);
       reply = okReply(stale ? await local() : await this.route.route(call, deadline, redirects, local));
     } catch (e) {
       reply = errorReply(e);

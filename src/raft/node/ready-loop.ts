@@ -26,8 +26,6 @@ export interface ReadyLoopDeps {
   readonly slow: SlowWarningContext;
 }
 
-const SLOW_DISK_MS = failpointNumber("slow-disk-ms");
-
 /**
  * Drains the core's Ready, one at a time: persist hard state, entries and
  * snapshot (fdatasync) → send messages → apply committed entries → advance.
@@ -88,7 +86,8 @@ export class ReadyLoop {
     if (snap) await storage.saveSnapshot(snap);
     if (rd.hardState || rd.entries.length > 0) {
       // Test-only (config/failpoints.ts): a slow disk, to make this member lag the others.
-      if (SLOW_DISK_MS > 0) await new Promise((r) => setTimeout(r, SLOW_DISK_MS));
+      const slowDiskMs = failpointNumber("slow-disk-ms");
+      if (slowDiskMs > 0) await new Promise((r) => setTimeout(r, slowDiskMs));
       await storage.save(rd.hardState, rd.entries);
     }
     if (this.d.isStopped()) return;

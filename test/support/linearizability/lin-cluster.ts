@@ -6,6 +6,7 @@ import { oneLeaderAnd } from "../node-ls.ts";
 import { TestSwarm } from "../swarm.ts";
 import { waitFor } from "../wait-for.ts";
 import { type CheckResult, checkHistory } from "./checker.ts";
+import { type Build, FailpointFiles } from "./failpoint-files.ts";
 import { FaultInjector, type FaultKind, type FaultRecord, type ManagerControl } from "./faults.ts";
 import { type RunFigures, runFigures } from "./figures.ts";
 import type { History, Op } from "./history.ts";
@@ -25,7 +26,7 @@ export const RESULTS_DIR = join(import.meta.dirname, "..", "..", "..", "test-res
 
 export interface LinClusterOptions {
   readonly managers: readonly [string, ...string[]];
-  /** `SWARMBUS_FAILPOINT` of each daemon (test-only failpoints, src/config/failpoints.ts). */
+  /** Each daemon's failpoints at start (test-only, src/config/failpoints.ts); switchTo() changes them. */
   readonly failpoints?: (name: string) => string | undefined;
 }
 
@@ -33,40 +34,16 @@ export class LinCluster {
   readonly ms: ManagerSwarm;
   private nc: NatsConnection | undefined;
   registers: LinRegister[] = [];
-  private failpoints: ((name: string) => string | undefined) | undefined;
+  private readonly failpoints: FailpointFiles;
 
   constructor(readonly o: LinClusterOptions) {
-    this.failpoints = o.failpoints;
-    this.ms = new ManagerSwarm(
-      new TestSwarm({
-        env: (name) => {
-          const fp = this.failpoints?.(name);
-          return fp ? { SWARMBUS_FAILPOINT: fp } : undefined;
-        },
-      }),
-    );
+    this.failpoints = new FailpointFiles(o.failpoints ?? (() => undefined));
+    this.ms = new ManagerSwarm(new TestSwarm({ env: (name) => this.failpoints.env(name) }));
   }
 
-  /**
-   * Every manager stopped and started again on its state dir with these failpoints (another
-   * build, without forming a swarm again). The last manager starts last, once the others have a
-   * leader: it comes back a follower, as after the form, where it is the one that joined last.
-   */
-  async restartWith(failpoints: (name: string) => string | undefined): Promise<void> {
-    this.failpoints = failpoints;
-    const names = this.o.managers;
-    const last = names[names.length - 1] as string;
-    const first = names.filter((n) => n !== last);
-    await Promise.all(names.map((n) => this.ms.stop(n)));
-    await Promise.all(first.map((n) => this.ms.start(n)));
-    await this.ms.lsUntil(first[0] as string, (r) => r.some((row) => row.manager === "Leader"), "a leader", 30_000);
-    await this.ms.start(last);
-    await this.ms.lsUntil(
-      names[0],
-      (r) => oneLeaderAnd(r, names.length - 1),
-      "one Leader, the others Reachable",
-      30_000,
-    );
+  /** Every manager turned into another build (its failpoints), without a restart. */
+  switchTo(build: Build): void {
+    this.failpoints.switchTo(build);
   }
 
   get bus(): NatsConnection {
@@ -98,6 +75,7 @@ export class LinCluster {
     // A manager left stopped would ignore the SIGTERM of the teardown until its SIGKILL.
     for (const d of this.ms.swarm.daemons.values()) d.kill("SIGCONT");
     await this.ms.swarm.stop();
+    this.failpoints.remove();
   }
 
   async run(o: RunOptions): Promise<RunReport> {

@@ -3,6 +3,7 @@ import { callDaemon } from "../../../src/bus/daemon-client.ts";
 import { NetHosts } from "../net-hosts/index.ts";
 import { formManagers, lsUntil } from "../net-hosts/swarm.ts";
 import { oneLeaderAnd } from "../node-ls.ts";
+import { type Build, FailpointFiles } from "./failpoint-files.ts";
 import type { ManagerControl } from "./faults.ts";
 import { type RunOptions, type RunReport, runLin } from "./lin-cluster.ts";
 import type { LinEndpoint, LinRegister } from "./workload.ts";
@@ -20,7 +21,11 @@ export class LinHosts {
   private ncs = new Map<string, NatsConnection>();
   registers: LinRegister[] = [];
 
-  constructor(private failpoints: (host: string) => string | undefined) {}
+  private readonly failpoints: FailpointFiles;
+
+  constructor(build: Build) {
+    this.failpoints = new FailpointFiles(build);
+  }
 
   get net(): NetHosts {
     if (!this.hosts) throw new Error("the hosts are not started");
@@ -31,10 +36,7 @@ export class LinHosts {
   async form(count = 3): Promise<void> {
     this.hosts = await NetHosts.start({
       count,
-      daemonEnv: (h) => {
-        const fp = this.failpoints(h);
-        return fp ? { SWARMBUS_FAILPOINT: fp } : undefined;
-      },
+      daemonEnv: (h) => this.failpoints.env(h),
     });
     await formManagers(this.hosts);
     for (const h of this.hosts.names) this.ncs.set(h, await this.hosts.connect(h, `lin@${h}`));
@@ -54,18 +56,9 @@ export class LinHosts {
     return nc;
   }
 
-  /** Every daemon restarted on its state dir with these failpoints; the last host's last, so it comes back a follower. */
-  async restartWith(failpoints: (host: string) => string | undefined): Promise<void> {
-    this.failpoints = failpoints;
-    const hosts = this.net;
-    const names = hosts.names;
-    const last = names[names.length - 1] as string;
-    await Promise.all([...hosts.daemons.values()].map((d) => d.stop(3000)));
-    await Promise.all(names.filter((h) => h !== last).map((h) => hosts.daemon(h)));
-    const first = names[0] as string;
-    await lsUntil(hosts, first, (r) => r.some((row) => row.manager === "Leader"), "a leader", 30_000);
-    await hosts.daemon(last);
-    await this.healed();
+  /** Every daemon turned into another build (its failpoints), without a restart. */
+  switchTo(build: Build): void {
+    this.failpoints.switchTo(build);
   }
 
   private healed(timeoutMs = 60_000): Promise<unknown> {
@@ -115,5 +108,6 @@ export class LinHosts {
 
   async stop(): Promise<void> {
     await this.hosts?.stop();
+    this.failpoints.remove();
   }
 }
