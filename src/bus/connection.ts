@@ -8,8 +8,12 @@ import { parseNatsServers } from "./nats-servers.ts";
 /** Between two reconnect attempts (plus up to RECONNECT_JITTER_MS): quick enough for a restarted local server. */
 export const RECONNECT_WAIT_MS = 500;
 export const RECONNECT_JITTER_MS = 250;
-/** How long the first connect may take before it fails. */
-export const CONNECT_TIMEOUT_MS = 5_000;
+/**
+ * How long the first connect may take before it fails. A refused connection fails at once; this
+ * bounds one that hangs. 5 s was missed on loopback by CLI processes on a starved 2-core machine
+ * (load 10+: the TLS handshake and a node process's start share the CPU with everything else).
+ */
+export const CONNECT_TIMEOUT_MS = 15_000;
 
 /** Where the bus is and who connects: a NATS URL and a `.creds` file (user JWT + nkey seed). */
 export interface BusEndpoint {

@@ -10,8 +10,10 @@ import { readFileSync } from "node:fs";
  * a process in a condition a real one meets (a slow disk) on one loopback host. Never set them in
  * production.
  *
- * - `stale-follower-reads`: a follower answers the control API's reads (getNode, listNodes, …)
- *   from its own store instead of the leader's: the bug the linearizability test must catch.
+ * - `stale-follower-reads`: a follower answers getNode (`node inspect`) from its own store instead
+ *   of the leader's: the bug the linearizability test must catch. Only getNode: a test waits on
+ *   `node ls` (listNodes), and a follower's own view of which managers are reachable is not the
+ *   leader's (a restarted peer it no longer sends to stays Unreachable to it).
  * - `slow-disk-ms=N`: every Raft persist (entries, hard state) waits N ms first, as on a slow disk.
  *   Not a bug: Raft stays correct with a slow member; it makes that member lag the others.
  */
