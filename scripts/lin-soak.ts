@@ -7,8 +7,10 @@
 // With --broken it runs the build whose followers answer reads from their own store (violations expected).
 // With --hosts (root) the managers are on three hosts in network namespaces (test/support/net-hosts/),
 // clients on every host, and the faults add the leader's host cut off, a follower's host hearing
-// nothing and the leader's host's nats-server killed.
+// nothing and the leader's host's nats-server killed. --faults k1,k2 runs only those kinds
+// (test/support/linearizability/faults.ts), e.g. --hosts --faults partition-leader.
 import { parseArgs } from "node:util";
+import { type FaultKind, LOOPBACK_FAULTS } from "../test/support/linearizability/faults.ts";
 import { LinCluster, REPORT_HEADER, reportRow } from "../test/support/linearizability/lin-cluster.ts";
 import { LinHosts } from "../test/support/linearizability/lin-hosts.ts";
 import { netHostsUnavailable } from "../test/support/net-hosts/index.ts";
@@ -21,6 +23,7 @@ const { values } = parseArgs({
     "slow-disk-ms": { type: "string", default: "200" },
     broken: { type: "boolean", default: false },
     hosts: { type: "boolean", default: false },
+    faults: { type: "string" },
   },
 });
 const seconds = Number(values.seconds);
@@ -37,6 +40,21 @@ if (unavailable) {
   console.error(`--hosts: ${unavailable}`);
   process.exit(2);
 }
+const HOSTS_FAULTS: FaultKind[] = [
+  "partition-leader",
+  "drop-in-follower",
+  "kill-leader",
+  "kill-nats-leader",
+  "stop-follower",
+];
+const chosen = values.faults?.split(",").map((k) => k.trim());
+const known: readonly string[] = values.hosts ? HOSTS_FAULTS : LOOPBACK_FAULTS;
+const unknownKind = chosen?.find((k) => !known.includes(k));
+if (unknownKind !== undefined || chosen?.length === 0) {
+  console.error(`--faults: ${unknownKind ?? "(empty)"} is not one of ${known.join(", ")}`);
+  process.exit(2);
+}
+const faults = (chosen as FaultKind[] | undefined) ?? (values.hosts ? HOSTS_FAULTS : undefined);
 const lagging = values.hosts ? "h3" : "m3";
 const failpoints = (name: string) =>
   [values.broken ? "stale-follower-reads" : "", name === lagging && slowDisk > 0 ? `slow-disk-ms=${slowDisk}` : ""]
@@ -52,12 +70,8 @@ try {
     clients,
     seed,
     firstFaultAfterMs: 2_000,
-    ...(values.hosts
-      ? {
-          faults: ["partition-leader", "drop-in-follower", "kill-leader", "kill-nats-leader", "stop-follower"],
-          downMs: 2_500,
-        }
-      : {}),
+    ...(faults ? { faults } : {}),
+    ...(values.hosts ? { downMs: 2_500 } : {}),
   });
   console.log(REPORT_HEADER);
   console.log(reportRow(r));

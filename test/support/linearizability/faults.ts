@@ -41,6 +41,9 @@ export type FaultKind =
   /** The nats-server of the leader's host SIGKILLed: its daemon moves to another; its host's clients wait. */
   | "kill-nats-leader";
 
+/** The faults a run on one host can inject (no network of its own), and the default. */
+export const LOOPBACK_FAULTS: readonly FaultKind[] = ["kill-leader", "stop-follower", "stop-leader"];
+
 const NETWORK_KINDS: ReadonlySet<FaultKind> = new Set(["partition-leader", "drop-in-follower", "kill-nats-leader"]);
 
 export interface FaultRecord {
@@ -127,7 +130,7 @@ export class FaultInjector {
   }
 
   private async run(): Promise<void> {
-    const kinds = this.o.kinds ?? ["kill-leader", "stop-follower", "stop-leader"];
+    const kinds = this.o.kinds ?? LOOPBACK_FAULTS;
     const names = this.o.managers.names;
     let i = 0;
     while (!this.stopping) {
