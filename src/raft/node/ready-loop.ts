@@ -6,6 +6,7 @@ import { isEmptySnapshot, type Ready } from "../types.ts";
 import type { Applier } from "./applier.ts";
 import type { CoreSync } from "./core-sync.ts";
 import type { Membership } from "./membership.ts";
+import type { ReadBarriers } from "./read-barriers.ts";
 import { type SlowWarningContext, warnIfSlow } from "./slow-warning.ts";
 
 /** What the Ready loop drives, and what it tells its node. */
@@ -16,6 +17,7 @@ export interface ReadyLoopDeps {
   readonly transport: RaftTransport;
   readonly membership: Membership;
   readonly applier: Applier;
+  readonly reads: ReadBarriers;
   isStopped(): boolean;
   isRemovedSelf(): boolean;
   stop(): Promise<void>;
@@ -30,7 +32,8 @@ const SLOW_DISK_MS = failpointNumber("slow-disk-ms");
 
 /**
  * Drains the core's Ready, one at a time: persist hard state, entries and
- * snapshot (fdatasync) → send messages → apply committed entries → advance.
+ * snapshot (fdatasync) → send messages → hand out confirmed reads → apply
+ * committed entries → advance.
  */
 export class ReadyLoop {
   private draining: Promise<void> | undefined;
@@ -96,6 +99,7 @@ export class ReadyLoop {
     if (rd.hardState) mem.setHardState(rd.hardState);
     if (rd.entries.length > 0) mem.append(rd.entries);
     if (!leaderSendsFirst) transport.send(outgoing);
+    if (rd.readStates.length > 0) this.d.reads.released(rd.readStates);
     if (snap) await applier.restoreSnapshot(snap);
     for (const e of rd.committedEntries) {
       if (this.d.isStopped()) return;
