@@ -32,8 +32,8 @@ const SLOW_DISK_MS = failpointNumber("slow-disk-ms");
 
 /**
  * Drains the core's Ready, one at a time: persist hard state, entries and
- * snapshot (fdatasync) → send messages → hand out confirmed reads → apply
- * committed entries → advance.
+ * snapshot (fdatasync) → send messages → apply committed entries → advance;
+ * confirmed reads are handed out first (they wait for their index's apply).
  */
 export class ReadyLoop {
   private draining: Promise<void> | undefined;
@@ -88,6 +88,8 @@ export class ReadyLoop {
     const leaderSendsFirst = core.status().role === "leader";
     const outgoing = rd.messages.filter((m) => !membership.isRemoved(m.to));
     if (leaderSendsFirst) transport.send(outgoing);
+    // A confirmed read depends on nothing this Ready writes: its waiters need only the apply of its index.
+    if (rd.readStates.length > 0) this.d.reads.released(rd.readStates);
     if (snap) await storage.saveSnapshot(snap);
     if (rd.hardState || rd.entries.length > 0) {
       // Test-only (config/failpoints.ts): a slow disk, to make this member lag the others.
@@ -99,7 +101,6 @@ export class ReadyLoop {
     if (rd.hardState) mem.setHardState(rd.hardState);
     if (rd.entries.length > 0) mem.append(rd.entries);
     if (!leaderSendsFirst) transport.send(outgoing);
-    if (rd.readStates.length > 0) this.d.reads.released(rd.readStates);
     if (snap) await applier.restoreSnapshot(snap);
     for (const e of rd.committedEntries) {
       if (this.d.isStopped()) return;
