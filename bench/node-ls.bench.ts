@@ -160,6 +160,8 @@ async function main(): Promise<void> {
         callers: () => "manager",
         leader: fixedLeader(raftId),
         handlers,
+        // One process, no Raft: the leader's reads have nothing to confirm.
+        readBarrier: () => Promise.resolve(),
         profile,
       }),
     );

@@ -6,6 +6,10 @@
 //   node --import tsx scripts/raft-ready-hash.ts
 // The hash, on the core before issue 8's cut by type (de08653) and after it:
 //   36287fdbb58e62f53be4b5aceb71b0d8091f0fde5cdf88d624aec80a89b127df
+// After ReadIndex (every Ready has `readStates`, every run's stats `reads`; the runs ask no reads):
+//   efd101a1f1a9317f00ff7819d79784e471bbc7ebac194b7b2c4517d2f0ff1b04
+// ReadIndex's core, with an empty readStates left out of each Ready and no `reads` in the stats,
+// gave the first hash: without reads it behaves as before.
 import { createHash, type Hash } from "node:crypto";
 import type { RaftCore } from "../src/raft/core/index.ts";
 import type { RaftId, Ready } from "../src/raft/types.ts";

@@ -49,6 +49,7 @@ export function serveManagerControlBus(o: ManagerControlBusOptions): ControlBusS
     callers: (nodeId) => o.store.view((tx) => standingOf(tx, nodeId)),
     leader: o.leader,
     handlers: { ...o.handlers, raftJoin: answerJoin },
+    readBarrier: (deadline) => o.raft.readBarrier(deadline),
     profile: o.profile,
     log: o.log,
   });

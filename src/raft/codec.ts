@@ -57,6 +57,7 @@ const msgTypeByNumber: Record<number, MessageType> = {
   12: "MsgCheckQuorum",
   13: "MsgTransferLeader",
   14: "MsgTimeoutNow",
+  15: "MsgReadIndex",
   17: "MsgPreVote",
   18: "MsgPreVoteResp",
 };

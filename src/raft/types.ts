@@ -62,6 +62,7 @@ export type MessageType =
   | "MsgCheckQuorum"
   | "MsgTransferLeader"
   | "MsgTimeoutNow"
+  | "MsgReadIndex"
   | "MsgPreVote"
   | "MsgPreVoteResp";
 
@@ -89,9 +90,20 @@ export interface SoftState {
 }
 
 /**
+ * A read the leader confirmed (etcd's ReadState): a quorum acknowledged it still
+ * led after the read with context `ctx` arrived; the read may be served once
+ * the state machine has applied `index`.
+ */
+export interface ReadState {
+  readonly index: number;
+  readonly ctx: Uint8Array;
+}
+
+/**
  * One batch out of the core (etcd's Ready): persist `hardState`, `entries` and
  * `snapshot` (fsync when mustSync) BEFORE sending `messages`; then apply
- * `committedEntries`; then call `advance`.
+ * `committedEntries`; then call `advance`. `readStates` are confirmed reads
+ * for whoever asked (RaftCore.readIndex).
  */
 export interface Ready {
   readonly softState?: SoftState;
@@ -100,6 +112,7 @@ export interface Ready {
   readonly snapshot?: Snapshot;
   readonly committedEntries: readonly Entry[];
   readonly messages: readonly Message[];
+  readonly readStates: readonly ReadState[];
   readonly mustSync: boolean;
 }
 

@@ -4,7 +4,8 @@ import { type PayloadLimits, parseBoundedJson } from "../../bus/payload-guard.ts
 import { failpointOn } from "../../config/failpoints.ts";
 import type { TimingProfile } from "../../config/profile.ts";
 import { defaultLog, type Log } from "../../log.ts";
-import { Code, rpcError } from "../../rpc/status.ts";
+import { ErrLostLeadership } from "../../raft/node/errors.ts";
+import { Code, RpcError, rpcError } from "../../rpc/status.ts";
 import type { LeaderInfo } from "../proxy/leader-conn.ts";
 import {
   authorizeCaller,
@@ -13,7 +14,7 @@ import {
   type CallerLookup,
   mayBeLagging,
 } from "./caller-auth.ts";
-import { LeaderRoute } from "./leader-route.ts";
+import { LeaderRoute, type RoutedCall } from "./leader-route.ts";
 import { serveLocally } from "./local-calls.ts";
 import {
   type ControlHandlers,
@@ -21,6 +22,7 @@ import {
   type ControlRequest,
   controlRequests,
   isControlMethod,
+  READ_ONLY_METHODS,
 } from "./methods.ts";
 import {
   addressedToSubject,
@@ -59,6 +61,12 @@ export interface ControlBusOptions {
   readonly callers: CallerLookup;
   readonly leader: LeaderInfo;
   readonly handlers: ControlHandlers;
+  /**
+   * Before a read is served here, the leader confirms it still leads and has applied all
+   * that was committed before the read (RaftNode.readBarrier: Raft's ReadIndex): a leader
+   * cut off from the others would otherwise answer from a store the majority has moved past.
+   */
+  readonly readBarrier: (deadline: number) => Promise<void>;
   /** raftTickMs (polling) and requestTimeoutMs (a call that names no deadline). */
   readonly profile: TimingProfile;
   readonly log?: Log;
@@ -185,15 +193,21 @@ class ControlBus implements ControlBusServer {
       const redirects = msg.headers?.values(REDIRECT_HEADER) ?? [];
       const deadline = started + timeoutOf(msg, this.o.profile.requestTimeoutMs);
       const call = { method: p.method, caller: p.caller, req, unverified: p.unverified };
+      const read = READ_ONLY_METHODS.has(p.method);
       const local = () => {
         // Passed on unverified, but this manager leads now: its own store decides after all.
         if (p.unverified) authorizeCaller(this.o.callers, p.caller, undefined);
         return serveLocally(handlers, p.method, req);
       };
+      const confirmedLocal = async () => {
+        if (read) await this.o.readBarrier(deadline);
+        return local();
+      };
       // Test-only (config/failpoints.ts): the bug the linearizability test must catch, on the read its
-      // workload makes (`node inspect`). Not on listNodes: the test's own waits read `node ls`.
+      // workload makes (`node inspect`), with no barrier either. Not on listNodes: the test's own
+      // waits read `node ls`.
       const stale = p.method === "getNode" && failpointOn("stale-follower-reads");
-      reply = okReply(stale ? await local() : await this.route.route(call, deadline, redirects, local));
+      reply = okReply(stale ? await local() : await this.routeCall(call, deadline, redirects, confirmedLocal));
     } catch (e) {
       reply = errorReply(e);
       if (!reply.ok && reply.error.code === Code.Internal) {
@@ -202,7 +216,28 @@ class ControlBus implements ControlBusServer {
     }
     sendReply(nc, msg, reply, { log: this.log, context: { cluster: clusterId, method } });
   }
+
+  /**
+   * Routes the call (LeaderRoute). A read this manager took while it led, whose barrier found it
+   * no longer leads, is routed once more, to whichever leader there is now: it changed nothing.
+   */
+  private async routeCall(
+    call: RoutedCall,
+    deadline: number,
+    redirects: readonly string[],
+    local: () => Promise<unknown>,
+  ): Promise<unknown> {
+    try {
+      return await this.route.route(call, deadline, redirects, local);
+    } catch (e) {
+      if (!READ_ONLY_METHODS.has(call.method) || redirects.length > 0 || !lostLeadership(e)) throw e;
+      return await this.route.route(call, deadline, redirects, local);
+    }
+  }
 }
+
+/** A read whose leader lost leadership before it could confirm it: safe to route again, unlike a write. */
+const lostLeadership = (e: unknown): boolean => e instanceof RpcError && e.message === ErrLostLeadership;
 
 export function serveControlBus(opts: ControlBusOptions): ControlBusServer {
   return new ControlBus(opts);

@@ -10,6 +10,22 @@ export const LOCAL_TYPES: ReadonlySet<MessageType> = new Set<MessageType>([
   "MsgSnapStatus",
   "MsgCheckQuorum",
   "MsgProp",
+  "MsgReadIndex",
+]);
+
+/**
+ * Longest context a peer's message may carry: a read-index context (8 bytes
+ * from the node shell) or CampaignTransfer (16). Followers echo what a
+ * heartbeat carries, so an unbounded one would be held and sent back.
+ */
+export const MAX_MESSAGE_CONTEXT_BYTES = 64;
+
+/** The peer messages that carry a context: heartbeats and their answers (reads), votes (transfers). */
+const CONTEXT_TYPES: ReadonlySet<MessageType> = new Set<MessageType>([
+  "MsgHeartbeat",
+  "MsgHeartbeatResp",
+  "MsgVote",
+  "MsgPreVote",
 ]);
 
 /** An empty payload: the entry a new leader appends, a member's missing context. */
@@ -46,10 +62,19 @@ export function msg(m: Partial<Message> & Pick<Message, "type">): Message {
 /**
  * Checks what a peer's message claims before the core acts on it: entries of
  * a MsgApp follow m.index one by one with terms never decreasing and never
- * beyond the message's term; a MsgSnap carries a snapshot.
+ * beyond the message's term; a MsgSnap carries a snapshot; a context only on
+ * the types that carry one, and bounded.
  */
 export function validatePeerMessage(m: Message): void {
   if (m.from === NONE) throw new ErrInvalidMessage(`${m.type} without a sender`);
+  if (m.context && m.context.byteLength > 0) {
+    if (!CONTEXT_TYPES.has(m.type)) throw new ErrInvalidMessage(`${m.type} carries a context`);
+    if (m.context.byteLength > MAX_MESSAGE_CONTEXT_BYTES) {
+      throw new ErrInvalidMessage(
+        `${m.type} context of ${m.context.byteLength} bytes (at most ${MAX_MESSAGE_CONTEXT_BYTES})`,
+      );
+    }
+  }
   if (m.type === "MsgSnap" && (!m.snapshot || m.snapshot.metadata.index === 0)) {
     throw new ErrInvalidMessage("MsgSnap without a snapshot");
   }

@@ -14,7 +14,7 @@ import { encodeConfChange } from "./confchange/wire.ts";
 import type { CoreConfig } from "./config.ts";
 import { ErrStepLocalMsg, RaftInvariantError } from "./errors.ts";
 import type { MemoryStorage } from "./memory-storage.ts";
-import { EMPTY, isResponse, LOCAL_TYPES, msg, validatePeerMessage } from "./messages.ts";
+import { EMPTY, isResponse, LOCAL_TYPES, MAX_MESSAGE_CONTEXT_BYTES, msg, validatePeerMessage } from "./messages.ts";
 import { isBootstrapped, Raft } from "./raft.ts";
 
 export interface CoreStatus {
@@ -104,6 +104,21 @@ export class RaftCore {
     this.local({ type: "MsgProp", entries: [{ term: 0, index: 0, type: "normal", data }] });
   }
 
+  /**
+   * Asks to confirm a linearizable read (etcd's ReadIndex): on the leader, once
+   * a quorum has acknowledged that it still leads, a Ready carries the ReadState
+   * {index: the commit index when asked, ctx}; serve the read once that index
+   * is applied. Held until the leader has committed an entry of its term;
+   * answered at once by a single voter; dropped on any other member, and when
+   * leadership is lost before the quorum answered.
+   */
+  readIndex(ctx: Uint8Array): void {
+    if (ctx.byteLength === 0 || ctx.byteLength > MAX_MESSAGE_CONTEXT_BYTES) {
+      throw new RaftInvariantError(`read-index context of ${ctx.byteLength} bytes`);
+    }
+    this.local({ type: "MsgReadIndex", context: ctx });
+  }
+
   proposeConfChange(cc: ConfChange): void {
     this.local({ type: "MsgProp", entries: [{ term: 0, index: 0, type: "confChange", data: encodeConfChange(cc) }] });
   }
@@ -132,6 +147,7 @@ export class RaftCore {
     if (!isEmptyHardState(hs) && !sameHard(hs, this.prevHard)) return true;
     if (r.raftLog.unstable.snapshot) return true;
     if (r.msgs.length > 0 || r.raftLog.unstableEntries().length > 0) return true;
+    if (r.readStates.length > 0) return true;
     return r.raftLog.hasNextEnts();
   }
 
@@ -145,6 +161,7 @@ export class RaftCore {
       entries,
       committedEntries: r.raftLog.nextEnts(),
       messages: r.msgs,
+      readStates: r.readStates,
       mustSync: entries.length > 0 || hard.vote !== this.prevHard.vote || hard.term !== this.prevHard.term,
       ...(sameSoft(soft, this.prevSoft) ? {} : { softState: soft }),
       ...(hardChanged && !isEmptyHardState(hard) ? { hardState: hard } : {}),
@@ -152,6 +169,7 @@ export class RaftCore {
     };
     this.prevSoft = soft;
     r.msgs = [];
+    r.readStates = [];
     return rd;
   }
 

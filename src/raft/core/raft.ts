@@ -7,6 +7,7 @@ import {
   NONE,
   type RaftId,
   type RaftRole,
+  type ReadState,
   type Snapshot,
   type SoftState,
 } from "../types.ts";
@@ -16,6 +17,8 @@ import type { CoreConfig } from "./config.ts";
 import { RaftInvariantError } from "./errors.ts";
 import { CAMPAIGN_TRANSFER, EMPTY, isCampaignTransfer, msg, voteRespType } from "./messages.ts";
 import { RaftLog } from "./raft-log.ts";
+import { releasePendingReadIndex } from "./read-index.ts";
+import { ReadOnly } from "./read-only.ts";
 import { appendEntry, bcastAppend, maybeCommit } from "./replication.ts";
 import { stepCandidate } from "./step-candidate.ts";
 import { stepFollower } from "./step-follower.ts";
@@ -52,6 +55,12 @@ export class Raft {
   electionElapsed = 0;
   heartbeatElapsed = 0;
   randomizedElectionTimeout = 0;
+  /** Reads the leader asked a quorum to confirm (read-index.ts); dropped with leadership. */
+  readOnly = new ReadOnly();
+  /** Reads that arrived before the leader committed an entry of its term. */
+  pendingReadIndexMessages: Message[] = [];
+  /** Confirmed reads for the next Ready. */
+  readStates: ReadState[] = [];
 
   constructor(cfg: CoreConfig) {
     if (cfg.id === NONE) throw new RaftInvariantError("cannot use none as id");
@@ -106,6 +115,9 @@ export class Raft {
     this.trk.resetVotes();
     this.trk.resetProgress([...this.trk.progress.keys()], this.raftLog.lastIndex(), this.id);
     this.pendingConfIndex = 0;
+    // A read confirmed for an earlier leadership, or for none, must not be released under this one.
+    this.readOnly = new ReadOnly();
+    this.pendingReadIndexMessages = [];
   }
 
   becomeFollower(term: number, lead: RaftId): void {
@@ -300,7 +312,10 @@ export class Raft {
     const removed = applyToTracker(this.trk, cc, this.id, this.raftLog.lastIndex());
     if (!removed || this.trk.size === 0 || this.role !== "leader") return;
     // A smaller quorum may commit more; a transfer to the removed member is over.
-    if (maybeCommit(this)) bcastAppend(this);
+    if (maybeCommit(this)) {
+      releasePendingReadIndex(this);
+      bcastAppend(this);
+    }
     if (this.leadTransferee === cc.nodeId) this.leadTransferee = NONE;
   }
 

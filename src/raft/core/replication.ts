@@ -60,10 +60,12 @@ export function bcastAppend(r: Raft): void {
   for (const id of r.trk.progress.keys()) if (id !== r.id) sendAppend(r, id);
 }
 
-export function bcastHeartbeat(r: Raft): void {
+/** A heartbeat to every follower; `ctx` (a read-index context) is echoed back in each answer. */
+export function bcastHeartbeat(r: Raft, ctx?: Uint8Array): void {
   for (const [id, pr] of r.trk.progress) {
     if (id === r.id) continue;
-    r.send(msg({ type: "MsgHeartbeat", to: id, commit: Math.min(pr.match, r.raftLog.committed) }));
+    const commit = Math.min(pr.match, r.raftLog.committed);
+    r.send(msg({ type: "MsgHeartbeat", to: id, commit, ...(ctx ? { context: ctx } : {}) }));
   }
 }
 

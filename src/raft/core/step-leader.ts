@@ -2,17 +2,19 @@ import { type Message, NONE } from "../types.ts";
 import { ErrProposalDropped } from "./errors.ts";
 import { msg } from "./messages.ts";
 import type { Raft } from "./raft.ts";
+import { recvReadAck, releasePendingReadIndex, stepReadIndex } from "./read-index.ts";
 import { appendEntry, bcastAppend, bcastHeartbeat, maybeCommit, maybeSendAppend, sendAppend } from "./replication.ts";
 
 /**
  * A leader's answers: heartbeats and the check-quorum it steps itself,
- * proposals, each follower's acknowledgements and reports, and a leadership
+ * proposals, reads (read-index.ts), each follower's acknowledgements and reports, and a leadership
  * transfer (caught up: MsgTimeoutNow; else entries first).
  */
 export function stepLeader(r: Raft, m: Message): void {
   switch (m.type) {
     case "MsgBeat":
-      bcastHeartbeat(r);
+      // The newest read still waiting rides along: a round whose heartbeats were lost is asked again.
+      bcastHeartbeat(r, r.readOnly.lastPendingCtx());
       return;
     case "MsgCheckQuorum":
       if (!r.trk.quorumActive(r.id)) r.becomeFollower(r.term, NONE);
@@ -20,6 +22,9 @@ export function stepLeader(r: Raft, m: Message): void {
       return;
     case "MsgProp":
       propose(r, m);
+      return;
+    case "MsgReadIndex":
+      stepReadIndex(r, m);
       return;
   }
 
@@ -39,8 +44,10 @@ export function stepLeader(r: Raft, m: Message): void {
           if (pr.state === "probe") pr.becomeReplicate();
           else if (pr.needSnapshotAbort()) pr.becomeProbe();
           else if (pr.state === "replicate") pr.inflights.freeLE(m.index);
-          if (maybeCommit(r)) bcastAppend(r);
-          else if (oldPaused) sendAppend(r, m.from);
+          if (maybeCommit(r)) {
+            releasePendingReadIndex(r);
+            bcastAppend(r);
+          } else if (oldPaused) sendAppend(r, m.from);
           // Pipelining: keep sending while the window allows.
           while (maybeSendAppend(r, m.from, false)) {}
           if (m.from === r.leadTransferee && pr.match === r.raftLog.lastIndex()) {
@@ -54,6 +61,7 @@ export function stepLeader(r: Raft, m: Message): void {
       pr.paused = false;
       if (pr.state === "replicate" && pr.inflights.full()) pr.inflights.freeFirstOne();
       if (pr.match < r.raftLog.lastIndex()) sendAppend(r, m.from);
+      recvReadAck(r, m);
       return;
     case "MsgSnapStatus":
       if (pr.state !== "snapshot") return;

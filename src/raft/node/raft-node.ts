@@ -20,6 +20,7 @@ import { MembershipChanges } from "./membership-changes.ts";
 import { openMember } from "./open-member.ts";
 import type { RaftNodeOptions, RaftNodeStartOptions } from "./options.ts";
 import { Proposals } from "./proposals.ts";
+import { ReadBarriers } from "./read-barriers.ts";
 import { ReadyLoop } from "./ready-loop.ts";
 import { Removal } from "./removal.ts";
 import { type RaftActor, RoleMirror } from "./role-mirror.ts";
@@ -32,7 +33,7 @@ export * from "./options.ts";
 /**
  * One Raft member (SwarmKit manager/state/raft/raft.go in etcd raftexample's
  * shape): owns the pure RaftCore, the storage on disk and the transport. Every
- * tick, peer message (inputs.ts) and proposal (proposals.ts) drains the core's
+ * tick, peer message (inputs.ts), proposal (proposals.ts) and read barrier (read-barriers.ts) drains the core's
  * Ready (ready-loop.ts); committed entries are applied (applier.ts); the raft
  * actor mirrors the core's role (role-mirror.ts). This class wires them, holds
  * the lifecycle and answers what the owner calls.
@@ -43,6 +44,7 @@ export class RaftNode {
   private readonly log: Log;
   private readonly membership = new Membership();
   private readonly proposals: Proposals;
+  private readonly reads: ReadBarriers;
   private readonly changes: MembershipChanges;
   private readonly watchers = new StateWatchers();
   private readonly mirror: RoleMirror;
@@ -76,6 +78,11 @@ export class RaftNode {
       stop: () => this.stop(),
     };
     this.proposals = new Proposals(core, () => this.loop.afterInput());
+    this.reads = new ReadBarriers({
+      core,
+      stepped: () => this.loop.afterInput(),
+      appliedIndex: () => this.applier.appliedIndex,
+    });
     this.mirror = new RoleMirror(this.raftId, core.status(), opts);
     this.actor = this.mirror.actor;
     this.removal = new Removal({
@@ -101,6 +108,7 @@ export class RaftNode {
     this.loop = new ReadyLoop({
       ...parts,
       applier: this.applier,
+      reads: this.reads,
       slow,
       isRemovedSelf: () => this.removal.removed,
       fail: (e) => this.fail(e),
@@ -108,6 +116,7 @@ export class RaftNode {
         core,
         mirror: this.mirror,
         proposals: this.proposals,
+        reads: this.reads,
         removal: this.removal,
         watchers: this.watchers,
       }),
@@ -168,6 +177,21 @@ export class RaftNode {
     if (data.length > MAX_TRANSACTION_BYTES) return Promise.reject(raftError(ErrRequestTooLarge));
     if (!this.isLeader()) return Promise.reject(raftError(ErrLostLeadership));
     return this.proposals.propose(data);
+  }
+
+  /**
+   * A linearizable read's barrier (Raft's ReadIndex): resolves once this
+   * member has confirmed with a quorum that it still led after the call, and
+   * has applied everything committed before it; its store then holds every
+   * write acknowledged before the read began. Rejected with ErrLostLeadership
+   * when it does not lead or loses leadership first (a leader cut off from the
+   * others never confirms), DeadlineExceeded past `deadline` (epoch ms),
+   * ErrStopped on stop.
+   */
+  readBarrier(deadline: number): Promise<void> {
+    if (this.stopped) return Promise.reject(raftError(ErrStopped));
+    if (!this.isLeader() || this.core.status().role !== "leader") return Promise.reject(raftError(ErrLostLeadership));
+    return this.reads.wait(deadline);
   }
 
   /** Adds a member (leader only); resolves once the addNode entry is applied here. */
@@ -292,6 +316,7 @@ export class RaftNode {
     if (this.ticker) clearInterval(this.ticker);
     for (const u of this.unsubscribe) u();
     this.proposals.rejectAll(raftError(ErrStopped));
+    this.reads.rejectAll(raftError(ErrStopped));
     this.watchers.failAll(raftError(ErrStopped));
     await this.loop.settled();
     await this.storage.close();

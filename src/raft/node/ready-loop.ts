@@ -6,6 +6,7 @@ import { isEmptySnapshot, type Ready } from "../types.ts";
 import type { Applier } from "./applier.ts";
 import type { CoreSync } from "./core-sync.ts";
 import type { Membership } from "./membership.ts";
+import type { ReadBarriers } from "./read-barriers.ts";
 import { type SlowWarningContext, warnIfSlow } from "./slow-warning.ts";
 
 /** What the Ready loop drives, and what it tells its node. */
@@ -16,6 +17,7 @@ export interface ReadyLoopDeps {
   readonly transport: RaftTransport;
   readonly membership: Membership;
   readonly applier: Applier;
+  readonly reads: ReadBarriers;
   isStopped(): boolean;
   isRemovedSelf(): boolean;
   stop(): Promise<void>;
@@ -28,7 +30,8 @@ export interface ReadyLoopDeps {
 
 /**
  * Drains the core's Ready, one at a time: persist hard state, entries and
- * snapshot (fdatasync) → send messages → apply committed entries → advance.
+ * snapshot (fdatasync) → send messages → apply committed entries → advance;
+ * confirmed reads are handed out first (they wait for their index's apply).
  */
 export class ReadyLoop {
   private draining: Promise<void> | undefined;
@@ -83,6 +86,8 @@ export class ReadyLoop {
     const leaderSendsFirst = core.status().role === "leader";
     const outgoing = rd.messages.filter((m) => !membership.isRemoved(m.to));
     if (leaderSendsFirst) transport.send(outgoing);
+    // A confirmed read depends on nothing this Ready writes: its waiters need only the apply of its index.
+    if (rd.readStates.length > 0) this.d.reads.released(rd.readStates);
     if (snap) await storage.saveSnapshot(snap);
     if (rd.hardState || rd.entries.length > 0) {
       // Test-only (config/failpoints.ts): a slow disk, to make this member lag the others.

@@ -37,6 +37,7 @@ function serve(m: Member): void {
       callers: () => "manager",
       leader: raftLeaderInfo(m.node),
       handlers: handlers as ControlHandlers,
+      readBarrier: (deadline) => m.node.readBarrier(deadline),
       profile: { ...testProfile, requestTimeoutMs: 5000 },
       log: { warn: () => {}, error: () => {} },
     }),

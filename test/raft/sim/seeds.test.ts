@@ -36,6 +36,19 @@ if (replay !== undefined) {
     assert.ok(totals.leaders > runs, "more than one election per run on average");
   });
 
+  test("with reads asked of the leaders, every confirmed read sees every write acknowledged before it", () => {
+    const { runs, failures, totals } = runBudget({
+      seedStart: 1,
+      budgetMs: budgetMs / 4,
+      minRuns: MIN_RUNS / 4,
+      stopAtFirstFailure: true,
+      reads: true,
+    });
+    if (failures[0]) assert.unreachable(formatFailure(failures[0]));
+    console.log(`raft sim with reads: ${runs} runs, 0 failures, ${totals.reads} reads confirmed`);
+    assert.ok(totals.reads > runs, "more than one confirmed read per run on average");
+  });
+
   test("one seed is one exact run", () => {
     const a = runSeed({ seed: 4242 });
     const b = runSeed({ seed: 4242 });

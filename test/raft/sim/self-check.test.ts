@@ -1,6 +1,6 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { CommitsPreviousTermCore, VotesForStaleLogsCore } from "./support/broken-cores.ts";
+import { CommitsPreviousTermCore, ReadsWithoutQuorumCore, VotesForStaleLogsCore } from "./support/broken-cores.ts";
 import { runBudget, runSeed } from "./support/simulation.ts";
 
 // The simulation can fail: a copy of the core that grants votes to candidates
@@ -34,6 +34,20 @@ test("a core that commits an earlier term's entry by counting replicas is caught
   assert.match(broken.failure ?? "", /leader completeness|state machine safety|committed entry/);
   const real = runSeed({ seed: FIGURE_8_SEED });
   assert.is(real.ok, true, real.failure);
+});
+
+test("a core that confirms reads without asking a quorum (a deposed leader's stale read) is caught", () => {
+  const { failures } = runBudget({
+    seedStart: 1,
+    budgetMs: 10_000,
+    maxRuns: 1000,
+    reads: true,
+    makeCore: (cfg) => new ReadsWithoutQuorumCore(cfg),
+    stopAtFirstFailure: true,
+  });
+  const f = failures[0];
+  assert.ok(f, "the broken core went unnoticed for 1000 seeds");
+  assert.match(f.failure ?? "", /^raft sim failed: seed=\d+ step=\d+: linearizable read: /);
 });
 
 test.run();

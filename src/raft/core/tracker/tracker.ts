@@ -55,6 +55,13 @@ export class ProgressTracker {
     return act >= majority(this.progress.size);
   }
 
+  /** Whether `acked` holds a quorum of the voters (a read-index confirmation). */
+  hasQuorum(acked: ReadonlySet<RaftId>): boolean {
+    const votes = new Map<RaftId, boolean>();
+    for (const id of acked) votes.set(id, true);
+    return voteResult(this.progress.keys(), votes) === "won";
+  }
+
   /** Forgets who was heard from, so the next check-quorum asks again. */
   resetRecentActive(self: RaftId): void {
     for (const [id, pr] of this.progress) if (id !== self) pr.recentActive = false;

@@ -58,6 +58,10 @@ export class FakeManager {
   /** While true, updateNode waits in `pending` (a proposal in flight) until the test settles it. */
   hold = false;
   readonly pending: { resolve(): void; reject(e: Error): void }[] = [];
+  /** The read barrier (RaftNode.readBarrier) this manager's reads wait on; passes by default. */
+  barrier: (deadline: number) => Promise<void> = () => Promise.resolve();
+  /** Read barriers taken, in order: the method of the call each was for is in `calls` after it. */
+  barriers = 0;
   /** What this manager's store says of a node ID, before the cluster's `standings` (a store that lags). */
   readonly ownStandings = new Map<string, CallerStanding>();
   server!: ControlBusServer;
@@ -152,6 +156,10 @@ export class BusCluster {
       callers: (nodeId) => m.ownStandings.get(nodeId) ?? this.standings.get(nodeId) ?? "unknown",
       leader: m.view,
       handlers: m.handlers(),
+      readBarrier: (deadline) => {
+        m.barriers++;
+        return m.barrier(deadline);
+      },
       profile: quickRaftProfile,
       log: { warn: () => {}, error: () => {} },
     });

@@ -30,3 +30,19 @@ export class VotesForStaleLogsCore extends RaftCore {
     super(cfg, r);
   }
 }
+
+/** Confirms a read at its commit index at once, without asking a quorum whether it still leads. */
+export class ReadsWithoutQuorumCore extends RaftCore {
+  constructor(cfg: CoreConfig) {
+    const r = new Raft(cfg);
+    const step = r.step.bind(r);
+    r.step = (m) => {
+      if (m.type === "MsgReadIndex" && r.role === "leader" && m.context) {
+        r.readStates.push({ index: r.raftLog.committed, ctx: m.context });
+        return;
+      }
+      step(m);
+    };
+    super(cfg, r);
+  }
+}

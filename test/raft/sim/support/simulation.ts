@@ -1,6 +1,6 @@
 import { decodeConfChange } from "../../../../src/raft/codec.ts";
 import { type CoreConfig, ErrProposalDropped, MemoryStorage, RaftCore } from "../../../../src/raft/core/index.ts";
-import type { ConfState, Message, RaftId, Ready } from "../../../../src/raft/types.ts";
+import type { ConfState, Message, RaftId, ReadState, Ready } from "../../../../src/raft/types.ts";
 import { Rng } from "./prng.ts";
 import { SafetyChecker, Violation } from "./safety-checker.ts";
 import { SimNetwork } from "./sim-network.ts";
@@ -15,6 +15,12 @@ export interface SimOptions {
   makeCore?: CoreFactory;
   /** Sees each Ready as it leaves a core (scripts/raft-ready-hash.ts); must not touch the core. */
   observeReady?: (id: RaftId, rd: Ready, core: RaftCore) => void;
+  /**
+   * Leaders are also asked for linearizable reads (RaftCore.readIndex): each ReadState must come
+   * from the member asked and lie at or past every write acknowledged before the read was asked.
+   * Off by default, so the runs without reads keep their exact schedule.
+   */
+  reads?: boolean;
 }
 
 export interface SimStats {
@@ -27,6 +33,8 @@ export interface SimStats {
   snapshots: number;
   snapshotsSent: number;
   transfers: number;
+  /** Reads the leader confirmed (with `reads`). */
+  reads: number;
 }
 
 export interface SimResult {
@@ -69,6 +77,11 @@ export class Simulation {
   private readonly check = new SafetyChecker();
   private readonly members = new Map<RaftId, Member>();
   private readonly proposals = new Map<string, Proposal>();
+  /** Reads asked and not yet confirmed: who was asked, and the highest index acknowledged before. */
+  private readonly reads = new Map<string, { readonly leader: RaftId; readonly mustSee: number }>();
+  private nextRead = 1;
+  /** Highest index of a proposal its proposer has applied (acknowledged to its client). */
+  private maxAcked = 0;
   private readonly trace: string[] = [];
   private readonly makeCore: CoreFactory;
   private step = 0;
@@ -191,7 +204,8 @@ export class Simulation {
     } else if (r < 0.7) {
       for (const m of this.live()) if (this.rng.chance(0.95)) this.tick(m);
     } else if (r < 0.85) {
-      this.propose();
+      if (this.opts.reads && this.rng.chance(0.4)) this.read();
+      else this.propose();
     } else {
       const f = this.rng.next();
       if (f < 0.2) {
@@ -251,6 +265,30 @@ export class Simulation {
     this.proposals.set(data, { proposer: leader.id, acked: false });
     this.stats.proposals++;
     this.processReady(leader);
+  }
+
+  /** A read asked of a leader: linearizable if its ReadState sees every write acknowledged by now. */
+  private read(): void {
+    const leader = this.rng.pick(this.leaders());
+    if (!leader) return;
+    const ctx = `r${this.nextRead++}`;
+    this.reads.set(ctx, { leader: leader.id, mustSee: this.maxAcked });
+    leader.core!.readIndex(text.encode(ctx));
+    this.processReady(leader);
+  }
+
+  private readConfirmed(m: Member, rs: ReadState): void {
+    const ctx = untext.decode(rs.ctx);
+    const asked = this.reads.get(ctx);
+    if (!asked || asked.leader !== m.id) throw new Violation(`${m.id} confirmed read ${ctx}, which it was never asked`);
+    this.reads.delete(ctx);
+    if (rs.index < asked.mustSee) {
+      throw new Violation(
+        `linearizable read: ${m.id} confirmed read ${ctx} at index ${rs.index}, before write ${asked.mustSee} acknowledged before it was asked`,
+      );
+    }
+    this.stats.reads++;
+    this.note(`${m.id} confirms read ${ctx} at ${rs.index}`);
   }
 
   private partition(): void {
@@ -321,6 +359,7 @@ export class Simulation {
           else if (this.net.cut(msg.from, msg.to) && this.rng.chance(0.3)) core.reportUnreachable(msg.to);
         }
       }
+      for (const rs of rd.readStates) this.readConfirmed(m, rs);
       const removedSelf = this.apply(m, rd);
       core.advance(rd);
       if (removedSelf) {
@@ -420,6 +459,7 @@ export class Simulation {
         if (p && p.proposer === m.id && !p.acked) {
           p.acked = true;
           this.stats.acked++;
+          this.maxAcked = Math.max(this.maxAcked, e.index);
         }
       }
     }
@@ -505,6 +545,7 @@ export function runBudget(opts: {
   maxRuns?: number;
   makeCore?: CoreFactory;
   stopAtFirstFailure?: boolean;
+  reads?: boolean;
 }): { runs: number; failures: SimResult[]; totals: SimStats } {
   const started = performance.now();
   const failures: SimResult[] = [];
@@ -514,7 +555,11 @@ export function runBudget(opts: {
     const elapsed = performance.now() - started;
     if (runs >= (opts.minRuns ?? 0) && elapsed >= opts.budgetMs) break;
     if (opts.maxRuns !== undefined && runs >= opts.maxRuns) break;
-    const r = runSeed({ seed, ...(opts.makeCore ? { makeCore: opts.makeCore } : {}) });
+    const r = runSeed({
+      seed,
+      ...(opts.makeCore ? { makeCore: opts.makeCore } : {}),
+      ...(opts.reads ? { reads: true } : {}),
+    });
     runs++;
     for (const k of Object.keys(totals) as (keyof SimStats)[]) totals[k] += r.stats[k];
     if (!r.ok) {
@@ -539,5 +584,6 @@ function zeroStats(): SimStats {
     snapshots: 0,
     snapshotsSent: 0,
     transfers: 0,
+    reads: 0,
   };
 }
