@@ -14,7 +14,12 @@ const CA_DAYS = 20 * 365;
 /** The server certificate: reissued by `bus init --force`. */
 const SERVER_DAYS = 5 * 365;
 
-/** PEM texts `bus init` writes: the CA clients verify the server with, and the server's certificate and key. */
+/**
+ * PEM texts `bus init` writes: the CA clients verify the server with, and the server's certificate and key.
+ * The CA's private key is not among them: it signs these once and is dropped, so the certificates of this
+ * CA are exactly the one server certificate, and "has a certificate of the bus CA" means "is a server of
+ * the bus" (what the cluster's route port admits).
+ */
 export interface BusTlsFiles {
   caCert: string;
   serverCert: string;
@@ -24,7 +29,11 @@ export interface BusTlsFiles {
 /**
  * TLS for nats-server's client port: a CA of the bus's own (clients trust only
  * it) and a server certificate for loopback and the `listen` host, so
- * credentials and messages never cross the network in clear.
+ * credentials and messages never cross the network in clear. The same
+ * certificate is what a server of a NATS cluster presents on its routes, where
+ * each end verifies the other with the bus CA: the dialling server is the TLS
+ * client there, so it is issued for client authentication too (Go's TLS refuses
+ * a client certificate without that extended key usage).
  */
 export async function createBusTls(
   listenHost: string,
@@ -58,7 +67,7 @@ export async function createBusTls(
     signingAlgorithm: EC_SIGNING,
     extensions: [
       new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature, true),
-      new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.serverAuth]),
+      new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.serverAuth, x509.ExtendedKeyUsage.clientAuth]),
       new x509.SubjectAlternativeNameExtension(serverNames([listenHost, ...otherHosts])),
     ],
   });

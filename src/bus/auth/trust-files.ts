@@ -18,9 +18,14 @@ export const TRUST_FILES = {
   authConfig: "auth.conf",
   /** The bus's own CA: clients verify the server's TLS certificate with it (and no other). */
   busCaCert: "bus-ca.crt",
-  /** nats-server's TLS certificate (loopback and the listen host) and its key. */
+  /** nats-server's TLS certificate (loopback, the listen host, each --server-host) and its key: client port and routes. */
   serverCert: "nats-server.crt",
   serverKey: "nats-server.key",
+  /**
+   * The `tls {}` of a NATS cluster's routes (the server certificate, the bus CA, verify both ways), for an
+   * `include` inside a cluster's `cluster {}` block (nats-cluster.conf, clusterServerConfig).
+   */
+  routeTlsConfig: "route-tls.conf",
   /** A whole server config: listen address + `include auth.conf`. */
   serverConfig: "nats-server.conf",
   /** The local admin's credentials: what the CLI uses (every daemon's API and events; no Raft, no control API). */

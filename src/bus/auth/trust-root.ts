@@ -8,7 +8,7 @@ import { createBusTls } from "./bus-tls.ts";
 import type { StoredAccountSigner } from "./manager-credentials.ts";
 import { encodeOperatorJwt } from "./operator.ts";
 import { busPermissions } from "./permissions.ts";
-import { authConfig, serverConfig } from "./server-config.ts";
+import { authConfig, routeTlsConfig, serverConfig } from "./server-config.ts";
 import { TRUST_FILES, type TrustFile, trustFile } from "./trust-files.ts";
 import { type AccountSigner, accountSigner, issueUserCreds } from "./user.ts";
 
@@ -36,6 +36,8 @@ export interface BusTrust {
   /** The CA that signed the server's TLS certificate: what clients verify it with. */
   busCa: string;
   authConfig: string;
+  /** The `tls {}` a NATS cluster's configs include inside `cluster {}` (absent without TLS). */
+  routeTls: string;
   serverConfig: string;
 }
 
@@ -45,6 +47,7 @@ export function busTrust(dir: string): BusTrust {
     adminCreds: trustFile(dir, "adminCreds"),
     busCa: trustFile(dir, "busCaCert"),
     authConfig: trustFile(dir, "authConfig"),
+    routeTls: trustFile(dir, "routeTlsConfig"),
     serverConfig: trustFile(dir, "serverConfig"),
   };
 }
@@ -92,6 +95,12 @@ export async function initBusTrust(dir: string, opts: BusInitOptions = {}): Prom
     files.busCaCert = tls.caCert;
     files.serverCert = tls.serverCert;
     files.serverKey = tls.serverKey;
+    // Without TLS there is none for the routes either: no cluster config can include it and start.
+    files.routeTlsConfig = routeTlsConfig({
+      certFile: resolve(trustFile(dir, "serverCert")),
+      keyFile: resolve(trustFile(dir, "serverKey")),
+      caFile: resolve(trustFile(dir, "busCaCert")),
+    });
   }
   files.authConfig = authConfig(
     files.operatorJwt ?? "",

@@ -30,7 +30,11 @@ export class NatsCluster {
     for (const s of all) {
       const file = join(dir, `${s.name}.conf`);
       // nats-server reads an include's path relative to the including file.
-      writeFileSync(file, clusterServerConfig(s, all, relative(dir, busTrust(trustDir).authConfig)));
+      const trust = busTrust(trustDir);
+      writeFileSync(
+        file,
+        clusterServerConfig(s, all, { auth: relative(dir, trust.authConfig), routeTls: relative(dir, trust.routeTls) }),
+      );
       this.configs.set(s.name.replace(/^nats-/, ""), file);
     }
   }
