@@ -65,7 +65,10 @@ hostsTest("the real build is linearizable while the leader's host is cut off and
     assert.ok(kinds.has(k), `no ${k} injected (${[...kinds].join(", ")})`);
   }
   for (const h of c.net.names) assert.ok(r.history.ops.some((o) => o.client.endsWith(`@${h}`) && o.outcome === "ok"));
-  assert.ok(r.figures.ok > r.figures.operations / 2, `${r.figures.ok} of ${r.figures.operations} ok`);
+  // Most calls were answered (applied, or definitely refused: two clients raced for a node's version).
+  // Not "most ok": a deposed leader's clients now wait (ReadIndex) instead of reading what it has.
+  const answered = r.figures.ok + r.figures.failed;
+  assert.ok(answered > r.figures.operations / 2, `${answered} of ${r.figures.operations} answered`);
 });
 
 hostsTest("the same run catches a build whose followers answer reads from their own store", async () => {
