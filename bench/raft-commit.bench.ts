@@ -4,11 +4,13 @@
 // default fsync) under the same load in the same run, and the ratio swarmbus/etcd.
 // Each member connects to the bus as a manager does (TLS client port, its own manager credentials:
 // Raft as its node ID only); with --vs-open-bus, the same again on the bus as it was before it had
-// identities (no TLS, every subject allowed), and the ratio.
+// identities (no TLS, every subject allowed), and the ratio. Every case counts the fsyncs of the 3
+// members per committed entry; with --vs-always-sync, the same again with every WAL write fdatasync'd
+// (as before the WAL honoured Raft's MustSync: a commit-only hard state cost one too), and the ratio.
 //
 //   node --import tsx bench/raft-commit.bench.ts [--etcd | --etcd-only] [--etcd-client grpc|http]
 //        [--proposers 1,64] [--duration 10] [--rounds 1] [--warmup 1] [--value-size 128] [--profile fast|swarm]
-//        [--state-root DIR] [--keep] [--clear | --vs-clear] [--vs-open-bus]
+//        [--state-root DIR] [--keep] [--clear | --vs-clear] [--vs-open-bus] [--vs-always-sync]
 //
 // Latency: swarmbus, propose() → resolved (applied on the leader after a quorum fsync'd it);
 // etcd, POST /v3/kv/put on the leader → HTTP 200 (committed and applied on the leader).
@@ -22,7 +24,7 @@ import { type NatsServerHandle, startNatsServer } from "../src/bus/nats-server.t
 import { profile as timingProfile } from "../src/config/profile.ts";
 import { silentLog } from "../src/log.ts";
 import { RaftNode } from "../src/raft/node/index.ts";
-import { generateDek } from "../src/raft/storage/index.ts";
+import { generateDek, nodeStorageFs, type StorageFs } from "../src/raft/storage/index.ts";
 import { natsTransport } from "../src/raft/transport/index.ts";
 import type { RaftMember } from "../src/raft/types.ts";
 import { ETCD_INSTALL_HINT, type EtcdCluster, etcdBinary, startEtcdCluster } from "./etcd-cluster.ts";
@@ -32,7 +34,7 @@ import { connectAs } from "./support/bus-identity.ts";
 
 const USAGE = `usage: node --import tsx bench/raft-commit.bench.ts [--etcd | --etcd-only] [--etcd-client grpc|http]
        [--proposers 1,64] [--duration 10] [--rounds 1] [--warmup 1] [--value-size 128] [--profile fast|swarm]
-       [--state-root DIR] [--keep] [--clear | --vs-clear] [--vs-open-bus]`;
+       [--state-root DIR] [--keep] [--clear | --vs-clear] [--vs-open-bus] [--vs-always-sync]`;
 
 const { values: flags } = parseArgs({
   options: {
@@ -54,6 +56,8 @@ const { values: flags } = parseArgs({
     // Both: the bus as a swarm runs it (TLS, manager permissions) and as it was before it had identities
     // (no TLS, unrestricted users), one after the other in each round (what the authenticated bus costs).
     "vs-open-bus": { type: "boolean", default: false },
+    // Both: the WAL as it is (fdatasync only when Raft's MustSync says so) and fdatasync'ing every write.
+    "vs-always-sync": { type: "boolean", default: false },
     help: { type: "boolean", default: false },
   },
   strict: true,
@@ -84,6 +88,7 @@ const etcdOnly = flags["etcd-only"];
 const vsClear = flags["vs-clear"];
 if (vsClear && flags.clear) throw new Error("--clear and --vs-clear: choose one");
 const vsOpenBus = flags["vs-open-bus"];
+const vsAlwaysSync = flags["vs-always-sync"];
 const withEtcd = flags.etcd || etcdOnly;
 const etcdClient: EtcdClientKind = (() => {
   const v = flags["etcd-client"];
@@ -97,7 +102,52 @@ if (withEtcd && !etcdBinary()) {
 const resultsDir = join(dirname(fileURLToPath(import.meta.url)), "results");
 
 /** A case's figures plus the CPU the system under test used in the window (% of one core). */
-type CaseResult = LoadCaseResult & { serverCpuPercent: number; clientCpuPercent?: number };
+type CaseResult = LoadCaseResult & {
+  serverCpuPercent: number;
+  clientCpuPercent?: number;
+  /** swarmbus: fsyncs (fdatasync and fsync, files and directories) of the 3 members per committed entry. */
+  fsyncsPerEntry?: number;
+};
+
+/**
+ * The real file operations, counting fsyncs; with `alwaysSync`, every write is fdatasync'd at once
+ * (a later fdatasync with nothing written since is then skipped: one per write, as before MustSync).
+ */
+function countingFs(alwaysSync: boolean): { fs: StorageFs; syncs(): number } {
+  let syncs = 0;
+  const fs: StorageFs = {
+    ...nodeStorageFs,
+    async open(path, flags, mode) {
+      const f = await nodeStorageFs.open(path, flags, mode);
+      let unsynced = false;
+      const datasync = async () => {
+        await f.datasync();
+        syncs++;
+        unsynced = false;
+      };
+      return {
+        write: async (buf, offset, length, position) => {
+          const r = await f.write(buf, offset, length, position);
+          unsynced = true;
+          if (alwaysSync) await datasync();
+          return r;
+        },
+        datasync: async () => {
+          if (!alwaysSync || unsynced) await datasync();
+        },
+        sync: async () => {
+          await f.sync();
+          syncs++;
+          unsynced = false;
+        },
+        truncate: (n) => f.truncate(n),
+        stat: () => f.stat(),
+        close: () => f.close(),
+      };
+    },
+  };
+  return { fs, syncs: () => syncs };
+}
 
 // ---- what to stop on exit, error or Ctrl-C -------------------------------------------------------
 
@@ -137,6 +187,7 @@ async function startRaftCluster(
   dir: string,
   sealed: boolean,
   bus: BusKind,
+  storageFs: StorageFs,
 ): Promise<Running[]> {
   const clusterId = `bench${process.pid}`;
   const out: Running[] = [];
@@ -167,6 +218,7 @@ async function startRaftCluster(
       stateDir: join(dir, id),
       ...(sealed ? { dek: generateDek() } : {}),
       transport,
+      storageFs,
       profile: prof,
       bootstrap,
       joinMembers,
@@ -221,27 +273,39 @@ async function measured(
   return out;
 }
 
-async function benchSwarmbus(sealed: boolean, bus: BusKind = "authenticated"): Promise<CaseResult[]> {
+async function benchSwarmbus(
+  sealed: boolean,
+  bus: BusKind = "authenticated",
+  alwaysSync = false,
+): Promise<CaseResult[]> {
   const nats = await startNatsServer(bus === "open" ? { clientTls: false } : {});
   cleanups.push(() => nats.stop());
   const dir = mkdtempSync(join(stateRoot, "swarmbus-raft-bench-"));
   cleanups.push(async () => {
     if (!flags.keep) rmSync(dir, { recursive: true, force: true });
   });
-  const cluster = await startRaftCluster(nats, dir, sealed, bus);
+  const counting = countingFs(alwaysSync);
+  const cluster = await startRaftCluster(nats, dir, sealed, bus, counting.fs);
   const value = new Uint8Array(valueSize).fill(0x61);
   const results: CaseResult[] = [];
   for (const n of proposerCounts) {
     await until(() => cluster.some((c) => c.node.isLeader()), 10_000, "a leader");
     const leader = cluster.find((c) => c.node.isLeader())?.node as RaftNode;
     // Server CPU: this process (3 members + the in-process proposers) and nats-server.
+    // fsyncs per entry: over the whole case (warmup too), on all 3 members, per entry the leader committed.
+    const syncs0 = counting.syncs();
+    const commit0 = leader.committedIndexNow();
     const r = await measured([nats.pid], true, () =>
       closedLoop({ workers: n, durationMs, warmupMs }, async () => {
         await leader.propose(value);
       }),
     );
+    const entries = leader.committedIndexNow() - commit0;
+    if (entries > 0) r.fsyncsPerEntry = +((counting.syncs() - syncs0) / entries).toFixed(3);
     results.push(r);
-    console.log(`swarmbus${sealed ? "" : " in clear"}${bus === "open" ? " on the open bus" : ""} ${line(n, r)}`);
+    console.log(
+      `swarmbus${sealed ? "" : " in clear"}${bus === "open" ? " on the open bus" : ""}${alwaysSync ? " always-sync" : ""} ${line(n, r)}`,
+    );
   }
   await cleanup();
   return results;
@@ -275,6 +339,7 @@ function line(n: number, r: CaseResult): string {
     `3 members, fsync, ${valueSize} B, ${n} proposer(s): ${r.commitsPerSec} commits/s, p50 ${r.p50Ms} ms, ` +
     `p99 ${r.p99Ms} ms, max ${r.maxMs} ms (${r.commits} commits, ${r.errors} errors` +
     `${r.firstError ? `, first: ${r.firstError}` : ""}; server CPU ${r.serverCpuPercent} %` +
+    `${r.fsyncsPerEntry === undefined ? "" : `, ${r.fsyncsPerEntry} fsyncs/entry`}` +
     `${r.clientCpuPercent === undefined ? "" : `, client CPU ${r.clientCpuPercent} %`})`
   );
 }
@@ -284,11 +349,14 @@ function table(
   et: CaseResult[] | undefined,
   cl: CaseResult[] | undefined,
   ob: CaseResult[] | undefined,
+  as: CaseResult[] | undefined,
 ): string {
   const head = ["proposers"];
   if (sb) head.push(`swarmbus${vsClear ? " sealed" : ""}${ob ? " TLS+perms" : ""} commits/s`, "p50 ms", "p99 ms");
   if (cl) head.push("swarmbus in clear commits/s", "p50 ms", "p99 ms", "sealed/clear");
   if (ob) head.push("open bus commits/s", "p50 ms", "p99 ms", "TLS+perms/open");
+  if (sb) head.push("fsyncs/entry");
+  if (as) head.push("always-sync commits/s", "p50 ms", "p99 ms", "fsyncs/entry", "MustSync/always");
   if (et) head.push("etcd commits/s", "p50 ms", "p99 ms");
   if (sb && et) head.push("ratio swarmbus/etcd");
   const figures = (r: CaseResult | undefined) =>
@@ -298,12 +366,21 @@ function table(
     const e = et?.[i];
     const c = cl?.[i];
     const o = ob?.[i];
+    const a = as?.[i];
     const row = [String(n)];
+    const fpe = (r: CaseResult | undefined) => (r?.fsyncsPerEntry === undefined ? "n/a" : String(r.fsyncsPerEntry));
     if (sb) row.push(...figures(s));
     if (cl)
       row.push(...figures(c), s && c && c.commitsPerSec > 0 ? (s.commitsPerSec / c.commitsPerSec).toFixed(2) : "n/a");
     if (ob)
       row.push(...figures(o), s && o && o.commitsPerSec > 0 ? (s.commitsPerSec / o.commitsPerSec).toFixed(2) : "n/a");
+    if (sb) row.push(fpe(s));
+    if (as)
+      row.push(
+        ...figures(a),
+        fpe(a),
+        s && a && a.commitsPerSec > 0 ? (s.commitsPerSec / a.commitsPerSec).toFixed(2) : "n/a",
+      );
     if (et) row.push(...figures(e));
     if (sb && et) row.push(s && e && e.commitsPerSec > 0 ? (s.commitsPerSec / e.commitsPerSec).toFixed(2) : "n/a");
     return row;
@@ -335,6 +412,9 @@ function medianOverRounds(perRound: CaseResult[][]): CaseResult[] {
       maxMs: Math.max(...cs.map((c) => c.maxMs)),
       errors: cs.reduce((t, c) => t + c.errors, 0),
       serverCpuPercent: Math.round(median(cs.map((c) => c.serverCpuPercent))),
+      ...(cs.some((c) => c.fsyncsPerEntry !== undefined)
+        ? { fsyncsPerEntry: +median(cs.map((c) => c.fsyncsPerEntry ?? Number.NaN)).toFixed(3) }
+        : {}),
       ...(cs.some((c) => c.clientCpuPercent !== undefined)
         ? { clientCpuPercent: Math.round(median(cs.map((c) => c.clientCpuPercent ?? Number.NaN))) }
         : {}),
@@ -351,6 +431,7 @@ try {
   const sbRounds: CaseResult[][] = [];
   const clRounds: CaseResult[][] = [];
   const obRounds: CaseResult[][] = [];
+  const asRounds: CaseResult[][] = [];
   const etRounds: CaseResult[][] = [];
   let etcdVersion = "";
   for (let round = 1; round <= rounds; round++) {
@@ -358,11 +439,15 @@ try {
     // Alternate which system goes first, so a machine getting busier or quieter favours neither.
     // With --vs-clear (--vs-open-bus), sealed and clear (authenticated and open bus) alternate the same way.
     const order =
-      round % 2 === 1 ? ["swarmbus", "clear", "open-bus", "etcd"] : ["etcd", "open-bus", "clear", "swarmbus"];
+      round % 2 === 1
+        ? ["swarmbus", "always-sync", "clear", "open-bus", "etcd"]
+        : ["etcd", "open-bus", "clear", "always-sync", "swarmbus"];
     for (const system of order) {
       if (system === "swarmbus" && !etcdOnly) sbRounds.push(await benchSwarmbus(!flags.clear));
       if (system === "clear" && vsClear) clRounds.push(await benchSwarmbus(false));
       if (system === "open-bus" && vsOpenBus) obRounds.push(await benchSwarmbus(!flags.clear, "open"));
+      if (system === "always-sync" && vsAlwaysSync)
+        asRounds.push(await benchSwarmbus(!flags.clear, "authenticated", true));
       if (system === "etcd" && withEtcd) {
         const e = await benchEtcd();
         etcdVersion = e.version;
@@ -374,6 +459,7 @@ try {
   const etcd = etRounds.length > 0 ? medianOverRounds(etRounds) : undefined;
   const clear = clRounds.length > 0 ? medianOverRounds(clRounds) : undefined;
   const openBus = obRounds.length > 0 ? medianOverRounds(obRounds) : undefined;
+  const alwaysSync = asRounds.length > 0 ? medianOverRounds(asRounds) : undefined;
   const ratioOf = (a: CaseResult | undefined, b: CaseResult | undefined) =>
     a && b && b.commitsPerSec > 0 ? +(a.commitsPerSec / b.commitsPerSec).toFixed(3) : null;
   const ratios =
@@ -396,6 +482,13 @@ try {
         proposers: n,
         commitsPerSec: ratioOf(swarmbus?.[i], openBus[i]),
         perRound: sbRounds.map((r, k) => ratioOf(r[i], obRounds[k]?.[i])),
+      }))
+    : undefined;
+  const mustSyncVsAlwaysSync = alwaysSync
+    ? proposerCounts.map((n, i) => ({
+        proposers: n,
+        commitsPerSec: ratioOf(swarmbus?.[i], alwaysSync[i]),
+        perRound: sbRounds.map((r, k) => ratioOf(r[i], asRounds[k]?.[i])),
       }))
     : undefined;
   const machine = {
@@ -430,6 +523,7 @@ try {
     bus: "tls+manager-permissions",
     ...(swarmbus ? { swarmbus, swarmbusRounds: sbRounds } : {}),
     ...(clear ? { swarmbusClear: clear, swarmbusClearRounds: clRounds, sealedVsClear } : {}),
+    ...(alwaysSync ? { swarmbusAlwaysSync: alwaysSync, swarmbusAlwaysSyncRounds: asRounds, mustSyncVsAlwaysSync } : {}),
     ...(openBus ? { swarmbusOpenBus: openBus, swarmbusOpenBusRounds: obRounds, authenticatedVsOpenBus } : {}),
     ...(etcd
       ? {
@@ -456,11 +550,12 @@ try {
   const perRound =
     byRound("ratio", ratios) +
     byRound("sealed/clear", sealedVsClear) +
-    byRound("TLS+perms/open", authenticatedVsOpenBus);
+    byRound("TLS+perms/open", authenticatedVsOpenBus) +
+    byRound("MustSync/always", mustSyncVsAlwaysSync);
   console.log(
     `\nRaft commit, 3 members on loopback, fsync, ${valueSize} B values, ${durationMs / 1000} s per case` +
       `${rounds > 1 ? `, median of ${rounds} rounds` : ""}${etcd ? ` (etcd ${etcdVersion})` : ""}:\n` +
-      `${table(swarmbus, etcd, clear, openBus)}${perRound}\nload average at end: ${fmtLoad(loadAvgAtEnd)}\n\nresults: ${file}`,
+      `${table(swarmbus, etcd, clear, openBus, alwaysSync)}${perRound}\nload average at end: ${fmtLoad(loadAvgAtEnd)}\n\nresults: ${file}`,
   );
 } finally {
   await cleanup();

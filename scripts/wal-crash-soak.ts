@@ -28,6 +28,8 @@ let failed = 0;
 let midWrite = 0;
 let acknowledged = 0;
 let tornTails = 0;
+let unsyncedCommits = 0;
+let commitWentBack = 0;
 const deadline = performance.now() + seconds * 1000;
 for (let seed = seedStart; failed < maxFailures && (runs === 0 || performance.now() < deadline); seed++) {
   runs++;
@@ -36,12 +38,24 @@ for (let seed = seedStart; failed < maxFailures && (runs === 0 || performance.no
     midWrite += r.midWrite;
     acknowledged += r.acknowledged;
     tornTails += r.tornTails;
+    unsyncedCommits += r.unsyncedCommits;
+    commitWentBack += r.commitWentBack;
   } catch (e) {
     failed++;
     console.error((e as Error).message);
   }
 }
 console.log(
-  JSON.stringify({ runs, roundsPerRun: rounds, crashes: runs * rounds, midWrite, acknowledged, tornTails, failed }),
+  JSON.stringify({
+    runs,
+    roundsPerRun: rounds,
+    crashes: runs * rounds,
+    midWrite,
+    acknowledged,
+    unsyncedCommits,
+    commitWentBack,
+    tornTails,
+    failed,
+  }),
 );
 process.exit(failed > 0 ? 1 : 0);

@@ -14,7 +14,8 @@ import { readFileSync } from "node:fs";
  *   of the leader's: the bug the linearizability test must catch. Only getNode: a test waits on
  *   `node ls` (listNodes), and a follower's own view of which managers are reachable is not the
  *   leader's (a restarted peer it no longer sends to stays Unreachable to it).
- * - `slow-disk-ms=N`: every Raft persist (entries, hard state) waits N ms first, as on a slow disk.
+ * - `slow-disk-ms=N`: every fdatasync'd Raft persist (entries, a term or vote; not a commit-only
+ *   hard state, which goes unsynced to the page cache) waits N ms first, as on a slow disk.
  *   Not a bug: Raft stays correct with a slow member; it makes that member lag the others.
  */
 export type FailpointName = "stale-follower-reads" | "slow-disk-ms";

@@ -27,6 +27,8 @@ export class FaultyFs implements StorageFs {
   readonly dirSyncs: string[] = [];
   /** Faults that fired, in order. */
   readonly fired: string[] = [];
+  /** fdatasync calls made (faulty or not), by path. */
+  readonly datasyncs: string[] = [];
   /** Changes to directory entries (mkdir, rename, unlink, rmTree) and directory fsyncs, in order. */
   readonly ops: { op: "mkdir" | "rename" | "unlink" | "rmTree" | "fsyncDir"; path: string }[] = [];
 
@@ -73,6 +75,7 @@ export class FaultyFs implements StorageFs {
         return fh.write(buf, offset, length, position);
       },
       datasync: async () => {
+        this.datasyncs.push(path);
         this.check("datasync", path);
         await fh.datasync();
       },

@@ -30,7 +30,7 @@ export interface ReadyLoopDeps {
 
 /**
  * Drains the core's Ready, one at a time: persist hard state, entries and
- * snapshot (fdatasync) → send messages → apply committed entries → advance;
+ * snapshot (fdatasync when Ready.mustSync) → send messages → apply committed entries → advance;
  * confirmed reads are handed out first (they wait for their index's apply).
  */
 export class ReadyLoop {
@@ -90,10 +90,15 @@ export class ReadyLoop {
     if (rd.readStates.length > 0) this.d.reads.released(rd.readStates);
     if (snap) await storage.saveSnapshot(snap);
     if (rd.hardState || rd.entries.length > 0) {
-      // Test-only (config/failpoints.ts): a slow disk, to make this member lag the others.
-      const slowDiskMs = failpointNumber("slow-disk-ms");
+      // etcd's MustSync: a hard state whose only change is the commit need not be on disk (a
+      // restart relearns the commit from the leader); new entries, a term or a vote must. With a
+      // snapshot, its commit too (the open copes without, but keeps the disk consistent).
+      const sync = rd.mustSync || snap !== undefined;
+      // Test-only (config/failpoints.ts): a slow disk, to make this member lag the others: a slow
+      // fdatasync, so only on synced saves (an unsynced write goes to the page cache).
+      const slowDiskMs = sync ? failpointNumber("slow-disk-ms") : 0;
       if (slowDiskMs > 0) await new Promise((r) => setTimeout(r, slowDiskMs));
-      await storage.save(rd.hardState, rd.entries);
+      await storage.save(rd.hardState, rd.entries, sync);
     }
     if (this.d.isStopped()) return;
     if (snap) mem.applySnapshot(snap);

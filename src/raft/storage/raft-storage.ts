@@ -63,7 +63,7 @@ export class RaftStorage {
 
   /**
    * Opens (creating the directories if needed) and reads back everything saved:
-   * a torn WAL tail (record.ts ScanStop: only the last write can be one) is truncated
+   * a torn WAL tail (record.ts ScanStop: only the writes since the last fdatasync can be) is truncated
    * with a warning; corruption elsewhere throws a RaftStorageError naming the file
    * and offset, and leaves the file as it is. `state.metadata` is null when
    * there is no WAL yet: call `create`.
@@ -99,9 +99,15 @@ export class RaftStorage {
           `raft WAL ${replay.hardStateAt?.file}: hard state commit ${replay.hardState.commit} is beyond the last index ${lastIndex}`,
         );
       wal?.noteLastIndex(lastIndexOf(replay));
+      // A snapshot holds only committed state, so the commit is at least its index; the hard state
+      // saved after it (a follower's, on receiving it) may be lost with a crash: unsynced (a
+      // commit-only change), or in the window between the two writes. The core refuses a commit
+      // below its snapshot's index.
+      const hardState =
+        replay.hardState.commit < snapIndex ? { ...replay.hardState, commit: snapIndex } : replay.hardState;
       const keep = opts.keepOldSnapshots ?? 0;
       const storage = new RaftStorage(dir, log, segmentBytes, keep, snapshotter, wal, lastIndex, cipher, fs);
-      return { storage, state: { metadata: replay.metadata, hardState: replay.hardState, snapshot, entries } };
+      return { storage, state: { metadata: replay.metadata, hardState, snapshot, entries } };
     } catch (e) {
       await wal?.close();
       throw e;
@@ -122,11 +128,14 @@ export class RaftStorage {
   }
 
   /**
-   * Persists entries, then the hard state; resolves once they are fdatasync'd.
-   * Entries must be contiguous and may start at or before the last index + 1
-   * (a new leader overwriting a suffix). Concurrent calls share one write.
+   * Persists entries, then the hard state; resolves once they are written, and
+   * fdatasync'd unless `sync` is false (Raft's MustSync: false when the only
+   * change is the hard state's commit, which a restart may find older — never
+   * older than the last synced one). Entries must be contiguous and may start
+   * at or before the last index + 1 (a new leader overwriting a suffix).
+   * Concurrent calls share one write.
    */
-  save(hardState: HardState | undefined, entries: readonly Entry[]): Promise<void> {
+  save(hardState: HardState | undefined, entries: readonly Entry[], sync = true): Promise<void> {
     const wal = this.wal;
     if (!wal) return Promise.reject(new RaftStorageError(`raft storage ${this.dir}: no WAL yet (create it first)`));
     let last = this.lastIndex;
@@ -155,7 +164,7 @@ export class RaftStorage {
     }
     if (records.length === 0) return Promise.resolve();
     this.lastIndex = last;
-    return wal.append(records, last);
+    return wal.append(records, last, sync);
   }
 
   /**

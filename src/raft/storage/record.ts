@@ -70,16 +70,19 @@ export const isRecord = (f: ScannedFrame): f is ScannedRecord => f.type !== SEAL
  *    when no well-framed record (known type, fits, checksum holds) starts
  *    anywhere after the damage (a search that gives up past its budget, on
  *    tens of MiB of noise, counts as finding one: the open stops, nothing is cut). Writes are issued one after the other, each
- *    only once the one before is fdatasync'd, so nothing a later write put
- *    there can follow a torn one: a valid frame after the damage means the
+ *    only once the one before is written, and fdatasync'd unless it is a
+ *    commit-only hard state (Raft's MustSync): the unsynced tail since the
+ *    last fdatasync is all a crash can cut, and the pages it loses read as
+ *    zeros (the case below), so nothing written later can follow a write cut
+ *    short: a valid frame after the damage means the
  *    damage is in data that was synced (a flipped length field that now points
  *    past the end looks like a cut write until this is checked; etcd's WAL
  *    takes it for one);
  *  - a checksum mismatch in a record holding a sector (512-byte aligned, clipped
  *    to the record's start and the file's end) of zeros: the pages of one write
  *    reach the disk in any order, so a crash can lose one in the middle of the
- *    last write while the records after it, of the same write, made it (etcd's
- *    isTornEntry). Those records were never acknowledged: they go with it.
+ *    unsynced tail while the records after it made it (etcd's isTornEntry).
+ *    Those records were never acknowledged as durable: they go with it.
  * Everything else (an unknown type, damage with valid records after) is
  * corruption.
  */

@@ -12,7 +12,7 @@ import type { RecordCipher } from "./record-cipher.ts";
  * proposers (bench/README.md). Per write, it is one of each per fdatasync.
  *
  * The frame's CRC is over the sealed bytes, so a write cut short by a crash is
- * still a torn tail, and only the last write can be one; a frame whose CRC
+ * still a torn tail, and only the writes since the last fdatasync can be one; a frame whose CRC
  * holds but which fails authentication was written whole and then altered (or
  * the DEK is another). The AAD binds a sealed write to its segment and offset:
  * a valid one copied elsewhere in the WAL fails authentication there.

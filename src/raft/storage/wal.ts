@@ -8,7 +8,9 @@ import { nodeStorageFs, type StorageFile, type StorageFs } from "./storage-fs.ts
 
 /**
  * The segmented write-ahead log: record framing, fdatasync'd group commit,
- * segment cut and release, torn-tail repair on open. It knows record types but
+ * segment cut and release, torn-tail repair on open. A write may skip its
+ * fdatasync (Raft's MustSync: a hard state whose only change is the commit);
+ * the next synced write, the cut of the segment or the close makes it durable. It knows record types but
  * not what entries mean; replay.ts interprets the records.
  *
  * Every segment begins with a METADATA record, then (when there are) the latest
@@ -43,6 +45,7 @@ interface Pending {
   readonly buf: Buffer;
   readonly records: readonly RecordOut[];
   readonly lastIndex: number | undefined;
+  readonly sync: boolean;
   resolve(): void;
   reject(e: unknown): void;
 }
@@ -50,9 +53,9 @@ interface Pending {
 export interface WalStats {
   /** Calls to append that were acknowledged. */
   appends: number;
-  /** Group-commit writes (each followed by one fdatasync). */
+  /** Group-commit writes (each followed by one fdatasync when one of its appends asked for it). */
   writes: number;
-  /** fdatasync calls on segments. */
+  /** fdatasync calls on segments (after a write, before a cut, at close). */
   syncs: number;
 }
 
@@ -63,6 +66,8 @@ export class Wal {
   private closed = false;
   private idle: Promise<void> = Promise.resolve();
   private lastIndex = 0;
+  /** The current segment holds writes not fdatasync'd yet. */
+  private dirty = false;
   readonly stats: WalStats = { appends: 0, writes: 0, syncs: 0 };
 
   private constructor(
@@ -158,16 +163,19 @@ export class Wal {
   }
 
   /**
-   * Appends records; resolves once they are written and fdatasync'd. Calls made
-   * while a write is in flight are coalesced into the next single write + fdatasync.
-   * `lastIndex` is the log's last index once these records are in.
+   * Appends records; resolves once they are written, and fdatasync'd unless
+   * `sync` is false (then a crash may lose them, and only them: they are the
+   * segment's tail until a synced write, a cut or the close syncs them). Calls
+   * made while a write is in flight are coalesced into the next single write,
+   * fdatasync'd when any of them asked for it. `lastIndex` is the log's last
+   * index once these records are in.
    */
-  append(records: readonly RecordOut[], lastIndex?: number): Promise<void> {
+  append(records: readonly RecordOut[], lastIndex?: number, sync = true): Promise<void> {
     if (this.closed) return Promise.reject(new RaftStorageError(`raft WAL ${this.dir}: closed`));
     if (this.failed) return Promise.reject(this.failed);
     const buf = encodeRecords(records);
     return new Promise<void>((resolve, reject) => {
-      this.queue.push({ buf, records, lastIndex, resolve, reject });
+      this.queue.push({ buf, records, lastIndex, sync, resolve, reject });
       if (!this.flushing) {
         this.flushing = true;
         // Let every save issued in this tick join the first write.
@@ -189,8 +197,8 @@ export class Wal {
           await writeFully(this.fh, buf, at);
           this.position += buf.length;
           this.stats.writes++;
-          await this.fh.datasync();
-          this.stats.syncs++;
+          if (batch.some((p) => p.sync)) await this.datasync();
+          else this.dirty = true;
         } catch (e) {
           // Best effort: what this write left (in the page cache, maybe not on disk — after a failed
           // fdatasync Linux may drop the dirty pages' error and keep them readable) is cut off, so a
@@ -223,6 +231,13 @@ export class Wal {
     }
   }
 
+  /** fdatasync of the current segment: everything written to it so far is on disk. */
+  private async datasync(): Promise<void> {
+    await this.fh.datasync();
+    this.stats.syncs++;
+    this.dirty = false;
+  }
+
   private fail(e: unknown, batch: Pending[], at: number): void {
     const err = e instanceof Error ? e : new Error(String(e));
     const file = this.segments[this.segments.length - 1]!.path;
@@ -234,6 +249,10 @@ export class Wal {
 
   /** Closes the current segment and starts the next one, named after the log's last index + 1. */
   private async cut(): Promise<void> {
+    // A segment followed by another must be whole on disk: an unsynced tail lost there would be a
+    // hole in the middle of the log, which the open refuses as corruption (only the last segment's
+    // tail may be torn).
+    if (this.dirty) await this.datasync();
     const prev = this.segments[this.segments.length - 1]!;
     const seg = { seq: prev.seq + 1, firstIndex: this.lastIndex + 1, path: "" };
     seg.path = `${this.dir}/${walSegmentName(seg.seq, seg.firstIndex)}`;
@@ -268,7 +287,12 @@ export class Wal {
     if (this.closed) return;
     this.closed = true;
     while (this.flushing) await this.idle;
-    await this.fh.close();
+    try {
+      // A clean stop keeps what was acknowledged unsynced (not after a failure: the WAL is unusable).
+      if (this.dirty && !this.failed) await this.datasync();
+    } finally {
+      await this.fh.close();
+    }
   }
 }
 

@@ -8,13 +8,17 @@ import { META } from "./raft-data.ts";
 /**
  * Crash runs on a disk that keeps only what was fsync'd (support/crash-fs.ts): a
  * workload of saves (group-committed, some overwriting an uncommitted suffix
- * under a new term, as a new leader does), hard states and snapshots on a
+ * under a new term, as a new leader does), hard states (some commit-only,
+ * written without fdatasync as Raft's MustSync allows) and snapshots on a
  * real RaftStorage with small segments (cut and released), crashed at a
- * seeded random file operation, recovered, reopened — round after round.
+ * seeded random file operation (or once the writes are done: idle, or after a
+ * clean close), recovered, reopened — round after round.
  * After every reopen: the open succeeds (a torn tail is repaired, never taken
  * for corruption); every acknowledged entry is there as written, unless a
  * later write (issued, maybe not acknowledged) overwrote it with a later term;
- * the hard state's commit and the snapshot are at least the acknowledged ones.
+ * the snapshot is at least the acknowledged one; the hard state's commit is at
+ * least the last acknowledged synced one (an unsynced commit may go back to
+ * it, never below) and at most the highest one written.
  */
 export interface CrashRunResult {
   rounds: number;
@@ -26,6 +30,10 @@ export interface CrashRunResult {
   tornTails: number;
   /** Entries the last open read back. */
   entries: number;
+  /** Commit-only hard states acknowledged (written without fdatasync). */
+  unsyncedCommits: number;
+  /** Reopens whose commit was below the highest acknowledged one (an unsynced one lost). */
+  commitWentBack: number;
 }
 
 const MOUNT = "/crash";
@@ -50,12 +58,25 @@ export async function crashRun(seed: number, rounds: number): Promise<CrashRunRe
   const acked = new Map<number, Acked>();
   /** Writes issued, by issue number: where each started (an overwrite may start below the end). */
   const issuedFrom: number[] = [];
+  /** The highest commit an acknowledged synced save carried: a reopen finds at least this one. */
   let ackedCommit = 0;
+  /** The highest commit an acknowledged save carried, synced or not. */
+  let ackedAnyCommit = 0;
   /** The highest commit any hard state written carries: no overwrite starts at or below it. */
   let issuedCommit = 0;
+  /** The highest commit ever written: no reopen finds more. */
+  let maxIssuedCommit = 0;
   let ackedSnapshot = 0;
   let term = 1;
-  const result: CrashRunResult = { rounds, midWrite: 0, acknowledged: 0, tornTails: 0, entries: 0 };
+  const result: CrashRunResult = {
+    rounds,
+    midWrite: 0,
+    acknowledged: 0,
+    tornTails: 0,
+    entries: 0,
+    unsyncedCommits: 0,
+    commitWentBack: 0,
+  };
 
   const open = async (round: number, crashAt: number) => {
     const warnings: string[] = [];
@@ -91,7 +112,9 @@ export async function crashRun(seed: number, rounds: number): Promise<CrashRunRe
     }
     for (const k of [...acked.keys()])
       if (k > lastOf(state) && k > (state.snapshot?.metadata.index ?? 0)) acked.delete(k);
+    if (state.hardState.commit < ackedAnyCommit) result.commitWentBack++;
     ackedCommit = Math.max(ackedCommit, state.hardState.commit);
+    ackedAnyCommit = state.hardState.commit;
     // Hard states that did not make it are gone with the crash: the commit on disk is the one now.
     issuedCommit = state.hardState.commit;
 
@@ -116,6 +139,7 @@ export async function crashRun(seed: number, rounds: number): Promise<CrashRunRe
           es.push({ index: i, term, type: "normal", data: dataOf(i, term, rng.int(300)) });
         const commit = Math.max(issuedCommit, Math.min(from - 1, rng.between(issuedCommit, last)));
         issuedCommit = commit;
+        maxIssuedCommit = Math.max(maxIssuedCommit, commit);
         last = from + n - 1;
         const by = issuedFrom.push(from) - 1;
         writes.push(
@@ -124,6 +148,7 @@ export async function crashRun(seed: number, rounds: number): Promise<CrashRunRe
               for (const k of [...acked.keys()]) if (k >= from) acked.delete(k);
               for (const entry of es) acked.set(entry.index, { entry, by });
               ackedCommit = Math.max(ackedCommit, commit);
+              ackedAnyCommit = Math.max(ackedAnyCommit, commit);
               result.acknowledged++;
             },
             (e: Error) => {
@@ -131,6 +156,27 @@ export async function crashRun(seed: number, rounds: number): Promise<CrashRunRe
             },
           ),
         );
+        // A follower hearing of a higher commit (a heartbeat), or a leader committing: only the
+        // commit changes, so the save is not fdatasync'd. Up to the last entry written (issued).
+        if (rng.chance(0.4) && last > issuedCommit) {
+          // On its own (a write of its own, not synced) or joining the entries' write (synced with it).
+          if (rng.chance(0.6)) await settle();
+          if (disk.crashed) continue;
+          const c = rng.between(issuedCommit + 1, last);
+          issuedCommit = c;
+          maxIssuedCommit = Math.max(maxIssuedCommit, c);
+          writes.push(
+            storage.save({ term, vote: "0", commit: c }, [], false).then(
+              () => {
+                ackedAnyCommit = Math.max(ackedAnyCommit, c);
+                result.unsyncedCommits++;
+              },
+              (e: Error) => {
+                if (!disk.crashed) errors.push(e);
+              },
+            ),
+          );
+        }
         if (rng.chance(0.5)) await settle();
         if (rng.chance(0.15) && ackedCommit > ackedSnapshot) {
           await settle();
@@ -160,8 +206,17 @@ export async function crashRun(seed: number, rounds: number): Promise<CrashRunRe
     await settle();
     if (errors.length > 0) throw fail(round, `a write failed with no crash: ${errors[0]!.message}`);
     if (disk.crashed) result.midWrite++;
-    else {
-      await storage.close();
+    else if (rng.chance(0.5)) {
+      // The power goes while the member idles: what was written unsynced may go with it.
+      disk.crashNow();
+    } else {
+      // A clean stop (its fdatasync of an unsynced tail may be where the crash strikes).
+      try {
+        await storage.close();
+      } catch (e) {
+        if (!disk.crashed) throw fail(round, `close: ${(e as Error).message}`);
+      }
+      if (disk.crashed) result.midWrite++;
       disk.crashNow();
     }
     disk.recover();
@@ -177,7 +232,9 @@ export async function crashRun(seed: number, rounds: number): Promise<CrashRunRe
     if (snapIndex < ackedSnapshot)
       throw fail(round, `snapshot at ${snapIndex}, one at ${ackedSnapshot} was acknowledged`);
     if (state.hardState.commit < ackedCommit)
-      throw fail(round, `commit ${state.hardState.commit} after reopen, ${ackedCommit} was acknowledged`);
+      throw fail(round, `commit ${state.hardState.commit} after reopen, ${ackedCommit} was acknowledged synced`);
+    if (state.hardState.commit > maxIssuedCommit)
+      throw fail(round, `commit ${state.hardState.commit} after reopen, none above ${maxIssuedCommit} was written`);
     const onDisk = new Map(state.entries.map((e) => [e.index, e]));
     for (const [i, { entry: want, by }] of acked) {
       if (i <= snapIndex) continue;
