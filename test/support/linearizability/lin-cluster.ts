@@ -2,7 +2,7 @@ import { join } from "node:path";
 import type { NatsConnection } from "@nats-io/transport-node";
 import { callDaemon } from "../../../src/bus/daemon-client.ts";
 import { ManagerSwarm } from "../manager-swarm.ts";
-import { oneLeaderAnd } from "../node-ls.ts";
+import { lsLeaders, oneLeaderAnd } from "../node-ls.ts";
 import { TestSwarm } from "../swarm.ts";
 import { waitFor } from "../wait-for.ts";
 import { type CheckResult, checkHistory } from "./checker.ts";
@@ -44,6 +44,18 @@ export class LinCluster {
   /** Every manager turned into another build (its failpoints), without a restart. */
   switchTo(build: Build): void {
     this.failpoints.switchTo(build);
+  }
+
+  /** The leader's name, once one leads and the others are reachable. */
+  async leader(): Promise<string> {
+    const names = this.o.managers;
+    const rows = await this.ms.lsUntil(
+      names[0],
+      (r) => oneLeaderAnd(r, names.length - 1),
+      "one Leader, the others Reachable",
+      30_000,
+    );
+    return lsLeaders(rows)[0] as string;
   }
 
   get bus(): NatsConnection {

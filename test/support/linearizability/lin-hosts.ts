@@ -2,7 +2,7 @@ import type { NatsConnection } from "@nats-io/transport-node";
 import { callDaemon } from "../../../src/bus/daemon-client.ts";
 import { NetHosts } from "../net-hosts/index.ts";
 import { formManagers, lsUntil } from "../net-hosts/swarm.ts";
-import { oneLeaderAnd } from "../node-ls.ts";
+import { type LsRow, lsLeaders, oneLeaderAnd } from "../node-ls.ts";
 import { type Build, FailpointFiles } from "./failpoint-files.ts";
 import type { ManagerControl } from "./faults.ts";
 import { type RunOptions, type RunReport, runLin } from "./lin-cluster.ts";
@@ -61,7 +61,13 @@ export class LinHosts {
     this.failpoints.switchTo(build);
   }
 
-  private healed(timeoutMs = 60_000): Promise<unknown> {
+  /** The leader's host, once one leads and the others are reachable. */
+  async leader(): Promise<string> {
+    const rows = await this.healed();
+    return lsLeaders(rows)[0] as string;
+  }
+
+  private healed(timeoutMs = 60_000): Promise<LsRow[]> {
     const hosts = this.net;
     return lsUntil(
       hosts,
