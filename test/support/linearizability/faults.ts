@@ -93,10 +93,24 @@ export class FaultInjector {
   }
 
   start(): void {
-    this.loop = this.run();
+    const loop = this.run();
+    this.loop = loop;
+    // Held until stop() (which rethrows it), not an unhandled rejection that kills a long soak.
+    this.ended = loop.then(
+      () => {},
+      (e: unknown) => {
+        this.failed = true;
+        return e;
+      },
+    );
   }
 
-  /** Ends the schedule; the fault in progress is healed first. */
+  /** Resolves when the schedule ended early (a daemon that would not restart); never rejects. */
+  ended: Promise<unknown> = new Promise(() => {});
+  /** The schedule failed: stop() rejects with why. */
+  failed = false;
+
+  /** Ends the schedule; the fault in progress is healed first. Rejects with what ended it early, if anything did. */
   async stop(): Promise<void> {
     this.stopping = true;
     this.wake?.();

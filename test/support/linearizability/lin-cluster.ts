@@ -145,10 +145,13 @@ export async function runLin(t: LinTarget, o: RunOptions): Promise<RunReport> {
   const started = performance.now();
   workload.start();
   if (o.faults === undefined || o.faults.length > 0) faults.start();
-  await new Promise((r) => setTimeout(r, o.durationMs));
+  let timer: NodeJS.Timeout | undefined;
+  // The run's length by design; it ends early only if the fault schedule failed (stop() says why).
+  await Promise.race([new Promise((r) => (timer = setTimeout(r, o.durationMs))), faults.ended]);
+  clearTimeout(timer);
   // On a loaded machine a fault (a daemon's restart) takes longer: the run goes on until the schedule is through.
   if (o.faultsAtLeast !== undefined) {
-    await waitFor(() => faults.faults.length >= (o.faultsAtLeast as number), {
+    await waitFor(() => faults.failed || faults.faults.length >= (o.faultsAtLeast as number), {
       timeoutMs: 60_000,
       what: `${o.faultsAtLeast} faults injected and healed`,
       intervalMs: 100,
