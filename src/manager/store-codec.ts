@@ -4,6 +4,7 @@ import type { Service__Output } from "../gen/docker/swarmkit/v1/Service.ts";
 import type { Task__Output } from "../gen/docker/swarmkit/v1/Task.ts";
 import { rpcError } from "../rpc/status.ts";
 import type { ClusterObject } from "./cluster-object.ts";
+import { type TaskPatch, taskPatch } from "./store-task-patch.ts";
 
 /**
  * The store's bytes on the Raft log and in Raft snapshots: JSON, with Buffers
@@ -12,12 +13,22 @@ import type { ClusterObject } from "./cluster-object.ts";
  * message), so one codec covers entries and snapshots, stays readable in a WAL
  * dump, and needs no second schema; the cost is size, which matters little at
  * one entry per transaction. Decoding validates the envelope (zod) and throws
- * on anything else.
+ * on anything else. A task that was in the store is written as a patch (the
+ * fields that changed, `store-task-patch.ts`): every member applies entries at
+ * the very version they were staged on (`base`), so each holds the same task to
+ * patch.
  */
 export type StoreOp =
   | { readonly op: "putNode"; readonly node: Node__Output }
   | { readonly op: "deleteNode"; readonly id: string }
-  | { readonly op: "putTask"; readonly task: Task__Output }
+  | {
+      readonly op: "putTask";
+      readonly task: Task__Output;
+      /** The task it replaces, as staged: the entry then carries a TaskPatch. Never encoded itself. */
+      readonly prev?: Task__Output;
+    }
+  /** Only in decoded entries: a put of a task the store holds, as the fields that changed. */
+  | TaskPatch
   | { readonly op: "deleteTask"; readonly id: string }
   | { readonly op: "putService"; readonly service: Service__Output }
   | { readonly op: "deleteService"; readonly id: string }
@@ -65,6 +76,14 @@ const opSchema = z.discriminatedUnion("op", [
   z.object({ op: z.literal("deleteNode"), id: z.string().min(1) }),
   z.object({ op: z.literal("putTask"), task: withId }),
   z.object({ op: z.literal("deleteTask"), id: z.string().min(1) }),
+  z.object({
+    op: z.literal("patchTask"),
+    id: z.string().min(1),
+    meta: z.object({}).passthrough(),
+    set: z
+      .record(z.string(), z.unknown())
+      .refine((set) => !("id" in set) && !("meta" in set), "a task patch sets neither id nor meta"),
+  }),
   z.object({ op: z.literal("putService"), service: withId }),
   z.object({ op: z.literal("deleteService"), id: z.string().min(1) }),
   z.object({ op: z.literal("putCluster"), cluster: withId }),
@@ -93,7 +112,14 @@ const dec = new TextDecoder();
  * `bytes`), so their entries skip the replacer's call per key: the scheduling
  * path writes thousands of them a second.
  */
-const bytesFree = (op: StoreOp): boolean => op.op === "putTask" || op.op === "deleteTask";
+const bytesFree = (op: StoreOp): boolean => op.op === "putTask" || op.op === "deleteTask" || op.op === "patchTask";
+
+/** An op as the log carries it: a put of a task that was in the store becomes its patch. */
+function wire(op: StoreOp): StoreOp {
+  if (op.op !== "putTask") return op;
+  const patch = op.prev ? taskPatch(op.prev, op.task) : undefined;
+  return patch ?? { op: "putTask", task: op.task };
+}
 
 /** Text with no `"$bytes"` in it holds no encoded Buffer: parsed without the reviver's call per key. */
 const BYTES_KEY = '"$bytes"';
@@ -108,7 +134,7 @@ function parse(bytes: Uint8Array, what: string): unknown {
 }
 
 export function encodeStoreEntry(e: StoreEntry): Uint8Array {
-  const entry = { format: "swarmbus-store-entry/v1", version: e.version, base: e.base, ops: e.ops };
+  const entry = { format: "swarmbus-store-entry/v1", version: e.version, base: e.base, ops: e.ops.map(wire) };
   return enc.encode(e.ops.every(bytesFree) ? JSON.stringify(entry) : JSON.stringify(entry, replacer));
 }
 

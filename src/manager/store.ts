@@ -9,10 +9,12 @@ import {
   decodeStoreSnapshot,
   encodeStoreEntry,
   encodeStoreSnapshot,
+  type StoreEntry,
   type StoreOp,
   type StoreSnapshot,
 } from "./store-codec.ts";
 import { Index, type InFlight, InFlightOverlay } from "./store-in-flight.ts";
+import { patchedTask } from "./store-task-patch.ts";
 
 export type { StoreSnapshot } from "./store-codec.ts";
 
@@ -259,9 +261,10 @@ class Staged implements WriteTx {
     this.ops.push({ op: "deleteNode", id });
   }
   putTask(task: Task__Output): Task__Output {
-    const stored: Task__Output = { ...task, meta: this.meta(this.task(task.id)) };
+    const prev = this.task(task.id);
+    const stored: Task__Output = { ...task, meta: this.meta(prev) };
     this.taskOverlay.set(task.id, stored);
-    this.ops.push({ op: "putTask", task: stored });
+    this.ops.push(prev ? { op: "putTask", task: stored, prev } : { op: "putTask", task: stored });
     return stored;
   }
   deleteTask(id: string): void {
@@ -477,7 +480,8 @@ export class ReplicatedStore implements Store {
   apply(data: Uint8Array): void {
     const head = this.inFlight[0];
     const mine = head !== undefined && sameBytes(head.bytes, data);
-    const entry = decodeStoreEntry(data);
+    // This leader's own entry: its staged changes are what the bytes say (same bytes), so not parsed again.
+    const entry: StoreEntry = mine ? { version: head.version, base: head.base, ops: head.ops } : decodeStoreEntry(data);
     const s = this.state;
     if (entry.base !== undefined && entry.base !== s.version) {
       // Staged on a transaction that never committed: skipped here as on every member. Nothing
@@ -503,12 +507,16 @@ export class ReplicatedStore implements Store {
           this.pending.push({ kind: "node", action: "delete", node: existing });
           break;
         }
-        case "putTask": {
-          const existing = s.tasks.get(op.task.id);
+        case "putTask":
+        case "patchTask": {
+          const existing = s.tasks.get(op.op === "putTask" ? op.task.id : op.id);
+          // A patch of a task this store does not hold is skipped, as on every member (same log, same state).
+          const task = op.op === "putTask" ? op.task : existing && patchedTask(existing, op);
+          if (!task) break;
           if (existing) unindexTask(s, existing);
-          s.tasks.set(op.task.id, op.task);
-          indexTask(s, op.task);
-          this.pending.push({ kind: "task", action: existing ? "update" : "create", task: op.task });
+          s.tasks.set(task.id, task);
+          indexTask(s, task);
+          this.pending.push({ kind: "task", action: existing ? "update" : "create", task });
           break;
         }
         case "deleteTask": {

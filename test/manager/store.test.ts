@@ -1,11 +1,13 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
+import type { Task__Output } from "../../src/gen/docker/swarmkit/v1/Task.ts";
 import { newNodeObject } from "../../src/manager/ca-server.ts";
 import { errSequenceConflict } from "../../src/manager/controlapi/errors.ts";
 import { createMemoryStore, ReplicatedStore, type StoreEvent } from "../../src/manager/store.ts";
 import { decodeStoreEntry } from "../../src/manager/store-codec.ts";
 import { ErrLostLeadership } from "../../src/raft/node/errors.ts";
 import { toRpcError } from "../../src/rpc/status.ts";
+import { service, task } from "./orchestrator/support/objects.ts";
 
 const worker = (id: string) => newNodeObject(id, "WORKER", "ACTIVE");
 
@@ -136,6 +138,57 @@ test("a follower applies the leader's entries in log order; its watchers fire in
   );
   assert.equal(onFollower, ["create:a:ACTIVE", "create:b:ACTIVE", "update:a:DRAIN", "delete:b:ACTIVE"]);
   assert.equal(follower.snapshot(), leader.snapshot());
+});
+
+test("a task's later writes travel as the fields that changed; the follower holds the same task, events alike", async () => {
+  const { leader, follower, log } = leaderAndFollower();
+  const events: string[] = [];
+  follower.watch((e) => {
+    if (e.kind === "task") events.push(`${e.action}:${e.task.status?.state}:${e.task.node_id}`);
+  });
+  const web = service("web", { replicas: 1 });
+  await leader.update((tx) => tx.putTask(task("t1", web, { slot: 1, state: "PENDING" })));
+  const assign = (t: Task__Output): Task__Output => ({
+    ...t,
+    node_id: "n1",
+    status: { ...(t.status as NonNullable<Task__Output["status"]>), state: "ASSIGNED", message: "assigned" },
+  });
+  await leader.update((tx) => tx.putTask(assign(tx.task("t1") as Task__Output)));
+  // Two writes of one task in one transaction: the second patches the first.
+  await leader.update((tx) => {
+    const t = tx.task("t1") as Task__Output;
+    const running = tx.putTask({
+      ...t,
+      status: { ...(t.status as NonNullable<Task__Output["status"]>), state: "RUNNING" },
+    });
+    tx.putTask({ ...running, desired_state: "SHUTDOWN" });
+  });
+  const [created, assigned, stopping] = log.map((b) => decodeStoreEntry(b));
+  assert.equal(
+    created?.ops.map((o) => o.op),
+    ["putTask"],
+  );
+  const patch = assigned?.ops[0];
+  assert.ok(patch?.op === "patchTask");
+  assert.equal(Object.keys(patch.set).sort(), ["node_id", "status"]);
+  assert.ok((log[1] as Uint8Array).length < (log[0] as Uint8Array).length * 0.7, "a patch is well under a full task");
+  assert.equal(
+    stopping?.ops.map((o) => (o.op === "patchTask" ? Object.keys(o.set) : o.op)),
+    [["status"], ["desired_state"]],
+  );
+  assert.equal(events, ["create:PENDING:", "update:ASSIGNED:n1", "update:RUNNING:n1", "update:RUNNING:n1"]);
+  assert.equal(
+    follower.view((tx) => tx.task("t1")),
+    leader.view((tx) => tx.task("t1")),
+  );
+  assert.is(
+    follower.view((tx) => tx.task("t1")?.desired_state),
+    "SHUTDOWN",
+  );
+  assert.equal(
+    follower.view((tx) => tx.tasksOfNode("n1").map((t) => t.id)),
+    ["t1"],
+  );
 });
 
 test("writes are serialized across the proposal: the second sees the first, so version checks hold", async () => {

@@ -4,9 +4,11 @@ import type { LoopComponent, PassResult } from "../control-loop/control-loop.ts"
 import { TaskPlan } from "../control-loop/task-changes.ts";
 import { writeChanges } from "../control-loop/write-changes.ts";
 import type { ReadTx, Store, StoreEvent } from "../store.ts";
+import { allocate } from "./allocate.ts";
 import { startDelayed } from "./delayed-start.ts";
 import { type PassEnv, removeServiceTasks } from "./replicated.ts";
 import type { RestartTiming } from "./restart.ts";
+import { concernsSlot } from "./task.ts";
 
 export interface ServiceLoopOptions {
   readonly store: Store;
@@ -28,9 +30,12 @@ export interface ServiceMode {
 
 /**
  * The shell of an orchestrator (SK orchestrator/replicated, global): collects
- * the services that changes concern, reconciles each in a pass and writes the
+ * the services that changes concern (a task's status report only when it may
+ * free or fill a slot: `concernsSlot`), reconciles each in a pass and writes the
  * plan. Services with replacements waiting for their delayed start are looked
  * at again in every pass, and the pass asks to be woken when the next is due.
+ * New tasks are written PENDING (see `pass`); the allocator still moves any
+ * NEW task it sees (one written before, or by another writer).
  */
 export class ServiceLoop implements LoopComponent {
   private all = true;
@@ -64,8 +69,12 @@ export class ServiceLoop implements LoopComponent {
         else this.dirty.add(e.service.id);
         break;
       case "task": {
-        const id = e.task.service_id;
-        if (this.opts.store.view((tx) => this.mode.owns(tx.service(id)))) this.dirty.add(id);
+        const t = e.task;
+        const concerns = this.opts.store.view(
+          (tx) =>
+            this.mode.owns(tx.service(t.service_id)) && (e.action === "delete" || concernsSlot(t, (id) => tx.node(id))),
+        );
+        if (concerns) this.dirty.add(t.service_id);
         break;
       }
       case "node":
@@ -83,6 +92,9 @@ export class ServiceLoop implements LoopComponent {
     const plan = new TaskPlan();
     const env: PassEnv = { newId: this.newId, nowMs: this.now() };
     const wakeAtMs = this.opts.store.view((tx) => this.decide(tx, plan, env));
+    // The allocator's step, in this entry: with no networks to allocate, NEW → PENDING would be
+    // the same decision one Raft entry later (SwarmKit's allocator only has network work to do).
+    for (const t of plan.created()) allocate(t, plan, env.nowMs);
     const changes = plan.size === 0 ? 0 : await writeChanges(this.opts.store, plan.changes());
     return wakeAtMs === undefined ? { changes } : { changes, wakeAtMs };
   }

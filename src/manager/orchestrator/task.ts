@@ -70,6 +70,20 @@ export function invalidNode(n: Node__Output | undefined): boolean {
   return !n || n.status?.state === "DOWN" || n.spec?.availability === "DRAIN";
 }
 
+/**
+ * Whether a task's change may concern its slot, so its service must be
+ * reconciled (SK handleTaskChange, which restarts what ended or sits on an
+ * invalid node): it ended, it is on a gone, DOWN or drained node, or it is not
+ * simply wanted RUNNING (a replacement waiting at READY, a task being shut
+ * down or removed). A task wanted RUNNING that moves up to RUNNING on a valid
+ * node — PENDING → ASSIGNED → … → RUNNING, nearly all status reports — frees
+ * and fills no slot. A deleted task is always looked at (the caller's rule).
+ */
+export function concernsSlot(t: Task__Output, nodeOf: (id: string) => Node__Output | undefined): boolean {
+  if (t.desired_state !== "RUNNING" || stateAbove(observed(t), "RUNNING")) return true;
+  return t.node_id !== "" && invalidNode(nodeOf(t.node_id));
+}
+
 /** When the task last changed, as SK's TasksByTimestamp sees it: applied_at, else the status timestamp. */
 export const taskTimestampMs = (t: Task__Output): number =>
   msOf(t.status?.applied_at) ?? msOf(t.status?.timestamp) ?? 0;
