@@ -54,6 +54,12 @@ export interface ReadTx {
   cluster(): ClusterObject | undefined;
 }
 
+/** A read through this leader's proposed, not yet applied transactions (see Store.viewStaged). */
+export interface StagedReadTx extends ReadTx {
+  /** The tasks those transactions write, as they leave them (not the ones they delete). */
+  inFlightTasks(): Task__Output[];
+}
+
 export interface WriteTx extends ReadTx {
   /** Create or replace; the store stamps meta (version index, created/updated time). */
   putNode(node: Node__Output): Node__Output;
@@ -74,6 +80,13 @@ export type StoreEvent =
 export interface Store {
   /** Reads the live state (no copy); `fn` must not keep the transaction. */
   view<T>(fn: (tx: ReadTx) => T): T;
+  /**
+   * Reads the state the next transaction would be staged on: the applied state plus this leader's
+   * proposed, not yet applied transactions (none on a follower). What it shows may still not commit;
+   * a decision made on it and written with `update` is staged on the same transactions, so it is
+   * applied only if they are. A control loop can plan on its own writes without waiting a commit round.
+   */
+  viewStaged<T>(fn: (tx: StagedReadTx) => T): T;
   /** Runs fn as one transaction on the leader; resolves with its result once the entry is applied here. */
   update<T>(fn: (tx: WriteTx) => T): Promise<T>;
   /** Called with each applied change, in commit order; returns the unsubscribe function. */
@@ -180,7 +193,7 @@ function allOf<T>(
  * A transaction's changes (copy on write: only what it touches) over the
  * transactions proposed before it and not applied yet, over the applied state.
  */
-class Staged implements WriteTx {
+class Staged implements WriteTx, StagedReadTx {
   private readonly nodeOverlay = new Map<string, Node__Output | null>();
   private readonly taskOverlay = new Map<string, Task__Output | null>();
   private readonly serviceOverlay = new Map<string, Service__Output | null>();
@@ -209,6 +222,11 @@ class Staged implements WriteTx {
   }
   tasks() {
     return allOf(this.taskOverlay, this.inFlight.tasks, this.base.tasks);
+  }
+  inFlightTasks() {
+    const out: Task__Output[] = [];
+    for (const slot of this.inFlight.tasks.values()) if (slot.value) out.push(slot.value);
+    return out;
   }
   private tasksWhere(applied: Index, inFlight: Index, key: string, field: (t: Task__Output) => string): Task__Output[] {
     const out: Task__Output[] = [];
@@ -365,6 +383,11 @@ export class ReplicatedStore implements Store {
 
   view<T>(fn: (tx: ReadTx) => T): T {
     return fn(this.live);
+  }
+
+  viewStaged<T>(fn: (tx: StagedReadTx) => T): T {
+    // A transaction with no writes of its own over the in-flight ones: it is never proposed.
+    return fn(new Staged(this.state, this.overlay, this.stamp, this.now));
   }
 
   update<T>(fn: (tx: WriteTx) => T): Promise<T> {

@@ -17,7 +17,9 @@ export const awaitsScheduling = (t: Task__Output): boolean =>
  * free or add capacity: a task that ends, is deleted or is no longer to run, a node that changes
  * (moby/moby#32999: SwarmKit only looked again on some of those events).
  * Assignments are written only to a node still at the version they were
- * decided on.
+ * decided on. A pass reads through the writes this leader has in flight, so
+ * tasks created by entries not committed yet are placed with the first of
+ * them, and their assignments go into the log right behind them.
  */
 export class Scheduler implements LoopComponent {
   private all = true;
@@ -58,9 +60,12 @@ export class Scheduler implements LoopComponent {
   async pass(): Promise<PassResult> {
     const plan = new TaskPlan();
     const nowMs = this.now();
-    const { nodeVersions } = this.opts.store.view((tx) => {
+    // Through this leader's in-flight writes: the tasks the orchestrators are still committing are
+    // placed in this pass, and the ones an earlier pass placed count on their nodes already.
+    const { nodeVersions } = this.opts.store.viewStaged((tx) => {
       if (this.all) for (const t of tx.tasks()) if (awaitsScheduling(t)) this.pending.add(t.id);
       this.all = false;
+      for (const t of tx.inFlightTasks()) if (awaitsScheduling(t)) this.pending.add(t.id);
       const pending: Task__Output[] = [];
       for (const id of this.pending) {
         const t = tx.task(id);

@@ -23,6 +23,7 @@ test("an assignment dropped because its node changed after the pass decided it i
   let first = true;
   const racing: Store = {
     view: (fn) => store.view(fn),
+    viewStaged: (fn) => store.viewStaged(fn),
     watch: (fn) => store.watch(fn),
     snapshot: () => store.snapshot(),
     update: <T>(fn: (tx: WriteTx) => T) => {

@@ -1,0 +1,113 @@
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import { Scheduler } from "../../../src/manager/scheduler/scheduler.ts";
+import { ReplicatedStore } from "../../../src/manager/store.ts";
+import { ErrLostLeadership, raftError } from "../../../src/raft/node/errors.ts";
+import { toRpcError } from "../../../src/rpc/status.ts";
+import { waitFor } from "../../support/wait-for.ts";
+import { node, service, task } from "../orchestrator/support/objects.ts";
+
+interface Proposal {
+  readonly data: Uint8Array;
+  resolve(): void;
+  reject(e: Error): void;
+}
+
+/** A leader and a follower over a held log: the test says when a prefix commits, or that leadership is lost. */
+function heldLog() {
+  const leader = new ReplicatedStore();
+  const follower = new ReplicatedStore();
+  const log: Proposal[] = [];
+  let committed = 0;
+  let leading = true;
+  leader.attach({
+    isLeader: () => leading,
+    propose: (data) => new Promise<void>((resolve, reject) => log.push({ data, resolve, reject })),
+  });
+  return {
+    leader,
+    follower,
+    length: () => log.length,
+    commit(upTo = log.length) {
+      for (; committed < upTo; committed++) {
+        const p = log[committed] as Proposal;
+        leader.apply(p.data);
+        follower.apply(p.data);
+        p.resolve();
+      }
+    },
+    /** Leadership lost: the uncommitted entries are gone and their proposers told so. */
+    loseLeadership() {
+      leading = false;
+      for (const p of log.splice(committed)) p.reject(raftError(ErrLostLeadership));
+    },
+  };
+}
+
+const states = (s: ReplicatedStore) =>
+  s.view((tx) => tx.tasks().map((t) => `${t.id}:${t.status?.state}:${t.node_id}`)).sort();
+
+async function cluster() {
+  const r = heldLog();
+  const s = service("s1");
+  const setup = r.leader.update((tx) => {
+    tx.putNode(node("n1"));
+    tx.putNode(node("n2"));
+    tx.putService(s);
+  });
+  await waitFor(() => r.length() === 1, { timeoutMs: 2000, what: "the setup proposed" });
+  r.commit();
+  await setup;
+  // Two entries of created tasks, proposed and not committed (the orchestrator's writes under way).
+  const created = [1, 2].map((e) =>
+    r.leader.update((tx) => {
+      for (let i = 1; i <= 4; i++) {
+        const slot = (e - 1) * 4 + i;
+        tx.putTask(task(`t${slot}`, s, { slot, state: "PENDING" }));
+      }
+    }),
+  );
+  await waitFor(() => r.length() === 3, { timeoutMs: 2000, what: "the creates proposed" });
+  return { r, created };
+}
+
+test("tasks whose creation is not committed yet are placed in the same pass, behind their creation in the log", async () => {
+  const { r, created } = await cluster();
+  const scheduler = new Scheduler({ store: r.leader });
+  scheduler.reset();
+  const pass = scheduler.pass();
+  // The pass decided before any of the creates committed: its entry is already proposed behind them.
+  await waitFor(() => r.length() === 4, { timeoutMs: 2000, what: "the assignments proposed behind the creates" });
+  assert.equal(states(r.leader), [], "nothing applied yet");
+  r.commit();
+  await Promise.all(created);
+  assert.is((await pass).changes, 8);
+  const placed = states(r.follower);
+  assert.is(placed.length, 8);
+  assert.ok(
+    placed.every((s) => s.includes(":ASSIGNED:n")),
+    placed.join(" "),
+  );
+  // Spread by the tasks already placed in the pass: 4 on each node.
+  assert.is(placed.filter((s) => s.endsWith(":n1")).length, 4);
+  assert.equal(r.follower.snapshot(), r.leader.snapshot());
+});
+
+test("a pass placed tasks whose creation then never commits: the pass fails and nothing is assigned", async () => {
+  const { r, created } = await cluster();
+  const scheduler = new Scheduler({ store: r.leader });
+  scheduler.reset();
+  const pass = scheduler.pass().then(
+    () => "done",
+    (e: unknown) => toRpcError(e).message,
+  );
+  await waitFor(() => r.length() === 4, { timeoutMs: 2000, what: "the assignments proposed" });
+  r.loseLeadership();
+  const creates = await Promise.allSettled(created);
+  assert.ok(creates.every((c) => c.status === "rejected"));
+  assert.is(await pass, ErrLostLeadership, "the loop hears the leadership loss, not a success");
+  assert.equal(states(r.leader), []);
+  assert.equal(states(r.follower), []);
+});
+
+test.run();
