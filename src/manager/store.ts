@@ -54,12 +54,6 @@ export interface ReadTx {
   cluster(): ClusterObject | undefined;
 }
 
-/** A read through this leader's proposed, not yet applied transactions (see Store.viewStaged). */
-export interface StagedReadTx extends ReadTx {
-  /** The tasks those transactions write, as they leave them (not the ones they delete). */
-  inFlightTasks(): Task__Output[];
-}
-
 export interface WriteTx extends ReadTx {
   /** Create or replace; the store stamps meta (version index, created/updated time). */
   putNode(node: Node__Output): Node__Output;
@@ -86,11 +80,17 @@ export interface Store {
    * a decision made on it and written with `update` is staged on the same transactions, so it is
    * applied only if they are. A control loop can plan on its own writes without waiting a commit round.
    */
-  viewStaged<T>(fn: (tx: StagedReadTx) => T): T;
+  viewStaged<T>(fn: (tx: ReadTx) => T): T;
   /** Runs fn as one transaction on the leader; resolves with its result once the entry is applied here. */
   update<T>(fn: (tx: WriteTx) => T): Promise<T>;
   /** Called with each applied change, in commit order; returns the unsubscribe function. */
   watch(fn: (e: StoreEvent) => void): () => void;
+  /**
+   * Called with each task a transaction of this leader writes, as the transaction is proposed (it
+   * may never commit; `watch` tells what did). For a loop that plans through `viewStaged`: it need
+   * not wait for the commit to start. Returns the unsubscribe function.
+   */
+  watchInFlightTasks(fn: (t: Task__Output) => void): () => void;
   /** The whole state (a copy of the maps, objects shared). */
   snapshot(): StoreSnapshot;
 }
@@ -193,7 +193,7 @@ function allOf<T>(
  * A transaction's changes (copy on write: only what it touches) over the
  * transactions proposed before it and not applied yet, over the applied state.
  */
-class Staged implements WriteTx, StagedReadTx {
+class Staged implements WriteTx {
   private readonly nodeOverlay = new Map<string, Node__Output | null>();
   private readonly taskOverlay = new Map<string, Task__Output | null>();
   private readonly serviceOverlay = new Map<string, Service__Output | null>();
@@ -222,11 +222,6 @@ class Staged implements WriteTx, StagedReadTx {
   }
   tasks() {
     return allOf(this.taskOverlay, this.inFlight.tasks, this.base.tasks);
-  }
-  inFlightTasks() {
-    const out: Task__Output[] = [];
-    for (const slot of this.inFlight.tasks.values()) if (slot.value) out.push(slot.value);
-    return out;
   }
   private tasksWhere(applied: Index, inFlight: Index, key: string, field: (t: Task__Output) => string): Task__Output[] {
     const out: Task__Output[] = [];
@@ -357,6 +352,7 @@ export class ReplicatedStore implements Store {
   };
   private readonly live = new LiveView(this.state);
   private readonly watchers = new Set<(e: StoreEvent) => void>();
+  private readonly inFlightWatchers = new Set<(t: Task__Output) => void>();
   private readonly restoreWatchers = new Set<() => void>();
   private readonly pending: StoreEvent[] = [];
   private delivering = false;
@@ -385,7 +381,7 @@ export class ReplicatedStore implements Store {
     return fn(this.live);
   }
 
-  viewStaged<T>(fn: (tx: StagedReadTx) => T): T {
+  viewStaged<T>(fn: (tx: ReadTx) => T): T {
     // A transaction with no writes of its own over the in-flight ones: it is never proposed.
     return fn(new Staged(this.state, this.overlay, this.stamp, this.now));
   }
@@ -459,6 +455,14 @@ export class ReplicatedStore implements Store {
       () => this.settle(rec, rec.applied === true ? undefined : abortedError(), () => resolve(result), reject),
       (e: unknown) => this.settle(rec, e, () => resolve(result), reject),
     );
+    if (this.inFlightWatchers.size > 0) this.tellInFlight(staged);
+  }
+
+  private tellInFlight(staged: Staged): void {
+    for (const op of staged.ops) {
+      if (op.op !== "putTask") continue;
+      for (const w of [...this.inFlightWatchers]) w(op.task);
+    }
   }
 
   /** A proposal settled: its caller and followers are answered; one that did not commit takes down those staged on it. */
@@ -486,6 +490,11 @@ export class ReplicatedStore implements Store {
   watch(fn: (e: StoreEvent) => void): () => void {
     this.watchers.add(fn);
     return () => this.watchers.delete(fn);
+  }
+
+  watchInFlightTasks(fn: (t: Task__Output) => void): () => void {
+    this.inFlightWatchers.add(fn);
+    return () => this.inFlightWatchers.delete(fn);
   }
 
   snapshot(): StoreSnapshot {

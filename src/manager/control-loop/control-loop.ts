@@ -1,6 +1,7 @@
 import { type Actor, type AnyActorRef, createActor } from "xstate";
 import { controlLoopMachine } from "../../../machines/control-loop.machine.ts";
 import type { TimingProfile } from "../../config/profile.ts";
+import type { Task__Output } from "../../gen/docker/swarmkit/v1/Task.ts";
 import { defaultLog, type Log } from "../../log.ts";
 import { toRpcError } from "../../rpc/status.ts";
 import type { LeaderOnly } from "../leadership.ts";
@@ -23,6 +24,11 @@ export interface LoopComponent {
   observe(e: StoreEvent): boolean;
   /** Decides on what it collected and writes the decisions. */
   pass(): Promise<PassResult>;
+  /**
+   * A task this leader is writing and has not committed (a loop that plans through
+   * `Store.viewStaged` only); true when it calls for a pass.
+   */
+  observeInFlight?(t: Task__Output): boolean;
 }
 
 export interface ControlLoopOptions {
@@ -79,14 +85,27 @@ export class ControlLoop implements LeaderOnly {
     // One CHANGED per applied entry (its events arrive in one synchronous run), not one per change:
     // a tick of the store, as SwarmKit's EventCommit, and no transition to publish per task.
     let told = false;
-    this.unwatch = this.opts.store.watch((e) => {
-      if (!this.opts.component.observe(e) || told) return;
+    const changed = () => {
+      if (told) return;
       told = true;
       queueMicrotask(() => {
         told = false;
         if (run === this.run) actor.send({ type: "CHANGED" });
       });
+    };
+    const { component, store } = this.opts;
+    const unwatch = store.watch((e) => {
+      if (component.observe(e)) changed();
     });
+    const unwatchInFlight = component.observeInFlight
+      ? store.watchInFlightTasks((t) => {
+          if (component.observeInFlight?.(t)) changed();
+        })
+      : undefined;
+    this.unwatch = () => {
+      unwatch();
+      unwatchInFlight?.();
+    };
     actor.send({ type: "CHANGED" });
   }
 

@@ -37,6 +37,8 @@ export interface ScheduleResult {
  * decision that changes nothing is not made.
  */
 export function schedule(input: ScheduleInput, plan: TaskPlan): ScheduleResult {
+  // Nothing to place (a pass woken by tasks it already placed): no walk over every node's tasks.
+  if (input.pending.length === 0) return { nodeVersions: new Map() };
   const infos = nodeInfos(input.tx);
   const byId = new Map(infos.map((i) => [i.node.id, i]));
   const nodeVersions = new Map(infos.map((i) => [i.node.id, i.node.meta?.version?.index ?? ""]));

@@ -17,9 +17,10 @@ export const awaitsScheduling = (t: Task__Output): boolean =>
  * free or add capacity: a task that ends, is deleted or is no longer to run, a node that changes
  * (moby/moby#32999: SwarmKit only looked again on some of those events).
  * Assignments are written only to a node still at the version they were
- * decided on. A pass reads through the writes this leader has in flight, so
- * tasks created by entries not committed yet are placed with the first of
- * them, and their assignments go into the log right behind them.
+ * decided on. It reads through the writes this leader has in flight and
+ * hears of the tasks they create as they are proposed: tasks still being
+ * committed are placed at once, and their assignments go into the log right
+ * behind them.
  */
 export class Scheduler implements LoopComponent {
   private all = true;
@@ -57,6 +58,12 @@ export class Scheduler implements LoopComponent {
     return frees && this.pending.size > 0;
   }
 
+  observeInFlight(t: Task__Output): boolean {
+    if (!awaitsScheduling(t)) return false;
+    this.pending.add(t.id);
+    return true;
+  }
+
   async pass(): Promise<PassResult> {
     const plan = new TaskPlan();
     const nowMs = this.now();
@@ -65,7 +72,6 @@ export class Scheduler implements LoopComponent {
     const { nodeVersions } = this.opts.store.viewStaged((tx) => {
       if (this.all) for (const t of tx.tasks()) if (awaitsScheduling(t)) this.pending.add(t.id);
       this.all = false;
-      for (const t of tx.inFlightTasks()) if (awaitsScheduling(t)) this.pending.add(t.id);
       const pending: Task__Output[] = [];
       for (const id of this.pending) {
         const t = tx.task(id);

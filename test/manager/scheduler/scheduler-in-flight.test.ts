@@ -1,5 +1,6 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
+import { ControlLoop } from "../../../src/manager/control-loop/control-loop.ts";
 import { Scheduler } from "../../../src/manager/scheduler/scheduler.ts";
 import { ReplicatedStore } from "../../../src/manager/store.ts";
 import { ErrLostLeadership, raftError } from "../../../src/raft/node/errors.ts";
@@ -58,7 +59,12 @@ async function cluster() {
   await waitFor(() => r.length() === 1, { timeoutMs: 2000, what: "the setup proposed" });
   r.commit();
   await setup;
-  // Two entries of created tasks, proposed and not committed (the orchestrator's writes under way).
+  return { r, s };
+}
+
+/** Two entries of created tasks, proposed and not committed (the orchestrator's writes under way). */
+async function createEight(r: ReturnType<typeof heldLog>, s: ReturnType<typeof service>) {
+  const before = r.length();
   const created = [1, 2].map((e) =>
     r.leader.update((tx) => {
       for (let i = 1; i <= 4; i++) {
@@ -67,12 +73,13 @@ async function cluster() {
       }
     }),
   );
-  await waitFor(() => r.length() === 3, { timeoutMs: 2000, what: "the creates proposed" });
-  return { r, created };
+  await waitFor(() => r.length() >= before + 2, { timeoutMs: 2000, what: "the creates proposed" });
+  return created;
 }
 
 test("tasks whose creation is not committed yet are placed in the same pass, behind their creation in the log", async () => {
-  const { r, created } = await cluster();
+  const { r, s } = await cluster();
+  const created = await createEight(r, s);
   const scheduler = new Scheduler({ store: r.leader });
   scheduler.reset();
   const pass = scheduler.pass();
@@ -94,7 +101,8 @@ test("tasks whose creation is not committed yet are placed in the same pass, beh
 });
 
 test("a pass placed tasks whose creation then never commits: the pass fails and nothing is assigned", async () => {
-  const { r, created } = await cluster();
+  const { r, s } = await cluster();
+  const created = await createEight(r, s);
   const scheduler = new Scheduler({ store: r.leader });
   scheduler.reset();
   const pass = scheduler.pass().then(
@@ -108,6 +116,34 @@ test("a pass placed tasks whose creation then never commits: the pass fails and 
   assert.is(await pass, ErrLostLeadership, "the loop hears the leadership loss, not a success");
   assert.equal(states(r.leader), []);
   assert.equal(states(r.follower), []);
+});
+
+test("the scheduler's loop places tasks as their creation is proposed, before it commits", async () => {
+  const { r, s } = await cluster();
+  const loop = new ControlLoop({
+    name: "scheduler",
+    store: r.leader,
+    component: new Scheduler({ store: r.leader }),
+    profile: { controlLoopDebounceMs: 5, controlLoopMaxLatencyMs: 100 },
+  });
+  loop.start();
+  try {
+    // Its first pass (on start) found nothing to place: from now on it acts on what it hears.
+    await waitFor(() => loop.current?.getSnapshot().matches("idle") && loop.current.getSnapshot().context.runs === 1, {
+      timeoutMs: 2000,
+      what: "the first pass done",
+    });
+    const created = await createEight(r, s);
+    await waitFor(() => r.length() === 4, { timeoutMs: 2000, what: "the assignments proposed, nothing committed" });
+    assert.equal(states(r.leader), []);
+    r.commit();
+    await Promise.all(created);
+    await waitFor(() => r.leader.inFlightCount === 0, { timeoutMs: 2000, what: "the assignments applied" });
+    const placed = states(r.follower);
+    assert.is(placed.filter((t) => t.includes(":ASSIGNED:")).length, 8, placed.join(" "));
+  } finally {
+    loop.stop();
+  }
 });
 
 test.run();

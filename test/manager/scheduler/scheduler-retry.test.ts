@@ -25,6 +25,7 @@ test("an assignment dropped because its node changed after the pass decided it i
     view: (fn) => store.view(fn),
     viewStaged: (fn) => store.viewStaged(fn),
     watch: (fn) => store.watch(fn),
+    watchInFlightTasks: (fn) => store.watchInFlightTasks(fn),
     snapshot: () => store.snapshot(),
     update: <T>(fn: (tx: WriteTx) => T) => {
       if (!first) return store.update(fn);
