@@ -5,6 +5,7 @@ import type { Task__Output } from "../gen/docker/swarmkit/v1/Task.ts";
 import { rpcError } from "../rpc/status.ts";
 import type { ClusterObject } from "./cluster-object.ts";
 import { type TaskPatch, taskPatch } from "./store-task-patch.ts";
+import { resolveSharedFields, SharedFields } from "./store-task-refs.ts";
 
 /**
  * The store's bytes on the Raft log and in Raft snapshots: JSON, with Buffers
@@ -16,7 +17,12 @@ import { type TaskPatch, taskPatch } from "./store-task-patch.ts";
  * on anything else. A task that was in the store is written as a patch (the
  * fields that changed, `store-task-patch.ts`): every member applies entries at
  * the very version they were staged on (`base`), so each holds the same task to
- * patch.
+ * patch, and without its `created_at` (the stored task's). The task ops of an
+ * entry write once what they share, a spec or a status (`store-task-refs.ts`).
+ *
+ * Format v2 has those references and omissions; a v1 entry (in WALs written
+ * before) has none and decodes as it did. An older member refuses v2 entries
+ * rather than store tasks without their spec.
  */
 export type StoreOp =
   | { readonly op: "putNode"; readonly node: Node__Output }
@@ -88,8 +94,9 @@ const opSchema = z.discriminatedUnion("op", [
   z.object({ op: z.literal("deleteService"), id: z.string().min(1) }),
   z.object({ op: z.literal("putCluster"), cluster: withId }),
 ]);
+const ENTRY_FORMAT = "swarmbus-store-entry/v2";
 const entrySchema = z.object({
-  format: z.literal("swarmbus-store-entry/v1"),
+  format: z.enum(["swarmbus-store-entry/v1", ENTRY_FORMAT]),
   version: z.number().int(),
   base: z.number().int().optional(),
   ops: z.array(opSchema),
@@ -114,11 +121,15 @@ const dec = new TextDecoder();
  */
 const bytesFree = (op: StoreOp): boolean => op.op === "putTask" || op.op === "deleteTask" || op.op === "patchTask";
 
-/** An op as the log carries it: a put of a task that was in the store becomes its patch. */
-function wire(op: StoreOp): StoreOp {
-  if (op.op !== "putTask") return op;
-  const patch = op.prev ? taskPatch(op.prev, op.task) : undefined;
-  return patch ?? { op: "putTask", task: op.task };
+/** The ops as the log carries them: a put of a task that was in the store becomes its patch. */
+function wire(ops: readonly StoreOp[]): unknown[] {
+  let shared: SharedFields | undefined;
+  return ops.map((op, i) => {
+    if (op.op !== "putTask") return op;
+    const patch = op.prev ? taskPatch(op.prev, op.task) : undefined;
+    shared ??= new SharedFields();
+    return patch ? { ...patch, set: shared.set(patch.set, i) } : { op: "putTask", task: shared.task(op.task, i) };
+  });
 }
 
 /** Text with no `"$bytes"` in it holds no encoded Buffer: parsed without the reviver's call per key. */
@@ -134,13 +145,15 @@ function parse(bytes: Uint8Array, what: string): unknown {
 }
 
 export function encodeStoreEntry(e: StoreEntry): Uint8Array {
-  const entry = { format: "swarmbus-store-entry/v1", version: e.version, base: e.base, ops: e.ops.map(wire) };
+  const entry = { format: ENTRY_FORMAT, version: e.version, base: e.base, ops: wire(e.ops) };
   return enc.encode(e.ops.every(bytesFree) ? JSON.stringify(entry) : JSON.stringify(entry, replacer));
 }
 
 export function decodeStoreEntry(bytes: Uint8Array): StoreEntry {
   const r = entrySchema.safeParse(parse(bytes, "store entry"));
   if (!r.success) throw rpcError("Unknown", `not a store entry: ${r.error.message}`);
+  const wrong = resolveSharedFields(r.data.ops);
+  if (wrong !== undefined) throw rpcError("Unknown", `not a store entry: ${wrong}`);
   const ops = r.data.ops as unknown as StoreOp[];
   return r.data.base === undefined
     ? { version: r.data.version, ops }

@@ -1,0 +1,172 @@
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import type { Task__Output } from "../../src/gen/docker/swarmkit/v1/Task.ts";
+import { newTask } from "../../src/manager/orchestrator/task.ts";
+import { ReplicatedStore } from "../../src/manager/store.ts";
+import { decodeStoreEntry, type StoreOp } from "../../src/manager/store-codec.ts";
+import { withCreatedAt } from "../../src/manager/store-task-patch.ts";
+import { codeName, toRpcError } from "../../src/rpc/status.ts";
+import { service } from "./orchestrator/support/objects.ts";
+
+/** A leader whose entries go to a list (the log) and are applied to itself and a follower, in order. */
+function leaderAndFollower() {
+  let ms = 1_800_000_000_000;
+  // A clock that moves at each stamp: a patch's updated_at is never its created_at.
+  const now = () => {
+    ms += 7;
+    return new Date(ms);
+  };
+  const follower = new ReplicatedStore();
+  const leader = new ReplicatedStore({ now });
+  const log: Uint8Array[] = [];
+  leader.attach({
+    isLeader: () => true,
+    propose: async (data) => {
+      log.push(data);
+      leader.apply(data);
+      follower.apply(data);
+    },
+  });
+  return { leader, follower, log };
+}
+
+type Status = NonNullable<Task__Output["status"]>;
+const web = service("web", { replicas: 200, cpus: 0.5, constraints: ["node.role==worker"] });
+const created = (n: number): Task__Output[] =>
+  Array.from({ length: n }, (_, i) => {
+    const t = newTask(web, { slot: i + 1 }, `task-${i + 1}`, 1_800_000_000_000);
+    return { ...t, status: { ...(t.status as Status), state: "PENDING", message: "pending task scheduling" } };
+  });
+/** The scheduler's pass: each task gets a node and an ASSIGNED status of its own, equal to the others'. */
+const assigned = (t: Task__Output, node: string): Task__Output => ({
+  ...t,
+  node_id: node,
+  status: { ...(t.status as Status), state: "ASSIGNED", message: "scheduler assigned task to node" },
+});
+
+const text = (b: Uint8Array) => new TextDecoder().decode(b);
+const v1Task = (t: Task__Output) => ({ op: "putTask", task: t });
+
+/**
+ * The bytes the v1 codec wrote for the same entry: every task in full, every
+ * patch with its created_at (the stored task's), from the decoded ops.
+ */
+function asV1(bytes: Uint8Array, createdAt: (id: string) => unknown): Uint8Array {
+  const e = decodeStoreEntry(bytes);
+  const ops = e.ops.map((op: StoreOp) =>
+    op.op === "patchTask"
+      ? { ...op, meta: withCreatedAt(op.meta!, createdAt(op.id) as never) }
+      : op.op === "putTask"
+        ? v1Task(op.task)
+        : op,
+  );
+  return new TextEncoder().encode(
+    JSON.stringify({ format: "swarmbus-store-entry/v1", version: e.version, base: e.base, ops }),
+  );
+}
+
+test("200 tasks created in one entry write their shared spec once: under half the bytes, the same tasks on a follower", async () => {
+  const { leader, follower, log } = leaderAndFollower();
+  const staged = await leader.update((tx) => created(200).map((t) => tx.putTask(t)));
+  assert.is(log.length, 1);
+  const entry = log[0] as Uint8Array;
+  const v1 = asV1(entry, () => null);
+  assert.ok(text(v1).split('"image"').length - 1 === 200, "the v1 entry holds 200 specs");
+  assert.ok(
+    entry.length < v1.length / 2,
+    `an entry of 200 created tasks is under half its v1 size: ${entry.length} vs ${v1.length} bytes`,
+  );
+  assert.is(text(entry).split('"image"').length - 1, 1, "the spec is written once");
+
+  const decoded = decodeStoreEntry(entry).ops.map((o) => (o.op === "putTask" ? o.task : undefined));
+  assert.equal(decoded, staged, "decoded tasks are the ones the leader staged");
+  const onFollower = follower.view((tx) => tx.tasksOfService("web"));
+  assert.is(onFollower.length, 200);
+  assert.ok(
+    onFollower.every((t) => t.spec === onFollower[0]?.spec),
+    "the follower holds one spec object for the 200 tasks",
+  );
+  assert.ok(onFollower.every((t) => t.meta?.created_at === t.meta?.updated_at && t.meta?.created_at));
+  assert.equal(follower.snapshot(), leader.snapshot());
+  // Same objects in the same key order: a follower's snapshot is the leader's, byte for byte.
+  assert.is(text(follower.snapshotData()), text(leader.snapshotData()));
+});
+
+test("the scheduler's patches of a pass write their equal status once and no created_at; a follower gets the leader's tasks", async () => {
+  const { leader, follower, log } = leaderAndFollower();
+  const first = await leader.update((tx) => created(200).map((t) => tx.putTask(t)));
+  await leader.update((tx) => {
+    for (const [i, t] of first.entries()) tx.putTask(assigned(tx.task(t.id) as Task__Output, `node-${i % 10}`));
+  });
+  const entry = log[1] as Uint8Array;
+  const ops = JSON.parse(text(entry)).ops as { op: string; meta: object }[];
+  assert.ok(
+    ops.every((o) => o.op === "patchTask" && !("created_at" in o.meta)),
+    "patches carry no created_at",
+  );
+  const createdAt = new Map(first.map((t) => [t.id, t.meta?.created_at]));
+  const v1 = asV1(entry, (id) => createdAt.get(id));
+  assert.ok(entry.length < v1.length * 0.6, `${entry.length} vs ${v1.length} bytes`);
+
+  const t1 = follower.view((tx) => tx.task("task-1"));
+  assert.equal(
+    t1,
+    leader.view((tx) => tx.task("task-1")),
+  );
+  assert.equal(t1?.meta?.created_at, first[0]?.meta?.created_at, "created_at stays the task's creation");
+  assert.is(t1?.status?.state, "ASSIGNED");
+  assert.equal(follower.snapshot(), leader.snapshot());
+  assert.is(text(follower.snapshotData()), text(leader.snapshotData()));
+});
+
+test("entries written by v1 (full specs, patches with created_at) still decode and apply the same", async () => {
+  const { leader, log } = leaderAndFollower();
+  const first = await leader.update((tx) => created(20).map((t) => tx.putTask(t)));
+  await leader.update((tx) => {
+    for (const t of first) tx.putTask(assigned(tx.task(t.id) as Task__Output, "node-1"));
+  });
+  const createdAt = new Map(first.map((t) => [t.id, t.meta?.created_at]));
+  const v1Log = log.map((b) => asV1(b, (id) => createdAt.get(id)));
+  assert.ok(text(v1Log[1] as Uint8Array).includes('"created_at"'), "the v1 patches carry created_at");
+  const old = new ReplicatedStore();
+  for (const b of v1Log) old.apply(b);
+  assert.equal(old.snapshot(), leader.snapshot());
+});
+
+test("a reference that names no earlier task op with that field is not a store entry", async () => {
+  const { leader, log } = leaderAndFollower();
+  await leader.update((tx) => tx.putTask({ ...(created(1)[0] as Task__Output), id: "old" }));
+  await leader.update((tx) => {
+    tx.putTask(created(1)[0] as Task__Output);
+    tx.deleteTask("old");
+    for (const t of created(3).slice(1)) tx.putTask(t);
+  });
+  const good = JSON.parse(text(log[1] as Uint8Array));
+  assert.equal(
+    good.ops.map((o: { op: string }) => o.op),
+    ["putTask", "deleteTask", "putTask", "putTask"],
+  );
+  assert.equal(good.ops[2].task.spec, { $op: 0 }, "task 2 refers to task 1's spec");
+  const bad = (ref: unknown, field = "spec"): string => {
+    const e = structuredClone(good);
+    e.ops[2].task[field] = ref;
+    try {
+      decodeStoreEntry(new TextEncoder().encode(JSON.stringify(e)));
+    } catch (err) {
+      const r = toRpcError(err);
+      assert.is(codeName(r.code), "Unknown");
+      return r.message;
+    }
+    assert.unreachable(`${JSON.stringify(ref)} was accepted`);
+    return "";
+  };
+  assert.match(bad({ $op: 3 }), 'not a store entry: op 2: task field spec refers to {"$op":3}, not to an earlier op');
+  assert.match(bad({ $op: 2 }), "not to an earlier op");
+  assert.match(bad({ $op: -1 }), "not to an earlier op");
+  assert.match(bad({ $op: "0" }), "not to an earlier op");
+  assert.match(bad({ $op: 0, image: "x" }), "not to an earlier op");
+  assert.match(bad({ $op: 1 }), "not a store entry: op 2: task field spec refers to op 1, a deleteTask without spec");
+  assert.match(bad({ $op: 0 }, "no_such_field"), "refers to op 0, a putTask without no_such_field");
+});
+
+test.run();
