@@ -10,7 +10,7 @@
  *
  * See bench/README.md for what each figure means.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -29,6 +29,7 @@ import { LoadProcess } from "./load-process.ts";
 import { ProcessSampler } from "./proc-stats.ts";
 import { beforeCheckout, loadAverage, thisCheckout } from "./support/checkout.ts";
 import { ensureOpenFiles, openFileCount } from "./support/fd-limit.ts";
+import { runDir } from "./support/run-dir.ts";
 import { freePort, until } from "./support/wait.ts";
 
 const MANAGER = "bench-m1";
@@ -110,7 +111,7 @@ async function runOne(n: number, args: BenchArgs, target: Target, round: number)
   const tp = profile(args.profile);
   const cleanup = new Cleanup();
   activeCleanup = cleanup;
-  const stateDir = mkdtempSync(join(args.stateRoot, "swarmbus-bench-"));
+  const stateDir = runDir(args.stateRoot, "swarmbus-bench-");
   let ok = false;
   cleanup.add("state dir", async () => {
     if (ok && !args.keep) rmSync(stateDir, { recursive: true, force: true });

@@ -2,10 +2,11 @@
 // peer port on 127.0.0.1, data dir under one temp dir, etcd's default fsync (no --unsafe-no-fsync).
 // Started and stopped by the benchmark; never part of `npm test`.
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
-import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync } from "node:fs";
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { freePort } from "../src/net/free-port.ts";
+import { runDir } from "./support/run-dir.ts";
 
 export const ETCD_INSTALL_HINT =
   "etcd not found on PATH: install Debian's etcd (as root: apt-get update && apt-get install -y etcd-server etcd-client) or set ETCD=/path/to/etcd";
@@ -116,7 +117,7 @@ export async function startEtcdCluster(opts: EtcdClusterOptions = {}): Promise<E
   if (!binary) throw new Error(ETCD_INSTALL_HINT);
   installExitHook();
   const size = opts.size ?? 3;
-  const dir = mkdtempSync(join(opts.stateRoot ?? tmpdir(), "swarmbus-etcd-bench-"));
+  const dir = runDir(opts.stateRoot ?? tmpdir(), "swarmbus-etcd-bench-");
   const specs: { name: string; clientPort: number; peerPort: number }[] = [];
   const taken = new Set<number>();
   const nextPort = async () => {

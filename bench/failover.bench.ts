@@ -9,7 +9,7 @@
  *
  * See bench/README.md for what each figure means.
  */
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, tmpdir, totalmem } from "node:os";
 import { dirname, join } from "node:path";
 import { performance } from "node:perf_hooks";
@@ -24,6 +24,7 @@ import { startNatsServer } from "../src/bus/nats-server.ts";
 import { type ProfileName, profile } from "../src/config/profile.ts";
 import { type DaemonProcess, spawnDaemon } from "../src/process/daemon-process.ts";
 import { percentile } from "./percentile.ts";
+import { runDir } from "./support/run-dir.ts";
 import { freePort, until } from "./support/wait.ts";
 
 const resultsDir = join(dirname(fileURLToPath(import.meta.url)), "results");
@@ -195,7 +196,7 @@ async function runOne(profileName: ProfileName, run: number, args: FailoverArgs)
   const tp = profile(profileName);
   const cleanup = new Cleanup();
   activeCleanup = cleanup;
-  const stateDir = mkdtempSync(join(args.stateRoot, "swarmbus-failover-"));
+  const stateDir = runDir(args.stateRoot, "swarmbus-failover-");
   let ok = false;
   cleanup.add("state dir", async () => {
     if (ok && !args.keep) rmSync(stateDir, { recursive: true, force: true });

@@ -14,7 +14,7 @@
 //
 // Latency: swarmbus, propose() → resolved (applied on the leader after a quorum fsync'd it);
 // etcd, POST /v3/kv/put on the leader → HTTP 200 (committed and applied on the leader).
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, release, tmpdir, totalmem } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -31,6 +31,7 @@ import { ETCD_INSTALL_HINT, type EtcdCluster, etcdBinary, startEtcdCluster } fro
 import { closedLoop, type EtcdClientKind, type LoadCaseResult, runEtcdLoad } from "./etcd-load.ts";
 import { cpuSeconds } from "./proc-stats.ts";
 import { connectAs } from "./support/bus-identity.ts";
+import { runDir } from "./support/run-dir.ts";
 
 const USAGE = `usage: node --import tsx bench/raft-commit.bench.ts [--etcd | --etcd-only] [--etcd-client grpc|http]
        [--proposers 1,64] [--duration 10] [--rounds 1] [--warmup 1] [--value-size 128] [--profile fast|swarm]
@@ -280,7 +281,7 @@ async function benchSwarmbus(
 ): Promise<CaseResult[]> {
   const nats = await startNatsServer(bus === "open" ? { clientTls: false } : {});
   cleanups.push(() => nats.stop());
-  const dir = mkdtempSync(join(stateRoot, "swarmbus-raft-bench-"));
+  const dir = runDir(stateRoot, "swarmbus-raft-bench-");
   cleanups.push(async () => {
     if (!flags.keep) rmSync(dir, { recursive: true, force: true });
   });

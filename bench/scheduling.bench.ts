@@ -14,7 +14,7 @@
  *
  * Prints one JSON line of results (and writes it to bench/results/scheduling-<time>.json).
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, tmpdir, totalmem } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -28,6 +28,7 @@ import { LoadProcess } from "./load-process.ts";
 import type { FromLoad } from "./load-protocol.ts";
 import { ProcessSampler } from "./proc-stats.ts";
 import { ensureOpenFiles } from "./support/fd-limit.ts";
+import { runDir } from "./support/run-dir.ts";
 import { freePort, until } from "./support/wait.ts";
 
 const { values: flags } = parseArgs({
@@ -99,7 +100,7 @@ function cpuProfEnv(dir: string, name: string): { env: Record<string, string>; f
 }
 
 async function main(): Promise<void> {
-  const stateDir = mkdtempSync(join(flags["state-root"], "swarmbus-sched-"));
+  const stateDir = runDir(flags["state-root"], "swarmbus-sched-");
   let ok = false;
   cleanups.push({
     what: "state dir",
