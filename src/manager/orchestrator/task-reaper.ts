@@ -1,3 +1,5 @@
+import type { Service__Output } from "../../gen/docker/swarmkit/v1/Service.ts";
+import type { Task__Output } from "../../gen/docker/swarmkit/v1/Task.ts";
 import type { LoopComponent, PassResult } from "../control-loop/control-loop.ts";
 import { TaskPlan } from "../control-loop/task-changes.ts";
 import { writeChanges } from "../control-loop/write-changes.ts";
@@ -9,12 +11,19 @@ import { observed, stateAbove } from "./task.ts";
  * The task reaper's shell (SK orchestrator/taskreaper): a new or ended task
  * marks its slot's history for trimming; a task to be removed (desired REMOVE)
  * is checked for deletion on each change. The first pass after becoming
- * leader looks at every task.
+ * leader looks at every task. It keeps which tasks make up each history, so a
+ * pass looks only at the histories marked that hold more than their limit: a
+ * service's creation (a new task in each of its slots, one entry after another)
+ * costs no walk over the service's tasks per entry.
  */
 export class TaskReaper implements LoopComponent {
   private all = true;
-  private readonly slots = new Set<string>();
+  /** The histories marked since the last pass: history key → service ID. */
+  private readonly slots = new Map<string, string>();
   private readonly candidates = new Set<string>();
+  /** Task ID → its history key, and history key → its task IDs (rebuilt by a pass that looks at everything). */
+  private readonly keyOf = new Map<string, string>();
+  private readonly members = new Map<string, { readonly serviceId: string; readonly ids: Set<string> }>();
 
   constructor(private readonly opts: { readonly store: Store }) {}
 
@@ -22,14 +31,26 @@ export class TaskReaper implements LoopComponent {
     this.all = true;
     this.slots.clear();
     this.candidates.clear();
+    this.keyOf.clear();
+    this.members.clear();
   }
 
   observe(e: StoreEvent): boolean {
-    if (e.kind !== "task" || e.action === "delete") return false;
+    if (e.kind !== "task") return false;
     const t = e.task;
+    if (e.action === "delete") {
+      this.forget(t.id);
+      return false;
+    }
+    const key =
+      this.keyOf.get(t.id) ??
+      this.remember(
+        t,
+        this.opts.store.view((tx) => tx.service(t.service_id)),
+      );
     // A new task grows its slot's history; one that ended may let an older one go.
     const grows = e.action === "create" || stateAbove(observed(t), "RUNNING");
-    if (grows) this.slots.add(`${t.service_id}\u0000${t.id}`);
+    if (grows) this.slots.set(key, t.service_id);
     if (!removable(t)) return grows;
     this.candidates.add(t.id);
     return true;
@@ -41,41 +62,52 @@ export class TaskReaper implements LoopComponent {
     return { changes: plan.size === 0 ? 0 : await writeChanges(this.opts.store, plan.changes()) };
   }
 
+  /** A task's history key, from its service's mode (which never changes), kept for later events. */
+  private remember(t: Task__Output, service: Service__Output | undefined): string {
+    const key = historyKey(service, t);
+    this.keyOf.set(t.id, key);
+    const history = this.members.get(key);
+    if (history) history.ids.add(t.id);
+    else this.members.set(key, { serviceId: t.service_id, ids: new Set([t.id]) });
+    return key;
+  }
+
+  private forget(id: string): void {
+    const key = this.keyOf.get(id);
+    if (key === undefined) return;
+    this.keyOf.delete(id);
+    const history = this.members.get(key);
+    history?.ids.delete(id);
+    if (history?.ids.size === 0) this.members.delete(key);
+  }
+
   private decide(tx: ReadTx, plan: TaskPlan): void {
     const clusterLimit = tx.cluster()?.spec.orchestration.taskHistoryRetentionLimit ?? DEFAULT_TASK_HISTORY;
+    if (this.all) {
+      this.keyOf.clear();
+      this.members.clear();
+      for (const t of tx.tasks()) this.remember(t, tx.service(t.service_id));
+    }
     const candidates = this.all ? tx.tasks() : [...this.candidates].flatMap((id) => tx.task(id) ?? []);
     for (const t of candidates) if (removable(t)) plan.delete(t);
-    // The slots to trim: those of the new tasks, or every slot of every service.
-    const services = new Map<string, Set<string> | "all">();
-    if (this.all) for (const s of tx.services()) services.set(s.id, "all");
-    for (const key of this.slots) {
-      const [serviceId = "", taskId = ""] = key.split("\u0000");
-      const s = services.get(serviceId);
-      if (s === "all") continue;
-      const t = tx.task(taskId);
-      if (!t) continue;
-      const keys = s ?? new Set<string>();
-      keys.add(historyKey(tx.service(serviceId), t));
-      services.set(serviceId, keys);
+    // The histories to trim: those marked, or every one of every service.
+    const marked = this.all ? new Map([...this.members].map(([k, h]) => [k, h.serviceId])) : this.slots;
+    for (const [key, serviceId] of marked) {
+      const service = tx.service(serviceId);
+      const ids = this.members.get(key)?.ids;
+      if (!service || !ids) continue;
+      const limit = historyLimit(service, clusterLimit);
+      if (limit < 0 || ids.size <= limit) continue;
+      const slot: Task__Output[] = [];
+      for (const id of ids) {
+        const t = tx.task(id);
+        const live = t && plan.current(t);
+        if (live) slot.push(live);
+      }
+      trimHistory(slot, limit, plan);
     }
     this.all = false;
     this.slots.clear();
     this.candidates.clear();
-    for (const [serviceId, keys] of services) {
-      const service = tx.service(serviceId);
-      if (!service) continue;
-      const bySlot = new Map<string, typeof candidates>();
-      for (const t of tx.tasksOfService(serviceId)) {
-        const k = historyKey(service, t);
-        if (keys !== "all" && !keys.has(k)) continue;
-        const live = plan.current(t);
-        if (!live) continue;
-        const list = bySlot.get(k);
-        if (list) list.push(live);
-        else bySlot.set(k, [live]);
-      }
-      const limit = historyLimit(service, clusterLimit);
-      for (const slot of bySlot.values()) trimHistory(slot, limit, plan);
-    }
   }
 }
