@@ -21,9 +21,9 @@ import { NodeStatusBatch } from "./node-status-batch.ts";
 import { OpenStreams } from "./open-streams.ts";
 import { choosePeriodMs, toDuration } from "./period.ts";
 import { decoded, type MalformedRequest } from "./safe-service.ts";
-import type { Store, StoreEvent } from "./store.ts";
+import type { Store } from "./store.ts";
 import { TaskStatusBatch } from "./task-status-batch.ts";
-import { TaskWatchByNode } from "./task-watch-by-node.ts";
+import { sessionWatchByNode, taskWatchByNode, type WatchByNode } from "./watch-by-node.ts";
 
 /**
  * SwarmKit's Dispatcher (SK: manager/dispatcher/dispatcher.go), served by the
@@ -70,11 +70,13 @@ export class Dispatcher {
   private taskStatusBatch: TaskStatusBatch;
   /** Re-sends the SessionMessage of each open session (a cluster or membership change). */
   private readonly sessionSenders = new Set<() => void>();
-  private readonly tasksByNode: TaskWatchByNode;
+  private readonly tasksByNode: ReturnType<typeof taskWatchByNode>;
+  private readonly sessionsByNode: WatchByNode;
 
   constructor(private readonly opts: DispatcherOptions) {
     this.random = opts.random ?? Math.random;
-    this.tasksByNode = new TaskWatchByNode(opts.store);
+    this.tasksByNode = taskWatchByNode(opts.store);
+    this.sessionsByNode = sessionWatchByNode(opts.store);
     this.registry = new NodeRegistry(opts.profile);
     this.streams = new OpenStreams(this.registry);
     this.statusBatch = new NodeStatusBatch(opts.store, opts.profile.batchIntervalMs);
@@ -266,9 +268,7 @@ export class Dispatcher {
         RootCA: this.rootCA(),
       });
     };
-    const unwatch = this.opts.store.watch((e: StoreEvent) => {
-      if ((e.kind === "node" && e.node.id === nodeId) || e.kind === "cluster") send();
-    });
+    const unwatch = this.sessionsByNode.watch(nodeId, send);
     this.sessionSenders.add(send);
     send();
   }
