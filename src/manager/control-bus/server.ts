@@ -169,6 +169,10 @@ class ControlBus implements ControlBusServer {
     // call published right after stop() could still be routed to this manager, and be dropped unanswered.
     if (!this.o.nc.isClosed()) await this.o.nc.flush().catch(() => {});
     await Promise.allSettled([...this.inFlight]);
+    // The last answers are published, not yet delivered: a caller on this very connection (this
+    // node's own control calls) would see it closed before its answer. The server answers this
+    // flush after it delivered them, in order.
+    if (!this.o.nc.isClosed()) await this.o.nc.flush().catch(() => {});
   }
 
   private onMsg(err: Error | null, msg: Msg): void {
