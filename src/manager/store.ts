@@ -459,10 +459,8 @@ export class ReplicatedStore implements Store {
   }
 
   private tellInFlight(staged: Staged): void {
-    for (const op of staged.ops) {
-      if (op.op !== "putTask") continue;
-      for (const w of [...this.inFlightWatchers]) w(op.task);
-    }
+    const watchers = [...this.inFlightWatchers];
+    for (const op of staged.ops) if (op.op === "putTask") for (const w of watchers) w(op.task);
   }
 
   /** A proposal settled: its caller and followers are answered; one that did not commit takes down those staged on it. */

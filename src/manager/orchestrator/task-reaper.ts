@@ -18,8 +18,8 @@ import { observed, stateAbove } from "./task.ts";
  */
 export class TaskReaper implements LoopComponent {
   private all = true;
-  /** The histories marked since the last pass: history key → service ID. */
-  private readonly slots = new Map<string, string>();
+  /** The histories marked since the last pass (history keys). */
+  private readonly slots = new Set<string>();
   private readonly candidates = new Set<string>();
   /** Task ID → its history key, and history key → its task IDs (rebuilt by a pass that looks at everything). */
   private readonly keyOf = new Map<string, string>();
@@ -50,7 +50,7 @@ export class TaskReaper implements LoopComponent {
       );
     // A new task grows its slot's history; one that ended may let an older one go.
     const grows = e.action === "create" || stateAbove(observed(t), "RUNNING");
-    if (grows) this.slots.set(key, t.service_id);
+    if (grows) this.slots.add(key);
     if (!removable(t)) return grows;
     this.candidates.add(t.id);
     return true;
@@ -91,11 +91,11 @@ export class TaskReaper implements LoopComponent {
     const candidates = this.all ? tx.tasks() : [...this.candidates].flatMap((id) => tx.task(id) ?? []);
     for (const t of candidates) if (removable(t)) plan.delete(t);
     // The histories to trim: those marked, or every one of every service.
-    const marked = this.all ? new Map([...this.members].map(([k, h]) => [k, h.serviceId])) : this.slots;
-    for (const [key, serviceId] of marked) {
-      const service = tx.service(serviceId);
-      const ids = this.members.get(key)?.ids;
-      if (!service || !ids) continue;
+    for (const key of this.all ? [...this.members.keys()] : this.slots) {
+      const history = this.members.get(key);
+      const service = history && tx.service(history.serviceId);
+      if (!service || !history) continue;
+      const ids = history.ids;
       const limit = historyLimit(service, clusterLimit);
       if (limit < 0 || ids.size <= limit) continue;
       const slot: Task__Output[] = [];

@@ -2,69 +2,33 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { ControlLoop } from "../../../src/manager/control-loop/control-loop.ts";
 import { Scheduler } from "../../../src/manager/scheduler/scheduler.ts";
-import { ReplicatedStore } from "../../../src/manager/store.ts";
-import { ErrLostLeadership, raftError } from "../../../src/raft/node/errors.ts";
+import type { ReplicatedStore } from "../../../src/manager/store.ts";
+import { ErrLostLeadership } from "../../../src/raft/node/errors.ts";
 import { toRpcError } from "../../../src/rpc/status.ts";
 import { waitFor } from "../../support/wait-for.ts";
 import { node, service, task } from "../orchestrator/support/objects.ts";
-
-interface Proposal {
-  readonly data: Uint8Array;
-  resolve(): void;
-  reject(e: Error): void;
-}
-
-/** A leader and a follower over a held log: the test says when a prefix commits, or that leadership is lost. */
-function heldLog() {
-  const leader = new ReplicatedStore();
-  const follower = new ReplicatedStore();
-  const log: Proposal[] = [];
-  let committed = 0;
-  let leading = true;
-  leader.attach({
-    isLeader: () => leading,
-    propose: (data) => new Promise<void>((resolve, reject) => log.push({ data, resolve, reject })),
-  });
-  return {
-    leader,
-    follower,
-    length: () => log.length,
-    commit(upTo = log.length) {
-      for (; committed < upTo; committed++) {
-        const p = log[committed] as Proposal;
-        leader.apply(p.data);
-        follower.apply(p.data);
-        p.resolve();
-      }
-    },
-    /** Leadership lost: the uncommitted entries are gone and their proposers told so. */
-    loseLeadership() {
-      leading = false;
-      for (const p of log.splice(committed)) p.reject(raftError(ErrLostLeadership));
-    },
-  };
-}
+import { raftLike } from "../support/raft-like-log.ts";
 
 const states = (s: ReplicatedStore) =>
   s.view((tx) => tx.tasks().map((t) => `${t.id}:${t.status?.state}:${t.node_id}`)).sort();
 
 async function cluster() {
-  const r = heldLog();
+  const r = raftLike();
   const s = service("s1");
   const setup = r.leader.update((tx) => {
     tx.putNode(node("n1"));
     tx.putNode(node("n2"));
     tx.putService(s);
   });
-  await waitFor(() => r.length() === 1, { timeoutMs: 2000, what: "the setup proposed" });
+  await waitFor(() => r.logLength() === 1, { timeoutMs: 2000, what: "the setup proposed" });
   r.commit();
   await setup;
   return { r, s };
 }
 
 /** Two entries of created tasks, proposed and not committed (the orchestrator's writes under way). */
-async function createEight(r: ReturnType<typeof heldLog>, s: ReturnType<typeof service>) {
-  const before = r.length();
+async function createEight(r: ReturnType<typeof raftLike>, s: ReturnType<typeof service>) {
+  const before = r.logLength();
   const created = [1, 2].map((e) =>
     r.leader.update((tx) => {
       for (let i = 1; i <= 4; i++) {
@@ -73,7 +37,7 @@ async function createEight(r: ReturnType<typeof heldLog>, s: ReturnType<typeof s
       }
     }),
   );
-  await waitFor(() => r.length() >= before + 2, { timeoutMs: 2000, what: "the creates proposed" });
+  await waitFor(() => r.logLength() >= before + 2, { timeoutMs: 2000, what: "the creates proposed" });
   return created;
 }
 
@@ -84,7 +48,7 @@ test("tasks whose creation is not committed yet are placed in the same pass, beh
   scheduler.reset();
   const pass = scheduler.pass();
   // The pass decided before any of the creates committed: its entry is already proposed behind them.
-  await waitFor(() => r.length() === 4, { timeoutMs: 2000, what: "the assignments proposed behind the creates" });
+  await waitFor(() => r.logLength() === 4, { timeoutMs: 2000, what: "the assignments proposed behind the creates" });
   assert.equal(states(r.leader), [], "nothing applied yet");
   r.commit();
   await Promise.all(created);
@@ -109,7 +73,7 @@ test("a pass placed tasks whose creation then never commits: the pass fails and 
     () => "done",
     (e: unknown) => toRpcError(e).message,
   );
-  await waitFor(() => r.length() === 4, { timeoutMs: 2000, what: "the assignments proposed" });
+  await waitFor(() => r.logLength() === 4, { timeoutMs: 2000, what: "the assignments proposed" });
   r.loseLeadership();
   const creates = await Promise.allSettled(created);
   assert.ok(creates.every((c) => c.status === "rejected"));
@@ -134,7 +98,7 @@ test("the scheduler's loop places tasks as their creation is proposed, before it
       what: "the first pass done",
     });
     const created = await createEight(r, s);
-    await waitFor(() => r.length() === 4, { timeoutMs: 2000, what: "the assignments proposed, nothing committed" });
+    await waitFor(() => r.logLength() === 4, { timeoutMs: 2000, what: "the assignments proposed, nothing committed" });
     assert.equal(states(r.leader), []);
     r.commit();
     await Promise.all(created);
