@@ -22,11 +22,15 @@ test("follow hands on the lines written after it began, as they come, from both 
   const stop = await followTaskLogs(c.taskDir, lines.push, { pollMs: 20 });
   // the program goes on once a file it waits for exists
   writeFileSync(join(tasks.dir, "go"), "");
-  await lines.waitFor((l) => l.line === "problem", { timeoutMs: 5000, what: "the stderr line" });
+  // The two streams are two files, polled one after the other: a line of each written between the
+  // two reads comes out stderr first. Each stream's own lines keep their order; across them there
+  // is none to keep (the fresh-clone run of session 11 saw "problem" before "after").
+  await lines.waitForCount(2, { timeoutMs: 5000, what: "the lines of both streams" });
   stop();
-  assert.equal(lines.items, [
-    { stream: "stdout", line: "after" },
+  const sorted = [...lines.items].sort((a, b) => a.stream.localeCompare(b.stream));
+  assert.equal(sorted, [
     { stream: "stderr", line: "problem" },
+    { stream: "stdout", line: "after" },
   ]);
   await c.terminate();
 });
