@@ -26,7 +26,7 @@ import { serviceSpecFromFlags } from "../src/cli/service-spec.ts";
 import { type DaemonProcess, spawnDaemon } from "../src/process/daemon-process.ts";
 import { LoadProcess } from "./load-process.ts";
 import type { FromLoad } from "./load-protocol.ts";
-import { ProcessSampler } from "./proc-stats.ts";
+import { cpuSeconds, ProcessSampler } from "./proc-stats.ts";
 import { ensureOpenFiles } from "./support/fd-limit.ts";
 import { runDir } from "./support/run-dir.ts";
 import { freePort, until } from "./support/wait.ts";
@@ -223,8 +223,19 @@ async function main(): Promise<void> {
   });
   const sampler = new ProcessSampler(leaderPid);
   const daemon = daemons.get(LEADER) as DaemonProcess;
+  // Every process of the run shares this machine's cores: what each took up to ASSIGNED tells whether the
+  // leader waited on the others (followers, the NATS server, the agents) or on itself.
+  const followerPids = MANAGERS.slice(1).map((n) => (daemons.get(n) as DaemonProcess).pid);
+  const cpuNow = () => ({
+    leader: cpuSeconds(leaderPid) ?? 0,
+    followers: followerPids.reduce((a, p) => a + (cpuSeconds(p) ?? 0), 0),
+    natsServer: cpuSeconds(nats.pid) ?? 0,
+    agents: cpuSeconds(load.pid) ?? 0,
+  });
+  let cpuAtAssigned: ReturnType<typeof cpuNow> | undefined;
   if (cpuProf) daemon.kill("SIGUSR2");
   sampler.start();
+  const cpuAtStart = cpuNow();
   t0 = performance.now();
   const { id } = await callDaemon(nc, LEADER, "service.create", { spec }, { timeoutMs: 60_000 });
   const createMs = performance.now() - t0;
@@ -241,7 +252,10 @@ async function main(): Promise<void> {
     tasks = m;
     const ms = performance.now() - t0;
     progress.push({ ms: Math.round(ms), assigned: m.assigned, running: m.running });
-    if (assignedAt === undefined && m.assigned >= replicas) assignedAt = ms;
+    if (assignedAt === undefined && m.assigned >= replicas) {
+      assignedAt = ms;
+      cpuAtAssigned = cpuNow();
+    }
     if (runningAt === undefined && m.running >= replicas) runningAt = ms;
     if (ms - lastLog > 5000) {
       lastLog = ms;
@@ -272,6 +286,15 @@ async function main(): Promise<void> {
     leaderCpuPercent: Number(cpu.cpuPercent.toFixed(1)),
     leaderCpuSeconds: Number(cpu.cpuSeconds.toFixed(2)),
     leaderRssMaxMb: Math.round(cpu.rssMaxBytes / 2 ** 20),
+    cpuSecondsToAssigned:
+      cpuAtAssigned === undefined
+        ? null
+        : Object.fromEntries(
+            Object.entries(cpuAtAssigned).map(([k, v]) => [
+              k,
+              Number((v - cpuAtStart[k as keyof typeof cpuAtStart]).toFixed(2)),
+            ]),
+          ),
     cpuProfile: cpuProf?.file ?? null,
     loadavg: loadavg().map((l) => Number(l.toFixed(2))),
     machine: { cpus: cpus().length, memGb: Math.round(totalmem() / 2 ** 30), node: process.version },
