@@ -2,6 +2,7 @@ import { Server, type UntypedServiceImplementation } from "@grpc/grpc-js";
 import type { ServerSideCredentials } from "../ca/credentials.ts";
 import { swarmkit } from "../rpc/proto.ts";
 import { rpcError } from "../rpc/status.ts";
+import { encodeAssignmentsMessage } from "./assignments-wire.ts";
 import { tolerantService } from "./safe-service.ts";
 
 /**
@@ -36,7 +37,10 @@ export async function serveManager(
   services: ManagerServices,
 ): Promise<BoundServer> {
   const server = new Server({ "grpc.keepalive_permit_without_calls": 1 });
-  server.addService(tolerantService(swarmkit.Dispatcher.service), services.dispatcher);
+  const dispatcher = tolerantService(swarmkit.Dispatcher.service);
+  // Each spec encoded once per stream's worth of tasks, not once per task (assignments-wire.ts).
+  const assignments = { ...dispatcher.Assignments, responseSerialize: encodeAssignmentsMessage };
+  server.addService({ ...dispatcher, Assignments: assignments }, services.dispatcher);
   server.addService(tolerantService(swarmkit.NodeCA.service), services.nodeCA);
   server.addService(tolerantService(swarmkit.RootCA.service), services.rootCA);
   if (services.health) server.addService(tolerantService(swarmkit.Health.service), services.health);

@@ -1,6 +1,5 @@
 import protobuf from "protobufjs";
-import { protoFiles } from "../rpc/loader-options.ts";
-import { protoDir } from "../rpc/proto.ts";
+import { protoRoot as root } from "../rpc/proto-root.ts";
 
 /**
  * A schema-driven check of a request's wire format, run before decoding:
@@ -10,11 +9,6 @@ import { protoDir } from "../rpc/proto.ts";
  * returns the first problem as text (undefined if the bytes are a valid message).
  * Unknown fields are allowed, as in proto3.
  */
-const root = new protobuf.Root();
-root.resolvePath = (_origin, target) => (target.startsWith("google/protobuf/") ? target : `${protoDir}/${target}`);
-root.loadSync([...protoFiles], { keepCase: true });
-root.resolveAll();
-
 const utf8 = new TextDecoder("utf-8", { fatal: true });
 
 function expectedWireType(field: protobuf.Field): number {
