@@ -49,6 +49,28 @@ export class FaultyFs implements StorageFs {
 
   constructor(private readonly real: StorageFs = nodeStorageFs) {}
 
+  private held: { path: RegExp; waiting: (() => void)[] } | undefined;
+
+  /** From now on, each fdatasync of a matching path waits until `releaseDatasync` lets it go (a slow disk, on cue). */
+  holdDatasyncs(path: RegExp = /./): void {
+    this.held = { path, waiting: [] };
+  }
+
+  /** How many fdatasyncs are being held. */
+  heldDatasyncs(): number {
+    return this.held?.waiting.length ?? 0;
+  }
+
+  /** Lets the oldest held fdatasync go; `all`: every one, and no more are held. */
+  releaseDatasync(all = false): void {
+    const h = this.held;
+    if (!h) return;
+    if (all) {
+      this.held = undefined;
+      for (const go of h.waiting) go();
+    } else h.waiting.shift()?.();
+  }
+
   /** Every later `op` on a path `path` matches (all paths by default) fails with `code`. */
   failFrom(op: FaultyOp, code: "EIO" | "ENOSPC", path: RegExp = /./): void {
     this.faults.push({ op, code, path: (p) => path.test(p) });
@@ -77,6 +99,8 @@ export class FaultyFs implements StorageFs {
       datasync: async () => {
         this.datasyncs.push(path);
         this.check("datasync", path);
+        const h = this.held;
+        if (h?.path.test(path)) await new Promise<void>((go) => h.waiting.push(go));
         await fh.datasync();
       },
       sync: async () => {

@@ -79,16 +79,24 @@ export class ReadyLoop {
   }
 
   private async handleReady(rd: Ready): Promise<void> {
-    const { core, mem, storage, transport, membership, applier } = this.d;
+    const { core, mem, storage, transport, membership } = this.d;
     const snap = rd.snapshot && !isEmptySnapshot(rd.snapshot) ? rd.snapshot : undefined;
-    // A leader may send its appends while it writes them (Raft thesis §10.2.1, as etcd's
-    // server does): it counts itself toward commit only once they are on disk.
+    // A leader may send its appends while it writes them (Raft thesis §10.2.1, as etcd's server does).
     const leaderSendsFirst = core.status().role === "leader";
     const outgoing = rd.messages.filter((m) => !membership.isRemoved(m.to));
     if (leaderSendsFirst) transport.send(outgoing);
     // A confirmed read depends on nothing this Ready writes: its waiters need only the apply of its index.
     if (rd.readStates.length > 0) this.d.reads.released(rd.readStates);
     if (snap) await storage.saveSnapshot(snap);
+    // A leader counts its own log toward commit before writing it (etcd's core does), so what it
+    // commits is on a quorum's disks only once its write is done: the entries of this Ready are
+    // applied after it. Those committed that an earlier Ready wrote are applied while this one's
+    // fdatasync runs (etcd's server applies beside its Ready loop): a burst of commits is not paced by
+    // one write per Ready. A follower applies after its write and its acknowledgement (not held
+    // behind the apply); a membership change, after the write, on a member list the disk agrees with.
+    const writtenBefore =
+      leaderSendsFirst && snap === undefined ? (rd.entries[0]?.index ?? Number.POSITIVE_INFINITY) : 0;
+    let saved: Promise<void> | undefined;
     if (rd.hardState || rd.entries.length > 0) {
       // etcd's MustSync: a hard state whose only change is the commit need not be on disk (a
       // restart relearns the commit from the leader); new entries, a term or a vote must. With a
@@ -97,22 +105,39 @@ export class ReadyLoop {
       // Test-only (config/failpoints.ts): a slow disk, to make this member lag the others: a slow
       // fdatasync, so only on synced saves (an unsynced write goes to the page cache).
       const slowDiskMs = sync ? failpointNumber("slow-disk-ms") : 0;
-      if (slowDiskMs > 0) await new Promise((r) => setTimeout(r, slowDiskMs));
-      await storage.save(rd.hardState, rd.entries, sync);
+      const save = async () => {
+        if (slowDiskMs > 0) await new Promise((r) => setTimeout(r, slowDiskMs));
+        await storage.save(rd.hardState, rd.entries, sync);
+      };
+      saved = save();
+      // Awaited below; a failure meanwhile is not unhandled.
+      saved.catch(() => {});
     }
+    await this.applyCommitted(rd, { below: writtenBefore });
+    if (saved) await saved;
     if (this.d.isStopped()) return;
     if (snap) mem.applySnapshot(snap);
     if (rd.hardState) mem.setHardState(rd.hardState);
     if (rd.entries.length > 0) mem.append(rd.entries);
     if (!leaderSendsFirst) transport.send(outgoing);
-    if (snap) await applier.restoreSnapshot(snap);
+    if (snap) await this.d.applier.restoreSnapshot(snap);
+    await this.applyCommitted(rd);
+    await this.d.applier.maybeSnapshot();
+  }
+
+  /**
+   * Applies the committed entries not applied yet, in order; with `early`, only while the write
+   * runs: those below index `early.below`, and not past a membership change.
+   */
+  private async applyCommitted(rd: Ready, early?: { readonly below: number }): Promise<void> {
+    const { applier } = this.d;
     for (const e of rd.committedEntries) {
       if (this.d.isStopped()) return;
       if (e.index <= applier.appliedIndex) continue;
+      if (early && (e.index >= early.below || e.type === "confChange")) return;
       if (e.type === "confChange") applier.applyConfEntry(e);
       else await applier.applyNormal(e);
       applier.markApplied(e);
     }
-    await applier.maybeSnapshot();
   }
 }
