@@ -1,9 +1,10 @@
+import { deflateRawSync } from "node:zlib";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import type { Task__Output } from "../../src/gen/docker/swarmkit/v1/Task.ts";
 import { newTask } from "../../src/manager/orchestrator/task.ts";
 import { ReplicatedStore } from "../../src/manager/store.ts";
-import { decodeStoreEntry, type StoreOp } from "../../src/manager/store-codec.ts";
+import { COMPRESS_FROM, decodeStoreEntry, type StoreOp, storeEntryJson } from "../../src/manager/store-codec.ts";
 import { withCreatedAt } from "../../src/manager/store-task-patch.ts";
 import { codeName, toRpcError } from "../../src/rpc/status.ts";
 import { service } from "./orchestrator/support/objects.ts";
@@ -71,12 +72,13 @@ test("200 tasks created in one entry write their shared spec once: under half th
   assert.is(log.length, 1);
   const entry = log[0] as Uint8Array;
   const v1 = asV1(entry, () => null);
+  const json = storeEntryJson(entry);
   assert.ok(text(v1).split('"image"').length - 1 === 200, "the v1 entry holds 200 specs");
   assert.ok(
-    entry.length < v1.length / 2,
-    `an entry of 200 created tasks is under half its v1 size: ${entry.length} vs ${v1.length} bytes`,
+    json.length < v1.length / 2,
+    `an entry of 200 created tasks is under half its v1 size: ${json.length} vs ${v1.length} bytes of JSON`,
   );
-  assert.is(text(entry).split('"image"').length - 1, 1, "the spec is written once");
+  assert.is(json.split('"image"').length - 1, 1, "the spec is written once");
 
   const decoded = decodeStoreEntry(entry).ops.map((o) => (o.op === "putTask" ? o.task : undefined));
   assert.equal(decoded, staged, "decoded tasks are the ones the leader staged");
@@ -99,14 +101,15 @@ test("the scheduler's patches of a pass write their equal status once and no cre
     for (const [i, t] of first.entries()) tx.putTask(assigned(tx.task(t.id) as Task__Output, `node-${i % 10}`));
   });
   const entry = log[1] as Uint8Array;
-  const ops = JSON.parse(text(entry)).ops as { op: string; meta: object }[];
+  const ops = JSON.parse(storeEntryJson(entry)).ops as { op: string; meta: object }[];
   assert.ok(
     ops.every((o) => o.op === "patchTask" && !("created_at" in o.meta)),
     "patches carry no created_at",
   );
   const createdAt = new Map(first.map((t) => [t.id, t.meta?.created_at]));
   const v1 = asV1(entry, (id) => createdAt.get(id));
-  assert.ok(entry.length < v1.length * 0.6, `${entry.length} vs ${v1.length} bytes`);
+  const json = storeEntryJson(entry);
+  assert.ok(json.length < v1.length * 0.6, `${json.length} vs ${v1.length} bytes of JSON`);
 
   const t1 = follower.view((tx) => tx.task("task-1"));
   assert.equal(
@@ -141,7 +144,7 @@ test("a reference that names no earlier task op with that field is not a store e
     tx.deleteTask("old");
     for (const t of created(3).slice(1)) tx.putTask(t);
   });
-  const good = JSON.parse(text(log[1] as Uint8Array));
+  const good = JSON.parse(storeEntryJson(log[1] as Uint8Array));
   assert.equal(
     good.ops.map((o: { op: string }) => o.op),
     ["putTask", "deleteTask", "putTask", "putTask"],
@@ -167,6 +170,51 @@ test("a reference that names no earlier task op with that field is not a store e
   assert.match(bad({ $op: 0, image: "x" }), "not to an earlier op");
   assert.match(bad({ $op: 1 }), "not a store entry: op 2: task field spec refers to op 1, a deleteTask without spec");
   assert.match(bad({ $op: 0 }, "no_such_field"), "refers to op 0, a putTask without no_such_field");
+});
+
+test("a big entry goes to the log deflated (200 created tasks in under a tenth of their JSON), a small one as plain JSON", async () => {
+  const { leader, follower, log } = leaderAndFollower();
+  await leader.update((tx) => created(200).map((t) => tx.putTask(t)));
+  await leader.update((tx) => tx.deleteTask("task-1"));
+  const [big, small] = log as [Uint8Array, Uint8Array];
+  const json = storeEntryJson(big);
+  assert.ok(json.length >= COMPRESS_FROM);
+  assert.ok(big.length * 10 < json.length, `${big.length} bytes in the log for ${json.length} of JSON`);
+  assert.not.ok(text(big).includes('"putTask"'), "not readable as text");
+  assert.ok(text(small).startsWith('{"format":"swarmbus-store-entry/v2"'), `plain JSON: ${text(small)}`);
+  assert.equal(follower.snapshot(), leader.snapshot());
+  assert.is(
+    follower.view((tx) => tx.tasks().length),
+    199,
+  );
+});
+
+test("deflated bytes that are not an entry, or would inflate past the bound, are refused with a clear error", async () => {
+  const { leader, log } = leaderAndFollower();
+  await leader.update((tx) => created(200).map((t) => tx.putTask(t)));
+  const big = log[0] as Uint8Array;
+  const refused = (bytes: Uint8Array): string => {
+    try {
+      decodeStoreEntry(bytes);
+    } catch (err) {
+      const r = toRpcError(err);
+      assert.is(codeName(r.code), "Unknown");
+      return r.message;
+    }
+    assert.unreachable("accepted");
+    return "";
+  };
+  // Cut short: the deflate stream ends early.
+  assert.match(refused(big.subarray(0, big.length >> 1)), /^store entry is not deflated JSON: /);
+  // A bomb: 100 MB of zeros deflate to ~100 KB; the reader stops at its bound instead of holding them.
+  const bomb = deflateRawSync(Buffer.alloc(100 * 2 ** 20));
+  assert.match(
+    refused(Buffer.concat([Buffer.from([0x01]), bomb])),
+    /^store entry is not deflated JSON: .*(buffer|length|size)/i,
+  );
+  // Deflated text that is no entry.
+  const notEntry = Buffer.concat([Buffer.from([0x01]), deflateRawSync(Buffer.from('{"hello":1}'))]);
+  assert.match(refused(notEntry), /^not a store entry: /);
 });
 
 test.run();
