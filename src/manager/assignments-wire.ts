@@ -6,64 +6,101 @@ import { protoRoot } from "../rpc/proto-root.ts";
 /**
  * The Assignments stream's bytes. proto-loader's serializer rebuilds each
  * message from its plain object and encodes it whole; a big service's tasks
- * all hold the same TaskSpec object (per service version), which is most of
- * each task's bytes, so sending 10,000 tasks encoded that spec 10,000 times
- * (the largest part of the leader's work after scheduling them). Here a spec
- * is encoded once, kept while its object lives (store objects are immutable),
- * and its bytes written into each task; the rest of each task is encoded as
- * proto-loader does. Fields may come in any order on the wire, so a decoder
- * reads the same message.
+ * share most of what they hold as the same objects (the TaskSpec of a service
+ * version, its annotations and spec version, the status a scheduler pass gave
+ * them), so sending 10,000 tasks encoded the same spec 10,000 times, the
+ * largest part of the leader's work in sending them. Here each object field of
+ * a task is encoded once, kept while its object lives (store objects are
+ * immutable), and its bytes written into every task that holds it; the
+ * scalars are written as proto-loader would. A decoder reads the same message.
  */
 const taskType = protoRoot.lookupType("docker.swarmkit.v1.Task");
-const specType = protoRoot.lookupType("docker.swarmkit.v1.TaskSpec");
 const messageType = protoRoot.lookupType("docker.swarmkit.v1.AssignmentsMessage");
 const changeType = protoRoot.lookupType("docker.swarmkit.v1.AssignmentChange");
 const assignmentType = protoRoot.lookupType("docker.swarmkit.v1.Assignment");
 
-function fieldId(type: protobuf.Type, name: string): number {
+function field(type: protobuf.Type, name: string): protobuf.Field {
   const f = type.fields[name];
   if (!f) throw new Error(`proto/: ${type.name} has no field ${name}`);
-  return f.id;
+  return f;
 }
 
 /** An enum field's number for a value given by name or number (absent: 0, proto3's default). */
-function enumValue(type: protobuf.Type, field: string, value: string | number | undefined): number {
-  if (value === undefined) return 0;
+function enumValue(type: protobuf.Type, name: string, value: string | number | null | undefined): number {
+  if (value === undefined || value === null) return 0;
   if (typeof value === "number") return value;
-  const e = type.fields[field]?.resolvedType;
+  const e = field(type, name).resolvedType;
   const v = e instanceof protobuf.Enum ? e.values[value] : undefined;
-  if (v === undefined) throw new Error(`${type.name}.${field} has no value ${value}`);
+  if (v === undefined) throw new Error(`${type.name}.${name} has no value ${value}`);
   return v;
 }
 
 const LEN = 2;
 const VARINT = 0;
-const tag = (id: number, wire: number) => (id << 3) | wire;
-const SPEC = tag(fieldId(taskType, "spec"), LEN);
-const TYPE = fieldId(messageType, "type");
-const APPLIES_TO = tag(fieldId(messageType, "applies_to"), LEN);
-const RESULTS_IN = tag(fieldId(messageType, "results_in"), LEN);
-const CHANGES = tag(fieldId(messageType, "changes"), LEN);
-const ASSIGNMENT = tag(fieldId(changeType, "assignment"), LEN);
-const ACTION = fieldId(changeType, "action");
-const TASK = tag(fieldId(assignmentType, "task"), LEN);
+const tag = (type: protobuf.Type, name: string, wire: number) => (field(type, name).id << 3) | wire;
+const TYPE = tag(messageType, "type", VARINT);
+const APPLIES_TO = tag(messageType, "applies_to", LEN);
+const RESULTS_IN = tag(messageType, "results_in", LEN);
+const CHANGES = tag(messageType, "changes", LEN);
+const ASSIGNMENT = tag(changeType, "assignment", LEN);
+const ACTION = tag(changeType, "action", VARINT);
+const TASK = tag(assignmentType, "task", LEN);
 
-const specBytes = new WeakMap<object, Uint8Array>();
+type TaskFields = Omit<Task, "desired_state"> & { desired_state?: string | number | null };
+type MessageField = "meta" | "spec" | "annotations" | "service_annotations" | "status" | "spec_version";
 
-function encodedSpec(spec: object): Uint8Array {
-  let b = specBytes.get(spec);
+/** A task's message fields: each one's tag, type and the bytes of the objects seen (meta is each task's own: not kept). */
+const messageFields = (["meta", "spec", "annotations", "service_annotations", "status", "spec_version"] as const).map(
+  (name: MessageField) => {
+    const f = field(taskType, name);
+    if (!(f.resolvedType instanceof protobuf.Type)) throw new Error(`proto/: Task.${name} is not a message`);
+    return {
+      name,
+      tag: (f.id << 3) | LEN,
+      type: f.resolvedType,
+      seen: name === "meta" ? undefined : new WeakMap<object, Uint8Array>(),
+    };
+  },
+);
+// Every other field of Task is one of these scalars; a field added to proto/ must be added here too.
+const ID = tag(taskType, "id", LEN);
+const SERVICE_ID = tag(taskType, "service_id", LEN);
+const SLOT = tag(taskType, "slot", VARINT);
+const NODE_ID = tag(taskType, "node_id", LEN);
+const DESIRED_STATE = tag(taskType, "desired_state", VARINT);
+const written = new Set<string>([
+  ...messageFields.map((f) => f.name),
+  "id",
+  "service_id",
+  "slot",
+  "node_id",
+  "desired_state",
+]);
+for (const name of Object.keys(taskType.fields)) {
+  if (!written.has(name)) throw new Error(`assignments-wire: Task.${name} (proto/) is not written`);
+}
+
+function encoded(f: (typeof messageFields)[number], value: object): Uint8Array {
+  let b = f.seen?.get(value);
   if (!b) {
-    b = specType.encode(specType.fromObject(spec)).finish();
-    specBytes.set(spec, b);
+    b = f.type.encode(f.type.fromObject(value)).finish();
+    f.seen?.set(value, b);
   }
   return b;
 }
 
-function writeTask(w: protobuf.Writer, task: Task): void {
-  const { spec, ...rest } = task;
+function writeTask(w: protobuf.Writer, task: TaskFields): void {
   w.uint32(TASK).fork();
-  taskType.encode(taskType.fromObject(rest), w);
-  if (spec) w.uint32(SPEC).bytes(encodedSpec(spec));
+  if (task.id) w.uint32(ID).string(task.id);
+  for (const f of messageFields) {
+    const v = task[f.name];
+    if (v) w.uint32(f.tag).bytes(encoded(f, v));
+  }
+  if (task.service_id) w.uint32(SERVICE_ID).string(task.service_id);
+  if (task.slot !== undefined && task.slot !== null && String(task.slot) !== "0") w.uint32(SLOT).uint64(task.slot);
+  if (task.node_id) w.uint32(NODE_ID).string(task.node_id);
+  const desired = enumValue(taskType, "desired_state", task.desired_state);
+  if (desired !== 0) w.uint32(DESIRED_STATE).int32(desired);
   w.ldelim();
 }
 
@@ -71,7 +108,7 @@ function writeTask(w: protobuf.Writer, task: Task): void {
 export function encodeAssignmentsMessage(msg: AssignmentsMessage): Buffer {
   const w = protobuf.Writer.create();
   const type = enumValue(messageType, "type", msg.type);
-  if (type !== 0) w.uint32(tag(TYPE, VARINT)).int32(type);
+  if (type !== 0) w.uint32(TYPE).int32(type);
   if (msg.applies_to) w.uint32(APPLIES_TO).string(msg.applies_to);
   if (msg.results_in) w.uint32(RESULTS_IN).string(msg.results_in);
   for (const c of msg.changes ?? []) {
@@ -82,7 +119,7 @@ export function encodeAssignmentsMessage(msg: AssignmentsMessage): Buffer {
       w.ldelim();
     }
     const action = enumValue(changeType, "action", c.action);
-    if (action !== 0) w.uint32(tag(ACTION, VARINT)).int32(action);
+    if (action !== 0) w.uint32(ACTION).int32(action);
     w.ldelim();
   }
   return Buffer.from(w.finish());

@@ -32,6 +32,11 @@ const webTasks = [1, 2, 3].map((slot) =>
   stored(newTask(web, { slot }, `web-${slot}`, 1_800_000_000_000), "n1", "ASSIGNED"),
 );
 const dbTask = stored(newTask(db, { slot: 1 }, "db-1", 1_800_000_000_000), "n1", "RUNNING");
+// A global service's task (slot 0, preassigned) being stopped: the fields at their zero values are left out.
+const stopping: Task__Output = {
+  ...stored(newTask(web, { nodeId: "n1" }, "web-global", 1_800_000_000_000), "n1", "RUNNING"),
+  desired_state: "SHUTDOWN",
+};
 
 const messages: [string, AssignmentsMessage][] = [
   ["a COMPLETE of nothing (a node without tasks)", { type: "COMPLETE", applies_to: "", results_in: "1", changes: [] }],
@@ -41,7 +46,7 @@ const messages: [string, AssignmentsMessage][] = [
       type: "COMPLETE",
       applies_to: "",
       results_in: "1",
-      changes: [...webTasks, dbTask].map((task) => ({ assignment: { task }, action: "UPDATE" })),
+      changes: [...webTasks, dbTask, stopping].map((task) => ({ assignment: { task }, action: "UPDATE" })),
     },
   ],
   [
