@@ -50,6 +50,8 @@ export class AssignmentSet {
   private timer: NodeJS.Timeout | undefined;
   /** When the batch being collected must go out (ms, performance.now()). */
   private dueAt = 0;
+  /** When its last change came. */
+  private lastChangeAt = 0;
 
   constructor(
     private readonly send: (msg: AssignmentsMessage) => void,
@@ -102,10 +104,21 @@ export class AssignmentSet {
       this.flush();
       return;
     }
-    const now = performance.now();
-    if (this.timer === undefined) this.dueAt = now + MAX_LATENCY_QUIETS * this.quietMs;
-    clearTimeout(this.timer);
-    this.timer = setTimeout(() => this.flush(), Math.max(0, Math.min(this.quietMs, this.dueAt - now)));
+    // One timer per batch, not one per change (a big service's placement is thousands of changes):
+    // when it fires early for a change that came meanwhile, it waits the rest of the quiet period.
+    this.lastChangeAt = performance.now();
+    if (this.timer !== undefined) return;
+    this.dueAt = this.lastChangeAt + MAX_LATENCY_QUIETS * this.quietMs;
+    this.timer = setTimeout(() => this.due(), this.quietMs);
+  }
+
+  private due(): void {
+    this.timer = undefined;
+    const at = Math.min(this.lastChangeAt + this.quietMs, this.dueAt);
+    const wait = at - performance.now();
+    // Under a millisecond early (timers round to whole ones): due now.
+    if (wait >= 1) this.timer = setTimeout(() => this.due(), wait);
+    else this.flush();
   }
 
   private flush(): void {

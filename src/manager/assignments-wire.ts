@@ -122,5 +122,7 @@ export function encodeAssignmentsMessage(msg: AssignmentsMessage): Buffer {
     if (action !== 0) w.uint32(ACTION).int32(action);
     w.ldelim();
   }
-  return Buffer.from(w.finish());
+  const bytes = w.finish();
+  // protobufjs's writer gives a Buffer under Node; a view otherwise (no copy either way).
+  return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
 }
