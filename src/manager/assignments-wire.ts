@@ -2,6 +2,7 @@ import protobuf from "protobufjs";
 import type { AssignmentsMessage } from "../gen/docker/swarmkit/v1/AssignmentsMessage.ts";
 import type { Task } from "../gen/docker/swarmkit/v1/Task.ts";
 import { protoRoot } from "../rpc/proto-root.ts";
+import { sameJson } from "./store-task-refs.ts";
 
 /**
  * The Assignments stream's bytes. proto-loader's serializer rebuilds each
@@ -47,57 +48,98 @@ const ACTION = tag(changeType, "action", VARINT);
 const TASK = tag(assignmentType, "task", LEN);
 
 type TaskFields = Omit<Task, "desired_state"> & { desired_state?: string | number | null };
-type MessageField = "meta" | "spec" | "annotations" | "service_annotations" | "status" | "spec_version";
+type SharedField = "spec" | "annotations" | "service_annotations" | "status" | "spec_version";
 
-/** A task's message fields: each one's tag, type and the bytes of the objects seen (meta is each task's own: not kept). */
-const messageFields = (["meta", "spec", "annotations", "service_annotations", "status", "spec_version"] as const).map(
-  (name: MessageField) => {
-    const f = field(taskType, name);
-    if (!(f.resolvedType instanceof protobuf.Type)) throw new Error(`proto/: Task.${name} is not a message`);
-    return {
-      name,
-      tag: (f.id << 3) | LEN,
-      type: f.resolvedType,
-      seen: name === "meta" ? undefined : new WeakMap<object, Uint8Array>(),
-    };
+/**
+ * One message type's encodings, kept by object (while it lives) and for the
+ * last value encoded: tasks of one service hold the same spec object, and the
+ * tasks of one scheduler pass equal statuses (one object each).
+ */
+class SharedEncoder {
+  private readonly seen = new WeakMap<object, Uint8Array>();
+  private last: { readonly value: object; readonly bytes: Uint8Array } | undefined;
+  constructor(readonly type: protobuf.Type) {}
+
+  bytes(value: object): Uint8Array {
+    let b = this.seen.get(value);
+    if (b) return b;
+    b =
+      this.last && sameJson(this.last.value, value)
+        ? this.last.bytes
+        : this.type.encode(this.type.fromObject(value)).finish();
+    this.seen.set(value, b);
+    this.last = { value, bytes: b };
+    return b;
+  }
+}
+
+function messageField(type: protobuf.Type, name: string): { tag: number; type: protobuf.Type } {
+  const f = field(type, name);
+  if (!(f.resolvedType instanceof protobuf.Type)) throw new Error(`proto/: ${type.name}.${name} is not a message`);
+  return { tag: (f.id << 3) | LEN, type: f.resolvedType };
+}
+
+const sharedFields = (["spec", "annotations", "service_annotations", "status", "spec_version"] as const).map(
+  (name: SharedField) => {
+    const f = messageField(taskType, name);
+    return { name, tag: f.tag, encoder: new SharedEncoder(f.type) };
   },
 );
-// Every other field of Task is one of these scalars; a field added to proto/ must be added here too.
+// A task's meta is its own (its version): written here, its timestamps shared.
+const META = messageField(taskType, "meta");
+const VERSION = messageField(META.type, "version");
+const INDEX = tag(VERSION.type, "index", VARINT);
+const CREATED_AT = messageField(META.type, "created_at");
+const UPDATED_AT = messageField(META.type, "updated_at");
+const timestamps = new SharedEncoder(CREATED_AT.type);
+// Every other field is one of these scalars; a field added to proto/ must be written here too.
 const ID = tag(taskType, "id", LEN);
 const SERVICE_ID = tag(taskType, "service_id", LEN);
 const SLOT = tag(taskType, "slot", VARINT);
 const NODE_ID = tag(taskType, "node_id", LEN);
 const DESIRED_STATE = tag(taskType, "desired_state", VARINT);
-const written = new Set<string>([
-  ...messageFields.map((f) => f.name),
+function writesEvery(type: protobuf.Type, names: readonly string[]): void {
+  for (const name of Object.keys(type.fields)) {
+    if (!names.includes(name)) throw new Error(`assignments-wire: ${type.name}.${name} (proto/) is not written`);
+  }
+}
+writesEvery(taskType, [
+  ...sharedFields.map((f) => f.name),
+  "meta",
   "id",
   "service_id",
   "slot",
   "node_id",
   "desired_state",
 ]);
-for (const name of Object.keys(taskType.fields)) {
-  if (!written.has(name)) throw new Error(`assignments-wire: Task.${name} (proto/) is not written`);
-}
+writesEvery(META.type, ["version", "created_at", "updated_at"]);
+writesEvery(VERSION.type, ["index"]);
 
-function encoded(f: (typeof messageFields)[number], value: object): Uint8Array {
-  let b = f.seen?.get(value);
-  if (!b) {
-    b = f.type.encode(f.type.fromObject(value)).finish();
-    f.seen?.set(value, b);
+const isZero = (n: string | number | { toString(): string } | null | undefined) =>
+  n === undefined || n === null || String(n) === "0";
+
+function writeMeta(w: protobuf.Writer, meta: NonNullable<Task["meta"]>): void {
+  w.uint32(META.tag).fork();
+  if (meta.version) {
+    w.uint32(VERSION.tag).fork();
+    if (!isZero(meta.version.index)) w.uint32(INDEX).uint64(meta.version.index as string);
+    w.ldelim();
   }
-  return b;
+  if (meta.created_at) w.uint32(CREATED_AT.tag).bytes(timestamps.bytes(meta.created_at));
+  if (meta.updated_at) w.uint32(UPDATED_AT.tag).bytes(timestamps.bytes(meta.updated_at));
+  w.ldelim();
 }
 
 function writeTask(w: protobuf.Writer, task: TaskFields): void {
   w.uint32(TASK).fork();
   if (task.id) w.uint32(ID).string(task.id);
-  for (const f of messageFields) {
+  if (task.meta) writeMeta(w, task.meta);
+  for (const f of sharedFields) {
     const v = task[f.name];
-    if (v) w.uint32(f.tag).bytes(encoded(f, v));
+    if (v) w.uint32(f.tag).bytes(f.encoder.bytes(v));
   }
   if (task.service_id) w.uint32(SERVICE_ID).string(task.service_id);
-  if (task.slot !== undefined && task.slot !== null && String(task.slot) !== "0") w.uint32(SLOT).uint64(task.slot);
+  if (!isZero(task.slot)) w.uint32(SLOT).uint64(task.slot as string);
   if (task.node_id) w.uint32(NODE_ID).string(task.node_id);
   const desired = enumValue(taskType, "desired_state", task.desired_state);
   if (desired !== 0) w.uint32(DESIRED_STATE).int32(desired);

@@ -29,7 +29,7 @@ const plain = (v: object): boolean => {
 };
 
 /** Whether `a` and `b` are written as the same JSON (plain objects and arrays only; NaN never). */
-function sameJson(a: unknown, b: unknown): boolean {
+export function sameJson(a: unknown, b: unknown): boolean {
   if (a === b) return true;
   if (!isObject(a) || !isObject(b) || Array.isArray(a) !== Array.isArray(b) || !plain(a) || !plain(b)) return false;
   const ka = Object.keys(a);
