@@ -88,6 +88,24 @@ export class Scheduler implements LoopComponent {
       if (c.op !== "update" || c.task.status?.state !== "ASSIGNED") return true;
       return (tx.node(c.task.node_id)?.meta?.version?.index ?? "") === nodeVersions.get(c.task.node_id);
     };
-    return { changes: await writeChanges(this.opts.store, plan.changes(), sameNode) };
+    return { changes: await writeChanges(this.opts.store, byNode(plan.changes()), sameNode) };
   }
+}
+
+/**
+ * A pass's changes with each node's together (nodes in the order first met, each node's changes in
+ * theirs). Placement goes round the nodes, so in placement order every 200-change transaction held a
+ * task of 200 nodes and a node's 10 tasks came in 10 entries: 10 Assignments messages, and as many
+ * status report rounds from its agent. Together, they are one entry, one message (SwarmKit writes
+ * its decisions in map order: no order is promised).
+ */
+export function byNode(changes: readonly TaskChange[]): TaskChange[] {
+  const groups = new Map<string, TaskChange[]>();
+  for (const c of changes) {
+    const nodeId = c.op === "delete" ? c.base.node_id : c.task.node_id;
+    const group = groups.get(nodeId);
+    if (group) group.push(c);
+    else groups.set(nodeId, [c]);
+  }
+  return [...groups.values()].flat();
 }
