@@ -1,3 +1,4 @@
+import type Long from "long";
 import protobuf from "protobufjs";
 import type { AssignmentsMessage } from "../gen/docker/swarmkit/v1/AssignmentsMessage.ts";
 import type { Task } from "../gen/docker/swarmkit/v1/Task.ts";
@@ -61,15 +62,15 @@ class SharedEncoder {
   constructor(readonly type: protobuf.Type) {}
 
   bytes(value: object): Uint8Array {
-    let b = this.seen.get(value);
-    if (b) return b;
-    b =
-      this.last && sameJson(this.last.value, value)
-        ? this.last.bytes
-        : this.type.encode(this.type.fromObject(value)).finish();
-    this.seen.set(value, b);
-    this.last = { value, bytes: b };
-    return b;
+    const seen = this.seen.get(value);
+    if (seen) return seen;
+    const last = this.last;
+    // Equal to the last one (a pass's statuses, each task's own object): its bytes, nothing kept for it.
+    if (last && sameJson(last.value, value)) return last.bytes;
+    const bytes = this.type.encode(this.type.fromObject(value)).finish();
+    this.seen.set(value, bytes);
+    this.last = { value, bytes };
+    return bytes;
   }
 }
 
@@ -91,7 +92,8 @@ const VERSION = messageField(META.type, "version");
 const INDEX = tag(VERSION.type, "index", VARINT);
 const CREATED_AT = messageField(META.type, "created_at");
 const UPDATED_AT = messageField(META.type, "updated_at");
-const timestamps = new SharedEncoder(CREATED_AT.type);
+const SECONDS = tag(CREATED_AT.type, "seconds", VARINT);
+const NANOS = tag(CREATED_AT.type, "nanos", VARINT);
 // Every other field is one of these scalars; a field added to proto/ must be written here too.
 const ID = tag(taskType, "id", LEN);
 const SERVICE_ID = tag(taskType, "service_id", LEN);
@@ -114,19 +116,35 @@ writesEvery(taskType, [
 ]);
 writesEvery(META.type, ["version", "created_at", "updated_at"]);
 writesEvery(VERSION.type, ["index"]);
+writesEvery(CREATED_AT.type, ["seconds", "nanos"]);
 
-const isZero = (n: string | number | { toString(): string } | null | undefined) =>
+type Int64 = string | number | Long;
+/** A 64-bit field as the writer takes it fastest: decimal text of up to 15 digits is an exact number (Long.fromString is slow). */
+const int64 = (v: Int64): number | Long | string => (typeof v === "string" && v.length <= 15 ? Number(v) : v);
+
+const isZero = (n: Int64 | null | undefined): n is null | undefined =>
   n === undefined || n === null || String(n) === "0";
+
+function writeTimestamp(
+  w: protobuf.Writer,
+  fieldTag: number,
+  ts: { seconds?: Int64 | null; nanos?: number | null },
+): void {
+  w.uint32(fieldTag).fork();
+  if (!isZero(ts.seconds)) w.uint32(SECONDS).int64(int64(ts.seconds));
+  if (ts.nanos) w.uint32(NANOS).int32(ts.nanos);
+  w.ldelim();
+}
 
 function writeMeta(w: protobuf.Writer, meta: NonNullable<Task["meta"]>): void {
   w.uint32(META.tag).fork();
   if (meta.version) {
     w.uint32(VERSION.tag).fork();
-    if (!isZero(meta.version.index)) w.uint32(INDEX).uint64(meta.version.index as string);
+    if (!isZero(meta.version.index)) w.uint32(INDEX).uint64(int64(meta.version.index));
     w.ldelim();
   }
-  if (meta.created_at) w.uint32(CREATED_AT.tag).bytes(timestamps.bytes(meta.created_at));
-  if (meta.updated_at) w.uint32(UPDATED_AT.tag).bytes(timestamps.bytes(meta.updated_at));
+  if (meta.created_at) writeTimestamp(w, CREATED_AT.tag, meta.created_at);
+  if (meta.updated_at) writeTimestamp(w, UPDATED_AT.tag, meta.updated_at);
   w.ldelim();
 }
 
@@ -139,7 +157,7 @@ function writeTask(w: protobuf.Writer, task: TaskFields): void {
     if (v) w.uint32(f.tag).bytes(f.encoder.bytes(v));
   }
   if (task.service_id) w.uint32(SERVICE_ID).string(task.service_id);
-  if (!isZero(task.slot)) w.uint32(SLOT).uint64(task.slot as string);
+  if (!isZero(task.slot)) w.uint32(SLOT).uint64(int64(task.slot));
   if (task.node_id) w.uint32(NODE_ID).string(task.node_id);
   const desired = enumValue(taskType, "desired_state", task.desired_state);
   if (desired !== 0) w.uint32(DESIRED_STATE).int32(desired);
