@@ -26,14 +26,20 @@ function field(type: protobuf.Type, name: string): protobuf.Field {
   return f;
 }
 
-/** An enum field's number for a value given by name or number (absent: 0, proto3's default). */
-function enumValue(type: protobuf.Type, name: string, value: string | number | null | undefined): number {
-  if (value === undefined || value === null) return 0;
-  if (typeof value === "number") return value;
+type EnumValue = string | number | null | undefined;
+
+/** An enum field's numbers by name, looked up once: the lookup gives a value by name or number (absent: 0, proto3's default). */
+function enumOf(type: protobuf.Type, name: string): (value: EnumValue) => number {
   const e = field(type, name).resolvedType;
-  const v = e instanceof protobuf.Enum ? e.values[value] : undefined;
-  if (v === undefined) throw new Error(`${type.name}.${name} has no value ${value}`);
-  return v;
+  if (!(e instanceof protobuf.Enum)) throw new Error(`proto/: ${type.name}.${name} is not an enum`);
+  const values = e.values;
+  return (value) => {
+    if (value === undefined || value === null) return 0;
+    if (typeof value === "number") return value;
+    const v = values[value];
+    if (v === undefined) throw new Error(`${type.name}.${name} has no value ${value}`);
+    return v;
+  };
 }
 
 const LEN = 2;
@@ -46,6 +52,8 @@ const CHANGES = tag(messageType, "changes", LEN);
 const ASSIGNMENT = tag(changeType, "assignment", LEN);
 const ACTION = tag(changeType, "action", VARINT);
 const TASK = tag(assignmentType, "task", LEN);
+const messageTypeValue = enumOf(messageType, "type");
+const actionValue = enumOf(changeType, "action");
 
 type TaskFields = Omit<Task, "desired_state"> & { desired_state?: string | number | null };
 type SharedField = "spec" | "annotations" | "service_annotations" | "status" | "spec_version";
@@ -99,6 +107,7 @@ const SERVICE_ID = tag(taskType, "service_id", LEN);
 const SLOT = tag(taskType, "slot", VARINT);
 const NODE_ID = tag(taskType, "node_id", LEN);
 const DESIRED_STATE = tag(taskType, "desired_state", VARINT);
+const desiredStateValue = enumOf(taskType, "desired_state");
 function writesEvery(type: protobuf.Type, names: readonly string[]): void {
   for (const name of Object.keys(type.fields)) {
     if (!names.includes(name)) throw new Error(`assignments-wire: ${type.name}.${name} (proto/) is not written`);
@@ -162,7 +171,7 @@ function writeTask(w: protobuf.Writer, task: TaskFields): void {
   const slot = nonZero(task.slot);
   if (slot !== undefined) w.uint32(SLOT).uint64(int64(slot));
   if (task.node_id) w.uint32(NODE_ID).string(task.node_id);
-  const desired = enumValue(taskType, "desired_state", task.desired_state);
+  const desired = desiredStateValue(task.desired_state);
   if (desired !== 0) w.uint32(DESIRED_STATE).int32(desired);
   w.ldelim();
 }
@@ -170,7 +179,7 @@ function writeTask(w: protobuf.Writer, task: TaskFields): void {
 /** The message's bytes (the grpc-js response serializer of Dispatcher.Assignments). */
 export function encodeAssignmentsMessage(msg: AssignmentsMessage): Buffer {
   const w = protobuf.Writer.create();
-  const type = enumValue(messageType, "type", msg.type);
+  const type = messageTypeValue(msg.type);
   if (type !== 0) w.uint32(TYPE).int32(type);
   if (msg.applies_to) w.uint32(APPLIES_TO).string(msg.applies_to);
   if (msg.results_in) w.uint32(RESULTS_IN).string(msg.results_in);
@@ -181,7 +190,7 @@ export function encodeAssignmentsMessage(msg: AssignmentsMessage): Buffer {
       if (c.assignment.task) writeTask(w, c.assignment.task);
       w.ldelim();
     }
-    const action = enumValue(changeType, "action", c.action);
+    const action = actionValue(c.action);
     if (action !== 0) w.uint32(ACTION).int32(action);
     w.ldelim();
   }

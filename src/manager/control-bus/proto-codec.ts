@@ -1,6 +1,6 @@
-import protobuf from "protobufjs";
+import type protobuf from "protobufjs";
 import { loaderOptions } from "../../rpc/loader-options.ts";
-import { protoDir } from "../../rpc/proto.ts";
+import { protoRoot as root } from "../../rpc/proto-root.ts";
 import { rpcError } from "../../rpc/status.ts";
 
 /**
@@ -10,11 +10,6 @@ import { rpcError } from "../../rpc/status.ts";
  * strings, defaults filled, bytes as Buffers), and bytes that are not that
  * message are caught by the decoder.
  */
-const root = new protobuf.Root();
-root.resolvePath = (_origin, target) => (target.startsWith("google/protobuf/") ? target : `${protoDir}/${target}`);
-root.loadSync(["types.proto"], { keepCase: true });
-root.resolveAll();
-
 const toObjectOptions: protobuf.IConversionOptions = {
   longs: loaderOptions.longs,
   enums: loaderOptions.enums,

@@ -2,9 +2,9 @@ import type { Task__Output } from "../../gen/docker/swarmkit/v1/Task.ts";
 import { shouldRestart } from "./restart.ts";
 import { observed, taskTimestampMs, wantedRunning } from "./task.ts";
 
-/** Tasks grouped by a key (the slot of a replicated service, the node of a global one). */
-export function groupBy(tasks: readonly Task__Output[], key: (t: Task__Output) => string): Map<string, Task__Output[]> {
-  const out = new Map<string, Task__Output[]>();
+/** Items grouped by a key, keys in the order first met (tasks by slot or by node, a pass's changes by node). */
+export function groupBy<T>(tasks: readonly T[], key: (t: T) => string): Map<string, T[]> {
+  const out = new Map<string, T[]>();
   for (const t of tasks) {
     const k = key(t);
     const list = out.get(k);

@@ -2,6 +2,7 @@ import type { Task__Output } from "../../gen/docker/swarmkit/v1/Task.ts";
 import type { LoopComponent, PassResult } from "../control-loop/control-loop.ts";
 import { type TaskChange, TaskPlan } from "../control-loop/task-changes.ts";
 import { writeChanges } from "../control-loop/write-changes.ts";
+import { groupBy } from "../orchestrator/slots.ts";
 import type { Store, StoreEvent, WriteTx } from "../store.ts";
 import { taskStateOrder } from "../task-state.ts";
 import { RecentFailures } from "./recent-failures.ts";
@@ -99,13 +100,6 @@ export class Scheduler implements LoopComponent {
  * status report rounds from its agent. Together, they are one entry, one message (SwarmKit writes
  * its decisions in map order: no order is promised).
  */
-export function byNode(changes: readonly TaskChange[]): TaskChange[] {
-  const groups = new Map<string, TaskChange[]>();
-  for (const c of changes) {
-    const nodeId = c.op === "delete" ? c.base.node_id : c.task.node_id;
-    const group = groups.get(nodeId);
-    if (group) group.push(c);
-    else groups.set(nodeId, [c]);
-  }
-  return [...groups.values()].flat();
+function byNode(changes: readonly TaskChange[]): TaskChange[] {
+  return [...groupBy(changes, (c) => (c.op === "delete" ? c.base.node_id : c.task.node_id)).values()].flat();
 }
