@@ -134,9 +134,12 @@ test("a service created on the manager gets its table: name, mode, replicas, ima
  * README's picture of the map from this real swarm.
  */
 test("a task of the service reaches RUNNING: a chip on its node, its row, and its task machine's chart", async () => {
-  const chip = page.locator('[data-map-node] [data-task-chip][data-state="running"]').first();
-  await chip.waitFor({ timeout: 30_000 });
-  const taskId = await chip.getAttribute("data-task-chip");
+  const firstRunning = page.locator('[data-map-node] [data-task-chip][data-state="running"]').first();
+  await firstRunning.waitFor({ timeout: 30_000 });
+  const taskId = await firstRunning.getAttribute("data-task-chip");
+  // A locator is resolved anew at each use, and `first()` may then be another task that started since
+  // (m1's box comes before w1's): every later look goes by this task's ID.
+  const chip = page.locator(`[data-map-node] [data-task-chip="${taskId}"]`);
   assert.match((await chip.textContent()) ?? "", /^web\.[123]$/);
   const node = await chip.evaluate((e) => e.closest("[data-map-node]")?.getAttribute("data-map-node") ?? "");
   const row = page.locator(`[data-service="web"] [data-task-row="${taskId}"]`);
