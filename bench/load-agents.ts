@@ -195,13 +195,17 @@ class TaskCounter implements TaskObserver {
   private readonly assignedIds = new Set<string>();
   private readonly runningIds = new Set<string>();
   private errors = 0;
+  private assignedAt = 0;
+  private runningAt = 0;
   private timer: NodeJS.Timeout | undefined;
   assigned(taskId: string): void {
     this.assignedIds.add(taskId);
+    this.assignedAt = performance.timeOrigin + performance.now();
     this.schedule();
   }
   running(taskId: string): void {
     this.runningIds.add(taskId);
+    this.runningAt = performance.timeOrigin + performance.now();
     this.schedule();
   }
   reportFailed(): void {
@@ -216,6 +220,8 @@ class TaskCounter implements TaskObserver {
         assigned: this.assignedIds.size,
         running: this.runningIds.size,
         reportErrors: this.errors,
+        assignedAt: this.assignedAt,
+        runningAt: this.runningAt,
       });
     }, 100);
   }

@@ -85,8 +85,19 @@ export const FromLoad = z.discriminatedUnion("type", [
     rampErrors: z.record(z.string(), z.number()),
   }),
   z.strictObject({ type: z.literal("window-stats"), stats: WindowStats }),
-  /** Distinct tasks seen on Assignments streams / whose RUNNING status the manager took; failed report calls. */
-  z.strictObject({ type: z.literal("tasks"), assigned: z.number(), running: z.number(), reportErrors: z.number() }),
+  /**
+   * Distinct tasks seen on Assignments streams / whose RUNNING status the manager took; failed report calls.
+   * `assignedAt` / `runningAt`: when the load process saw the latest of them (epoch ms, `performance.timeOrigin +
+   * performance.now()`, comparable across processes), since the message itself leaves up to 100 ms later.
+   */
+  z.strictObject({
+    type: z.literal("tasks"),
+    assigned: z.number(),
+    running: z.number(),
+    reportErrors: z.number(),
+    assignedAt: z.number(),
+    runningAt: z.number(),
+  }),
   z.strictObject({ type: z.literal("failed"), message: z.string() }),
   z.strictObject({ type: z.literal("stopped") }),
 ]);

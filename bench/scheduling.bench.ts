@@ -7,6 +7,8 @@
  * the scheduler's placement committed and dispatched) and until the
  * manager took every agent's RUNNING report (the agents walk ACCEPTED …
  * RUNNING at once and report through the real agent's StatusReporter).
+ * Both times are stamped in the load process as it sees them; its counts
+ * reach this process up to 100 ms later (`assignedMsReported`).
  *
  *   npm run build
  *   node --import tsx bench/scheduling.bench.ts --nodes 1000 --replicas 10000 [--cpu-prof DIR]
@@ -181,10 +183,23 @@ async function main(): Promise<void> {
   ensureOpenFiles(leaderPid, nodes + 1024, "the leader");
   log(`3 managers up (${LEADER} leads, pid ${leaderPid}) in ${((performance.now() - setup0) / 1000).toFixed(1)} s`);
 
-  let tasks: Extract<FromLoad, { type: "tasks" }> = { type: "tasks", assigned: 0, running: 0, reportErrors: 0 };
+  let tasks: Extract<FromLoad, { type: "tasks" }> = {
+    type: "tasks",
+    assigned: 0,
+    running: 0,
+    reportErrors: 0,
+    assignedAt: 0,
+    runningAt: 0,
+  };
   let t0 = 0;
+  /** t0 on the clock the load process stamps its observations with. */
+  let t0Epoch = 0;
+  // When an agent saw the last task / the manager took the last RUNNING (the load process's stamps), and when
+  // the load process's count reached this process (up to 100 ms later, more when its event loop lags).
   let assignedAt: number | undefined;
   let runningAt: number | undefined;
+  let assignedReportedAt: number | undefined;
+  let runningReportedAt: number | undefined;
   const progress: { ms: number; assigned: number; running: number }[] = [];
   const load = new LoadProcess(
     {
@@ -237,6 +252,7 @@ async function main(): Promise<void> {
   sampler.start();
   const cpuAtStart = cpuNow();
   t0 = performance.now();
+  t0Epoch = performance.timeOrigin + t0;
   const { id } = await callDaemon(nc, LEADER, "service.create", { spec }, { timeoutMs: 60_000 });
   const createMs = performance.now() - t0;
   log(`service ${id} created in ${createMs.toFixed(0)} ms; waiting for ${replicas} tasks`);
@@ -253,10 +269,14 @@ async function main(): Promise<void> {
     const ms = performance.now() - t0;
     progress.push({ ms: Math.round(ms), assigned: m.assigned, running: m.running });
     if (assignedAt === undefined && m.assigned >= replicas) {
-      assignedAt = ms;
+      assignedAt = m.assignedAt - t0Epoch;
+      assignedReportedAt = ms;
       cpuAtAssigned = cpuNow();
     }
-    if (runningAt === undefined && m.running >= replicas) runningAt = ms;
+    if (runningAt === undefined && m.running >= replicas) {
+      runningAt = m.runningAt - t0Epoch;
+      runningReportedAt = ms;
+    }
     if (ms - lastLog > 5000) {
       lastLog = ms;
       log(`${(ms / 1000).toFixed(1)} s: ${m.assigned} assigned, ${m.running} running`);
@@ -278,6 +298,8 @@ async function main(): Promise<void> {
     createMs: Math.round(createMs),
     assignedMs: assignedAt === undefined ? null : Math.round(assignedAt),
     runningMs: runningAt === undefined ? null : Math.round(runningAt),
+    assignedMsReported: assignedReportedAt === undefined ? null : Math.round(assignedReportedAt),
+    runningMsReported: runningReportedAt === undefined ? null : Math.round(runningReportedAt),
     tasksPerSecAssigned: assignedAt === undefined ? null : Math.round(replicas / (assignedAt / 1000)),
     tasksPerSecRunning: runningAt === undefined ? null : Math.round(replicas / (runningAt / 1000)),
     assignedAtEnd: tasks.assigned,
