@@ -172,6 +172,82 @@ test("a reference that names no earlier task op with that field is not a store e
   assert.match(bad({ $op: 0 }, "no_such_field"), "refers to op 0, a putTask without no_such_field");
 });
 
+test("an op whose object is not what it names is refused with the reason, and a follower applies none of the entry", async () => {
+  const { leader, follower, log } = leaderAndFollower();
+  await leader.update((tx) => created(2).map((t) => tx.putTask(t)));
+  await leader.update((tx) => {
+    for (const t of created(2)) tx.putTask(assigned(t, "node-1"));
+  });
+  const creates = JSON.parse(storeEntryJson(log[0] as Uint8Array));
+  const patches = JSON.parse(storeEntryJson(log[1] as Uint8Array));
+  assert.equal(
+    patches.ops.map((o: { op: string }) => o.op),
+    ["patchTask", "patchTask"],
+  );
+  const refused = (entry: { ops: Record<string, unknown>[] }, change: (op: Record<string, unknown>) => void) => {
+    const e = structuredClone(entry);
+    change(e.ops[1] as Record<string, unknown>);
+    const before = follower.snapshot();
+    try {
+      follower.apply(new TextEncoder().encode(JSON.stringify(e)));
+    } catch (err) {
+      const r = toRpcError(err);
+      assert.is(codeName(r.code), "Unknown");
+      assert.equal(follower.snapshot(), before, "nothing of the entry applied");
+      return r.message;
+    }
+    assert.unreachable(`${JSON.stringify(e.ops[1])} was accepted`);
+    return "";
+  };
+  const noId = "expected an object with a non-empty string id";
+  assert.match(
+    refused(creates, (op) => {
+      (op.task as Record<string, unknown>).id = "";
+    }),
+    noId,
+  );
+  assert.match(
+    refused(creates, (op) => {
+      op.task = [op.task];
+    }),
+    noId,
+  );
+  assert.match(
+    refused(creates, (op) => {
+      op.task = null;
+    }),
+    noId,
+  );
+  assert.match(
+    refused(creates, (op) => {
+      op.op = "putWidget";
+    }),
+    /^not a store entry: /,
+  );
+  assert.match(
+    refused(patches, (op) => {
+      (op.set as Record<string, unknown>).id = "another";
+    }),
+    "a task patch sets neither id nor meta",
+  );
+  assert.match(
+    refused(patches, (op) => {
+      op.set = "status";
+    }),
+    "a task patch sets neither id nor meta",
+  );
+  assert.match(
+    refused(patches, (op) => {
+      op.meta = 7;
+    }),
+    "expected an object",
+  );
+  // The entries themselves apply, in order, to the same tasks as on the leader.
+  follower.apply(log[0] as Uint8Array);
+  follower.apply(log[1] as Uint8Array);
+  assert.equal(follower.snapshot().tasks, leader.snapshot().tasks);
+});
+
 test("a big entry goes to the log deflated (200 created tasks in under a tenth of their JSON), a small one as plain JSON", async () => {
   const { leader, follower, log } = leaderAndFollower();
   await leader.update((tx) => created(200).map((t) => tx.putTask(t)));
