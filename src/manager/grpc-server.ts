@@ -36,11 +36,9 @@ export async function serveManager(
   credentials: ServerSideCredentials,
   services: ManagerServices,
 ): Promise<BoundServer> {
-  const server = new Server({
-    "grpc.keepalive_permit_without_calls": 1,
-    // Nothing serves channelz here, and its per-call bookkeeping was ~2 % of a busy leader's CPU.
-    "grpc.enable_channelz": 0,
-  });
+  // Channelz stays on although nothing serves it: grpc-js (1.14) keeps its list of open sessions only with
+  // channelz, and forceShutdown destroys only those, so without it a stopping manager left agents' streams open.
+  const server = new Server({ "grpc.keepalive_permit_without_calls": 1 });
   const dispatcher = tolerantService(swarmkit.Dispatcher.service);
   // Each spec encoded once per stream's worth of tasks, not once per task (assignments-wire.ts).
   const assignments = { ...dispatcher.Assignments, responseSerialize: encodeAssignmentsMessage };

@@ -16,6 +16,15 @@ export class Index {
     }
     ids.add(id);
   }
+  /**
+   * `id` moves from one key to another; under an unchanged key it keeps its place (a status report or an
+   * assignment leaves a task's service as it was: no delete and re-add in a set of thousands).
+   */
+  move(from: string, to: string, id: string): void {
+    if (from === to) return;
+    this.remove(from, id);
+    this.add(to, id);
+  }
   remove(key: string, id: string): void {
     const ids = this.byKey.get(key);
     if (!ids) return;
@@ -132,18 +141,18 @@ export class InFlightOverlay {
 
   private setTask(id: string, slot: Slot<Task__Output> | undefined): void {
     const prior = this.tasks.get(id)?.value;
-    if (prior) {
+    const next = slot?.value;
+    if (prior && next) {
+      this.tasksByService.move(prior.service_id, next.service_id, id);
+      this.tasksByNode.move(prior.node_id, next.node_id, id);
+    } else if (prior) {
       this.tasksByService.remove(prior.service_id, id);
       this.tasksByNode.remove(prior.node_id, id);
+    } else if (next) {
+      this.tasksByService.add(next.service_id, id);
+      this.tasksByNode.add(next.node_id, id);
     }
-    if (!slot) {
-      this.tasks.delete(id);
-      return;
-    }
-    this.tasks.set(id, slot);
-    if (slot.value) {
-      this.tasksByService.add(slot.value.service_id, id);
-      this.tasksByNode.add(slot.value.node_id, id);
-    }
+    if (slot) this.tasks.set(id, slot);
+    else this.tasks.delete(id);
   }
 }

@@ -123,6 +123,11 @@ function indexTask(s: State, t: Task__Output): void {
   s.tasksByNode.add(t.node_id, t.id);
 }
 
+function reindexTask(s: State, prev: Task__Output, t: Task__Output): void {
+  s.tasksByService.move(prev.service_id, t.service_id, t.id);
+  s.tasksByNode.move(prev.node_id, t.node_id, t.id);
+}
+
 function unindexTask(s: State, t: Task__Output): void {
   s.tasksByService.remove(t.service_id, t.id);
   s.tasksByNode.remove(t.node_id, t.id);
@@ -543,9 +548,9 @@ export class ReplicatedStore implements Store {
           // A patch of a task this store does not hold is skipped, as on every member (same log, same state).
           const task = op.op === "putTask" ? op.task : existing && patchedTask(existing, op);
           if (!task) break;
-          if (existing) unindexTask(s, existing);
+          if (existing) reindexTask(s, existing, task);
+          else indexTask(s, task);
           s.tasks.set(task.id, task);
-          indexTask(s, task);
           this.pending.push({ kind: "task", action: existing ? "update" : "create", task });
           break;
         }
