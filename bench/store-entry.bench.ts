@@ -8,11 +8,11 @@
  *   node --import tsx bench/store-entry.bench.ts [--tasks 200] [--rounds 50]
  */
 import { parseArgs } from "node:util";
+import { newId } from "../src/ca/ids.ts";
 import { serviceSpecFromFlags } from "../src/cli/service-spec.ts";
 import type { Service__Output } from "../src/gen/docker/swarmkit/v1/Service.ts";
 import type { Task__Output } from "../src/gen/docker/swarmkit/v1/Task.ts";
 import { newTask } from "../src/manager/orchestrator/task.ts";
-import { newId } from "../src/ca/ids.ts";
 import { ReplicatedStore } from "../src/manager/store.ts";
 import { decodeStoreEntry, storeEntryJson } from "../src/manager/store-codec.ts";
 import { percentile } from "./percentile.ts";
@@ -55,7 +55,8 @@ const created = Array.from({ length: count }, (_, i) => {
 await leader.update((tx) => created.map((t) => tx.putTask(t)));
 const assignedStatus = { ...(created[0]?.status as Status), state: "ASSIGNED" as const, message: "assigned" };
 await leader.update((tx) => {
-  for (const [i, t] of created.entries()) tx.putTask({ ...t, node_id: nodeIds[i % nodeIds.length] as string, status: assignedStatus });
+  for (const [i, t] of created.entries())
+    tx.putTask({ ...t, node_id: nodeIds[i % nodeIds.length] as string, status: assignedStatus });
 });
 const [createEntry, assignEntry] = log as [Uint8Array, Uint8Array];
 
