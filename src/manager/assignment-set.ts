@@ -73,12 +73,13 @@ export class AssignmentSet {
 
   /** A task of this node was created or updated. */
   update(t: Task__Output): void {
-    if (stateOf(t) < ASSIGNED) return;
+    const state = stateOf(t);
+    if (state < ASSIGNED) return;
     const old = this.tasks.get(t.id);
     this.tasks.set(t.id, t);
     // States up to ASSIGNED are the manager's: always sent. Later ones were reported by the agent,
     // which needs them back only when a change is going out anyway (then it carries the latest).
-    if (old && equalStable(old, t) && stateOf(t) > ASSIGNED) {
+    if (old && state > ASSIGNED && equalStable(old, t)) {
       if (this.changes.has(t.id)) this.changes.set(t.id, { assignment: { task: t }, action: "UPDATE" });
       return;
     }

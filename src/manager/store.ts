@@ -356,7 +356,8 @@ export class ReplicatedStore implements Store {
     version: 0,
   };
   private readonly live = new LiveView(this.state);
-  private readonly watchers = new Set<(e: StoreEvent) => void>();
+  /** Replaced, never changed in place: a delivery goes on with the watchers it started with. */
+  private watchers: readonly ((e: StoreEvent) => void)[] = [];
   private readonly inFlightWatchers = new Set<(t: Task__Output) => void>();
   private readonly restoreWatchers = new Set<() => void>();
   private readonly pending: StoreEvent[] = [];
@@ -491,8 +492,10 @@ export class ReplicatedStore implements Store {
   }
 
   watch(fn: (e: StoreEvent) => void): () => void {
-    this.watchers.add(fn);
-    return () => this.watchers.delete(fn);
+    if (!this.watchers.includes(fn)) this.watchers = [...this.watchers, fn];
+    return () => {
+      this.watchers = this.watchers.filter((w) => w !== fn);
+    };
   }
 
   watchInFlightTasks(fn: (t: Task__Output) => void): () => void {
@@ -637,7 +640,7 @@ export class ReplicatedStore implements Store {
     this.delivering = true;
     try {
       for (let e = this.pending.shift(); e; e = this.pending.shift()) {
-        for (const w of [...this.watchers]) w(e);
+        for (const w of this.watchers) w(e);
       }
     } finally {
       this.delivering = false;
