@@ -2,11 +2,16 @@ import type { ClientReadableStream, StatusObject } from "@grpc/grpc-js";
 import { durationMs } from "../src/agent/session-message.ts";
 import type { ClientSideCredentials } from "../src/ca/credentials.ts";
 import type { TimingProfile } from "../src/config/profile.ts";
-import type { AssignmentsMessage__Output } from "../src/gen/docker/swarmkit/v1/AssignmentsMessage.ts";
 import type { DispatcherClient } from "../src/gen/docker/swarmkit/v1/Dispatcher.ts";
 import type { NodeDescription } from "../src/gen/docker/swarmkit/v1/NodeDescription.ts";
 import type { SessionMessage__Output } from "../src/gen/docker/swarmkit/v1/SessionMessage.ts";
 import { Code, codeName, RpcError, rpcError, toRpcError } from "../src/rpc/status.ts";
+import {
+  ASSIGNMENTS_PATH,
+  decodeSimAssignments,
+  type SimAssignmentChange,
+  serializeAssignmentsRequest,
+} from "./sim-assignments.ts";
 
 /** What a simulated agent reports; the load process aggregates it. */
 export interface AgentObserver {
@@ -53,7 +58,7 @@ export class SimAgent {
     private readonly observer: AgentObserver,
     private readonly watchAssignments: boolean,
     /** Each Assignments message with the session it came on (the scheduling benchmark's executor). */
-    private readonly onAssignments?: (sessionId: string, msg: AssignmentsMessage__Output) => void,
+    private readonly onAssignments?: (sessionId: string, changes: SimAssignmentChange[]) => void,
   ) {
     this.firstRegistration = new Promise((resolve) => {
       this.resolveFirst = resolve;
@@ -147,8 +152,14 @@ export class SimAgent {
         const sessionId = this.sessionId;
         this.track(
           gen,
-          this.client.Assignments({ session_id: sessionId }, this.creds.callMetadata()),
-          (m: AssignmentsMessage__Output) => this.onAssignments?.(sessionId, m),
+          this.client.makeServerStreamRequest(
+            ASSIGNMENTS_PATH,
+            serializeAssignmentsRequest,
+            decodeSimAssignments,
+            { session_id: sessionId },
+            this.creds.callMetadata(),
+          ),
+          (changes: SimAssignmentChange[]) => this.onAssignments?.(sessionId, changes),
         );
       }
     });

@@ -1,9 +1,9 @@
 import { StatusReporter } from "../src/agent/status-reporter.ts";
 import type { ClientSideCredentials } from "../src/ca/credentials.ts";
-import type { AssignmentsMessage__Output } from "../src/gen/docker/swarmkit/v1/AssignmentsMessage.ts";
 import type { DispatcherClient } from "../src/gen/docker/swarmkit/v1/Dispatcher.ts";
 import type { TaskState } from "../src/gen/docker/swarmkit/v1/TaskState.ts";
 import { toRpcError } from "../src/rpc/status.ts";
+import type { SimAssignmentChange } from "./sim-assignments.ts";
 
 /** What the scheduling benchmark counts: tasks seen on an Assignments stream, RUNNING reports the manager took. */
 export interface TaskObserver {
@@ -58,17 +58,17 @@ export class SimTasks {
     );
   }
 
-  onAssignments(sessionId: string, msg: AssignmentsMessage__Output): void {
+  onAssignments(sessionId: string, changes: readonly SimAssignmentChange[]): void {
     this.sessionId = sessionId;
-    for (const change of msg.changes) {
-      const task = change.assignment?.task;
-      if (change.action !== "UPDATE" || !task || this.seen.has(task.id)) continue;
-      if (task.desired_state !== "RUNNING") continue;
-      this.seen.add(task.id);
-      this.observer.assigned(task.id);
+    for (const change of changes) {
+      const id = change.taskId;
+      if (change.action !== "UPDATE" || id === "" || this.seen.has(id)) continue;
+      if (change.desiredState !== "RUNNING") continue;
+      this.seen.add(id);
+      this.observer.assigned(id);
       for (const state of STARTUP) {
         const now = Date.now();
-        this.reporter.report(task.id, {
+        this.reporter.report(id, {
           timestamp: { seconds: String(Math.floor(now / 1000)), nanos: (now % 1000) * 1_000_000 },
           state,
           message: state.toLowerCase(),
