@@ -40,6 +40,26 @@ test("a message with entries and a snapshot survives the wire, IDs exact", () =>
   assert.equal(env.message, m);
 });
 
+test("IDs keep all 64 bits and terms and indexes their value, whatever the halves hold", () => {
+  const ids = ["0", "1", "4294967295", "4294967296", "2147483648", bigId, "9223372036854775808", "18446744073709551615"];
+  for (const id of ids) {
+    const m: Message = {
+      type: "MsgAppResp",
+      to: id,
+      from: "7",
+      term: 2 ** 32 + 5,
+      logTerm: 0,
+      index: 2 ** 53 - 1,
+      entries: [],
+      commit: 2 ** 31,
+      reject: false,
+      rejectHint: 4294967295,
+    };
+    assert.equal(decodeMessage(encodeMessage(m)), m, id);
+    assert.is(decodeHardState(encodeHardState({ term: 1, vote: id, commit: 2 })).vote, id);
+  }
+});
+
 test("hard state, conf change and member round-trip", () => {
   assert.equal(decodeHardState(encodeHardState({ term: 3, vote: bigId, commit: 12 })), {
     term: 3,
