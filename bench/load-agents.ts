@@ -197,6 +197,7 @@ class TaskCounter implements TaskObserver {
   private errors = 0;
   private assignedAt = 0;
   private runningAt = 0;
+  private readonly traffic = { messages: 0, changes: 0, reportCalls: 0, updates: 0 };
   private timer: NodeJS.Timeout | undefined;
   assigned(taskId: string): void {
     this.assignedIds.add(taskId);
@@ -212,6 +213,14 @@ class TaskCounter implements TaskObserver {
     this.errors++;
     this.schedule();
   }
+  message(changes: number): void {
+    this.traffic.messages++;
+    this.traffic.changes += changes;
+  }
+  reportCall(updates: number): void {
+    this.traffic.reportCalls++;
+    this.traffic.updates += updates;
+  }
   private schedule(): void {
     this.timer ??= setTimeout(() => {
       this.timer = undefined;
@@ -222,6 +231,7 @@ class TaskCounter implements TaskObserver {
         reportErrors: this.errors,
         assignedAt: this.assignedAt,
         runningAt: this.runningAt,
+        ...this.traffic,
       });
     }, 100);
   }

@@ -97,6 +97,11 @@ export const FromLoad = z.discriminatedUnion("type", [
     reportErrors: z.number(),
     assignedAt: z.number(),
     runningAt: z.number(),
+    /** Assignments messages and their changes received, UpdateTaskStatus calls and their updates sent, so far. */
+    messages: z.number(),
+    changes: z.number(),
+    reportCalls: z.number(),
+    updates: z.number(),
   }),
   z.strictObject({ type: z.literal("failed"), message: z.string() }),
   z.strictObject({ type: z.literal("stopped") }),

@@ -190,6 +190,10 @@ async function main(): Promise<void> {
     reportErrors: 0,
     assignedAt: 0,
     runningAt: 0,
+    messages: 0,
+    changes: 0,
+    reportCalls: 0,
+    updates: 0,
   };
   let t0 = 0;
   /** t0 on the clock the load process stamps its observations with. */
@@ -248,6 +252,7 @@ async function main(): Promise<void> {
     agents: cpuSeconds(load.pid) ?? 0,
   });
   let cpuAtAssigned: ReturnType<typeof cpuNow> | undefined;
+  let trafficAtAssigned: Pick<typeof tasks, "messages" | "changes" | "reportCalls" | "updates"> | undefined;
   if (cpuProf) daemon.kill("SIGUSR2");
   sampler.start();
   const cpuAtStart = cpuNow();
@@ -272,6 +277,7 @@ async function main(): Promise<void> {
       assignedAt = m.assignedAt - t0Epoch;
       assignedReportedAt = ms;
       cpuAtAssigned = cpuNow();
+      trafficAtAssigned = { messages: m.messages, changes: m.changes, reportCalls: m.reportCalls, updates: m.updates };
     }
     if (runningAt === undefined && m.running >= replicas) {
       runningAt = m.runningAt - t0Epoch;
@@ -317,6 +323,9 @@ async function main(): Promise<void> {
               Number((v - cpuAtStart[k as keyof typeof cpuAtStart]).toFixed(2)),
             ]),
           ),
+    // What the agents' process handled up to ASSIGNED (the COMPLETE messages of the registrations included):
+    // its CPU follows these, and they vary with how the batches fell.
+    agentTrafficToAssigned: trafficAtAssigned ?? null,
     cpuProfile: cpuProf?.file ?? null,
     loadavg: loadavg().map((l) => Number(l.toFixed(2))),
     machine: { cpus: cpus().length, memGb: Math.round(totalmem() / 2 ** 30), node: process.version },

@@ -10,6 +10,9 @@ export interface TaskObserver {
   assigned(taskId: string): void;
   running(taskId: string): void;
   reportFailed(): void;
+  /** Each Assignments message with its number of changes, and each UpdateTaskStatus call with its number of updates. */
+  message(changes: number): void;
+  reportCall(updates: number): void;
 }
 
 /** The states a real agent's task walks through from its assignment to a started container. */
@@ -37,6 +40,7 @@ export class SimTasks {
     this.reporter = new StatusReporter(
       (updates) =>
         new Promise<void>((resolve, reject) => {
+          this.observer.reportCall(updates.length);
           client.UpdateTaskStatus(
             {
               session_id: this.sessionId,
@@ -60,6 +64,7 @@ export class SimTasks {
 
   onAssignments(sessionId: string, changes: readonly SimAssignmentChange[]): void {
     this.sessionId = sessionId;
+    this.observer.message(changes.length);
     for (const change of changes) {
       const id = change.taskId;
       if (change.action !== "UPDATE" || id === "" || this.seen.has(id)) continue;
