@@ -15,6 +15,7 @@
  *             window-start and window-end
  */
 
+import { PerformanceObserver, constants as perfConstants } from "node:perf_hooks";
 import { type JoinedIdentity, requestNodeIdentity } from "../src/ca/join.ts";
 import { profile } from "../src/config/profile.ts";
 import type { NodeDescription } from "../src/gen/docker/swarmkit/v1/NodeDescription.ts";
@@ -197,7 +198,22 @@ class TaskCounter implements TaskObserver {
   private errors = 0;
   private assignedAt = 0;
   private runningAt = 0;
-  private readonly traffic = { messages: 0, changes: 0, reportCalls: 0, updates: 0 };
+  private readonly traffic = { messages: 0, changes: 0, reportCalls: 0, updates: 0, gcPauseMs: 0, majorGcs: 0 };
+  /** From the first message with a task on: the GC pauses of this process there (its CPU varies run to run). */
+  private gcWindow = false;
+  private readonly gcObserver = new PerformanceObserver((list) => {
+    if (!this.gcWindow) return;
+    for (const e of list.getEntries()) {
+      this.traffic.gcPauseMs += e.duration;
+      const { detail } = e as { detail?: { kind?: number } };
+      if (detail?.kind === perfConstants.NODE_PERFORMANCE_GC_MAJOR) {
+        this.traffic.majorGcs++;
+      }
+    }
+  });
+  constructor() {
+    this.gcObserver.observe({ entryTypes: ["gc"] });
+  }
   private timer: NodeJS.Timeout | undefined;
   assigned(taskId: string): void {
     this.assignedIds.add(taskId);
@@ -214,6 +230,7 @@ class TaskCounter implements TaskObserver {
     this.schedule();
   }
   message(changes: number): void {
+    if (changes > 0) this.gcWindow = true;
     this.traffic.messages++;
     this.traffic.changes += changes;
   }

@@ -102,6 +102,9 @@ export const FromLoad = z.discriminatedUnion("type", [
     changes: z.number(),
     reportCalls: z.number(),
     updates: z.number(),
+    /** The load process's GC pauses from its first task on (ms), and how many were major (mark-compact). */
+    gcPauseMs: z.number(),
+    majorGcs: z.number(),
   }),
   z.strictObject({ type: z.literal("failed"), message: z.string() }),
   z.strictObject({ type: z.literal("stopped") }),

@@ -194,6 +194,8 @@ async function main(): Promise<void> {
     changes: 0,
     reportCalls: 0,
     updates: 0,
+    gcPauseMs: 0,
+    majorGcs: 0,
   };
   let t0 = 0;
   /** t0 on the clock the load process stamps its observations with. */
@@ -252,7 +254,9 @@ async function main(): Promise<void> {
     agents: cpuSeconds(load.pid) ?? 0,
   });
   let cpuAtAssigned: ReturnType<typeof cpuNow> | undefined;
-  let trafficAtAssigned: Pick<typeof tasks, "messages" | "changes" | "reportCalls" | "updates"> | undefined;
+  let trafficAtAssigned:
+    | Pick<typeof tasks, "messages" | "changes" | "reportCalls" | "updates" | "gcPauseMs" | "majorGcs">
+    | undefined;
   if (cpuProf) daemon.kill("SIGUSR2");
   sampler.start();
   const cpuAtStart = cpuNow();
@@ -277,7 +281,8 @@ async function main(): Promise<void> {
       assignedAt = m.assignedAt - t0Epoch;
       assignedReportedAt = ms;
       cpuAtAssigned = cpuNow();
-      trafficAtAssigned = { messages: m.messages, changes: m.changes, reportCalls: m.reportCalls, updates: m.updates };
+      const { messages, changes, reportCalls, updates, gcPauseMs, majorGcs } = m;
+      trafficAtAssigned = { messages, changes, reportCalls, updates, gcPauseMs: Math.round(gcPauseMs), majorGcs };
     }
     if (runningAt === undefined && m.running >= replicas) {
       runningAt = m.runningAt - t0Epoch;
