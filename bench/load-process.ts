@@ -24,7 +24,8 @@ export class LoadProcess {
     // cwd: tsx and the sources resolve in that checkout (its node_modules, its tsconfig).
     this.child = fork(join(checkout, "bench", "load-agents.ts"), [JSON.stringify(cfg)], {
       cwd: checkout,
-      execArgv: ["--import", "tsx"],
+      // --expose-gc: the load process collects its ramp-up's garbage before it reports every agent registered.
+      execArgv: ["--import", "tsx", "--expose-gc"],
       stdio: ["ignore", "inherit", "inherit", "ipc"],
     });
     this.exited = new Promise((resolve) => {
