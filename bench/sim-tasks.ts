@@ -20,7 +20,8 @@ const STARTUP = ["ACCEPTED", "PREPARING", "READY", "STARTING", "RUNNING"] as con
 
 /**
  * A simulated agent's executor: every task assigned to run walks ACCEPTED …
- * RUNNING at once, and the statuses go out through the real agent's
+ * RUNNING at once (as soon as the event loop has read the sockets that were
+ * ready), and the statuses go out through the real agent's
  * StatusReporter (SK agent/reporter.go): one UpdateTaskStatus call at a time
  * carrying the latest status of every waiting task, so statuses reported
  * while a call is in flight coalesce into the next one, as they do for a
@@ -65,12 +66,24 @@ export class SimTasks {
   onAssignments(sessionId: string, changes: readonly SimAssignmentChange[]): void {
     this.sessionId = sessionId;
     this.observer.message(changes.length);
+    const started: string[] = [];
     for (const change of changes) {
       const id = change.taskId;
       if (change.action !== "UPDATE" || id === "" || this.seen.has(id)) continue;
       if (change.desiredState !== "RUNNING") continue;
       this.seen.add(id);
       this.observer.assigned(id);
+      started.push(id);
+    }
+    if (started.length === 0) return;
+    // The tasks start once the sockets that are ready have been read (the event loop's check phase):
+    // 1,000 agents share this process, and one agent's status call (grpc-js's costliest step here) must
+    // not hold back the other agents' Assignments already on the wire, as it could not on a real host.
+    setImmediate(() => this.start(started));
+  }
+
+  private start(ids: readonly string[]): void {
+    for (const id of ids) {
       for (const state of STARTUP) {
         const now = Date.now();
         this.reporter.report(id, {
