@@ -41,7 +41,16 @@ test("a message with entries and a snapshot survives the wire, IDs exact", () =>
 });
 
 test("IDs keep all 64 bits and terms and indexes their value, whatever the halves hold", () => {
-  const ids = ["0", "1", "4294967295", "4294967296", "2147483648", bigId, "9223372036854775808", "18446744073709551615"];
+  const ids = [
+    "0",
+    "1",
+    "4294967295",
+    "4294967296",
+    "2147483648",
+    bigId,
+    "9223372036854775808",
+    "18446744073709551615",
+  ];
   for (const id of ids) {
     const m: Message = {
       type: "MsgAppResp",
